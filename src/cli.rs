@@ -1,0 +1,267 @@
+//! The clap tree: the single source of help text and completion scripts.
+
+use crate::auth::AuthMethod;
+use crate::config::Cloud;
+use crate::eligibility::parse_duration;
+use crate::graph::ApiVersion;
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+
+/// Find and reprocess Entra ID access package assignment requests that failed to deliver.
+///
+/// Lists requests in "Delivery failed" or "Partially delivered", keeps those still inside Graph's
+/// 14-day reprocess window, and calls Graph's reprocess action on the ones you pick — at a
+/// terminal or unattended in CI. Try it without a tenant: `ep --demo reprocess --all-failed --dry-run`.
+#[derive(Debug, Parser)]
+#[command(name = "ep", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Microsoft Graph root URL (default: the cloud's Graph host)
+    #[arg(
+        long,
+        env = "EP_GRAPH_URL",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub graph_url: Option<String>,
+
+    /// National cloud: sets the Graph host, login host and token scope
+    #[arg(long, env = "EP_CLOUD", global = true, value_enum, default_value_t = Cloud::Global, hide_env_values = true)]
+    pub cloud: Cloud,
+
+    /// Graph API version; beta field names are read and shown in the v1.0 vocabulary
+    #[arg(long, env = "EP_API_VERSION", global = true, value_enum, default_value_t = ApiVersion::V1, hide_env_values = true)]
+    pub api_version: ApiVersion,
+
+    /// beta only: use the deprecated accessPackageAssignmentRequests collection
+    #[arg(long, global = true)]
+    pub legacy_beta_path: bool,
+
+    /// Directory (tenant) id or domain
+    #[arg(
+        long,
+        env = "AZURE_TENANT_ID",
+        global = true,
+        value_name = "ID",
+        hide_env_values = true
+    )]
+    pub tenant: Option<String>,
+
+    /// Application (client) id
+    #[arg(
+        long,
+        env = "AZURE_CLIENT_ID",
+        global = true,
+        value_name = "ID",
+        hide_env_values = true
+    )]
+    pub client_id: Option<String>,
+
+    /// Login host (default: the cloud's, e.g. https://login.microsoftonline.com)
+    #[arg(
+        long,
+        env = "AZURE_AUTHORITY_HOST",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub authority_host: Option<String>,
+
+    /// Credential source; `auto` tries them in the documented order
+    #[arg(long, env = "EP_AUTH", global = true, value_enum, default_value_t = AuthMethod::Auto, hide_env_values = true)]
+    pub auth: AuthMethod,
+
+    /// Output format; machine formats carry no colour or decoration
+    #[arg(short = 'o', long, env = "EP_OUTPUT", global = true, value_enum, default_value_t = Format::Table, hide_env_values = true)]
+    pub output: Format,
+
+    /// Run against the built-in emulator with demo data (no tenant needed)
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Print only results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// No colour in tables (also: NO_COLOR)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Access packages
+    #[command(subcommand)]
+    Packages(PackagesCommand),
+    /// Access package assignment requests
+    #[command(subcommand)]
+    Requests(RequestsCommand),
+    /// Reprocess failed requests (each is checked first; ineligible ones are skipped)
+    Reprocess(ReprocessArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Run the built-in Graph-compatible emulator
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackagesCommand {
+    /// List access packages with their catalogs
+    List {
+        /// Keep packages whose display name contains TEXT (case-insensitive)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestsCommand {
+    /// List a package's assignment requests, newest first, with whether each can be reprocessed
+    List(RequestsListArgs),
+    /// Show one request in full
+    Show {
+        /// The request id (a GUID)
+        #[arg(value_name = "REQUEST_ID")]
+        request_id: String,
+        #[command(flatten)]
+        window: WindowArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct WindowArg {
+    /// Reprocess eligibility window after completion
+    #[arg(long, value_name = "DUR", default_value = "14d", value_parser = parse_duration)]
+    pub window: chrono::Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestsListArgs {
+    /// Access package id (GUID) or display name
+    #[arg(long, value_name = "ID|NAME", required_unless_present = "all_packages")]
+    pub package: Option<String>,
+
+    /// Every package the caller can see
+    #[arg(long, conflicts_with = "package")]
+    pub all_packages: bool,
+
+    /// Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered
+    #[arg(long, value_name = "S,...", value_delimiter = ',')]
+    pub state: Vec<String>,
+
+    /// Only requests that can be reprocessed now
+    #[arg(long)]
+    pub reprocessable: bool,
+
+    #[command(flatten)]
+    pub window: WindowArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ReprocessArgs {
+    /// Request ids (GUIDs); `-` reads ids from stdin, one per line (blank lines and # comments ignored)
+    #[arg(value_name = "REQUEST_ID")]
+    pub ids: Vec<String>,
+
+    /// Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)
+    #[arg(long, value_name = "ID|NAME")]
+    pub package: Option<String>,
+
+    /// Every reprocessable request of --package
+    #[arg(long, requires = "package", conflicts_with_all = ["all_failed", "select"])]
+    pub all: bool,
+
+    /// Every reprocessable request in scope (tenant-wide without --package)
+    #[arg(long, conflicts_with = "select")]
+    pub all_failed: bool,
+
+    /// Pick requests of --package from a list (needs a terminal)
+    #[arg(long, requires = "package")]
+    pub select: bool,
+
+    /// Print the plan and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// Send requests that look ineligible anyway (Graph has the last word)
+    #[arg(long)]
+    pub force: bool,
+
+    /// After reprocessing, poll each request until it leaves `delivering` and report its final state
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: how long to poll before giving up
+    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration, requires = "wait")]
+    pub timeout: chrono::Duration,
+
+    /// Requests sent at once
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    #[command(flatten)]
+    pub window: WindowArg,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0 = any free port)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Seed for the generated tenant; the same seed gives the same data
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Number of assignment requests
+    #[arg(long, default_value_t = 120)]
+    pub requests: usize,
+    /// Number of access packages (at least 2)
+    #[arg(long, default_value_t = 6)]
+    pub packages: usize,
+    /// Added to every response
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Throttle above this many requests per second (429 + Retry-After)
+    #[arg(long, value_name = "PER_SEC")]
+    pub rate: Option<f64>,
+    /// Token-bucket size for --rate
+    #[arg(long, default_value_t = 10)]
+    pub burst: u32,
+    /// Share of calls answered 503/504 (0.0–1.0)
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_rate: f64,
+    /// Items per page
+    #[arg(long, default_value_t = 50)]
+    pub page_size: usize,
+    /// How long a reprocessed request stays `delivering`
+    #[arg(long, value_name = "MS", default_value_t = 3000)]
+    pub settle_ms: u64,
+    /// Share of reprocessed requests that fail again (0.0–1.0)
+    #[arg(long, default_value_t = 0.1)]
+    pub refail_rate: f64,
+    /// Lifetime of issued access tokens
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub token_ttl: u64,
+    /// Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server
+    #[arg(long)]
+    pub strict_filters: bool,
+}

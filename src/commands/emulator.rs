@@ -1,0 +1,58 @@
+//! `ep emulator`: the built-in Graph-compatible server, in the foreground until Ctrl-C.
+
+use crate::cli::EmulatorArgs;
+use crate::emulator::{Emulator, EmulatorConfig};
+use crate::error::{CliError, ExitStatus};
+use crate::output::diag;
+use std::time::Duration;
+
+pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
+    let share = |v: f64, flag: &str| {
+        if (0.0..=1.0).contains(&v) {
+            Ok(v)
+        } else {
+            Err(CliError::usage(format!(
+                "{flag} must be between 0.0 and 1.0, not {v}"
+            )))
+        }
+    };
+    if args.packages < 2 {
+        return Err(CliError::usage("--packages must be at least 2").into());
+    }
+    if args.page_size == 0 {
+        return Err(CliError::usage("--page-size must be at least 1").into());
+    }
+    if let Some(rate) = args.rate {
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(CliError::usage("--rate must be a positive number").into());
+        }
+    }
+    let config = EmulatorConfig {
+        seed: args.seed,
+        requests: args.requests,
+        packages: args.packages,
+        latency: Duration::from_millis(args.latency_ms),
+        rate: args.rate,
+        burst: args.burst.max(1),
+        fault_rate: share(args.fault_rate, "--fault-rate")?,
+        page_size: args.page_size,
+        settle: Duration::from_millis(args.settle_ms),
+        refail_rate: share(args.refail_rate, "--refail-rate")?,
+        token_ttl: Duration::from_secs(args.token_ttl.max(1)),
+        strict_filters: args.strict_filters,
+    };
+    let emu = Emulator::start(config, ([127, 0, 0, 1], args.port).into())
+        .await
+        .map_err(|e| {
+            CliError::usage(format!(
+                "could not start the emulator on port {}: {e}",
+                args.port
+            ))
+            .with_hint("pick another --port, or --port 0 for any free port")
+        })?;
+    crate::output::print_text(&emu.usage_text())?;
+    diag::note("emulator running; press Ctrl-C to stop");
+    tokio::signal::ctrl_c().await?;
+    emu.shutdown().await;
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,216 @@
+//! `ep requests list` and `ep requests show`.
+
+use super::{Context, packages, parse_guid};
+use crate::cli::RequestsListArgs;
+use crate::error::{CliError, ExitStatus};
+use crate::graph::{AccessPackage, AssignmentRequest, PackageRef, RequestFilter, RequestState};
+use crate::output::{
+    Format, Record, RecordWriter, RequestRecord, diag, key_value_table, print_text,
+};
+use chrono::Utc;
+
+pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<ExitStatus> {
+    let states = parse_states(&args.state)?;
+    let package = match &args.package {
+        Some(arg) => Some(packages::resolve(ctx, arg).await?),
+        None => None,
+    };
+    let filter = RequestFilter {
+        package_id: package.as_ref().map(|p| p.id.clone()),
+        states: effective_states(&states, args.reprocessable),
+    };
+    let now = Utc::now();
+    let window = args.window.window;
+    let mut writer = RecordWriter::new(ctx.format, ctx.style);
+    let (mut shown, mut reprocessable) = (0usize, 0usize);
+    ctx.client
+        .list_requests(&filter, |page| {
+            let records: Vec<RequestRecord> = page
+                .into_iter()
+                .map(|r| RequestRecord::new(with_package(r, package.as_ref()), now, window))
+                .filter(|r| !args.reprocessable || r.reprocessable)
+                .collect();
+            shown += records.len();
+            reprocessable += records.iter().filter(|r| r.reprocessable).count();
+            writer.write_page(records)
+        })
+        .await?;
+    writer.finish(RequestRecord::newest_first)?;
+    if ctx.format == Format::Table {
+        let scope = match &package {
+            Some(p) => format!("in '{}'", p.display_name),
+            None => "across all packages".into(),
+        };
+        diag::note(format!(
+            "{shown} request(s) {scope}, {reprocessable} reprocessable (window {})",
+            crate::eligibility::format_age(window)
+        ));
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub async fn show(
+    ctx: &Context,
+    raw_id: &str,
+    window: chrono::Duration,
+) -> anyhow::Result<ExitStatus> {
+    let id = parse_guid(raw_id, "request id")?;
+    let request = match ctx.client.get_request(&id).await {
+        Ok(r) => r,
+        Err(e) if e.status() == Some(404) => {
+            return Err(
+                CliError::not_found(format!("no assignment request with id {id}"))
+                    .with_hint("'ep requests list --package NAME' shows a package's requests")
+                    .into(),
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let record = RequestRecord::new(request, Utc::now(), window);
+    match ctx.format {
+        Format::Table => {
+            let r = record.requestor.clone().unwrap_or_default();
+            let p = record.access_package.clone().unwrap_or_default();
+            let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+            let rows = [
+                ("id", record.id.clone()),
+                ("state", record.state.to_string()),
+                ("status", or_dash(record.status.clone())),
+                ("request type", or_dash(record.request_type.clone())),
+                ("created", or_dash(record.created_date_time.clone())),
+                (
+                    "completed",
+                    match &record.completed_date_time {
+                        Some(t) => format!("{t} ({})", record.age_label()),
+                        None => "-".into(),
+                    },
+                ),
+                ("requestor", or_dash(r.display_name)),
+                ("principal name", or_dash(r.principal_name)),
+                ("email", or_dash(r.email)),
+                ("object id", or_dash(r.object_id)),
+                ("access package", or_dash(p.display_name)),
+                (
+                    "access package id",
+                    if p.id.is_empty() { "-".into() } else { p.id },
+                ),
+                (
+                    "reprocessable",
+                    match &record.reason {
+                        None => "yes".into(),
+                        Some(reason) => format!("no: {reason}"),
+                    },
+                ),
+            ];
+            print_text(&key_value_table(&rows).to_string())?;
+        }
+        Format::Json => crate::output::print_json(&record)?,
+        _ => {
+            let mut writer = RecordWriter::new(ctx.format, ctx.style);
+            writer.write_page(vec![record])?;
+            writer.finish(|a: &RequestRecord, b| a.id().cmp(b.id()))?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `--state` values, accepted in v1.0 or beta spelling, any case.
+pub fn parse_states(raw: &[String]) -> Result<Vec<RequestState>, CliError> {
+    let mut states = Vec::new();
+    for value in raw.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        match RequestState::parse(value) {
+            RequestState::Other(_) => {
+                let known = RequestState::KNOWN
+                    .iter()
+                    .map(|s| s.as_v1())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(
+                    CliError::usage(format!("--state: '{value}' is not a request state"))
+                        .with_hint(format!("states are: {known}")),
+                );
+            }
+            state if !states.contains(&state) => states.push(state),
+            _ => {}
+        }
+    }
+    Ok(states)
+}
+
+/// `--reprocessable` narrows to the failed states, so the server sends less.
+fn effective_states(states: &[RequestState], reprocessable: bool) -> Vec<RequestState> {
+    if !reprocessable {
+        return states.to_vec();
+    }
+    if states.is_empty() {
+        return RequestState::FAILED.to_vec();
+    }
+    let narrowed: Vec<RequestState> = states.iter().filter(|s| s.is_failed()).cloned().collect();
+    if narrowed.is_empty() {
+        // Asked for states that can never be reprocessable: keep the filter so nothing matches.
+        states.to_vec()
+    } else {
+        narrowed
+    }
+}
+
+/// When the server did not expand `accessPackage`, the package we filtered on is the answer.
+pub fn with_package(
+    mut request: AssignmentRequest,
+    package: Option<&AccessPackage>,
+) -> AssignmentRequest {
+    if let Some(p) = package {
+        match &mut request.access_package {
+            None => {
+                request.access_package = Some(PackageRef {
+                    id: p.id.clone(),
+                    display_name: Some(p.display_name.clone()),
+                })
+            }
+            Some(r) if r.display_name.is_none() => r.display_name = Some(p.display_name.clone()),
+            Some(_) => {}
+        }
+    }
+    request
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_accept_both_vocabularies_and_reject_typos() {
+        let s = parse_states(&[
+            "DeliveryFailed".into(),
+            "partiallyDelivered".into(),
+            "deliveryfailed".into(),
+        ])
+        .unwrap();
+        assert_eq!(
+            s,
+            vec![
+                RequestState::DeliveryFailed,
+                RequestState::PartiallyDelivered
+            ]
+        );
+        let err = parse_states(&["failed".into()]).unwrap_err();
+        assert!(err.hint.unwrap().contains("deliveryFailed"));
+    }
+
+    #[test]
+    fn reprocessable_narrows_states() {
+        assert_eq!(effective_states(&[], true), RequestState::FAILED.to_vec());
+        assert_eq!(
+            effective_states(
+                &[RequestState::Delivered, RequestState::DeliveryFailed],
+                true
+            ),
+            vec![RequestState::DeliveryFailed]
+        );
+        assert_eq!(
+            effective_states(&[RequestState::Delivered], true),
+            vec![RequestState::Delivered]
+        );
+        assert!(effective_states(&[], false).is_empty());
+    }
+}

@@ -1,0 +1,244 @@
+//! The reprocess rule: state `deliveryFailed` or `partiallyDelivered`, completed no longer than the
+//! window (default 14 days, Graph's documented limit) before now. Pure functions, so every boundary
+//! is a unit test.
+
+use crate::graph::{AssignmentRequest, RequestState};
+use chrono::{DateTime, Duration, Utc};
+use std::fmt;
+
+/// Graph's documented reprocess window.
+pub const DEFAULT_WINDOW_DAYS: i64 = 14;
+
+/// Why a request cannot be reprocessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IneligibleReason {
+    /// Not a failed delivery (delivered, pending, canceled, …).
+    State(RequestState),
+    /// Failed, but completed longer ago than the window.
+    TooOld { age: Duration, window: Duration },
+    /// Failed, but Graph gave no completion time to judge the window by.
+    NoCompletionTime,
+}
+
+impl fmt::Display for IneligibleReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IneligibleReason::State(state) => write!(f, "state {state}"),
+            IneligibleReason::TooOld { age, window } => write!(
+                f,
+                "completed {} ago (window {}): cancel and re-request in My Access",
+                format_age(*age),
+                format_age(*window)
+            ),
+            IneligibleReason::NoCompletionTime => f.write_str("no completion time"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Eligibility {
+    Reprocessable,
+    Ineligible(IneligibleReason),
+}
+
+impl Eligibility {
+    pub fn is_reprocessable(&self) -> bool {
+        matches!(self, Eligibility::Reprocessable)
+    }
+
+    pub fn reason(&self) -> Option<&IneligibleReason> {
+        match self {
+            Eligibility::Reprocessable => None,
+            Eligibility::Ineligible(r) => Some(r),
+        }
+    }
+}
+
+/// Judge one request at `now`.
+///
+/// A completion time in the future (clock skew between Graph and this machine) counts as "just
+/// completed": the request is as fresh as it can be, and refusing it would be wrong.
+pub fn judge(
+    state: &RequestState,
+    completed: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Eligibility {
+    if !state.is_failed() {
+        return Eligibility::Ineligible(IneligibleReason::State(state.clone()));
+    }
+    let Some(completed) = completed else {
+        return Eligibility::Ineligible(IneligibleReason::NoCompletionTime);
+    };
+    let age = (now - completed).max(Duration::zero());
+    if age > window {
+        return Eligibility::Ineligible(IneligibleReason::TooOld { age, window });
+    }
+    Eligibility::Reprocessable
+}
+
+pub fn judge_request(
+    request: &AssignmentRequest,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Eligibility {
+    judge(&request.state, request.completed, now, window)
+}
+
+/// `19d`, `14d 1h`, `5h`, `12m`, `40s`: days with hours while hours still matter.
+pub fn format_age(age: Duration) -> String {
+    let secs = age.num_seconds().max(0);
+    let (d, h, m) = (secs / 86_400, (secs % 86_400) / 3600, (secs % 3600) / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{secs}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) if d < 30 => format!("{d}d {h}h"),
+        (d, _, _) => format!("{d}d"),
+    }
+}
+
+/// `--window` / `--timeout`: `14d`, `36h`, `1w`, `90m`, `1d 12h`.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let std = humantime::parse_duration(raw.trim())
+        .map_err(|e| format!("'{raw}' is not a duration ({e}); write e.g. 14d, 36h or 90m"))?;
+    let d = Duration::from_std(std).map_err(|_| format!("'{raw}' is too long"))?;
+    if d <= Duration::zero() {
+        return Err(format!("'{raw}' must be longer than zero"));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
+    }
+
+    fn window() -> Duration {
+        Duration::days(DEFAULT_WINDOW_DAYS)
+    }
+
+    fn failed_at(ago: Duration) -> Eligibility {
+        judge(
+            &RequestState::DeliveryFailed,
+            Some(now() - ago),
+            now(),
+            window(),
+        )
+    }
+
+    #[test]
+    fn inside_the_window() {
+        assert!(failed_at(Duration::days(13) + Duration::hours(23)).is_reprocessable());
+        assert!(failed_at(Duration::minutes(1)).is_reprocessable());
+    }
+
+    #[test]
+    fn exactly_fourteen_days_is_still_inside() {
+        assert!(failed_at(Duration::days(14)).is_reprocessable());
+    }
+
+    #[test]
+    fn one_second_past_the_window_is_outside() {
+        assert!(!failed_at(Duration::days(14) + Duration::seconds(1)).is_reprocessable());
+    }
+
+    #[test]
+    fn fourteen_days_one_hour_is_outside_with_the_contract_reason() {
+        let e = failed_at(Duration::days(14) + Duration::hours(1));
+        assert_eq!(
+            e.reason().map(|r| r.to_string()).as_deref(),
+            Some("completed 14d 1h ago (window 14d): cancel and re-request in My Access")
+        );
+        let e = failed_at(Duration::days(19));
+        assert_eq!(
+            e.reason().map(|r| r.to_string()).as_deref(),
+            Some("completed 19d ago (window 14d): cancel and re-request in My Access")
+        );
+    }
+
+    #[test]
+    fn missing_completion_time() {
+        let e = judge(&RequestState::PartiallyDelivered, None, now(), window());
+        assert_eq!(
+            e,
+            Eligibility::Ineligible(IneligibleReason::NoCompletionTime)
+        );
+        assert_eq!(e.reason().unwrap().to_string(), "no completion time");
+    }
+
+    #[test]
+    fn future_completion_from_clock_skew_is_reprocessable() {
+        assert!(failed_at(-Duration::minutes(5)).is_reprocessable());
+    }
+
+    #[test]
+    fn partially_delivered_is_reprocessable_too() {
+        let e = judge(
+            &RequestState::PartiallyDelivered,
+            Some(now() - Duration::hours(2)),
+            now(),
+            window(),
+        );
+        assert!(e.is_reprocessable());
+    }
+
+    #[test]
+    fn every_other_state_is_not_whatever_its_age() {
+        for state in RequestState::KNOWN.iter().filter(|s| !s.is_failed()) {
+            let e = judge(state, Some(now() - Duration::hours(1)), now(), window());
+            assert_eq!(e.reason().unwrap().to_string(), format!("state {state}"));
+        }
+        let future = RequestState::parse("unknownFutureValue");
+        assert_eq!(
+            judge(&future, Some(now()), now(), window())
+                .reason()
+                .unwrap()
+                .to_string(),
+            "state unknownFutureValue"
+        );
+    }
+
+    #[test]
+    fn custom_window() {
+        let seven = Duration::days(7);
+        let e = judge(
+            &RequestState::DeliveryFailed,
+            Some(now() - Duration::days(8)),
+            now(),
+            seven,
+        );
+        assert_eq!(
+            e.reason().unwrap().to_string(),
+            "completed 8d ago (window 7d): cancel and re-request in My Access"
+        );
+    }
+
+    #[test]
+    fn durations_parse_as_users_write_them() {
+        assert_eq!(parse_duration("14d").unwrap(), Duration::days(14));
+        assert_eq!(parse_duration("36h").unwrap(), Duration::hours(36));
+        assert_eq!(parse_duration("1w").unwrap(), Duration::days(7));
+        assert_eq!(parse_duration("1d 12h").unwrap(), Duration::hours(36));
+        assert!(parse_duration("fortnight").is_err());
+        assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(format_age(Duration::seconds(40)), "40s");
+        assert_eq!(format_age(Duration::minutes(12)), "12m");
+        assert_eq!(format_age(Duration::hours(5)), "5h");
+        assert_eq!(
+            format_age(Duration::days(13) + Duration::hours(23)),
+            "13d 23h"
+        );
+        assert_eq!(format_age(Duration::days(45) + Duration::hours(3)), "45d");
+    }
+}

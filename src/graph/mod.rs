@@ -1,0 +1,520 @@
+//! The Microsoft Graph client: origin-pinned bearer tokens, one retry policy, paging, and the
+//! entitlement-management calls ep makes.
+
+mod error;
+mod model;
+mod query;
+mod retry;
+
+pub use error::{GraphError, decode_error};
+pub use model::{
+    AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
+    format_timestamp, parse_timestamp,
+};
+pub use query::{RequestFilter, odata_string};
+pub use retry::RetryPolicy;
+
+use crate::auth::{AuthError, TokenCache};
+use crate::output::diag;
+use model::{WirePackage, WireRequest};
+use reqwest::Method;
+use serde_json::Value;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// `--api-version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ApiVersion {
+    #[value(name = "v1.0")]
+    V1,
+    #[value(name = "beta")]
+    Beta,
+}
+
+impl ApiVersion {
+    pub fn segment(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+}
+
+const EM: &str = "/identityGovernance/entitlementManagement";
+
+/// Everything the client needs, validated by `config`.
+pub struct GraphClientConfig {
+    /// Graph root, e.g. `https://graph.microsoft.com` (a path prefix is allowed for
+    /// Graph-compatible servers).
+    pub root: Url,
+    pub version: ApiVersion,
+    /// beta only: use the deprecated `accessPackageAssignmentRequests` collection.
+    pub legacy_beta_collection: bool,
+    pub retry: RetryPolicy,
+}
+
+pub struct GraphClient {
+    http: reqwest::Client,
+    root: Url,
+    version: ApiVersion,
+    legacy_beta_collection: bool,
+    tokens: TokenCache,
+    retry: RetryPolicy,
+    /// Graph's `Retry-After` applies to the caller, not to the one request: every call waits until
+    /// this instant before sending.
+    pause_until: Mutex<Option<Instant>>,
+}
+
+/// A successful response.
+pub struct GraphResponse {
+    pub status: u16,
+    pub body: bytes::Bytes,
+}
+
+/// One page of a collection.
+struct Page {
+    values: Vec<Value>,
+    next: Option<Url>,
+}
+
+/// What a finished listing did, for diagnostics and tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ListStats {
+    pub pages: usize,
+    pub items: usize,
+    /// The server filter that was used after any fallbacks.
+    pub server_filter: Vec<String>,
+}
+
+impl GraphClient {
+    pub fn new(config: GraphClientConfig, tokens: TokenCache) -> anyhow::Result<Self> {
+        let http = http_client()?;
+        Ok(GraphClient {
+            http,
+            root: config.root,
+            version: config.version,
+            legacy_beta_collection: config.legacy_beta_collection,
+            tokens,
+            retry: config.retry,
+            pause_until: Mutex::new(None),
+        })
+    }
+
+    pub fn version(&self) -> ApiVersion {
+        self.version
+    }
+
+    pub fn token_source_name(&self) -> &'static str {
+        self.tokens.source_name()
+    }
+
+    /// `{root}/{version}{path}`; `path` starts with `/` and is already escaped.
+    fn url(&self, path: &str) -> Url {
+        let mut s = self.root.as_str().trim_end_matches('/').to_string();
+        s.push('/');
+        s.push_str(self.version.segment());
+        s.push_str(path);
+        // Built from a validated root and escaped segments, so it parses.
+        Url::parse(&s).unwrap_or_else(|_| self.root.clone())
+    }
+
+    fn requests_collection(&self) -> &'static str {
+        match (self.version, self.legacy_beta_collection) {
+            (ApiVersion::Beta, true) => "/accessPackageAssignmentRequests",
+            _ => "/assignmentRequests",
+        }
+    }
+
+    fn expand_requests(&self) -> &'static str {
+        "accessPackage,requestor"
+    }
+
+    pub fn request_url(&self, id: &str) -> Url {
+        self.url(&format!("{EM}{}/{id}", self.requests_collection()))
+    }
+
+    // ---- entitlement management calls ----------------------------------------------------------
+
+    pub async fn get_request(&self, id: &str) -> Result<AssignmentRequest, GraphError> {
+        let mut url = self.request_url(id);
+        query::set_query(&mut url, &[("$expand", self.expand_requests())]);
+        let response = self.execute(Method::GET, url.clone(), true).await?;
+        let wire: WireRequest = parse_json(&url, &response.body)?;
+        Ok(wire.into())
+    }
+
+    pub async fn get_package(&self, id: &str) -> Result<AccessPackage, GraphError> {
+        let mut url = self.url(&format!("{EM}/accessPackages/{id}"));
+        query::set_query(&mut url, &[("$expand", self.catalog_expand())]);
+        let response = self.execute(Method::GET, url.clone(), true).await?;
+        let wire: WirePackage = parse_json(&url, &response.body)?;
+        Ok(wire.into())
+    }
+
+    fn catalog_expand(&self) -> &'static str {
+        match self.version {
+            ApiVersion::V1 => "catalog",
+            ApiVersion::Beta => "accessPackageCatalog",
+        }
+    }
+
+    /// Access packages matching an optional server `$filter`, every page.
+    pub async fn list_packages(
+        &self,
+        filter: Option<&str>,
+    ) -> Result<Vec<AccessPackage>, GraphError> {
+        let mut url = self.url(&format!("{EM}/accessPackages"));
+        let mut pairs = vec![("$expand", self.catalog_expand())];
+        if let Some(f) = filter {
+            pairs.push(("$filter", f));
+        }
+        query::set_query(&mut url, &pairs);
+        let mut packages = Vec::new();
+        let mut next = Some(url);
+        while let Some(url) = next {
+            let page = self.get_page(url).await?;
+            for value in page.values {
+                let wire: WirePackage = from_value(value)?;
+                packages.push(wire.into());
+            }
+            next = page.next;
+        }
+        Ok(packages)
+    }
+
+    /// Stream assignment requests page by page into `on_page`, filtered on the server where Graph
+    /// allows and always re-checked on the client (a server may ignore or weaken a filter).
+    ///
+    /// A combined filter is undocumented, so a 400 on the first page falls back to simpler
+    /// documented filters (see [`RequestFilter::server_filters`]).
+    pub async fn list_requests(
+        &self,
+        filter: &RequestFilter,
+        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<ListStats> {
+        let plans = filter.server_filters(self.version);
+        let mut stats = ListStats::default();
+        for (i, plan) in plans.iter().enumerate() {
+            let last_plan = i + 1 == plans.len();
+            let mut first_pages = Vec::with_capacity(plan.len());
+            let mut rejected = None;
+            for server_filter in plan {
+                match self
+                    .get_page(self.requests_list_url(server_filter.as_deref()))
+                    .await
+                {
+                    Ok(page) => first_pages.push(page),
+                    Err(e) if !last_plan && e.status() == Some(400) => {
+                        rejected = Some(e);
+                        break;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if let Some(e) = rejected {
+                diag::trace(
+                    1,
+                    format!("server rejected the filter, trying a simpler one: {e}"),
+                );
+                continue;
+            }
+            stats.server_filter = plan.iter().flatten().cloned().collect();
+            for first in first_pages {
+                let mut page = Some(first);
+                while let Some(current) = page {
+                    stats.pages += 1;
+                    let mut batch = Vec::with_capacity(current.values.len());
+                    for value in current.values {
+                        let wire: WireRequest = from_value(value)?;
+                        let request: AssignmentRequest = wire.into();
+                        if filter.matches(&request) {
+                            batch.push(request);
+                        }
+                    }
+                    stats.items += batch.len();
+                    on_page(batch)?;
+                    page = match current.next {
+                        Some(url) => Some(self.get_page(url).await?),
+                        None => None,
+                    };
+                }
+            }
+            return Ok(stats);
+        }
+        Ok(stats)
+    }
+
+    fn requests_list_url(&self, server_filter: Option<&str>) -> Url {
+        let mut url = self.url(&format!("{EM}{}", self.requests_collection()));
+        let mut pairs = vec![("$expand", self.expand_requests())];
+        if let Some(f) = server_filter {
+            pairs.push(("$filter", f));
+        }
+        query::set_query(&mut url, &pairs);
+        url
+    }
+
+    /// `POST .../{id}/reprocess` once, no retries: the caller owns the retry decision because
+    /// the action is not idempotent.
+    pub async fn reprocess_once(&self, id: &str) -> Result<GraphResponse, GraphError> {
+        let url = self.url(&format!(
+            "{EM}{}/{id}/reprocess",
+            self.requests_collection()
+        ));
+        self.send_with_auth_retry(Method::POST, url).await
+    }
+
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    // ---- transport ----------------------------------------------------------------------------
+
+    async fn get_page(&self, url: Url) -> Result<Page, GraphError> {
+        let response = self.execute(Method::GET, url.clone(), true).await?;
+        let mut doc: serde_json::Map<String, Value> = parse_json(&url, &response.body)?;
+        let values = match doc.remove("value") {
+            Some(Value::Array(values)) => values,
+            _ => {
+                return Err(GraphError::BadResponse {
+                    url: url.to_string(),
+                    detail: "expected a collection with a 'value' array".into(),
+                });
+            }
+        };
+        let next = match doc.remove("@odata.nextLink") {
+            Some(Value::String(link)) => Some(self.checked_next_link(&link)?),
+            _ => None,
+        };
+        Ok(Page { values, next })
+    }
+
+    /// nextLinks are followed verbatim, but only on the Graph origin the token was issued for.
+    fn checked_next_link(&self, link: &str) -> Result<Url, GraphError> {
+        let url = Url::parse(link).map_err(|_| GraphError::BadResponse {
+            url: link.to_string(),
+            detail: "@odata.nextLink is not an absolute URL".into(),
+        })?;
+        if url.origin() != self.root.origin() {
+            return Err(GraphError::ForeignHost {
+                url: redact_query(&url),
+                graph_host: self.root.origin().ascii_serialization(),
+            });
+        }
+        Ok(url)
+    }
+
+    /// A call with the retry policy applied. `idempotent` calls are also retried after
+    /// failures whose effect is unknown (5xx, resets).
+    pub async fn execute(
+        &self,
+        method: Method,
+        url: Url,
+        idempotent: bool,
+    ) -> Result<GraphResponse, GraphError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.send_with_auth_retry(method.clone(), url.clone()).await {
+                Ok(response) => return Ok(response),
+                Err(err) => {
+                    let Some(wait) = self.retry.retry_delay(&err, attempt, idempotent) else {
+                        return Err(self.retry.give_up(err, attempt));
+                    };
+                    diag::trace(
+                        1,
+                        format!("retrying in {:.1}s after: {err}", wait.as_secs_f64()),
+                    );
+                    self.pause_for(&err, wait);
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    /// A server `Retry-After` pauses every call of this client, not just the one that got it.
+    pub fn pause_for(&self, err: &GraphError, wait: Duration) {
+        if !matches!(
+            err,
+            GraphError::Api {
+                retry_after: Some(_),
+                ..
+            }
+        ) {
+            return;
+        }
+        let until = Instant::now() + wait;
+        if let Ok(mut pause) = self.pause_until.lock() {
+            if pause.is_none_or(|p| p < until) {
+                *pause = Some(until);
+            }
+        }
+    }
+
+    async fn wait_for_pause(&self) {
+        let until = self.pause_until.lock().ok().and_then(|p| *p);
+        if let Some(until) = until {
+            let now = Instant::now();
+            if until > now {
+                tokio::time::sleep(until - now).await;
+            }
+        }
+    }
+
+    /// One send; a 401 from an expired token is answered by signing in again once.
+    async fn send_with_auth_retry(
+        &self,
+        method: Method,
+        url: Url,
+    ) -> Result<GraphResponse, GraphError> {
+        let first = self.send_once(method.clone(), url.clone()).await;
+        match first {
+            Err(GraphError::Api { status: 401, .. }) if self.tokens.can_refresh() => {
+                diag::trace(1, "token rejected (401); signing in again");
+                self.send_once(method, url).await
+            }
+            other => other,
+        }
+    }
+
+    async fn send_once(&self, method: Method, url: Url) -> Result<GraphResponse, GraphError> {
+        self.wait_for_pause().await;
+        if url.origin() != self.root.origin() {
+            return Err(GraphError::ForeignHost {
+                url: redact_query(&url),
+                graph_host: self.root.origin().ascii_serialization(),
+            });
+        }
+        let token = self
+            .tokens
+            .bearer(&self.http)
+            .await
+            .map_err(GraphError::from)?;
+        let started = Instant::now();
+        let mut request = self
+            .http
+            .request(method.clone(), url.clone())
+            .bearer_auth(token.expose())
+            .header("Accept", "application/json")
+            .header("client-request-id", uuid::Uuid::new_v4().to_string());
+        if method == Method::POST {
+            request = request.header("Content-Length", "0");
+        }
+        let response = request.send().await.map_err(|e| GraphError::Transport {
+            url: url.to_string(),
+            detail: describe_transport_error(&e),
+            maybe_sent: !e.is_connect(),
+        })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let request_id = header("request-id");
+        let body = response.bytes().await.map_err(|e| GraphError::Transport {
+            url: url.to_string(),
+            detail: describe_transport_error(&e),
+            maybe_sent: true,
+        })?;
+        diag::trace(
+            1,
+            format!(
+                "{method} {url} -> {status} ({} ms){}",
+                started.elapsed().as_millis(),
+                request_id
+                    .as_deref()
+                    .map(|r| format!(" request-id {r}"))
+                    .unwrap_or_default()
+            ),
+        );
+        if diag::verbosity() >= 2 && !body.is_empty() {
+            let text = String::from_utf8_lossy(&body);
+            let shown: String = text.chars().take(2000).collect();
+            diag::trace(2, format!("response body: {shown}"));
+        }
+        if (200..300).contains(&status) {
+            return Ok(GraphResponse { status, body });
+        }
+        let retry_after = header("retry-after").and_then(|v| retry::parse_retry_after(&v));
+        let err = decode_error(
+            status,
+            header("content-type").as_deref(),
+            &body,
+            request_id,
+            retry_after,
+        );
+        if status == 401 {
+            self.tokens.invalidate(&token).await;
+        }
+        Err(err)
+    }
+}
+
+impl From<AuthError> for GraphError {
+    fn from(e: AuthError) -> Self {
+        GraphError::Auth(e)
+    }
+}
+
+/// A reqwest client with timeouts that keep a dead network from hanging a CI job.
+pub fn http_client() -> anyhow::Result<reqwest::Client> {
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("ep/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(100))
+        // Redirects would carry the Authorization header to wherever they point; Graph does not
+        // redirect these calls, so any redirect is surfaced instead of followed.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    Ok(client)
+}
+
+/// reqwest's Display nests causes; keep the useful part on one line.
+pub fn describe_transport_error(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = source {
+        let text = err.to_string();
+        if !parts.iter().any(|p: &String| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = err.source();
+    }
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    format!("{kind}: {}", parts.last().cloned().unwrap_or_default())
+}
+
+/// Skip tokens are opaque but can be long; keep logs and errors readable.
+fn redact_query(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.to_string()
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(url: &Url, body: &[u8]) -> Result<T, GraphError> {
+    serde_json::from_slice(body).map_err(|e| GraphError::BadResponse {
+        url: redact_query(url),
+        detail: if e.is_eof() {
+            "the JSON body ends early (truncated response)".into()
+        } else {
+            format!("the body is not the JSON Graph sends ({e})")
+        },
+    })
+}
+
+fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, GraphError> {
+    serde_json::from_value(value).map_err(|e| GraphError::BadResponse {
+        url: String::from("(collection item)"),
+        detail: format!("an item does not look like Graph's: {e}"),
+    })
+}

@@ -1,0 +1,329 @@
+//! Graph's v1.0 and beta shapes of an access package assignment request, normalised to one type.
+//!
+//! v1.0 says `state`/`status`/`completedDateTime`; beta says `requestState`/`requestStatus`/
+//! `completedDate` with PascalCase or lowercase values, and the beta `/assignmentRequests` docs even
+//! show v1.0 names. Parsing accepts every spelling so the same code reads both versions, and unknown
+//! enum members (`unknownFutureValue`, anything added later) are kept instead of failing.
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// `accessPackageRequestState`, in the v1.0 vocabulary whatever the API version.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RequestState {
+    Submitted,
+    PendingApproval,
+    Delivering,
+    Delivered,
+    DeliveryFailed,
+    Denied,
+    Scheduled,
+    Canceled,
+    PartiallyDelivered,
+    /// `unknownFutureValue` or a member added after this build: shown as Graph sent it.
+    Other(String),
+}
+
+impl RequestState {
+    pub const KNOWN: [RequestState; 9] = [
+        RequestState::Submitted,
+        RequestState::PendingApproval,
+        RequestState::Delivering,
+        RequestState::Delivered,
+        RequestState::DeliveryFailed,
+        RequestState::Denied,
+        RequestState::Scheduled,
+        RequestState::Canceled,
+        RequestState::PartiallyDelivered,
+    ];
+
+    /// The states `reprocess` accepts.
+    pub const FAILED: [RequestState; 2] = [
+        RequestState::DeliveryFailed,
+        RequestState::PartiallyDelivered,
+    ];
+
+    /// Case-insensitive, so beta's `DeliveryFailed` and `deliveryfailed` land on the same state.
+    pub fn parse(raw: &str) -> RequestState {
+        let lowered = raw.to_ascii_lowercase();
+        match lowered.as_str() {
+            "submitted" => RequestState::Submitted,
+            "pendingapproval" => RequestState::PendingApproval,
+            "delivering" => RequestState::Delivering,
+            "delivered" => RequestState::Delivered,
+            "deliveryfailed" => RequestState::DeliveryFailed,
+            "denied" => RequestState::Denied,
+            "scheduled" => RequestState::Scheduled,
+            // Graph spells it "canceled"; people and the beta cancel body write "cancelled".
+            "canceled" | "cancelled" => RequestState::Canceled,
+            "partiallydelivered" => RequestState::PartiallyDelivered,
+            _ => RequestState::Other(raw.to_string()),
+        }
+    }
+
+    /// The v1.0 wire value (`deliveryFailed`).
+    pub fn as_v1(&self) -> &str {
+        match self {
+            RequestState::Submitted => "submitted",
+            RequestState::PendingApproval => "pendingApproval",
+            RequestState::Delivering => "delivering",
+            RequestState::Delivered => "delivered",
+            RequestState::DeliveryFailed => "deliveryFailed",
+            RequestState::Denied => "denied",
+            RequestState::Scheduled => "scheduled",
+            RequestState::Canceled => "canceled",
+            RequestState::PartiallyDelivered => "partiallyDelivered",
+            RequestState::Other(raw) => raw,
+        }
+    }
+
+    /// The beta wire value (`DeliveryFailed`), used when filtering on beta's `requestState`.
+    pub fn as_beta(&self) -> String {
+        let v1 = self.as_v1();
+        let mut chars = v1.chars();
+        match chars.next() {
+            Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+            None => String::new(),
+        }
+    }
+
+    pub fn is_failed(&self) -> bool {
+        Self::FAILED.contains(self)
+    }
+}
+
+impl fmt::Display for RequestState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_v1())
+    }
+}
+
+impl Serialize for RequestState {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_v1())
+    }
+}
+
+/// Who asked (or, for a direct assignment, who was assigned).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Requestor {
+    pub display_name: Option<String>,
+    pub principal_name: Option<String>,
+    pub email: Option<String>,
+    pub object_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageRef {
+    pub id: String,
+    pub display_name: Option<String>,
+}
+
+/// One assignment request, the same whichever API version it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentRequest {
+    pub id: String,
+    pub state: RequestState,
+    pub status: Option<String>,
+    pub request_type: Option<String>,
+    pub created: Option<DateTime<Utc>>,
+    pub completed: Option<DateTime<Utc>>,
+    pub requestor: Option<Requestor>,
+    pub access_package: Option<PackageRef>,
+}
+
+/// An access package with its catalog, from `accessPackages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessPackage {
+    pub id: String,
+    pub display_name: String,
+    pub description: Option<String>,
+    pub catalog: Option<CatalogRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogRef {
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+}
+
+// ---- wire shapes -------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WireRequest {
+    id: String,
+    request_type: Option<String>,
+    state: Option<String>,
+    request_state: Option<String>,
+    status: Option<String>,
+    request_status: Option<String>,
+    created_date_time: Option<String>,
+    completed_date_time: Option<String>,
+    completed_date: Option<String>,
+    requestor: Option<WireSubject>,
+    access_package: Option<WirePackage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireSubject {
+    display_name: Option<String>,
+    principal_name: Option<String>,
+    email: Option<String>,
+    object_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WirePackage {
+    id: String,
+    display_name: Option<String>,
+    description: Option<String>,
+    catalog: Option<WireCatalog>,
+    /// beta's nav property name for the catalog.
+    access_package_catalog: Option<WireCatalog>,
+    /// beta also carries the catalog id as a scalar.
+    catalog_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireCatalog {
+    id: Option<String>,
+    display_name: Option<String>,
+}
+
+impl From<WireRequest> for AssignmentRequest {
+    fn from(w: WireRequest) -> Self {
+        let state = w
+            .state
+            .or(w.request_state)
+            .map(|s| RequestState::parse(&s))
+            .unwrap_or_else(|| RequestState::Other("(none)".to_string()));
+        AssignmentRequest {
+            id: w.id,
+            state,
+            status: w.status.or(w.request_status),
+            request_type: w.request_type.map(|t| lower_first(&t)),
+            created: w.created_date_time.as_deref().and_then(parse_timestamp),
+            completed: w
+                .completed_date_time
+                .or(w.completed_date)
+                .as_deref()
+                .and_then(parse_timestamp),
+            requestor: w.requestor.map(|s| Requestor {
+                display_name: s.display_name,
+                principal_name: s.principal_name,
+                email: s.email,
+                object_id: s.object_id,
+            }),
+            access_package: w.access_package.map(|p| PackageRef {
+                id: p.id,
+                display_name: p.display_name,
+            }),
+        }
+    }
+}
+
+impl From<WirePackage> for AccessPackage {
+    fn from(w: WirePackage) -> Self {
+        let catalog = w.catalog.or(w.access_package_catalog).map(|c| CatalogRef {
+            id: c.id,
+            display_name: c.display_name,
+        });
+        let catalog = match (catalog, w.catalog_id) {
+            (Some(c), _) => Some(c),
+            (None, Some(id)) => Some(CatalogRef {
+                id: Some(id),
+                display_name: None,
+            }),
+            (None, None) => None,
+        };
+        AccessPackage {
+            id: w.id,
+            display_name: w.display_name.unwrap_or_default(),
+            description: w.description,
+            catalog,
+        }
+    }
+}
+
+/// beta's `UserAdd` and v1.0's `userAdd` print the same.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Graph timestamps are UTC with 0–7 fractional digits; some payloads drop the `Z`.
+pub fn parse_timestamp(raw: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Some(t.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|n| n.and_utc())
+}
+
+/// RFC 3339 UTC, fractional seconds only when present.
+pub fn format_timestamp(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_parse_case_insensitively_and_keep_unknown_members() {
+        assert_eq!(
+            RequestState::parse("DeliveryFailed"),
+            RequestState::DeliveryFailed
+        );
+        assert_eq!(
+            RequestState::parse("deliveryfailed"),
+            RequestState::DeliveryFailed
+        );
+        assert_eq!(
+            RequestState::parse("partiallyDelivered"),
+            RequestState::PartiallyDelivered
+        );
+        assert_eq!(
+            RequestState::parse("unknownFutureValue"),
+            RequestState::Other("unknownFutureValue".into())
+        );
+        assert_eq!(
+            RequestState::parse("unknownFutureValue").as_v1(),
+            "unknownFutureValue"
+        );
+        assert_eq!(RequestState::PendingApproval.as_beta(), "PendingApproval");
+    }
+
+    #[test]
+    fn timestamps_with_zero_to_seven_fraction_digits() {
+        for raw in [
+            "2026-11-20T10:15:00Z",
+            "2026-11-20T10:15:00.1Z",
+            "2026-11-20T10:15:00.12Z",
+            "2026-11-20T10:15:00.123Z",
+            "2026-11-20T10:15:00.1234Z",
+            "2026-11-20T10:15:00.12345Z",
+            "2026-11-20T10:15:00.123456Z",
+            "2026-11-20T10:15:00.1234567Z",
+            "2026-11-20T10:15:00.1234567",
+        ] {
+            let t = parse_timestamp(raw).unwrap_or_else(|| panic!("{raw}"));
+            assert_eq!(format_timestamp(&t)[..19], *"2026-11-20T10:15:00", "{raw}");
+            assert!(format_timestamp(&t).ends_with('Z'));
+        }
+        assert_eq!(parse_timestamp("yesterday"), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! OData query strings: `$filter` construction with fallbacks, and query encoding.
+
+use super::{ApiVersion, AssignmentRequest, RequestState};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use url::Url;
+
+/// What a listing wants; turned into server filters and re-checked on the client.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    pub package_id: Option<String>,
+    /// Empty = every state.
+    pub states: Vec<RequestState>,
+}
+
+impl RequestFilter {
+    /// Server filter plans, most selective first. Each plan is a list of queries whose results
+    /// together cover the filter (`None` = no `$filter`); the caller falls back to the next plan
+    /// when a server answers 400.
+    ///
+    /// Graph documents `state eq` and `accessPackage/id eq` on their own; combining them with
+    /// `and`/`or` is undocumented, so the later plans use only documented single clauses.
+    pub fn server_filters(&self, version: ApiVersion) -> Vec<Vec<Option<String>>> {
+        let package = self
+            .package_id
+            .as_ref()
+            .map(|id| format!("accessPackage/id eq {}", odata_string(id)));
+        let state_field = match version {
+            ApiVersion::V1 => "state",
+            ApiVersion::Beta => "requestState",
+        };
+        let state_clause = |s: &RequestState| {
+            let value = match version {
+                ApiVersion::V1 => s.as_v1().to_string(),
+                ApiVersion::Beta => s.as_beta(),
+            };
+            format!("{state_field} eq {}", odata_string(&value))
+        };
+        let states: Vec<String> = self.states.iter().map(state_clause).collect();
+        let any_state = match states.len() {
+            0 => None,
+            1 => Some(states[0].clone()),
+            _ => Some(format!("({})", states.join(" or "))),
+        };
+
+        let mut plans = Vec::new();
+        match (&package, &any_state) {
+            (Some(p), Some(s)) => {
+                plans.push(vec![Some(format!("{p} and {s}"))]);
+                plans.push(vec![Some(p.clone())]);
+            }
+            (Some(p), None) => plans.push(vec![Some(p.clone())]),
+            (None, Some(s)) => {
+                if states.len() > 1 {
+                    plans.push(vec![Some(s.clone())]);
+                    plans.push(states.iter().cloned().map(Some).collect());
+                } else {
+                    plans.push(vec![Some(s.clone())]);
+                }
+                plans.push(vec![None]);
+            }
+            (None, None) => plans.push(vec![None]),
+        }
+        plans
+    }
+
+    /// The client-side check: the whole filter, whatever the server did with it.
+    pub fn matches(&self, request: &AssignmentRequest) -> bool {
+        let state_ok = self.states.is_empty() || self.states.contains(&request.state);
+        let package_ok = match (&self.package_id, &request.access_package) {
+            (Some(want), Some(have)) => want.eq_ignore_ascii_case(&have.id),
+            // Not expanded by the server: trust its package filter rather than drop everything.
+            (Some(_), None) => true,
+            (None, _) => true,
+        };
+        state_ok && package_ok
+    }
+}
+
+/// An OData string literal: single quotes, embedded quotes doubled.
+pub fn odata_string(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// Characters escaped in a query value. Spaces become `%20` (not `+`, which OData servers may
+/// read literally); `$`, `/`, `(`, `)` and `,` stay readable as in Graph's docs.
+const QUERY_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'=')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+pub fn set_query(url: &mut Url, pairs: &[(&str, &str)]) {
+    let query = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, QUERY_VALUE)))
+        .collect::<Vec<_>>()
+        .join("&");
+    url.set_query(Some(&query));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_doubled() {
+        assert_eq!(odata_string("Partners' Portal"), "'Partners'' Portal'");
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded_without_plus() {
+        let mut url = Url::parse("https://graph.microsoft.com/v1.0/x").unwrap();
+        set_query(&mut url, &[("$filter", "displayName eq 'A & B+C'")]);
+        assert_eq!(
+            url.query(),
+            // url escapes the quote itself (%27); servers decode it back.
+            Some("$filter=displayName%20eq%20%27A%20%26%20B%2BC%27")
+        );
+    }
+
+    #[test]
+    fn combined_filter_falls_back_to_documented_clauses() {
+        let f = RequestFilter {
+            package_id: Some("9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea".into()),
+            states: RequestState::FAILED.to_vec(),
+        };
+        let plans = f.server_filters(ApiVersion::V1);
+        assert_eq!(
+            plans[0],
+            vec![Some(
+                "accessPackage/id eq '9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea' and \
+                 (state eq 'deliveryFailed' or state eq 'partiallyDelivered')"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            plans[1],
+            vec![Some(
+                "accessPackage/id eq '9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea'".to_string()
+            )]
+        );
+        assert_eq!(plans.len(), 2, "the package filter itself is never dropped");
+    }
+
+    #[test]
+    fn tenant_wide_state_filter_splits_into_single_clauses() {
+        let f = RequestFilter {
+            package_id: None,
+            states: RequestState::FAILED.to_vec(),
+        };
+        let plans = f.server_filters(ApiVersion::Beta);
+        assert_eq!(
+            plans[0],
+            vec![Some(
+                "(requestState eq 'DeliveryFailed' or requestState eq 'PartiallyDelivered')"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            plans[1],
+            vec![
+                Some("requestState eq 'DeliveryFailed'".to_string()),
+                Some("requestState eq 'PartiallyDelivered'".to_string())
+            ]
+        );
+        assert_eq!(plans[2], vec![None]);
+    }
+}

@@ -1,0 +1,195 @@
+//! Everything ep prints on stdout goes through here: one [`Record`] trait, five formats.
+//!
+//! `ndjson`, `csv` and `ids` are written as pages arrive (constant memory, and a pipe sees results
+//! before the listing ends); `table` and `json` need the whole set, so they buffer and sort.
+
+pub mod diag;
+mod records;
+
+pub use records::{
+    Counts, ErrorInfo, Outcome, PackageRecord, ReprocessResult, ReprocessSummary, RequestRecord,
+};
+
+use crate::error::BrokenPipe;
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// `-o, --output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+    Ids,
+}
+
+/// How a table may be decorated.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+/// A thing ep lists: the JSON shape comes from `Serialize`, the rest from here.
+pub trait Record: Serialize {
+    fn id(&self) -> &str;
+    fn csv_header() -> &'static [&'static str];
+    fn csv_row(&self) -> Vec<String>;
+    fn table_header() -> &'static [&'static str];
+    fn table_row(&self, style: Style) -> Vec<Cell>;
+}
+
+/// Writes records of one kind in the chosen format.
+pub struct RecordWriter<R: Record> {
+    format: Format,
+    style: Style,
+    out: io::BufWriter<io::Stdout>,
+    buffered: Vec<R>,
+    csv_started: bool,
+}
+
+impl<R: Record> RecordWriter<R> {
+    pub fn new(format: Format, style: Style) -> Self {
+        RecordWriter {
+            format,
+            style,
+            out: io::BufWriter::new(io::stdout()),
+            buffered: Vec::new(),
+            csv_started: false,
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Stream formats write now; table and json keep the records for [`finish`](Self::finish).
+    pub fn write_page(&mut self, records: Vec<R>) -> anyhow::Result<()> {
+        match self.format {
+            Format::Table | Format::Json => {
+                self.buffered.extend(records);
+                Ok(())
+            }
+            Format::Ndjson => {
+                for r in &records {
+                    serde_json::to_writer(&mut self.out, r)?;
+                    self.out.write_all(b"\n").map_err(pipe)?;
+                }
+                self.out.flush().map_err(pipe)
+            }
+            Format::Ids => {
+                for r in &records {
+                    writeln!(self.out, "{}", r.id()).map_err(pipe)?;
+                }
+                self.out.flush().map_err(pipe)
+            }
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new().from_writer(&mut self.out);
+                if !self.csv_started {
+                    w.write_record(R::csv_header()).map_err(csv_pipe)?;
+                    self.csv_started = true;
+                }
+                for r in &records {
+                    w.write_record(r.csv_row()).map_err(csv_pipe)?;
+                }
+                w.flush().map_err(pipe)?;
+                drop(w);
+                self.out.flush().map_err(pipe)
+            }
+        }
+    }
+
+    /// Emit what was buffered, ordered by `order` (table and json only).
+    pub fn finish(mut self, order: impl FnMut(&R, &R) -> std::cmp::Ordering) -> anyhow::Result<()> {
+        let mut records = std::mem::take(&mut self.buffered);
+        records.sort_by(order);
+        match self.format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut self.out, &records)?;
+                self.out.write_all(b"\n").map_err(pipe)?;
+            }
+            Format::Table if !records.is_empty() => {
+                let table = self.table(&records);
+                writeln!(self.out, "{table}").map_err(pipe)?;
+            }
+            Format::Csv if !self.csv_started => {
+                // An empty listing still gets its header, so scripts can rely on it.
+                self.write_page(Vec::new())?;
+            }
+            _ => {}
+        }
+        self.out.flush().map_err(pipe)
+    }
+
+    fn table(&self, records: &[R]) -> Table {
+        let mut table = Table::new();
+        table
+            .load_style(presets::UTF8_HORIZONTAL_ONLY)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(R::table_header().iter().copied());
+        if let Some(width) = terminal_width() {
+            table.set_width(width);
+        }
+        for r in records {
+            table.add_row(r.table_row(self.style));
+        }
+        table
+    }
+}
+
+/// Print one JSON document (summaries, `requests show`).
+pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n").map_err(pipe)?;
+    out.flush().map_err(pipe)
+}
+
+/// Print text meant for people on stdout.
+pub fn print_text(text: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes()).map_err(pipe)?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n").map_err(pipe)?;
+    }
+    out.flush().map_err(pipe)
+}
+
+/// A two-column key/value table for one item.
+pub fn key_value_table(rows: &[(&str, String)]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(width) = terminal_width() {
+        table.set_width(width);
+    }
+    for (k, v) in rows {
+        table.add_row(vec![Cell::new(k), Cell::new(v)]);
+    }
+    table
+}
+
+fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| w.0)
+}
+
+fn pipe(e: io::Error) -> anyhow::Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        anyhow::Error::new(BrokenPipe)
+    } else {
+        anyhow::Error::new(e).context("writing to stdout")
+    }
+}
+
+fn csv_pipe(e: csv::Error) -> anyhow::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => pipe(io),
+        other => anyhow::anyhow!("writing csv: {other:?}"),
+    }
+}

@@ -1,0 +1,414 @@
+//! The records ep prints, shaped exactly as the contract's JSON.
+
+use super::{Record, Style};
+use crate::eligibility::{Eligibility, format_age, judge_request};
+use crate::graph::{
+    AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
+    format_timestamp,
+};
+use chrono::{DateTime, Duration, Utc};
+use comfy_table::{Cell, Color};
+use serde::Serialize;
+
+/// A request as listed: the Graph data plus ep's verdict.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestRecord {
+    pub id: String,
+    pub state: RequestState,
+    pub status: Option<String>,
+    pub request_type: Option<String>,
+    pub created_date_time: Option<String>,
+    pub completed_date_time: Option<String>,
+    pub requestor: Option<Requestor>,
+    pub access_package: Option<PackageRef>,
+    pub reprocessable: bool,
+    pub reason: Option<String>,
+    #[serde(skip)]
+    pub created: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub completed_age: Option<Duration>,
+}
+
+impl RequestRecord {
+    pub fn new(request: AssignmentRequest, now: DateTime<Utc>, window: Duration) -> Self {
+        let verdict = judge_request(&request, now, window);
+        RequestRecord {
+            reprocessable: verdict.is_reprocessable(),
+            reason: verdict.reason().map(|r| r.to_string()),
+            created_date_time: request.created.as_ref().map(format_timestamp),
+            completed_date_time: request.completed.as_ref().map(format_timestamp),
+            completed_age: request.completed.map(|c| (now - c).max(Duration::zero())),
+            created: request.created,
+            id: request.id,
+            state: request.state,
+            status: request.status,
+            request_type: request.request_type,
+            requestor: request.requestor,
+            access_package: request.access_package,
+        }
+    }
+
+    pub fn eligibility_of(
+        request: &AssignmentRequest,
+        now: DateTime<Utc>,
+        window: Duration,
+    ) -> Eligibility {
+        judge_request(request, now, window)
+    }
+
+    pub fn requestor_label(&self) -> String {
+        match &self.requestor {
+            Some(r) => r
+                .display_name
+                .clone()
+                .or_else(|| r.principal_name.clone())
+                .or_else(|| r.email.clone())
+                .unwrap_or_else(|| "(unknown)".into()),
+            None => "(not returned)".into(),
+        }
+    }
+
+    pub fn package_label(&self) -> String {
+        match &self.access_package {
+            Some(p) => p.display_name.clone().unwrap_or_else(|| p.id.clone()),
+            None => "(not returned)".into(),
+        }
+    }
+
+    pub fn age_label(&self) -> String {
+        match self.completed_age {
+            Some(age) => format!("{} ago", format_age(age)),
+            None => "-".into(),
+        }
+    }
+
+    /// Newest first, as the contract asks; ties by id so output is stable.
+    pub fn newest_first(a: &Self, b: &Self) -> std::cmp::Ordering {
+        b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id))
+    }
+}
+
+impl Record for RequestRecord {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn csv_header() -> &'static [&'static str] {
+        &[
+            "id",
+            "state",
+            "status",
+            "requestType",
+            "createdDateTime",
+            "completedDateTime",
+            "requestorDisplayName",
+            "requestorPrincipalName",
+            "requestorEmail",
+            "requestorObjectId",
+            "accessPackageId",
+            "accessPackageDisplayName",
+            "reprocessable",
+            "reason",
+        ]
+    }
+
+    fn csv_row(&self) -> Vec<String> {
+        let r = self.requestor.clone().unwrap_or_default();
+        let p = self.access_package.clone().unwrap_or_default();
+        vec![
+            self.id.clone(),
+            self.state.to_string(),
+            self.status.clone().unwrap_or_default(),
+            self.request_type.clone().unwrap_or_default(),
+            self.created_date_time.clone().unwrap_or_default(),
+            self.completed_date_time.clone().unwrap_or_default(),
+            r.display_name.unwrap_or_default(),
+            r.principal_name.unwrap_or_default(),
+            r.email.unwrap_or_default(),
+            r.object_id.unwrap_or_default(),
+            p.id,
+            p.display_name.unwrap_or_default(),
+            self.reprocessable.to_string(),
+            self.reason.clone().unwrap_or_default(),
+        ]
+    }
+
+    fn table_header() -> &'static [&'static str] {
+        &[
+            "REQUEST",
+            "STATE",
+            "REQUESTOR",
+            "PACKAGE",
+            "COMPLETED",
+            "REPROCESSABLE",
+        ]
+    }
+
+    fn table_row(&self, style: Style) -> Vec<Cell> {
+        let mut state = Cell::new(self.state.to_string());
+        let verdict = match &self.reason {
+            None => "yes".to_string(),
+            Some(reason) => format!("no: {reason}"),
+        };
+        let mut verdict = Cell::new(verdict);
+        if style.color {
+            if self.state.is_failed() {
+                state = state.fg(Color::Red);
+            }
+            if self.reprocessable {
+                verdict = verdict.fg(Color::Green);
+            }
+        }
+        vec![
+            Cell::new(&self.id),
+            state,
+            Cell::new(self.requestor_label()),
+            Cell::new(self.package_label()),
+            Cell::new(self.age_label()),
+            verdict,
+        ]
+    }
+}
+
+/// An access package as listed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageRecord {
+    pub id: String,
+    pub display_name: String,
+    pub description: Option<String>,
+    pub catalog: Option<CatalogRef>,
+}
+
+impl From<AccessPackage> for PackageRecord {
+    fn from(p: AccessPackage) -> Self {
+        PackageRecord {
+            id: p.id,
+            display_name: p.display_name,
+            description: p.description,
+            catalog: p.catalog,
+        }
+    }
+}
+
+impl PackageRecord {
+    pub fn catalog_label(&self) -> String {
+        self.catalog
+            .as_ref()
+            .and_then(|c| c.display_name.clone().or_else(|| c.id.clone()))
+            .unwrap_or_else(|| "-".into())
+    }
+
+    pub fn by_name(a: &Self, b: &Self) -> std::cmp::Ordering {
+        a.display_name
+            .to_lowercase()
+            .cmp(&b.display_name.to_lowercase())
+            .then_with(|| a.id.cmp(&b.id))
+    }
+}
+
+impl Record for PackageRecord {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn csv_header() -> &'static [&'static str] {
+        &[
+            "id",
+            "displayName",
+            "catalogId",
+            "catalogDisplayName",
+            "description",
+        ]
+    }
+
+    fn csv_row(&self) -> Vec<String> {
+        let c = self.catalog.as_ref();
+        vec![
+            self.id.clone(),
+            self.display_name.clone(),
+            c.and_then(|c| c.id.clone()).unwrap_or_default(),
+            c.and_then(|c| c.display_name.clone()).unwrap_or_default(),
+            self.description.clone().unwrap_or_default(),
+        ]
+    }
+
+    fn table_header() -> &'static [&'static str] {
+        &["PACKAGE ID", "NAME", "CATALOG"]
+    }
+
+    fn table_row(&self, _style: Style) -> Vec<Cell> {
+        vec![
+            Cell::new(&self.id),
+            Cell::new(&self.display_name),
+            Cell::new(self.catalog_label()),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Reprocessed,
+    Failed,
+    Skipped,
+    WouldReprocess,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Reprocessed => "reprocessed",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+            Outcome::WouldReprocess => "would-reprocess",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub status: Option<u16>,
+    pub code: String,
+    pub message: String,
+}
+
+/// One request's line in a reprocess summary.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReprocessResult {
+    pub id: String,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_state: Option<RequestState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Who and what, for people reading the table; not part of the JSON contract.
+    #[serde(skip)]
+    pub label: Option<String>,
+}
+
+impl Record for ReprocessResult {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn csv_header() -> &'static [&'static str] {
+        &[
+            "id",
+            "outcome",
+            "finalState",
+            "reason",
+            "errorStatus",
+            "errorCode",
+            "errorMessage",
+        ]
+    }
+
+    fn csv_row(&self) -> Vec<String> {
+        let e = self.error.as_ref();
+        vec![
+            self.id.clone(),
+            self.outcome.label().into(),
+            self.final_state
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            self.reason.clone().unwrap_or_default(),
+            e.and_then(|e| e.status)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            e.map(|e| e.code.clone()).unwrap_or_default(),
+            e.map(|e| e.message.clone()).unwrap_or_default(),
+        ]
+    }
+
+    fn table_header() -> &'static [&'static str] {
+        &["REQUEST", "OUTCOME", "DETAIL"]
+    }
+
+    fn table_row(&self, style: Style) -> Vec<Cell> {
+        let mut detail = Vec::new();
+        if let Some(label) = &self.label {
+            detail.push(label.clone());
+        }
+        if let Some(s) = &self.final_state {
+            detail.push(format!("final state {s}"));
+        }
+        if let Some(r) = &self.reason {
+            detail.push(r.clone());
+        }
+        if let Some(e) = &self.error {
+            let status = e.status.map(|s| format!("{s} ")).unwrap_or_default();
+            detail.push(format!("{status}{}: {}", e.code, e.message));
+        }
+        let mut outcome = Cell::new(self.outcome.label());
+        if style.color {
+            outcome = outcome.fg(match self.outcome {
+                Outcome::Reprocessed | Outcome::WouldReprocess => Color::Green,
+                Outcome::Failed => Color::Red,
+                Outcome::Skipped => Color::Yellow,
+            });
+        }
+        vec![Cell::new(&self.id), outcome, Cell::new(detail.join("; "))]
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub selected: usize,
+    pub reprocessed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_reprocess: Option<usize>,
+}
+
+/// `reprocess -o json`: the contract's summary document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReprocessSummary {
+    pub dry_run: bool,
+    pub counts: Counts,
+    pub results: Vec<ReprocessResult>,
+}
+
+impl ReprocessSummary {
+    pub fn new(dry_run: bool, results: Vec<ReprocessResult>) -> Self {
+        let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+        let counts = Counts {
+            selected: results.len(),
+            reprocessed: count(Outcome::Reprocessed),
+            failed: count(Outcome::Failed),
+            skipped: count(Outcome::Skipped),
+            would_reprocess: dry_run.then(|| count(Outcome::WouldReprocess)),
+        };
+        ReprocessSummary {
+            dry_run,
+            counts,
+            results,
+        }
+    }
+
+    /// One line for people: `reprocessed 2, failed 1, skipped 0 of 3 selected`.
+    pub fn headline(&self) -> String {
+        let c = &self.counts;
+        if self.dry_run {
+            format!(
+                "dry run: would reprocess {}, skipped {} of {} selected; nothing was sent",
+                c.would_reprocess.unwrap_or(0),
+                c.skipped,
+                c.selected
+            )
+        } else {
+            format!(
+                "reprocessed {}, failed {}, skipped {} of {} selected",
+                c.reprocessed, c.failed, c.skipped, c.selected
+            )
+        }
+    }
+}
