@@ -64,26 +64,68 @@ fn report_clap_error(e: clap::Error) -> i32 {
         }
         _ => {
             let rendered = e.render().to_string();
-            let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
-            let first = lines.next().unwrap_or("error: invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("ep: error: {first}");
-            for tip in lines.filter(|l| l.trim_start().starts_with("tip:")) {
-                eprintln!(
-                    "  hint: {}",
-                    tip.trim_start().trim_start_matches("tip:").trim()
-                );
+            let (message, tips, command) = summarize_clap_error(&rendered);
+            eprintln!("ep: error: {message}");
+            for tip in tips {
+                eprintln!("  hint: {tip}");
             }
-            let usage_hint = rendered
-                .lines()
-                .find(|l| l.starts_with("For more information"))
-                .map(|l| {
-                    l.trim_start_matches("For more information, try ")
-                        .trim_end_matches('.')
-                })
-                .unwrap_or("'ep --help'");
-            eprintln!("  hint: see {usage_hint}");
+            eprintln!("  hint: see '{command} --help'");
             ExitStatus::Usage.code()
         }
+    }
+}
+
+/// clap renders several lines; keep the message (with its indented continuation, e.g. the
+/// missing arguments), the tips, and the command path from the usage line.
+fn summarize_clap_error(rendered: &str) -> (String, Vec<String>, String) {
+    let mut message = String::new();
+    let mut tips = Vec::new();
+    let mut command = String::from("ep");
+    let mut in_message = true;
+    for line in rendered.lines() {
+        let trimmed = line.trim();
+        if let Some(tip) = trimmed.strip_prefix("tip:") {
+            tips.push(tip.trim().to_string());
+        } else if let Some(usage) = trimmed.strip_prefix("Usage:") {
+            command = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '-', '<']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        } else if trimmed.is_empty() {
+            in_message = message.is_empty();
+        } else if in_message {
+            let part = trimmed.strip_prefix("error: ").unwrap_or(trimmed);
+            if !message.is_empty() {
+                message.push(' ');
+            }
+            message.push_str(part);
+        }
+    }
+    (message, tips, command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summarize_clap_error;
+
+    #[test]
+    fn clap_errors_become_one_line_with_the_command_to_ask() {
+        let rendered = "error: the following required arguments were not provided:\n  --package <ID|NAME>\n\nUsage: ep requests list --package <ID|NAME>\n\nFor more information, try '--help'.\n";
+        let (message, tips, command) = summarize_clap_error(rendered);
+        assert_eq!(
+            message,
+            "the following required arguments were not provided: --package <ID|NAME>"
+        );
+        assert!(tips.is_empty());
+        assert_eq!(command, "ep requests list");
+        let rendered = "error: unexpected argument '--foo' found\n\n  tip: to pass '--foo' as a value, use '-- --foo'\n\nUsage: ep reprocess [OPTIONS] [REQUEST_ID]...\n";
+        let (message, tips, command) = summarize_clap_error(rendered);
+        assert_eq!(message, "unexpected argument '--foo' found");
+        assert_eq!(
+            tips,
+            vec!["to pass '--foo' as a value, use '-- --foo'".to_string()]
+        );
+        assert_eq!(command, "ep reprocess");
     }
 }

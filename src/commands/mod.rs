@@ -31,7 +31,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Completions { shell } => completions::run(shell),
         Command::Emulator(args) => emulator::run(args).await,
         command => {
-            let ctx = connect(&cli.global).await?;
+            let config = Config::from_args(&cli.global)?;
+            // A bare or contradictory `reprocess` is a usage error before any sign-in.
+            if let Command::Reprocess(args) = &command {
+                reprocess::selection(args, config.interactive)?;
+            }
+            let ctx = connect(config, cli.global.demo).await?;
             match command {
                 Command::Packages(PackagesCommand::List { search }) => {
                     packages::list(&ctx, search.as_deref()).await
@@ -47,9 +52,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     }
 }
 
-async fn connect(args: &crate::cli::GlobalArgs) -> anyhow::Result<Context> {
-    let mut config = Config::from_args(args)?;
-    let demo = if args.demo {
+async fn connect(mut config: Config, demo: bool) -> anyhow::Result<Context> {
+    let demo = if demo {
         let emu = Emulator::start(EmulatorConfig::default(), ([127, 0, 0, 1], 0).into()).await?;
         diag::note(format!(
             "--demo: using the built-in emulator at {} with generated data (no tenant is contacted)",

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use tokio::io::AsyncBufReadExt;
 
 /// How the user chose what to reprocess.
-enum Selection {
+pub enum Selection {
     Ids { ids: Vec<String>, stdin: bool },
     All { package: String },
     AllFailed { package: Option<String> },
@@ -127,7 +127,7 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
     Ok(exit_status(&summary))
 }
 
-fn selection(args: &ReprocessArgs, interactive: bool) -> Result<Selection, CliError> {
+pub fn selection(args: &ReprocessArgs, interactive: bool) -> Result<Selection, CliError> {
     let stdin = args.ids.iter().any(|i| i == "-");
     let ids: Vec<String> = args.ids.iter().filter(|i| *i != "-").cloned().collect();
     let explicit = stdin || !ids.is_empty();

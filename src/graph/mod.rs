@@ -460,6 +460,16 @@ impl From<AuthError> for GraphError {
     }
 }
 
+/// Parse one assignment request as Graph sends it (v1.0 or beta shape).
+pub fn parse_request(value: Value) -> Result<AssignmentRequest, GraphError> {
+    from_value::<WireRequest>(value).map(Into::into)
+}
+
+/// Parse one access package as Graph sends it (v1.0 or beta shape).
+pub fn parse_package(value: Value) -> Result<AccessPackage, GraphError> {
+    from_value::<WirePackage>(value).map(Into::into)
+}
+
 /// A reqwest client with timeouts that keep a dead network from hanging a CI job.
 pub fn http_client() -> anyhow::Result<reqwest::Client> {
     let client = reqwest::Client::builder()

@@ -1,0 +1,342 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'ep'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'ep' {
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('packages', 'packages', [CompletionResultType]::ParameterValue, 'Access packages')
+            [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Access package assignment requests')
+            [CompletionResult]::new('reprocess', 'reprocess', [CompletionResultType]::ParameterValue, 'Reprocess failed requests (each is checked first; ineligible ones are skipped)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run the built-in Graph-compatible emulator')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ep;packages' {
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List access packages with their catalogs')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ep;packages;list' {
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Keep packages whose display name contains TEXT (case-insensitive)')
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ep;packages;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List access packages with their catalogs')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ep;packages;help;list' {
+            break
+        }
+        'ep;packages;help;help' {
+            break
+        }
+        'ep;requests' {
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a package''s assignment requests, newest first, with whether each can be reprocessed')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ep;requests;list' {
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Access package id (GUID) or display name')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--all-packages', '--all-packages', [CompletionResultType]::ParameterName, 'Every package the caller can see')
+            [CompletionResult]::new('--reprocessable', '--reprocessable', [CompletionResultType]::ParameterName, 'Only requests that can be reprocessed now')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ep;requests;show' {
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ep;requests;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a package''s assignment requests, newest first, with whether each can be reprocessed')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ep;requests;help;list' {
+            break
+        }
+        'ep;requests;help;show' {
+            break
+        }
+        'ep;requests;help;help' {
+            break
+        }
+        'ep;reprocess' {
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: how long to poll before giving up')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests sent at once')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every reprocessable request of --package')
+            [CompletionResult]::new('--all-failed', '--all-failed', [CompletionResultType]::ParameterName, 'Every reprocessable request in scope (tenant-wide without --package)')
+            [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Pick requests of --package from a list (needs a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and send nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Send requests that look ineligible anyway (Graph has the last word)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After reprocessing, poll each request until it leaves `delivering` and report its final state')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ep;completions' {
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ep;emulator' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 (0 = any free port)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the generated tenant; the same seed gives the same data')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Number of assignment requests')
+            [CompletionResult]::new('--packages', '--packages', [CompletionResultType]::ParameterName, 'Number of access packages (at least 2)')
+            [CompletionResult]::new('--latency-ms', '--latency-ms', [CompletionResultType]::ParameterName, 'Added to every response')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Throttle above this many requests per second (429 + Retry-After)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Token-bucket size for --rate')
+            [CompletionResult]::new('--fault-rate', '--fault-rate', [CompletionResultType]::ParameterName, 'Share of calls answered 503/504 (0.0–1.0)')
+            [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Items per page')
+            [CompletionResult]::new('--settle-ms', '--settle-ms', [CompletionResultType]::ParameterName, 'How long a reprocessed request stays `delivering`')
+            [CompletionResult]::new('--refail-rate', '--refail-rate', [CompletionResultType]::ParameterName, 'Share of reprocessed requests that fail again (0.0–1.0)')
+            [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Lifetime of issued access tokens')
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--strict-filters', '--strict-filters', [CompletionResultType]::ParameterName, 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ep;help' {
+            [CompletionResult]::new('packages', 'packages', [CompletionResultType]::ParameterValue, 'Access packages')
+            [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Access package assignment requests')
+            [CompletionResult]::new('reprocess', 'reprocess', [CompletionResultType]::ParameterValue, 'Reprocess failed requests (each is checked first; ineligible ones are skipped)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run the built-in Graph-compatible emulator')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ep;help;packages' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List access packages with their catalogs')
+            break
+        }
+        'ep;help;packages;list' {
+            break
+        }
+        'ep;help;requests' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a package''s assignment requests, newest first, with whether each can be reprocessed')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full')
+            break
+        }
+        'ep;help;requests;list' {
+            break
+        }
+        'ep;help;requests;show' {
+            break
+        }
+        'ep;help;reprocess' {
+            break
+        }
+        'ep;help;completions' {
+            break
+        }
+        'ep;help;emulator' {
+            break
+        }
+        'ep;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

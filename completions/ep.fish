@@ -1,0 +1,352 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ep_global_optspecs
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= o/output= demo v/verbose q/quiet no-color h/help V/version
+end
+
+function __fish_ep_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ep_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ep_using_subcommand
+    set -l cmd (__fish_ep_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ep -n "__fish_ep_needs_command" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_needs_command" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_needs_command" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_needs_command" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_needs_command" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_needs_command" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_needs_command" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_needs_command" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_needs_command" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_needs_command" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_needs_command" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_needs_command" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_needs_command" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_needs_command" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_needs_command" -f -a "packages" -d 'Access packages'
+complete -c ep -n "__fish_ep_needs_command" -f -a "requests" -d 'Access package assignment requests'
+complete -c ep -n "__fish_ep_needs_command" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
+complete -c ep -n "__fish_ep_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c ep -n "__fish_ep_needs_command" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
+complete -c ep -n "__fish_ep_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List access packages with their catalogs'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l search -d 'Keep packages whose display name contains TEXT (case-insensitive)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "list" -d 'List access packages with their catalogs'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one request in full'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l package -d 'Access package id (GUID) or display name' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l state -d 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l window -d 'Reprocess eligibility window after completion' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l window -d 'Reprocess eligibility window after completion' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request in full'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before giving up' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Requests sent at once' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all -d 'Every reprocessable request of --package'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all-failed -d 'Every reprocessable request in scope (tenant-wide without --package)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l select -d 'Pick requests of --package from a list (needs a terminal)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l dry-run -d 'Print the plan and send nothing'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s y -l yes -d 'Do not ask for confirmation'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send requests that look ineligible anyway (Graph has the last word)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'After reprocessing, poll each request until it leaves `delivering` and report its final state'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand completions" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand completions" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand completions" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand completions" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand completions" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand completions" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand completions" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand completions" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 = any free port)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l seed -d 'Seed for the generated tenant; the same seed gives the same data' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l requests -d 'Number of assignment requests' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l packages -d 'Number of access packages (at least 2)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l latency-ms -d 'Added to every response' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l rate -d 'Throttle above this many requests per second (429 + Retry-After)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l burst -d 'Token-bucket size for --rate' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-rate -d 'Share of calls answered 503/504 (0.0–1.0)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l page-size -d 'Items per page' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering`' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l refail-rate -d 'Share of reprocessed requests that fail again (0.0–1.0)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "packages" -d 'Access packages'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "requests" -d 'Access package assignment requests'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from packages" -f -a "list" -d 'List access packages with their catalogs'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request in full'
