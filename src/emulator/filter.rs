@@ -1,0 +1,855 @@
+//! A small OData `$filter` parser and evaluator covering what Graph documents for the
+//! entitlement-management resources ep uses, and rejecting (400) what Graph rejects.
+//!
+//! Parsing is generic OData syntax; what is *allowed* is decided per entity type by a
+//! [`Schema`], because Graph's restrictions are per property (e.g. `state` supports only `eq`,
+//! `completedDateTime` is not filterable at all).
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Literal {
+    Str(String),
+    DateTime(DateTime<Utc>),
+    Guid(String),
+    Number(f64),
+    Bool(bool),
+    Null,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Operand {
+    Prop(String),
+    Lit(Literal),
+    ToLower(Box<Operand>),
+    ToUpper(Box<Operand>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+impl CmpOp {
+    fn name(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "eq",
+            CmpOp::Ne => "ne",
+            CmpOp::Gt => "gt",
+            CmpOp::Ge => "ge",
+            CmpOp::Lt => "lt",
+            CmpOp::Le => "le",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StrFunc {
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+impl StrFunc {
+    fn name(self) -> &'static str {
+        match self {
+            StrFunc::Contains => "contains",
+            StrFunc::StartsWith => "startswith",
+            StrFunc::EndsWith => "endswith",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expr {
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Cmp(Operand, CmpOp, Operand),
+    Func(StrFunc, Operand, Operand),
+}
+
+/// Why a filter was rejected; always answered as 400 with an OData error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FilterError {
+    pub(crate) message: String,
+}
+
+fn err<T>(message: impl Into<String>) -> Result<T, FilterError> {
+    Err(FilterError {
+        message: message.into(),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Ident(String),
+    Str(String),
+    Lit(Literal),
+    LParen,
+    RParen,
+    Comma,
+}
+
+fn tokenize(input: &str) -> Result<Vec<Token>, FilterError> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ' ' | '\t' | '\n' | '\r' => i += 1,
+            '(' => {
+                tokens.push(Token::LParen);
+                i += 1;
+            }
+            ')' => {
+                tokens.push(Token::RParen);
+                i += 1;
+            }
+            ',' => {
+                tokens.push(Token::Comma);
+                i += 1;
+            }
+            '\'' => {
+                // OData string literal: a quote inside is written as two quotes.
+                let start = i;
+                i += 1;
+                let mut s = String::new();
+                loop {
+                    match chars.get(i) {
+                        None => {
+                            return err(format!(
+                                "Syntax error: unterminated string literal at position {start} in '{input}'."
+                            ));
+                        }
+                        Some('\'') if chars.get(i + 1) == Some(&'\'') => {
+                            s.push('\'');
+                            i += 2;
+                        }
+                        Some('\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(ch) => {
+                            s.push(*ch);
+                            i += 1;
+                        }
+                    }
+                }
+                tokens.push(Token::Str(s));
+            }
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '-' => {
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric()
+                        || matches!(chars[i], '_' | '-' | '.' | ':' | '/' | '+'))
+                {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                tokens.push(classify_word(&word, start, input)?);
+            }
+            other => {
+                return err(format!(
+                    "Syntax error: character '{other}' is not valid at position {i} in '{input}'."
+                ));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+fn classify_word(word: &str, pos: usize, input: &str) -> Result<Token, FilterError> {
+    if word.len() == 36 && uuid::Uuid::try_parse(word).is_ok() {
+        return Ok(Token::Lit(Literal::Guid(word.to_ascii_lowercase())));
+    }
+    let first = word.chars().next().unwrap_or(' ');
+    if first.is_ascii_digit() || first == '-' {
+        if let Ok(dt) = DateTime::parse_from_rfc3339(word) {
+            return Ok(Token::Lit(Literal::DateTime(dt.with_timezone(&Utc))));
+        }
+        if let Ok(n) = word.parse::<f64>() {
+            return Ok(Token::Lit(Literal::Number(n)));
+        }
+        return err(format!(
+            "Syntax error at position {pos} in '{input}': '{word}' is not a valid literal."
+        ));
+    }
+    Ok(match word {
+        "true" => Token::Lit(Literal::Bool(true)),
+        "false" => Token::Lit(Literal::Bool(false)),
+        "null" => Token::Lit(Literal::Null),
+        _ => Token::Ident(word.to_string()),
+    })
+}
+
+struct Parser<'a> {
+    tokens: Vec<Token>,
+    pos: usize,
+    input: &'a str,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn peek_ident(&self) -> Option<&str> {
+        match self.peek() {
+            Some(Token::Ident(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let t = self.tokens.get(self.pos).cloned();
+        self.pos += 1;
+        t
+    }
+
+    fn expect(&mut self, want: &Token, what: &str) -> Result<(), FilterError> {
+        match self.next() {
+            Some(ref t) if t == want => Ok(()),
+            _ => err(format!(
+                "Syntax error: expected {what} in '{}'.",
+                self.input
+            )),
+        }
+    }
+
+    fn or_expr(&mut self) -> Result<Expr, FilterError> {
+        let mut left = self.and_expr()?;
+        while self.peek_ident() == Some("or") {
+            self.pos += 1;
+            let right = self.and_expr()?;
+            left = Expr::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and_expr(&mut self) -> Result<Expr, FilterError> {
+        let mut left = self.unary()?;
+        while self.peek_ident() == Some("and") {
+            self.pos += 1;
+            let right = self.unary()?;
+            left = Expr::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr, FilterError> {
+        if self.peek_ident() == Some("not") {
+            self.pos += 1;
+            return Ok(Expr::Not(Box::new(self.unary()?)));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr, FilterError> {
+        if self.peek() == Some(&Token::LParen) {
+            self.pos += 1;
+            let e = self.or_expr()?;
+            self.expect(&Token::RParen, "')'")?;
+            return Ok(e);
+        }
+        let func = match self.peek_ident() {
+            Some("contains") => Some(StrFunc::Contains),
+            Some("startswith") => Some(StrFunc::StartsWith),
+            Some("endswith") => Some(StrFunc::EndsWith),
+            _ => None,
+        };
+        if let Some(func) = func
+            && self.tokens.get(self.pos + 1) == Some(&Token::LParen)
+        {
+            self.pos += 2;
+            let a = self.operand()?;
+            self.expect(&Token::Comma, "','")?;
+            let b = self.operand()?;
+            self.expect(&Token::RParen, "')'")?;
+            return Ok(Expr::Func(func, a, b));
+        }
+        let left = self.operand()?;
+        let op = match self.next() {
+            Some(Token::Ident(w)) => match w.as_str() {
+                "eq" => CmpOp::Eq,
+                "ne" => CmpOp::Ne,
+                "gt" => CmpOp::Gt,
+                "ge" => CmpOp::Ge,
+                "lt" => CmpOp::Lt,
+                "le" => CmpOp::Le,
+                other => {
+                    return err(format!(
+                        "Syntax error: '{other}' is not a supported comparison operator in '{}'.",
+                        self.input
+                    ));
+                }
+            },
+            _ => {
+                return err(format!(
+                    "Syntax error: expected a comparison operator in '{}'.",
+                    self.input
+                ));
+            }
+        };
+        let right = self.operand()?;
+        Ok(Expr::Cmp(left, op, right))
+    }
+
+    fn operand(&mut self) -> Result<Operand, FilterError> {
+        match self.next() {
+            Some(Token::Str(s)) => Ok(Operand::Lit(Literal::Str(s))),
+            Some(Token::Lit(l)) => Ok(Operand::Lit(l)),
+            Some(Token::Ident(name)) => {
+                if self.peek() == Some(&Token::LParen) {
+                    let wrap: fn(Box<Operand>) -> Operand = match name.as_str() {
+                        "tolower" => Operand::ToLower,
+                        "toupper" => Operand::ToUpper,
+                        other => {
+                            return err(format!(
+                                "An unknown function with name '{other}' was found."
+                            ));
+                        }
+                    };
+                    self.pos += 1;
+                    let inner = self.operand()?;
+                    self.expect(&Token::RParen, "')'")?;
+                    return Ok(wrap(Box::new(inner)));
+                }
+                if matches!(
+                    name.as_str(),
+                    "and" | "or" | "not" | "eq" | "ne" | "gt" | "ge" | "lt" | "le"
+                ) {
+                    return err(format!(
+                        "Syntax error: unexpected keyword '{name}' in '{}'.",
+                        self.input
+                    ));
+                }
+                Ok(Operand::Prop(name))
+            }
+            _ => err(format!(
+                "Syntax error: expected a property or literal in '{}'.",
+                self.input
+            )),
+        }
+    }
+}
+
+/// Parses OData `$filter` syntax (not yet checked against an entity type).
+pub(crate) fn parse(input: &str) -> Result<Expr, FilterError> {
+    let tokens = tokenize(input)?;
+    if tokens.is_empty() {
+        return err("The $filter expression must not be empty.");
+    }
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        input,
+    };
+    let e = p.or_expr()?;
+    if p.pos < p.tokens.len() {
+        return err(format!(
+            "Syntax error at position {} in '{input}': unexpected trailing input.",
+            p.pos
+        ));
+    }
+    Ok(e)
+}
+
+/// How a filterable property compares.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PropKind {
+    /// An OData enum: string literal that must be an exact member name.
+    Enum(&'static [&'static str]),
+    /// Directory-style string: comparisons are case-insensitive.
+    Text,
+    DateTime,
+    /// A GUID key: accepts quoted or bare GUID literals, case-insensitive.
+    Guid,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PropRule {
+    pub(crate) name: &'static str,
+    /// `None` = the property exists but Graph does not support filtering on it.
+    pub(crate) kind: Option<PropKind>,
+    pub(crate) ops: &'static [CmpOp],
+    /// contains/startswith (and tolower/toupper) are allowed.
+    pub(crate) string_functions: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Schema {
+    pub(crate) type_name: &'static str,
+    pub(crate) props: &'static [PropRule],
+}
+
+const ALL_OPS: &[CmpOp] = &[
+    CmpOp::Eq,
+    CmpOp::Ne,
+    CmpOp::Gt,
+    CmpOp::Ge,
+    CmpOp::Lt,
+    CmpOp::Le,
+];
+const EQ: &[CmpOp] = &[CmpOp::Eq];
+const EQ_NE: &[CmpOp] = &[CmpOp::Eq, CmpOp::Ne];
+
+const fn rule(name: &'static str, kind: PropKind, ops: &'static [CmpOp]) -> PropRule {
+    PropRule {
+        name,
+        kind: Some(kind),
+        ops,
+        string_functions: false,
+    }
+}
+
+const fn unfilterable(name: &'static str) -> PropRule {
+    PropRule {
+        name,
+        kind: None,
+        ops: &[],
+        string_functions: false,
+    }
+}
+
+const V1_STATES: &[&str] = &[
+    "submitted",
+    "pendingApproval",
+    "delivering",
+    "delivered",
+    "deliveryFailed",
+    "denied",
+    "scheduled",
+    "canceled",
+    "partiallyDelivered",
+    "unknownFutureValue",
+];
+
+pub(crate) const V1_REQUEST: Schema = Schema {
+    type_name: "microsoft.graph.accessPackageAssignmentRequest",
+    props: &[
+        rule("id", PropKind::Guid, EQ),
+        rule("state", PropKind::Enum(V1_STATES), EQ),
+        rule("createdDateTime", PropKind::DateTime, ALL_OPS),
+        rule("accessPackage/id", PropKind::Guid, EQ),
+        unfilterable("completedDateTime"),
+        unfilterable("requestType"),
+        unfilterable("status"),
+        unfilterable("justification"),
+        unfilterable("schedule"),
+        unfilterable("answers"),
+    ],
+};
+
+pub(crate) const BETA_REQUEST: Schema = Schema {
+    type_name: "microsoft.graph.accessPackageAssignmentRequest",
+    props: &[
+        rule("id", PropKind::Guid, EQ),
+        rule("requestState", PropKind::Text, EQ),
+        rule("createdDateTime", PropKind::DateTime, ALL_OPS),
+        rule("accessPackage/id", PropKind::Guid, EQ),
+        unfilterable("completedDate"),
+        unfilterable("requestType"),
+        unfilterable("requestStatus"),
+        unfilterable("expirationDateTime"),
+        unfilterable("isValidationOnly"),
+        unfilterable("justification"),
+        unfilterable("schedule"),
+        unfilterable("answers"),
+    ],
+};
+
+const DISPLAY_NAME: PropRule = PropRule {
+    name: "displayName",
+    kind: Some(PropKind::Text),
+    ops: EQ_NE,
+    string_functions: true,
+};
+
+pub(crate) const V1_PACKAGE: Schema = Schema {
+    type_name: "microsoft.graph.accessPackage",
+    props: &[
+        rule("id", PropKind::Guid, EQ),
+        DISPLAY_NAME,
+        rule("catalog/id", PropKind::Guid, EQ),
+        unfilterable("description"),
+        unfilterable("isHidden"),
+        unfilterable("createdDateTime"),
+        unfilterable("modifiedDateTime"),
+    ],
+};
+
+pub(crate) const BETA_PACKAGE: Schema = Schema {
+    type_name: "microsoft.graph.accessPackage",
+    props: &[
+        rule("id", PropKind::Guid, EQ),
+        DISPLAY_NAME,
+        rule("catalogId", PropKind::Guid, EQ),
+        unfilterable("description"),
+        unfilterable("isHidden"),
+        unfilterable("createdDateTime"),
+        unfilterable("modifiedDateTime"),
+    ],
+};
+
+fn lookup<'s>(schema: &'s Schema, name: &str) -> Result<&'s PropRule, FilterError> {
+    schema
+        .props
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| FilterError {
+            message: format!(
+                "Could not find a property named '{name}' on type '{}'.",
+                schema.type_name
+            ),
+        })
+}
+
+/// The property under a (possibly tolower/toupper-wrapped) operand, and whether it is wrapped.
+fn property_of(op: &Operand) -> Option<(&str, bool)> {
+    match op {
+        Operand::Prop(p) => Some((p, false)),
+        Operand::ToLower(inner) | Operand::ToUpper(inner) => {
+            property_of(inner).map(|(p, _)| (p, true))
+        }
+        Operand::Lit(_) => None,
+    }
+}
+
+fn filterable<'s>(schema: &'s Schema, name: &str) -> Result<(&'s PropRule, PropKind), FilterError> {
+    let rule = lookup(schema, name)?;
+    match rule.kind {
+        Some(kind) => Ok((rule, kind)),
+        None => err(format!(
+            "Invalid filter clause: the property '{name}' of '{}' does not support filtering.",
+            schema.type_name
+        )),
+    }
+}
+
+fn literal_type(l: &Literal) -> &'static str {
+    match l {
+        Literal::Str(_) => "Edm.String",
+        Literal::DateTime(_) => "Edm.DateTimeOffset",
+        Literal::Guid(_) => "Edm.Guid",
+        Literal::Number(_) => "Edm.Double",
+        Literal::Bool(_) => "Edm.Boolean",
+        Literal::Null => "null",
+    }
+}
+
+/// Checks a parsed filter against what Graph supports for the entity type.
+pub(crate) fn validate(expr: &Expr, schema: &Schema, strict: bool) -> Result<(), FilterError> {
+    match expr {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            if strict {
+                let kw = if matches!(expr, Expr::And(..)) {
+                    "and"
+                } else {
+                    "or"
+                };
+                return err(format!(
+                    "Invalid filter clause: combining clauses with '{kw}' is not supported for this resource."
+                ));
+            }
+            validate(a, schema, strict)?;
+            validate(b, schema, strict)
+        }
+        Expr::Not(_) => {
+            err("Invalid filter clause: the 'not' operator is not supported for this resource.")
+        }
+        Expr::Func(f, target, arg) => {
+            let Some((name, _)) = property_of(target) else {
+                return err(format!(
+                    "Invalid filter clause: the first argument of '{}' must be a property.",
+                    f.name()
+                ));
+            };
+            let (rule, _) = filterable(schema, name)?;
+            if !rule.string_functions || *f == StrFunc::EndsWith {
+                return err(format!(
+                    "Invalid filter clause: the function '{}' is not supported for the property '{name}'.",
+                    f.name()
+                ));
+            }
+            match arg {
+                Operand::Lit(Literal::Str(_)) => Ok(()),
+                _ => err(format!(
+                    "Invalid filter clause: the second argument of '{}' must be a string literal.",
+                    f.name()
+                )),
+            }
+        }
+        Expr::Cmp(left, op, right) => {
+            let Some((name, wrapped)) = property_of(left) else {
+                return err(
+                    "Invalid filter clause: the left operand of a comparison must be a property.",
+                );
+            };
+            let Operand::Lit(lit) = right else {
+                return err(
+                    "Invalid filter clause: the right operand of a comparison must be a literal.",
+                );
+            };
+            let (rule, kind) = filterable(schema, name)?;
+            if wrapped && !rule.string_functions {
+                return err(format!(
+                    "Invalid filter clause: tolower/toupper are not supported for the property '{name}'."
+                ));
+            }
+            if !rule.ops.contains(op) {
+                let allowed: Vec<&str> = rule.ops.iter().map(|o| o.name()).collect();
+                return err(format!(
+                    "Invalid filter clause: the operator '{}' is not supported for the property '{name}'; supported: {}.",
+                    op.name(),
+                    allowed.join(", ")
+                ));
+            }
+            let mismatch = || {
+                err(format!(
+                    "A binary operator with incompatible types was detected. Found operand types for property '{name}' and '{}' for operator kind '{}'.",
+                    literal_type(lit),
+                    op.name()
+                ))
+            };
+            match (kind, lit) {
+                (PropKind::Enum(members), Literal::Str(s)) => {
+                    if members.contains(&s.as_str()) {
+                        Ok(())
+                    } else {
+                        err(format!(
+                            "The string '{s}' is not a valid enumerated type constant."
+                        ))
+                    }
+                }
+                (PropKind::Text, Literal::Str(_))
+                | (PropKind::Guid, Literal::Str(_) | Literal::Guid(_))
+                | (PropKind::DateTime, Literal::DateTime(_)) => Ok(()),
+                (PropKind::DateTime, Literal::Null) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                    Ok(())
+                }
+                _ => mismatch(),
+            }
+        }
+    }
+}
+
+/// A property value of the row being filtered.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Text(String),
+    DateTime(Option<DateTime<Utc>>),
+}
+
+/// Evaluates a validated filter. `get` returns the row's value for a property path.
+pub(crate) fn eval(expr: &Expr, get: &dyn Fn(&str) -> Value) -> bool {
+    match expr {
+        Expr::And(a, b) => eval(a, get) && eval(b, get),
+        Expr::Or(a, b) => eval(a, get) || eval(b, get),
+        Expr::Not(a) => !eval(a, get),
+        Expr::Func(f, target, Operand::Lit(Literal::Str(needle))) => {
+            let Some((name, _)) = property_of(target) else {
+                return false;
+            };
+            let Value::Text(hay) = get(name) else {
+                return false;
+            };
+            let (hay, needle) = (hay.to_lowercase(), needle.to_lowercase());
+            match f {
+                StrFunc::Contains => hay.contains(&needle),
+                StrFunc::StartsWith => hay.starts_with(&needle),
+                StrFunc::EndsWith => hay.ends_with(&needle),
+            }
+        }
+        Expr::Func(..) => false,
+        Expr::Cmp(left, op, Operand::Lit(lit)) => {
+            let Some((name, _)) = property_of(left) else {
+                return false;
+            };
+            let ordering = match (get(name), lit) {
+                (Value::Text(v), Literal::Str(s) | Literal::Guid(s)) => {
+                    // Directory strings, enum members and GUIDs compare case-insensitively;
+                    // for enums validation already required an exact member name.
+                    Some(v.to_lowercase().cmp(&s.to_lowercase()))
+                }
+                (Value::DateTime(Some(v)), Literal::DateTime(d)) => Some(v.cmp(d)),
+                (Value::DateTime(v), Literal::Null) => {
+                    return match op {
+                        CmpOp::Eq => v.is_none(),
+                        CmpOp::Ne => v.is_some(),
+                        _ => false,
+                    };
+                }
+                _ => None,
+            };
+            let Some(o) = ordering else {
+                return false;
+            };
+            use std::cmp::Ordering::*;
+            match op {
+                CmpOp::Eq => o == Equal,
+                CmpOp::Ne => o != Equal,
+                CmpOp::Gt => o == Greater,
+                CmpOp::Ge => o != Less,
+                CmpOp::Lt => o == Less,
+                CmpOp::Le => o != Greater,
+            }
+        }
+        Expr::Cmp(..) => false,
+    }
+}
+
+/// Parse + validate in one step, as the route handlers need it.
+pub(crate) fn compile(input: &str, schema: &Schema, strict: bool) -> Result<Expr, FilterError> {
+    let e = parse(input)?;
+    validate(&e, schema, strict)?;
+    Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn ok(f: &str, s: &Schema) -> Expr {
+        compile(f, s, false).unwrap_or_else(|e| panic!("{f}: {}", e.message))
+    }
+
+    fn rejected(f: &str, s: &Schema, strict: bool) -> String {
+        match compile(f, s, strict) {
+            Ok(e) => panic!("{f} accepted: {e:?}"),
+            Err(e) => e.message,
+        }
+    }
+
+    #[test]
+    fn accepts_documented_request_filters() {
+        ok("state eq 'deliveryFailed'", &V1_REQUEST);
+        ok("createdDateTime gt 2022-04-01T00:00:01Z", &V1_REQUEST);
+        ok(
+            "createdDateTime le 2022-04-01T00:00:01.1234567Z",
+            &V1_REQUEST,
+        );
+        ok(
+            "accessPackage/id eq '9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea'",
+            &V1_REQUEST,
+        );
+        ok("(requestState eq 'PendingApproval')", &BETA_REQUEST);
+        ok("requestState eq 'deliveryfailed'", &BETA_REQUEST);
+        ok(
+            "state eq 'deliveryFailed' and accessPackage/id eq '9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea'",
+            &V1_REQUEST,
+        );
+        ok(
+            "(state eq 'deliveryFailed' or state eq 'partiallyDelivered') and createdDateTime ge 2026-01-01T00:00:00Z",
+            &V1_REQUEST,
+        );
+    }
+
+    #[test]
+    fn rejects_what_graph_rejects() {
+        let m = rejected(
+            "completedDateTime lt 2026-01-01T00:00:00Z",
+            &V1_REQUEST,
+            false,
+        );
+        assert!(m.contains("completedDateTime"), "{m}");
+        let m = rejected(
+            "completedDate lt 2026-01-01T00:00:00Z",
+            &BETA_REQUEST,
+            false,
+        );
+        assert!(m.contains("completedDate"), "{m}");
+        rejected("state ne 'delivered'", &V1_REQUEST, false);
+        rejected("state gt 'delivered'", &V1_REQUEST, false);
+        rejected("state eq 'DeliveryFailed'", &V1_REQUEST, false);
+        rejected("state eq 'bogus'", &V1_REQUEST, false);
+        rejected("requestState eq 'DeliveryFailed'", &V1_REQUEST, false);
+        rejected("state eq 'delivered'", &BETA_REQUEST, false);
+        rejected("frobnicate eq 'x'", &V1_REQUEST, false);
+        rejected(
+            "createdDateTime gt '2022-04-01T00:00:01Z'",
+            &V1_REQUEST,
+            false,
+        );
+        rejected("state eq 'deliveryFailed", &V1_REQUEST, false);
+        rejected("state eq", &V1_REQUEST, false);
+        rejected("state eq 'delivered')", &V1_REQUEST, false);
+        rejected("(state eq 'delivered'", &V1_REQUEST, false);
+        rejected("state eq 'delivered' and", &V1_REQUEST, false);
+        rejected("not state eq 'delivered'", &V1_REQUEST, false);
+        rejected("", &V1_REQUEST, false);
+        rejected("state == 'delivered'", &V1_REQUEST, false);
+        rejected("contains(state,'deliver')", &V1_REQUEST, false);
+        rejected("endswith(displayName,'x')", &V1_PACKAGE, false);
+    }
+
+    #[test]
+    fn strict_mode_rejects_and_or() {
+        let both = "state eq 'deliveryFailed' and accessPackage/id eq '9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea'";
+        rejected(both, &V1_REQUEST, true);
+        rejected(
+            "state eq 'deliveryFailed' or state eq 'delivered'",
+            &V1_REQUEST,
+            true,
+        );
+        compile("(state eq 'deliveryFailed')", &V1_REQUEST, true).unwrap();
+    }
+
+    #[test]
+    fn quotes_are_escaped_by_doubling() {
+        let e = ok("displayName eq 'Partners'' Portal'", &V1_PACKAGE);
+        let get = |_: &str| Value::Text("partners' portal".into());
+        assert!(eval(&e, &get));
+        let e = ok("contains(tolower(displayName),'o''c')", &V1_PACKAGE);
+        assert!(eval(&e, &|_: &str| Value::Text("Siobhán O'Connor".into())));
+        rejected("displayName eq 'Partners' Portal'", &V1_PACKAGE, false);
+    }
+
+    #[test]
+    fn evaluates_packages_and_requests() {
+        let e = ok("startswith(displayName,'sales')", &V1_PACKAGE);
+        assert!(eval(&e, &|_: &str| Value::Text("Sales Onboarding".into())));
+        assert!(!eval(&e, &|_: &str| Value::Text("EMEA Sales".into())));
+        let e = ok("contains(displayName,'ONBOARD')", &V1_PACKAGE);
+        assert!(eval(&e, &|_: &str| Value::Text("Sales Onboarding".into())));
+
+        let t = Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).single().unwrap();
+        let row = move |p: &str| match p {
+            "state" => Value::Text("deliveryFailed".into()),
+            "createdDateTime" => Value::DateTime(Some(t)),
+            "accessPackage/id" => Value::Text("9BBE5F7D-F1E7-4EB1-A586-38CDF6F8B1EA".into()),
+            _ => Value::Text(String::new()),
+        };
+        assert!(eval(&ok("state eq 'deliveryFailed'", &V1_REQUEST), &row));
+        assert!(!eval(&ok("state eq 'delivered'", &V1_REQUEST), &row));
+        assert!(eval(
+            &ok("createdDateTime ge 2026-05-01T00:00:00Z", &V1_REQUEST),
+            &row
+        ));
+        assert!(!eval(
+            &ok("createdDateTime gt 2026-05-01T00:00:00Z", &V1_REQUEST),
+            &row
+        ));
+        assert!(eval(
+            &ok(
+                "accessPackage/id eq 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea",
+                &V1_REQUEST
+            ),
+            &row
+        ));
+        assert!(eval(
+            &ok(
+                "state eq 'delivered' or (createdDateTime lt 2026-06-01T00:00:00Z and state eq 'deliveryFailed')",
+                &V1_REQUEST
+            ),
+            &row
+        ));
+    }
+}

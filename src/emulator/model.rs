@@ -1,0 +1,634 @@
+//! Stored entities and their v1.0 / beta JSON shapes.
+//!
+//! The store keeps one representation; the two API versions are only views. That way a
+//! reprocess through beta is visible through v1.0 and vice versa, as in a real tenant.
+
+use chrono::{DateTime, Duration as ChronoDuration, Timelike, Utc};
+use serde_json::{Map, Value, json};
+
+/// `accessPackageRequestState` (v1.0 CSDL order). `unknownFutureValue` is never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestState {
+    Submitted,
+    PendingApproval,
+    Delivering,
+    Delivered,
+    DeliveryFailed,
+    Denied,
+    Scheduled,
+    Canceled,
+    PartiallyDelivered,
+}
+
+impl RequestState {
+    pub(crate) const ALL: [RequestState; 9] = [
+        RequestState::Submitted,
+        RequestState::PendingApproval,
+        RequestState::Delivering,
+        RequestState::Delivered,
+        RequestState::DeliveryFailed,
+        RequestState::Denied,
+        RequestState::Scheduled,
+        RequestState::Canceled,
+        RequestState::PartiallyDelivered,
+    ];
+
+    pub(crate) fn v1(self) -> &'static str {
+        match self {
+            RequestState::Submitted => "submitted",
+            RequestState::PendingApproval => "pendingApproval",
+            RequestState::Delivering => "delivering",
+            RequestState::Delivered => "delivered",
+            RequestState::DeliveryFailed => "deliveryFailed",
+            RequestState::Denied => "denied",
+            RequestState::Scheduled => "scheduled",
+            RequestState::Canceled => "canceled",
+            RequestState::PartiallyDelivered => "partiallyDelivered",
+        }
+    }
+
+    pub(crate) fn beta(self) -> &'static str {
+        match self {
+            RequestState::Submitted => "Submitted",
+            RequestState::PendingApproval => "PendingApproval",
+            RequestState::Delivering => "Delivering",
+            RequestState::Delivered => "Delivered",
+            RequestState::DeliveryFailed => "DeliveryFailed",
+            RequestState::Denied => "Denied",
+            RequestState::Scheduled => "Scheduled",
+            RequestState::Canceled => "Canceled",
+            RequestState::PartiallyDelivered => "PartiallyDelivered",
+        }
+    }
+
+    /// The free-text `status` that accompanies a state. Graph documents no list; these follow
+    /// the values seen in the docs ("Delivered", "Accepted") and the portal.
+    pub(crate) fn status_text(self) -> &'static str {
+        match self {
+            RequestState::Submitted => "Accepted",
+            RequestState::PendingApproval => "PendingApproval",
+            RequestState::Delivering => "Delivering",
+            RequestState::Delivered => "Delivered",
+            RequestState::DeliveryFailed => "DeliveryFailed",
+            RequestState::Denied => "Denied",
+            RequestState::Scheduled => "PendingNotBefore",
+            RequestState::Canceled => "Canceled",
+            RequestState::PartiallyDelivered => "PartiallyDelivered",
+        }
+    }
+
+    /// States that end processing and so carry a completion time.
+    pub(crate) fn has_completion(self) -> bool {
+        matches!(
+            self,
+            RequestState::Delivered
+                | RequestState::DeliveryFailed
+                | RequestState::Denied
+                | RequestState::Canceled
+                | RequestState::PartiallyDelivered
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestType {
+    UserAdd,
+    UserUpdate,
+    UserRemove,
+    AdminAdd,
+    AdminUpdate,
+    AdminRemove,
+    ApproverRemove,
+}
+
+impl RequestType {
+    /// v1.0 name. `approverRemove` sits after `unknownFutureValue` in the CSDL (an evolvable
+    /// member), so Graph only sends it to clients that opt in with
+    /// `Prefer: include-unknown-enum-members`.
+    pub(crate) fn v1(self, include_unknown: bool) -> &'static str {
+        match self {
+            RequestType::UserAdd => "userAdd",
+            RequestType::UserUpdate => "userUpdate",
+            RequestType::UserRemove => "userRemove",
+            RequestType::AdminAdd => "adminAdd",
+            RequestType::AdminUpdate => "adminUpdate",
+            RequestType::AdminRemove => "adminRemove",
+            RequestType::ApproverRemove if include_unknown => "approverRemove",
+            RequestType::ApproverRemove => "unknownFutureValue",
+        }
+    }
+
+    /// Beta `requestType` is a plain string in PascalCase.
+    pub(crate) fn beta(self) -> &'static str {
+        match self {
+            RequestType::UserAdd => "UserAdd",
+            RequestType::UserUpdate => "UserUpdate",
+            RequestType::UserRemove => "UserRemove",
+            RequestType::AdminAdd => "AdminAdd",
+            RequestType::AdminUpdate => "AdminUpdate",
+            RequestType::AdminRemove => "AdminRemove",
+            RequestType::ApproverRemove => "ApproverRemove",
+        }
+    }
+
+    pub(crate) fn is_add(self) -> bool {
+        matches!(self, RequestType::UserAdd | RequestType::AdminAdd)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Catalog {
+    pub(crate) id: String,
+    pub(crate) display_name: String,
+    pub(crate) description: String,
+    pub(crate) created: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Package {
+    pub(crate) id: String,
+    pub(crate) display_name: String,
+    pub(crate) description: String,
+    pub(crate) catalog_idx: usize,
+    pub(crate) is_hidden: bool,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) modified: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Subject {
+    pub(crate) id: String,
+    pub(crate) object_id: Option<String>,
+    pub(crate) display_name: String,
+    pub(crate) email: String,
+    pub(crate) principal_name: String,
+    /// (id, displayName) of the connected organisation for external subjects.
+    pub(crate) connected_organization: Option<(String, String)>,
+}
+
+/// A reprocess that was accepted and has not settled yet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PendingReprocess {
+    pub(crate) settles_at: DateTime<Utc>,
+    pub(crate) refail: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StoredRequest {
+    pub(crate) id: String,
+    pub(crate) request_type: RequestType,
+    pub(crate) state: RequestState,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) completed: Option<DateTime<Utc>>,
+    pub(crate) justification: String,
+    pub(crate) package_idx: usize,
+    pub(crate) subject_idx: usize,
+    pub(crate) assignment_id: String,
+    /// Sub-second precision of this request's timestamps (0..=7 digits).
+    pub(crate) frac_digits: u8,
+    /// Beta renders this request's state in lowercase, as some real beta responses do.
+    pub(crate) beta_lowercase: bool,
+    pub(crate) schedule_start: DateTime<Utc>,
+    pub(crate) expiration: Option<DateTime<Utc>>,
+    pub(crate) pending: Option<PendingReprocess>,
+    pub(crate) reprocess_calls: u32,
+}
+
+impl StoredRequest {
+    /// Applies a due settle transition. Called on every read so no timers are needed.
+    pub(crate) fn settle(&mut self, now: DateTime<Utc>) {
+        if let Some(p) = self.pending
+            && now >= p.settles_at
+        {
+            self.state = if p.refail {
+                RequestState::DeliveryFailed
+            } else {
+                RequestState::Delivered
+            };
+            self.completed = Some(p.settles_at);
+            self.pending = None;
+        }
+    }
+
+    /// Starts a reprocess at `now`: the request is in flight again, so it has no completion
+    /// time until it settles.
+    pub(crate) fn begin_reprocess(
+        &mut self,
+        now: DateTime<Utc>,
+        settle: ChronoDuration,
+        refail: bool,
+    ) {
+        self.state = RequestState::Delivering;
+        self.completed = None;
+        self.reprocess_calls += 1;
+        self.pending = Some(PendingReprocess {
+            settles_at: truncate_to_digits(now + settle, self.frac_digits),
+            refail,
+        });
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    pub(crate) catalogs: Vec<Catalog>,
+    pub(crate) packages: Vec<Package>,
+    pub(crate) subjects: Vec<Subject>,
+    pub(crate) requests: Vec<StoredRequest>,
+}
+
+impl Store {
+    pub(crate) fn settle_all(&mut self, now: DateTime<Utc>) {
+        for r in &mut self.requests {
+            r.settle(now);
+        }
+    }
+}
+
+/// Drops precision below `digits` fractional digits (0..=7), so that rendering and the stored
+/// value agree exactly.
+pub(crate) fn truncate_to_digits(dt: DateTime<Utc>, digits: u8) -> DateTime<Utc> {
+    let digits = u32::from(digits.min(7));
+    let unit = 10u32.pow(9 - digits);
+    let nanos = dt.nanosecond() % 1_000_000_000;
+    dt.with_nanosecond(nanos - nanos % unit).unwrap_or(dt)
+}
+
+/// ISO 8601 UTC with `Z` and only the significant fractional digits (at most 7, 100 ns ticks),
+/// the way Graph renders DateTimeOffset values.
+pub(crate) fn format_timestamp(dt: DateTime<Utc>) -> String {
+    let base = dt.format("%Y-%m-%dT%H:%M:%S");
+    let ticks = (dt.nanosecond() % 1_000_000_000) / 100;
+    if ticks == 0 {
+        return format!("{base}Z");
+    }
+    let frac = format!("{ticks:07}");
+    format!("{base}.{}Z", frac.trim_end_matches('0'))
+}
+
+fn ts(dt: DateTime<Utc>) -> Value {
+    Value::String(format_timestamp(dt))
+}
+
+fn opt_ts(dt: Option<DateTime<Utc>>) -> Value {
+    dt.map_or(Value::Null, ts)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ApiVersion {
+    V1,
+    Beta,
+}
+
+impl ApiVersion {
+    pub(crate) fn segment(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+}
+
+/// Which navigation properties to inline.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Expand {
+    pub(crate) access_package: bool,
+    pub(crate) requestor: bool,
+    pub(crate) requestor_connected_org: bool,
+    pub(crate) assignment: bool,
+    pub(crate) catalog: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RenderOptions {
+    pub(crate) version: ApiVersion,
+    pub(crate) expand: Expand,
+    /// Top-level properties to keep (`id` always stays); `None` = all.
+    pub(crate) select: Option<Vec<String>>,
+    pub(crate) include_unknown_enum_members: bool,
+}
+
+/// Structural properties a client may `$select` on a request.
+pub(crate) fn request_properties(version: ApiVersion) -> &'static [&'static str] {
+    match version {
+        ApiVersion::V1 => &[
+            "id",
+            "requestType",
+            "state",
+            "status",
+            "createdDateTime",
+            "completedDateTime",
+            "justification",
+            "schedule",
+            "answers",
+            "customExtensionCalloutInstances",
+        ],
+        ApiVersion::Beta => &[
+            "id",
+            "requestType",
+            "requestState",
+            "requestStatus",
+            "createdDateTime",
+            "completedDate",
+            "expirationDateTime",
+            "isValidationOnly",
+            "justification",
+            "schedule",
+            "answers",
+            "customExtensionCalloutInstances",
+            "customExtensionHandlerInstances",
+            "verifiedCredentialsData",
+            "history",
+        ],
+    }
+}
+
+pub(crate) fn package_properties(version: ApiVersion) -> &'static [&'static str] {
+    match version {
+        ApiVersion::V1 => &[
+            "id",
+            "displayName",
+            "description",
+            "isHidden",
+            "createdDateTime",
+            "modifiedDateTime",
+        ],
+        ApiVersion::Beta => &[
+            "id",
+            "displayName",
+            "description",
+            "isHidden",
+            "isRoleScopesVisible",
+            "catalogId",
+            "uniqueName",
+            "createdBy",
+            "createdDateTime",
+            "modifiedBy",
+            "modifiedDateTime",
+        ],
+    }
+}
+
+fn apply_select(
+    mut obj: Map<String, Value>,
+    select: &Option<Vec<String>>,
+    navs: &[&str],
+) -> Map<String, Value> {
+    if let Some(keep) = select {
+        obj.retain(|k, _| k == "id" || navs.contains(&k.as_str()) || keep.iter().any(|s| s == k));
+    }
+    obj
+}
+
+pub(crate) fn render_request(
+    store: &Store,
+    r: &StoredRequest,
+    opts: &RenderOptions,
+) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(r.id));
+    let schedule = json!({
+        "startDateTime": ts(r.schedule_start),
+        "recurrence": null,
+        "expiration": {
+            "endDateTime": opt_ts(r.expiration),
+            "duration": null,
+            "type": if r.expiration.is_some() { "afterDateTime" } else { "notSpecified" }
+        }
+    });
+    match opts.version {
+        ApiVersion::V1 => {
+            o.insert(
+                "requestType".into(),
+                json!(r.request_type.v1(opts.include_unknown_enum_members)),
+            );
+            o.insert("state".into(), json!(r.state.v1()));
+            o.insert("status".into(), json!(r.state.status_text()));
+            o.insert("createdDateTime".into(), ts(r.created));
+            o.insert("completedDateTime".into(), opt_ts(r.completed));
+            o.insert("justification".into(), json!(r.justification));
+            o.insert("schedule".into(), schedule);
+            o.insert("answers".into(), json!([]));
+            o.insert("customExtensionCalloutInstances".into(), json!([]));
+        }
+        ApiVersion::Beta => {
+            let (state, status) = if r.beta_lowercase {
+                (
+                    r.state.beta().to_lowercase(),
+                    r.state.status_text().to_string(),
+                )
+            } else {
+                (
+                    r.state.beta().to_string(),
+                    r.state.status_text().to_string(),
+                )
+            };
+            o.insert("requestType".into(), json!(r.request_type.beta()));
+            o.insert("requestState".into(), json!(state));
+            o.insert("requestStatus".into(), json!(status));
+            o.insert("createdDateTime".into(), ts(r.created));
+            o.insert("completedDate".into(), opt_ts(r.completed));
+            o.insert("expirationDateTime".into(), opt_ts(r.expiration));
+            o.insert("isValidationOnly".into(), json!(false));
+            o.insert("justification".into(), json!(r.justification));
+            o.insert("schedule".into(), schedule);
+            o.insert("answers".into(), json!([]));
+            o.insert("customExtensionCalloutInstances".into(), json!([]));
+            o.insert("customExtensionHandlerInstances".into(), json!([]));
+            o.insert("verifiedCredentialsData".into(), json!([]));
+        }
+    }
+    let assignment_nav = match opts.version {
+        ApiVersion::V1 => "assignment",
+        ApiVersion::Beta => "accessPackageAssignment",
+    };
+    let mut o = apply_select(o, &opts.select, &[]);
+    let pkg_opts = RenderOptions {
+        expand: Expand::default(),
+        select: None,
+        ..opts.clone()
+    };
+    if opts.expand.access_package
+        && let Some(p) = store.packages.get(r.package_idx)
+    {
+        o.insert(
+            "accessPackage".into(),
+            Value::Object(render_package(store, p, &pkg_opts)),
+        );
+    }
+    if opts.expand.requestor
+        && let Some(s) = store.subjects.get(r.subject_idx)
+    {
+        o.insert(
+            "requestor".into(),
+            Value::Object(render_subject(
+                s,
+                opts.version,
+                opts.expand.requestor_connected_org,
+            )),
+        );
+    }
+    if opts.expand.assignment {
+        o.insert(
+            assignment_nav.into(),
+            render_assignment(store, r, opts.version),
+        );
+    }
+    o
+}
+
+fn render_assignment(store: &Store, r: &StoredRequest, version: ApiVersion) -> Value {
+    let state = match r.state {
+        RequestState::Delivered => "delivered",
+        RequestState::DeliveryFailed => "deliveryFailed",
+        RequestState::PartiallyDelivered => "partiallyDelivered",
+        _ => "delivering",
+    };
+    match version {
+        ApiVersion::V1 => json!({
+            "id": r.assignment_id,
+            "state": state,
+            "status": r.state.status_text(),
+            "expiredDateTime": null,
+            "schedule": {"startDateTime": ts(r.schedule_start), "expiration": {"endDateTime": opt_ts(r.expiration), "type": "notSpecified"}}
+        }),
+        ApiVersion::Beta => {
+            let pkg = store.packages.get(r.package_idx);
+            json!({
+                "id": r.assignment_id,
+                "accessPackageId": pkg.map(|p| p.id.clone()),
+                "assignmentState": RequestState::beta(r.state),
+                "assignmentStatus": r.state.status_text(),
+                "expiredDateTime": null,
+                "isExtended": false
+            })
+        }
+    }
+}
+
+fn render_subject(s: &Subject, version: ApiVersion, with_org: bool) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(s.id));
+    o.insert("objectId".into(), json!(s.object_id));
+    o.insert("displayName".into(), json!(s.display_name));
+    o.insert("email".into(), json!(s.email));
+    o.insert("principalName".into(), json!(s.principal_name));
+    o.insert("onPremisesSecurityIdentifier".into(), Value::Null);
+    let lifecycle = if s.connected_organization.is_some() {
+        "notGoverned"
+    } else {
+        "governed"
+    };
+    match version {
+        ApiVersion::V1 => {
+            o.insert("subjectType".into(), json!("user"));
+            o.insert("subjectLifecycle".into(), json!(lifecycle));
+        }
+        ApiVersion::Beta => {
+            o.insert("type".into(), json!("User"));
+            o.insert("altSecId".into(), Value::Null);
+            o.insert("cleanupScheduledDateTime".into(), Value::Null);
+            o.insert(
+                "connectedOrganizationId".into(),
+                json!(s.connected_organization.as_ref().map(|(id, _)| id.clone())),
+            );
+            o.insert("subjectLifecycle".into(), json!(lifecycle));
+        }
+    }
+    if with_org {
+        o.insert(
+            "connectedOrganization".into(),
+            s.connected_organization.as_ref().map_or(
+                Value::Null,
+                |(id, name)| json!({"id": id, "displayName": name}),
+            ),
+        );
+    }
+    o
+}
+
+pub(crate) fn render_package(
+    store: &Store,
+    p: &Package,
+    opts: &RenderOptions,
+) -> Map<String, Value> {
+    let catalog = store.catalogs.get(p.catalog_idx);
+    let mut o = Map::new();
+    o.insert("id".into(), json!(p.id));
+    o.insert("displayName".into(), json!(p.display_name));
+    o.insert("description".into(), json!(p.description));
+    o.insert("isHidden".into(), json!(p.is_hidden));
+    if opts.version == ApiVersion::Beta {
+        o.insert("isRoleScopesVisible".into(), json!(false));
+        o.insert("catalogId".into(), json!(catalog.map(|c| c.id.clone())));
+        o.insert("uniqueName".into(), Value::Null);
+        o.insert("createdBy".into(), json!("admin@ep-demo.onmicrosoft.com"));
+        o.insert("modifiedBy".into(), json!("admin@ep-demo.onmicrosoft.com"));
+    }
+    o.insert("createdDateTime".into(), ts(p.created));
+    o.insert("modifiedDateTime".into(), ts(p.modified));
+    let mut o = apply_select(o, &opts.select, &[]);
+    if opts.expand.catalog
+        && let Some(c) = catalog
+    {
+        let nav = match opts.version {
+            ApiVersion::V1 => "catalog",
+            ApiVersion::Beta => "accessPackageCatalog",
+        };
+        let state_key = match opts.version {
+            ApiVersion::V1 => "state",
+            ApiVersion::Beta => "catalogStatus",
+        };
+        let state_value = match opts.version {
+            ApiVersion::V1 => "published",
+            ApiVersion::Beta => "Published",
+        };
+        o.insert(
+            nav.into(),
+            json!({
+                "id": c.id,
+                "displayName": c.display_name,
+                "description": c.description,
+                "catalogType": if opts.version == ApiVersion::V1 { "userManaged" } else { "UserManaged" },
+                state_key: state_value,
+                "isExternallyVisible": c.display_name == "Partners",
+                "createdDateTime": ts(c.created),
+                "modifiedDateTime": ts(c.created),
+            }),
+        );
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn timestamps_trim_trailing_zeros() {
+        let base = Utc
+            .with_ymd_and_hms(2026, 11, 20, 10, 15, 0)
+            .single()
+            .unwrap();
+        assert_eq!(format_timestamp(base), "2026-11-20T10:15:00Z");
+        let t = base + ChronoDuration::milliseconds(100);
+        assert_eq!(format_timestamp(t), "2026-11-20T10:15:00.1Z");
+        let t = base + ChronoDuration::nanoseconds(123_456_789);
+        assert_eq!(format_timestamp(t), "2026-11-20T10:15:00.1234567Z");
+        assert_eq!(
+            format_timestamp(truncate_to_digits(t, 3)),
+            "2026-11-20T10:15:00.123Z"
+        );
+        assert_eq!(
+            format_timestamp(truncate_to_digits(t, 0)),
+            "2026-11-20T10:15:00Z"
+        );
+    }
+
+    #[test]
+    fn approver_remove_is_hidden_without_prefer() {
+        assert_eq!(RequestType::ApproverRemove.v1(false), "unknownFutureValue");
+        assert_eq!(RequestType::ApproverRemove.v1(true), "approverRemove");
+        assert_eq!(RequestType::UserAdd.beta(), "UserAdd");
+    }
+}

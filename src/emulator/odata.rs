@@ -1,0 +1,468 @@
+//! OData plumbing shared by the handlers: error bodies, system query options, opaque
+//! `$skiptoken`s and absolute `@odata.nextLink`s.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::seed::hash_parts;
+
+/// A Graph-style reply, independent of axum so that `$batch` can embed it.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Value>,
+}
+
+impl Reply {
+    pub(crate) fn json(status: u16, body: Value) -> Reply {
+        Reply {
+            status,
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8".into(),
+            ), ("OData-Version".into(), "4.0".into())],
+            body: Some(body),
+        }
+    }
+
+    pub(crate) fn empty(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub(crate) fn set_header(&mut self, name: &str, value: String) {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value));
+    }
+}
+
+/// An error to be rendered as `{"error":{code,message,innerError}}`.
+#[derive(Debug, Clone)]
+pub(crate) struct GraphError {
+    pub(crate) status: u16,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl GraphError {
+    pub(crate) fn new(status: u16, code: &'static str, message: impl Into<String>) -> GraphError {
+        GraphError {
+            status,
+            code,
+            message: message.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub(crate) fn bad_request(message: impl Into<String>) -> GraphError {
+        GraphError::new(400, "BadRequest", message)
+    }
+
+    pub(crate) fn with_header(mut self, name: &str, value: String) -> GraphError {
+        self.headers.push((name.to_string(), value));
+        self
+    }
+}
+
+/// Per-call identifiers that end up in `innerError` and response headers.
+#[derive(Debug, Clone)]
+pub(crate) struct CallIds {
+    pub(crate) request_id: String,
+    pub(crate) client_request_id: String,
+}
+
+/// Graph's `innerError.date`: UTC, seconds precision, no zone designator.
+pub(crate) fn inner_error_date(now: DateTime<Utc>) -> String {
+    now.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+pub(crate) fn error_reply(e: &GraphError, ids: &CallIds, now: DateTime<Utc>) -> Reply {
+    let mut inner = json!({
+        "date": inner_error_date(now),
+        "request-id": ids.request_id,
+        "client-request-id": ids.client_request_id,
+    });
+    if e.status == 429 {
+        // The throttling sample in the Graph docs also repeats code/status in innerError.
+        if let Some(obj) = inner.as_object_mut() {
+            obj.insert("code".into(), json!("429"));
+            obj.insert("status".into(), json!("429"));
+            obj.insert("message".into(), json!("Please retry after"));
+        }
+    }
+    let body = json!({"error": {"code": e.code, "message": e.message, "innerError": inner}});
+    let mut reply = Reply {
+        status: e.status,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: Some(body),
+    };
+    for (k, v) in &e.headers {
+        reply.set_header(k, v.clone());
+    }
+    reply
+}
+
+/// The system query options the entitlement-management collections understand.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct QueryOptions {
+    pub(crate) filter: Option<String>,
+    pub(crate) expand: Option<String>,
+    pub(crate) select: Option<String>,
+    pub(crate) top: Option<usize>,
+    pub(crate) skiptoken: Option<String>,
+    pub(crate) orderby: Option<String>,
+    pub(crate) count: Option<String>,
+}
+
+/// Parses a raw query string. `+` is a space, as in form encoding (ASP.NET decodes it so too).
+/// Unknown `$` options and repeated options are 400, as Graph answers them; options without
+/// `$` are not OData options and are ignored.
+pub(crate) fn parse_query(raw: Option<&str>) -> Result<QueryOptions, GraphError> {
+    let mut q = QueryOptions::default();
+    let Some(raw) = raw else {
+        return Ok(q);
+    };
+    for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        let key = key.to_ascii_lowercase();
+        let value = value.into_owned();
+        let slot = match key.as_str() {
+            "$filter" => &mut q.filter,
+            "$expand" => &mut q.expand,
+            "$select" => &mut q.select,
+            "$skiptoken" => &mut q.skiptoken,
+            "$orderby" => &mut q.orderby,
+            "$count" => &mut q.count,
+            "$top" => {
+                if q.top.is_some() {
+                    return Err(repeated(&key));
+                }
+                let n: usize = value.trim().parse().map_err(|_| {
+                    GraphError::bad_request(format!(
+                        "Invalid value '{value}' for $top query option found. The $top query option requires a non-negative integer value."
+                    ))
+                })?;
+                q.top = Some(n);
+                continue;
+            }
+            "$skip" | "$search" => {
+                return Err(GraphError::bad_request(format!(
+                    "The query parameter '{key}' is not supported for this resource."
+                )));
+            }
+            k if k.starts_with('$') => {
+                return Err(GraphError::bad_request(format!(
+                    "Query option '{k}' is not allowed. Make sure that it is supported by the target resource."
+                )));
+            }
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(repeated(&key));
+        }
+        *slot = Some(value);
+    }
+    if let Some(c) = &q.count
+        && c != "true"
+        && c != "false"
+    {
+        return Err(GraphError::bad_request(format!(
+            "Invalid value '{c}' for $count query option found. Valid values are 'true' and 'false'."
+        )));
+    }
+    Ok(q)
+}
+
+fn repeated(key: &str) -> GraphError {
+    GraphError::bad_request(format!(
+        "Query option '{key}' was specified more than once, but it must be specified at most once."
+    ))
+}
+
+/// Splits a `$expand`/`$select` list on top-level commas (nested options keep their commas).
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ')' => {
+                depth -= 1;
+                cur.push(c);
+            }
+            ',' if depth == 0 => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Binds a skiptoken to one query so it cannot be replayed against another filter or path.
+pub(crate) fn query_fingerprint(collection: &str, q: &QueryOptions) -> u64 {
+    let top = q.top.map(|t| t.to_string()).unwrap_or_default();
+    hash_parts(&[
+        collection.to_ascii_lowercase().as_bytes(),
+        q.filter.as_deref().unwrap_or("").as_bytes(),
+        q.expand.as_deref().unwrap_or("").as_bytes(),
+        q.select.as_deref().unwrap_or("").as_bytes(),
+        top.as_bytes(),
+    ])
+}
+
+const TOKEN_MAGIC: &[u8; 2] = b"EP";
+
+/// An opaque continuation token: magic, version, the index in server order where the next
+/// page starts, and a keyed checksum (so edits are detected and answered with 400).
+pub(crate) fn encode_skiptoken(next_index: usize, fingerprint: u64, key: u64) -> String {
+    let idx = u32::try_from(next_index).unwrap_or(u32::MAX);
+    let sum = token_checksum(idx, fingerprint, key);
+    let mut bytes = Vec::with_capacity(15);
+    bytes.extend_from_slice(TOKEN_MAGIC);
+    bytes.push(1);
+    bytes.extend_from_slice(&idx.to_be_bytes());
+    bytes.extend_from_slice(&sum.to_be_bytes());
+    base64url_encode(&bytes)
+}
+
+pub(crate) fn decode_skiptoken(
+    token: &str,
+    fingerprint: u64,
+    key: u64,
+) -> Result<usize, GraphError> {
+    let invalid = || {
+        GraphError::bad_request(
+            "The $skiptoken value is invalid or has expired. Follow @odata.nextLink exactly as returned.",
+        )
+    };
+    let bytes = base64url_decode(token).ok_or_else(invalid)?;
+    if bytes.len() != 15 || &bytes[..2] != TOKEN_MAGIC || bytes[2] != 1 {
+        return Err(invalid());
+    }
+    let mut idx = [0u8; 4];
+    idx.copy_from_slice(&bytes[3..7]);
+    let idx = u32::from_be_bytes(idx);
+    let mut sum = [0u8; 8];
+    sum.copy_from_slice(&bytes[7..15]);
+    if u64::from_be_bytes(sum) != token_checksum(idx, fingerprint, key) {
+        return Err(invalid());
+    }
+    Ok(idx as usize)
+}
+
+fn token_checksum(idx: u32, fingerprint: u64, key: u64) -> u64 {
+    hash_parts(&[
+        &key.to_be_bytes(),
+        &fingerprint.to_be_bytes(),
+        &idx.to_be_bytes(),
+    ])
+}
+
+/// `base_url` + `path` + the caller's query options (minus any old skiptoken) + a new skiptoken.
+pub(crate) fn next_link(base_url: &str, path: &str, q: &QueryOptions, skiptoken: &str) -> String {
+    let mut parts = Vec::new();
+    let mut push = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            parts.push(format!("{k}={}", percent_encode(v)));
+        }
+    };
+    push("$filter", &q.filter);
+    push("$expand", &q.expand);
+    push("$select", &q.select);
+    push("$top", &q.top.map(|t| t.to_string()));
+    push("$orderby", &q.orderby);
+    push("$count", &q.count);
+    parts.push(format!("$skiptoken={skiptoken}"));
+    format!("{base_url}{path}?{}", parts.join("&"))
+}
+
+/// Percent-encodes a query value. Space becomes `%20` (never `+`, which some clients would
+/// not turn back into a space) and `'` is encoded, as Graph's own nextLinks do.
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b':'
+            | b','
+            | b'('
+            | b')' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes in a URL path (not `+`, which is literal in paths).
+pub(crate) fn percent_decode_path(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex_val(bytes[i + 1]), hex_val(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+const B64_STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn b64_encode(data: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        let chars = chunk.len() + 1;
+        for i in 0..4 {
+            if i < chars {
+                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else if pad {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn b64_decode(s: &str, alphabet: &[u8; 64]) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = alphabet.iter().position(|a| *a == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // Leftover bits must be zero padding, or the text was not produced by an encoder.
+    if acc != 0 || bits >= 6 {
+        return None;
+    }
+    Some(out)
+}
+
+pub(crate) fn base64url_encode(data: &[u8]) -> String {
+    b64_encode(data, B64_URL, false)
+}
+
+pub(crate) fn base64url_decode(s: &str) -> Option<Vec<u8>> {
+    b64_decode(s, B64_URL)
+}
+
+#[cfg(test)]
+pub(crate) fn base64_encode(data: &[u8]) -> String {
+    b64_encode(data, B64_STD, true)
+}
+
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    b64_decode(s, B64_STD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips() {
+        for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar"] {
+            assert_eq!(
+                base64_decode(&base64_encode(s.as_bytes())).unwrap(),
+                s.as_bytes()
+            );
+            assert_eq!(
+                base64url_decode(&base64url_encode(s.as_bytes())).unwrap(),
+                s.as_bytes()
+            );
+        }
+        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64_encode(b"fo"), "Zm8=");
+        assert_eq!(base64_decode("dXNlcjpwYXNz").unwrap(), b"user:pass");
+    }
+
+    #[test]
+    fn skiptoken_round_trip_and_tamper() {
+        let t = encode_skiptoken(50, 7, 9);
+        assert_eq!(decode_skiptoken(&t, 7, 9).unwrap(), 50);
+        assert!(decode_skiptoken(&t, 8, 9).is_err());
+        assert!(decode_skiptoken("50", 7, 9).is_err());
+        let mut chars: Vec<char> = t.chars().collect();
+        chars[5] = if chars[5] == 'A' { 'B' } else { 'A' };
+        let tampered: String = chars.into_iter().collect();
+        assert!(decode_skiptoken(&tampered, 7, 9).is_err());
+    }
+
+    #[test]
+    fn query_options() {
+        let q = parse_query(Some("$filter=state+eq+%27deliveryFailed%27&$top=5&foo=bar")).unwrap();
+        assert_eq!(q.filter.as_deref(), Some("state eq 'deliveryFailed'"));
+        assert_eq!(q.top, Some(5));
+        assert!(parse_query(Some("$top=x")).is_err());
+        assert!(parse_query(Some("$filter=a&$filter=b")).is_err());
+        assert!(parse_query(Some("$frob=1")).is_err());
+        assert_eq!(
+            split_list("accessPackage, requestor($expand=connectedOrganization,x)"),
+            vec![
+                "accessPackage",
+                "requestor($expand=connectedOrganization,x)"
+            ]
+        );
+    }
+
+    #[test]
+    fn next_link_is_absolute_and_encoded() {
+        let q = QueryOptions {
+            filter: Some("displayName eq 'Partners'' Portal'".into()),
+            top: Some(3),
+            ..Default::default()
+        };
+        let l = next_link("http://127.0.0.1:1", "/v1.0/x", &q, "abc");
+        assert_eq!(
+            l,
+            "http://127.0.0.1:1/v1.0/x?$filter=displayName%20eq%20%27Partners%27%27%20Portal%27&$top=3&$skiptoken=abc"
+        );
+        let parsed = parse_query(l.split_once('?').map(|(_, q)| q)).unwrap();
+        assert_eq!(parsed.filter, q.filter);
+    }
+}

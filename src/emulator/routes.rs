@@ -1,0 +1,925 @@
+//! Request handling: routing, auth, throttling, faults, the entitlement-management handlers and
+//! `$batch`. Everything here is synchronous and independent of axum, so a `$batch`
+//! sub-request goes through exactly the same code as a top-level call.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use serde_json::{Map, Value, json};
+
+use super::Shared;
+use super::filter::{self, Schema};
+use super::identity::{self, ROLE_READ, ROLE_READ_WRITE, TokenInfo, TokenRejection};
+use super::model::{
+    ApiVersion, Expand, RenderOptions, RequestState, format_timestamp, package_properties,
+    render_package, render_request, request_properties,
+};
+use super::odata::{
+    CallIds, GraphError, QueryOptions, Reply, decode_skiptoken, encode_skiptoken, error_reply,
+    next_link, parse_query, percent_decode_path, query_fingerprint, split_list,
+};
+use super::seed::{SplitMix64, hash_parts};
+use super::throttle::{Admission, Fault};
+
+const EM: [&str; 2] = ["identityGovernance", "entitlementManagement"];
+const MAX_BATCH: usize = 20;
+const REPROCESS_WINDOW_DAYS: i64 = 14;
+
+/// One HTTP call as the handlers see it. Header names are lowercase.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Call<'a> {
+    pub(crate) method: &'a str,
+    /// Percent-decoded path, e.g. `/v1.0/identityGovernance/...`.
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) headers: &'a [(String, String)],
+}
+
+impl Call<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Entry point for every top-level HTTP call except the admin routes.
+pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Reply {
+    let segments: Vec<&str> = call.path.trim_matches('/').split('/').collect();
+    if segments.len() == 4
+        && segments[1].eq_ignore_ascii_case("oauth2")
+        && segments[2].eq_ignore_ascii_case("v2.0")
+        && segments[3].eq_ignore_ascii_case("token")
+    {
+        return token(shared, call, segments[0], body);
+    }
+    if segments.len() == 2 && segments[1].eq_ignore_ascii_case("$batch") {
+        if let Some(version) = parse_version(segments[0]) {
+            return batch(shared, call, version, body);
+        }
+    }
+    graph_call(shared, call, false)
+}
+
+fn token(shared: &Shared, call: &Call<'_>, tenant: &str, body: &[u8]) -> Reply {
+    let request_id = shared.new_guid();
+    let mut reply = if call.method.eq_ignore_ascii_case("POST") {
+        let r = identity::token_endpoint(
+            &shared.issuer,
+            tenant,
+            call.header("authorization"),
+            body,
+            &shared.base_url,
+            Utc::now(),
+        );
+        let mut reply = Reply::empty(r.status);
+        reply.body = Some(r.body);
+        reply.set_header("Content-Type", "application/json; charset=utf-8".into());
+        reply.set_header("Cache-Control", "no-store, no-cache".into());
+        reply
+    } else {
+        let mut reply = Reply::empty(405);
+        reply.set_header("Allow", "POST".into());
+        reply
+    };
+    reply.set_header("x-ms-request-id", request_id.clone());
+    reply.set_header("request-id", request_id);
+    reply
+}
+
+fn parse_version(segment: &str) -> Option<ApiVersion> {
+    if segment.eq_ignore_ascii_case("v1.0") {
+        Some(ApiVersion::V1)
+    } else if segment.eq_ignore_ascii_case("beta") {
+        Some(ApiVersion::Beta)
+    } else {
+        None
+    }
+}
+
+/// A Graph call (top level or inside `$batch`): faults, throttling, auth, then routing.
+pub(crate) fn graph_call(shared: &Shared, call: &Call<'_>, in_batch: bool) -> Reply {
+    let now = Utc::now();
+    let request_id = shared.new_guid();
+    let ids = CallIds {
+        client_request_id: call
+            .header("client-request-id")
+            .map_or_else(|| request_id.clone(), str::to_string),
+        request_id,
+    };
+    let mut limit_percentage = None;
+    let outcome = admit(shared, &mut limit_percentage).and_then(|()| {
+        if in_batch
+            && call
+                .path
+                .trim_end_matches('/')
+                .to_ascii_lowercase()
+                .ends_with("/$batch")
+        {
+            return Err(GraphError::bad_request(
+                "Nested $batch requests are not supported.",
+            ));
+        }
+        route(shared, call, now)
+    });
+    let mut reply = match outcome {
+        Ok(r) => r,
+        Err(e) => error_reply(&e, &ids, now),
+    };
+    if reply.status < 400
+        && let Some(p) = limit_percentage
+    {
+        reply.set_header("x-ms-throttle-limit-percentage", format!("{p}"));
+    }
+    reply.set_header("request-id", ids.request_id);
+    reply.set_header("client-request-id", ids.client_request_id);
+    reply
+}
+
+/// Faults first (decided before anything else happens), then the shared token bucket.
+fn admit(shared: &Shared, limit_percentage: &mut Option<f64>) -> Result<(), GraphError> {
+    let fault = shared.faults.lock().ok().and_then(|mut f| f.next());
+    match fault {
+        Some(Fault::ServiceUnavailable { retry_after }) => {
+            let e = GraphError::new(
+                503,
+                "serviceNotAvailable",
+                "The service is temporarily unavailable. Please retry later.",
+            );
+            return Err(match retry_after {
+                Some(s) => e.with_header("Retry-After", s.to_string()),
+                None => e,
+            });
+        }
+        Some(Fault::GatewayTimeout) => {
+            return Err(GraphError::new(
+                504,
+                "GatewayTimeout",
+                "The gateway did not receive a response from the backend service in time.",
+            ));
+        }
+        None => {}
+    }
+    if let Some(bucket) = &shared.bucket {
+        let admission = bucket
+            .lock()
+            .map(|mut b| b.admit(Instant::now()))
+            .unwrap_or(Admission::Allowed {
+                limit_percentage: None,
+            });
+        match admission {
+            Admission::Allowed {
+                limit_percentage: p,
+            } => *limit_percentage = p,
+            Admission::Throttled { retry_after, .. } => {
+                let e = GraphError::new(429, "TooManyRequests", "Please retry again later.");
+                return Err(match retry_after {
+                    Some(r) => e.with_header("Retry-After", r),
+                    None => e,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn not_found_segment(segment: &str) -> GraphError {
+    GraphError::new(
+        404,
+        "BadRequest",
+        format!("Resource not found for the segment '{segment}'."),
+    )
+}
+
+fn method_not_allowed() -> GraphError {
+    GraphError::new(
+        405,
+        "Request_BadRequest",
+        "Specified HTTP method is not allowed for the request target.",
+    )
+}
+
+fn authenticate(
+    shared: &Shared,
+    call: &Call<'_>,
+    now: DateTime<Utc>,
+) -> Result<TokenInfo, GraphError> {
+    shared.issuer.check(call.header("authorization"), now).map_err(|r| {
+        let message = match r {
+            TokenRejection::Missing => "Access token is empty.",
+            TokenRejection::Expired => "Access token has expired or is not yet valid.",
+            TokenRejection::Unknown => "Access token validation failure. Invalid audience or signature.",
+        };
+        GraphError::new(401, "InvalidAuthenticationToken", message).with_header(
+            "WWW-Authenticate",
+            format!(
+                "Bearer realm=\"\", authorization_uri=\"{}/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
+                shared.base_url
+            ),
+        )
+    })
+}
+
+fn require_role(token: &TokenInfo, roles: &[&str]) -> Result<(), GraphError> {
+    if roles.iter().any(|r| token.has_role(r)) {
+        Ok(())
+    } else {
+        Err(GraphError::new(
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        ))
+    }
+}
+
+fn eq(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// Which collection a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Collection {
+    Requests,
+    Packages,
+}
+
+fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, GraphError> {
+    let segments: Vec<&str> = call.path.trim_matches('/').split('/').collect();
+    let Some(version) = segments.first().and_then(|s| parse_version(s)) else {
+        return Err(not_found_segment(segments.first().copied().unwrap_or("")));
+    };
+    let token = authenticate(shared, call, now)?;
+    let rest = &segments[1..];
+    for (i, want) in EM.iter().enumerate() {
+        match rest.get(i) {
+            Some(s) if eq(s, want) => {}
+            Some(s) => return Err(not_found_segment(s)),
+            None => return Err(not_found_segment(segments.last().copied().unwrap_or(""))),
+        }
+    }
+    let Some(coll_name) = rest.get(2) else {
+        return Err(method_not_allowed());
+    };
+    let collection = if eq(coll_name, "assignmentRequests")
+        || (version == ApiVersion::Beta && eq(coll_name, "accessPackageAssignmentRequests"))
+    {
+        Collection::Requests
+    } else if eq(coll_name, "accessPackages") {
+        Collection::Packages
+    } else {
+        return Err(not_found_segment(coll_name));
+    };
+    // The collection path as the client spelled it, for nextLink and @odata.context.
+    let collection_path = format!("/{}/{}/{}/{}", version.segment(), EM[0], EM[1], coll_name);
+    let context_base = format!(
+        "{}/{}/$metadata#{}/{}/{}",
+        shared.base_url,
+        version.segment(),
+        EM[0],
+        EM[1],
+        coll_name
+    );
+    let method = call.method.to_ascii_uppercase();
+    match (collection, &rest[3..], method.as_str()) {
+        (Collection::Requests, [], "GET") => {
+            require_role(&token, &[ROLE_READ, ROLE_READ_WRITE])?;
+            list_requests(shared, call, version, &collection_path, &context_base, now)
+        }
+        (Collection::Requests, [id], "GET") => {
+            require_role(&token, &[ROLE_READ, ROLE_READ_WRITE])?;
+            get_request(shared, call, version, id, &context_base, now)
+        }
+        (Collection::Requests, [id, action], "POST") if eq(action, "reprocess") => {
+            require_role(&token, &[ROLE_READ_WRITE])?;
+            reprocess(shared, id, now)
+        }
+        (Collection::Packages, [], "GET") => {
+            require_role(&token, &[ROLE_READ, ROLE_READ_WRITE])?;
+            list_packages(shared, call, version, &collection_path, &context_base)
+        }
+        (Collection::Packages, [id], "GET") => {
+            require_role(&token, &[ROLE_READ, ROLE_READ_WRITE])?;
+            get_package(shared, call, version, id, &context_base)
+        }
+        (Collection::Requests, [_, action], _) if eq(action, "reprocess") => {
+            Err(method_not_allowed())
+        }
+        (_, [] | [_], _) => Err(method_not_allowed()),
+        (_, [_, seg, ..], _) => Err(not_found_segment(seg)),
+    }
+}
+
+fn is_guid(s: &str) -> bool {
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
+}
+
+fn require_guid(id: &str, what: &str) -> Result<(), GraphError> {
+    if is_guid(id) {
+        Ok(())
+    } else {
+        Err(GraphError::bad_request(format!(
+            "Invalid {what} id '{id}': the id must be a GUID."
+        )))
+    }
+}
+
+fn parse_request_expand(version: ApiVersion, raw: Option<&str>) -> Result<Expand, GraphError> {
+    let mut e = Expand::default();
+    let Some(raw) = raw else { return Ok(e) };
+    let assignment = match version {
+        ApiVersion::V1 => "assignment",
+        ApiVersion::Beta => "accessPackageAssignment",
+    };
+    for item in split_list(raw) {
+        let (name, nested) = match item.split_once('(') {
+            Some((n, rest)) => (n.trim(), rest),
+            None => (item.as_str(), ""),
+        };
+        if eq(name, "accessPackage") {
+            e.access_package = true;
+        } else if eq(name, "requestor") {
+            e.requestor = true;
+            if nested
+                .to_ascii_lowercase()
+                .contains("connectedorganization")
+            {
+                e.requestor_connected_org = true;
+            }
+        } else if eq(name, assignment) {
+            e.assignment = true;
+        } else if name == "*" {
+            e.access_package = true;
+            e.requestor = true;
+            e.assignment = true;
+        } else {
+            return Err(GraphError::bad_request(format!(
+                "Could not find a property named '{name}' on type 'microsoft.graph.accessPackageAssignmentRequest'."
+            )));
+        }
+    }
+    Ok(e)
+}
+
+fn parse_package_expand(version: ApiVersion, raw: Option<&str>) -> Result<Expand, GraphError> {
+    let mut e = Expand::default();
+    let Some(raw) = raw else { return Ok(e) };
+    let catalog = match version {
+        ApiVersion::V1 => "catalog",
+        ApiVersion::Beta => "accessPackageCatalog",
+    };
+    for item in split_list(raw) {
+        let name = item
+            .split_once('(')
+            .map_or(item.as_str(), |(n, _)| n.trim());
+        if eq(name, catalog) || name == "*" {
+            e.catalog = true;
+        } else {
+            return Err(GraphError::bad_request(format!(
+                "Could not find a property named '{name}' on type 'microsoft.graph.accessPackage'."
+            )));
+        }
+    }
+    Ok(e)
+}
+
+/// `$select`: top-level structural properties (nav names are tolerated, `id` is implied).
+fn parse_select(
+    raw: Option<&str>,
+    props: &[&str],
+    navs: &[&str],
+    type_name: &str,
+) -> Result<Option<Vec<String>>, GraphError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let mut out = Vec::new();
+    for item in split_list(raw) {
+        if let Some(p) = props.iter().find(|p| eq(p, &item)) {
+            out.push((*p).to_string());
+        } else if item == "*" {
+            return Ok(None);
+        } else if !navs.iter().any(|n| eq(n, &item)) {
+            return Err(GraphError::bad_request(format!(
+                "Could not find a property named '{item}' on type '{type_name}'."
+            )));
+        }
+    }
+    Ok(Some(out))
+}
+
+fn compile_filter(
+    q: &QueryOptions,
+    schema: &Schema,
+    strict: bool,
+) -> Result<Option<filter::Expr>, GraphError> {
+    q.filter
+        .as_deref()
+        .map(|f| filter::compile(f, schema, strict))
+        .transpose()
+        .map_err(|e| GraphError::bad_request(e.message))
+}
+
+fn request_options(
+    call: &Call<'_>,
+    version: ApiVersion,
+    q: &QueryOptions,
+) -> Result<RenderOptions, GraphError> {
+    let navs: &[&str] = match version {
+        ApiVersion::V1 => &["accessPackage", "requestor", "assignment"],
+        ApiVersion::Beta => &["accessPackage", "requestor", "accessPackageAssignment"],
+    };
+    Ok(RenderOptions {
+        version,
+        expand: parse_request_expand(version, q.expand.as_deref())?,
+        select: parse_select(
+            q.select.as_deref(),
+            request_properties(version),
+            navs,
+            "microsoft.graph.accessPackageAssignmentRequest",
+        )?,
+        include_unknown_enum_members: call.header("prefer").is_some_and(|p| {
+            p.to_ascii_lowercase()
+                .contains("include-unknown-enum-members")
+        }),
+    })
+}
+
+fn package_options(version: ApiVersion, q: &QueryOptions) -> Result<RenderOptions, GraphError> {
+    let navs: &[&str] = match version {
+        ApiVersion::V1 => &["catalog"],
+        ApiVersion::Beta => &["accessPackageCatalog"],
+    };
+    Ok(RenderOptions {
+        version,
+        expand: parse_package_expand(version, q.expand.as_deref())?,
+        select: parse_select(
+            q.select.as_deref(),
+            package_properties(version),
+            navs,
+            "microsoft.graph.accessPackage",
+        )?,
+        include_unknown_enum_members: false,
+    })
+}
+
+/// Pages through `rows` (in stable server order) starting at the skiptoken's index.
+/// The continuation is an index into the *unfiltered* order, so a row whose state changes
+/// between pages is neither repeated nor skipped.
+fn page<T>(
+    shared: &Shared,
+    q: &QueryOptions,
+    collection_path: &str,
+    context: &str,
+    rows: &[T],
+    matches: impl Fn(&T) -> bool,
+    render: impl Fn(&T) -> Map<String, Value>,
+) -> Result<Reply, GraphError> {
+    let fingerprint = query_fingerprint(collection_path, q);
+    let start = match &q.skiptoken {
+        Some(t) => decode_skiptoken(t, fingerprint, shared.skiptoken_key)?,
+        None => 0,
+    };
+    let limit = shared
+        .config
+        .page_size
+        .max(1)
+        .min(q.top.unwrap_or(usize::MAX));
+    let mut items = Vec::new();
+    let mut next = None;
+    for (i, row) in rows.iter().enumerate().skip(start) {
+        if !matches(row) {
+            continue;
+        }
+        if items.len() == limit {
+            next = Some(i);
+            break;
+        }
+        items.push(Value::Object(render(row)));
+    }
+    let mut body = Map::new();
+    body.insert("@odata.context".into(), json!(context));
+    body.insert("value".into(), Value::Array(items));
+    if let Some(i) = next {
+        let token = encode_skiptoken(i, fingerprint, shared.skiptoken_key);
+        body.insert(
+            "@odata.nextLink".into(),
+            json!(next_link(&shared.base_url, collection_path, q, &token)),
+        );
+    }
+    Ok(Reply::json(200, Value::Object(body)))
+}
+
+fn list_requests(
+    shared: &Shared,
+    call: &Call<'_>,
+    version: ApiVersion,
+    collection_path: &str,
+    context: &str,
+    now: DateTime<Utc>,
+) -> Result<Reply, GraphError> {
+    let q = parse_query(call.query)?;
+    let opts = request_options(call, version, &q)?;
+    let schema = match version {
+        ApiVersion::V1 => &filter::V1_REQUEST,
+        ApiVersion::Beta => &filter::BETA_REQUEST,
+    };
+    let expr = compile_filter(&q, schema, shared.config.strict_filters)?;
+    let mut store = shared.lock_store();
+    store.settle_all(now);
+    let store = &*store;
+    page(
+        shared,
+        &q,
+        collection_path,
+        context,
+        &store.requests,
+        |r| {
+            expr.as_ref().is_none_or(|e| {
+                filter::eval(e, &|p| match p {
+                    "state" => filter::Value::Text(r.state.v1().into()),
+                    "requestState" => filter::Value::Text(r.state.beta().into()),
+                    "createdDateTime" => filter::Value::DateTime(Some(r.created)),
+                    "accessPackage/id" => filter::Value::Text(
+                        store
+                            .packages
+                            .get(r.package_idx)
+                            .map(|p| p.id.clone())
+                            .unwrap_or_default(),
+                    ),
+                    "id" => filter::Value::Text(r.id.clone()),
+                    _ => filter::Value::Text(String::new()),
+                })
+            })
+        },
+        |r| render_request(store, r, &opts),
+    )
+}
+
+fn get_request(
+    shared: &Shared,
+    call: &Call<'_>,
+    version: ApiVersion,
+    id: &str,
+    context: &str,
+    now: DateTime<Utc>,
+) -> Result<Reply, GraphError> {
+    require_guid(id, "accessPackageAssignmentRequest")?;
+    let q = parse_query(call.query)?;
+    let opts = request_options(call, version, &q)?;
+    let mut store = shared.lock_store();
+    store.settle_all(now);
+    let r = store
+        .requests
+        .iter()
+        .find(|r| eq(&r.id, id))
+        .ok_or_else(|| request_not_found(id))?;
+    let mut obj = Map::new();
+    obj.insert("@odata.context".into(), json!(format!("{context}/$entity")));
+    obj.extend(render_request(&store, r, &opts));
+    Ok(Reply::json(200, Value::Object(obj)))
+}
+
+fn request_not_found(id: &str) -> GraphError {
+    GraphError::new(
+        404,
+        "ResourceNotFound",
+        format!("The accessPackageAssignmentRequest with id '{id}' was not found."),
+    )
+}
+
+fn reprocess(shared: &Shared, id: &str, now: DateTime<Utc>) -> Result<Reply, GraphError> {
+    require_guid(id, "accessPackageAssignmentRequest")?;
+    let mut store = shared.lock_store();
+    store.settle_all(now);
+    let r = store
+        .requests
+        .iter_mut()
+        .find(|r| eq(&r.id, id))
+        .ok_or_else(|| request_not_found(id))?;
+    match r.state {
+        RequestState::DeliveryFailed | RequestState::PartiallyDelivered => {}
+        RequestState::Delivering => {
+            return Err(GraphError::bad_request(format!(
+                "The request '{id}' is in state delivering and cannot be reprocessed: it is being processed now. Wait until processing has finished."
+            )));
+        }
+        other => {
+            return Err(GraphError::bad_request(format!(
+                "The request '{id}' is in state {} and cannot be reprocessed. Only requests in state deliveryFailed or partiallyDelivered can be reprocessed.",
+                other.v1()
+            )));
+        }
+    }
+    let Some(completed) = r.completed else {
+        return Err(GraphError::bad_request(format!(
+            "The request '{id}' has no completion date and cannot be reprocessed. Cancel the request and create a new one."
+        )));
+    };
+    // "Within 14 days from the time the original request was completed": exactly 14 days is
+    // still inside; a completion time in the future (clock skew) is inside too.
+    if now - completed > ChronoDuration::days(REPROCESS_WINDOW_DAYS) {
+        return Err(GraphError::bad_request(format!(
+            "The request '{id}' was completed more than {REPROCESS_WINDOW_DAYS} days ago ({}) and cannot be reprocessed. Ask the user to cancel the request and create a new request in the My Access portal.",
+            format_timestamp(completed)
+        )));
+    }
+    let attempt = r.reprocess_calls.to_be_bytes();
+    let roll = hash_parts(&[&shared.config.seed.to_be_bytes(), r.id.as_bytes(), &attempt]);
+    let refail = ((roll >> 11) as f64 / (1u64 << 53) as f64) < shared.config.refail_rate;
+    let settle =
+        ChronoDuration::from_std(shared.config.settle).unwrap_or(ChronoDuration::seconds(3));
+    r.begin_reprocess(now, settle, refail);
+    Ok(Reply::empty(202))
+}
+
+fn list_packages(
+    shared: &Shared,
+    call: &Call<'_>,
+    version: ApiVersion,
+    collection_path: &str,
+    context: &str,
+) -> Result<Reply, GraphError> {
+    let q = parse_query(call.query)?;
+    let opts = package_options(version, &q)?;
+    let schema = match version {
+        ApiVersion::V1 => &filter::V1_PACKAGE,
+        ApiVersion::Beta => &filter::BETA_PACKAGE,
+    };
+    let expr = compile_filter(&q, schema, shared.config.strict_filters)?;
+    let store = shared.lock_store();
+    let store = &*store;
+    page(
+        shared,
+        &q,
+        collection_path,
+        context,
+        &store.packages,
+        |p| {
+            expr.as_ref().is_none_or(|e| {
+                filter::eval(e, &|prop| match prop {
+                    "displayName" => filter::Value::Text(p.display_name.clone()),
+                    "id" => filter::Value::Text(p.id.clone()),
+                    "catalog/id" | "catalogId" => filter::Value::Text(
+                        store
+                            .catalogs
+                            .get(p.catalog_idx)
+                            .map(|c| c.id.clone())
+                            .unwrap_or_default(),
+                    ),
+                    _ => filter::Value::Text(String::new()),
+                })
+            })
+        },
+        |p| render_package(store, p, &opts),
+    )
+}
+
+fn get_package(
+    shared: &Shared,
+    call: &Call<'_>,
+    version: ApiVersion,
+    id: &str,
+    context: &str,
+) -> Result<Reply, GraphError> {
+    require_guid(id, "accessPackage")?;
+    let q = parse_query(call.query)?;
+    let opts = package_options(version, &q)?;
+    let store = shared.lock_store();
+    let p = store
+        .packages
+        .iter()
+        .find(|p| eq(&p.id, id))
+        .ok_or_else(|| {
+            GraphError::new(
+                404,
+                "ResourceNotFound",
+                format!("The accessPackage with id '{id}' was not found."),
+            )
+        })?;
+    let mut obj = Map::new();
+    obj.insert("@odata.context".into(), json!(format!("{context}/$entity")));
+    obj.extend(render_package(&store, p, &opts));
+    Ok(Reply::json(200, Value::Object(obj)))
+}
+
+/// One parsed `$batch` sub-request.
+struct SubRequest {
+    id: String,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    depends_on: Vec<String>,
+}
+
+fn parse_batch(body: &[u8]) -> Result<Vec<SubRequest>, GraphError> {
+    let invalid = |m: &str| GraphError::bad_request(format!("Invalid batch payload: {m}"));
+    let doc: Value = serde_json::from_slice(body)
+        .map_err(|e| invalid(&format!("the body is not valid JSON ({e}).")))?;
+    let Some(list) = doc.get("requests").and_then(Value::as_array) else {
+        return Err(invalid(
+            "the body must be an object with a 'requests' array.",
+        ));
+    };
+    if list.is_empty() {
+        return Err(invalid("the 'requests' array is empty."));
+    }
+    if list.len() > MAX_BATCH {
+        return Err(GraphError::bad_request(format!(
+            "The number of requests in the batch ({}) exceeds the limit of {MAX_BATCH}.",
+            list.len()
+        )));
+    }
+    let mut seen = HashSet::new();
+    let mut out: Vec<SubRequest> = Vec::with_capacity(list.len());
+    for item in list {
+        let field = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
+        let id = field("id")
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| invalid("every request needs a string 'id'."))?;
+        if !seen.insert(id.to_ascii_lowercase()) {
+            return Err(invalid(&format!(
+                "the request id '{id}' is not unique in the batch."
+            )));
+        }
+        let method =
+            field("method").ok_or_else(|| invalid(&format!("request '{id}' has no 'method'.")))?;
+        let url = field("url").ok_or_else(|| invalid(&format!("request '{id}' has no 'url'.")))?;
+        let mut headers = Vec::new();
+        if let Some(h) = item.get("headers") {
+            let obj = h
+                .as_object()
+                .ok_or_else(|| invalid(&format!("request '{id}': 'headers' must be an object.")))?;
+            for (k, v) in obj {
+                let v = v.as_str().ok_or_else(|| {
+                    invalid(&format!("request '{id}': header '{k}' must be a string."))
+                })?;
+                headers.push((k.to_ascii_lowercase(), v.to_string()));
+            }
+        }
+        if item.get("body").is_some() && !headers.iter().any(|(k, _)| k == "content-type") {
+            return Err(invalid(&format!(
+                "request '{id}' has a body but no Content-Type header."
+            )));
+        }
+        let mut depends_on = Vec::new();
+        if let Some(d) = item.get("dependsOn") {
+            let arr = d.as_array().ok_or_else(|| {
+                invalid(&format!("request '{id}': 'dependsOn' must be an array."))
+            })?;
+            for dep in arr {
+                let dep = dep
+                    .as_str()
+                    .ok_or_else(|| invalid("'dependsOn' entries must be strings."))?;
+                // Sub-requests run in the order given, so a dependency must come earlier.
+                if !out.iter().any(|s| eq(&s.id, dep)) {
+                    return Err(invalid(&format!(
+                        "request '{id}' depends on '{dep}', which is not an earlier request in this batch."
+                    )));
+                }
+                depends_on.push(dep.to_string());
+            }
+        }
+        out.push(SubRequest {
+            id,
+            method,
+            url,
+            headers,
+            depends_on,
+        });
+    }
+    Ok(out)
+}
+
+/// `POST /{v}/$batch`. The batch itself is neither throttled nor faulted: Graph evaluates
+/// each sub-request individually against the limits.
+fn batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, body: &[u8]) -> Reply {
+    let now = Utc::now();
+    let request_id = shared.new_guid();
+    let ids = CallIds {
+        client_request_id: call
+            .header("client-request-id")
+            .map_or_else(|| request_id.clone(), str::to_string),
+        request_id,
+    };
+    let outcome = if !call.method.eq_ignore_ascii_case("POST") {
+        Err(method_not_allowed())
+    } else {
+        authenticate(shared, call, now).and_then(|_| parse_batch(body))
+    };
+    let mut reply = match outcome {
+        Err(e) => error_reply(&e, &ids, now),
+        Ok(subs) => run_batch(shared, call, version, &subs),
+    };
+    reply.set_header("request-id", ids.request_id);
+    reply.set_header("client-request-id", ids.client_request_id);
+    reply
+}
+
+fn run_batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, subs: &[SubRequest]) -> Reply {
+    let mut results: Vec<(String, Reply)> = Vec::with_capacity(subs.len());
+    for sub in subs {
+        let failed_dep = sub.depends_on.iter().any(|d| {
+            results
+                .iter()
+                .any(|(id, r)| eq(id, d) && !(200..300).contains(&r.status))
+        });
+        let (path, query) = match sub.url.split_once('?') {
+            Some((p, q)) => (p.to_string(), Some(q.to_string())),
+            None => (sub.url.clone(), None),
+        };
+        let full_path = format!(
+            "/{}/{}",
+            version.segment(),
+            percent_decode_path(path.trim_start_matches('/'))
+        );
+        let slot = shared.record_arrival(
+            &sub.method.to_ascii_uppercase(),
+            &full_path,
+            query.as_deref(),
+            true,
+        );
+        let now = Utc::now();
+        let reply = if failed_dep {
+            let ids = CallIds {
+                request_id: shared.new_guid(),
+                client_request_id: shared.new_guid(),
+            };
+            error_reply(
+                &GraphError::new(
+                    424,
+                    "FailedDependency",
+                    "A request this request depends on failed.",
+                ),
+                &ids,
+                now,
+            )
+        } else if sub.url.contains("://") {
+            let ids = CallIds {
+                request_id: shared.new_guid(),
+                client_request_id: shared.new_guid(),
+            };
+            error_reply(
+                &GraphError::bad_request(
+                    "Invalid request URL: a batch request URL must be relative, e.g. '/identityGovernance/...'.",
+                ),
+                &ids,
+                now,
+            )
+        } else {
+            // The outer Authorization applies to every sub-request; other outer headers do not.
+            let mut headers = sub.headers.clone();
+            headers.retain(|(k, _)| k != "authorization");
+            if let Some(a) = call.header("authorization") {
+                headers.push(("authorization".into(), a.to_string()));
+            }
+            let sub_call = Call {
+                method: &sub.method,
+                path: &full_path,
+                query: query.as_deref(),
+                headers: &headers,
+            };
+            graph_call(shared, &sub_call, true)
+        };
+        shared.record_status(slot, reply.status);
+        results.push((sub.id.clone(), reply));
+    }
+    let order = response_order(shared, results.len());
+    let responses: Vec<Value> = order
+        .into_iter()
+        .filter_map(|i| results.get(i))
+        .map(|(id, r)| {
+            let headers: Map<String, Value> = r
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            let mut o = Map::new();
+            o.insert("id".into(), json!(id));
+            o.insert("status".into(), json!(r.status));
+            o.insert("headers".into(), Value::Object(headers));
+            if let Some(b) = &r.body {
+                o.insert("body".into(), b.clone());
+            }
+            Value::Object(o)
+        })
+        .collect();
+    let mut reply = Reply::json(200, json!({ "responses": responses }));
+    reply.set_header("Content-Type", "application/json".into());
+    reply
+}
+
+/// Graph answers batch items in any order; clients must match by id. A deterministic
+/// shuffle that never equals the request order (for two or more items) keeps them honest.
+fn response_order(shared: &Shared, n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let k = shared.next_batch_number();
+    let mut rng = SplitMix64::new(shared.config.seed ^ k.wrapping_mul(0xB47C_B47C));
+    for i in (1..n).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        order.swap(i, j);
+    }
+    if order.iter().enumerate().all(|(i, v)| i == *v) {
+        order.reverse();
+    }
+    order
+}
