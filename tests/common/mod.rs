@@ -1,0 +1,185 @@
+//! Test harness: a real emulator on 127.0.0.1 (in this process, on its own runtime) and the real
+//! `ep` binary pointed at it with a clean environment.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use chrono::{Duration, Utc};
+use ep::emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall, SeededRequest};
+use std::collections::BTreeSet;
+
+pub struct Emu {
+    emu: Option<Emulator>,
+    rt: tokio::runtime::Runtime,
+}
+
+/// Quiet, deterministic settings: reprocessed requests stay `delivering` for the whole test and
+/// never fail again, so "a rerun finds nothing" is exact.
+pub fn stable_config() -> EmulatorConfig {
+    EmulatorConfig {
+        settle: std::time::Duration::from_secs(600),
+        refail_rate: 0.0,
+        ..EmulatorConfig::default()
+    }
+}
+
+impl Emu {
+    pub fn start() -> Emu {
+        Emu::with(stable_config())
+    }
+
+    pub fn with(config: EmulatorConfig) -> Emu {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let emu = rt
+            .block_on(Emulator::start(config, ([127, 0, 0, 1], 0).into()))
+            .unwrap();
+        Emu { emu: Some(emu), rt }
+    }
+
+    fn emu(&self) -> &Emulator {
+        self.emu.as_ref().unwrap()
+    }
+
+    pub fn url(&self) -> String {
+        self.emu().url()
+    }
+
+    /// `ep` with only what a user would set: the Graph URL, the login host and an app's
+    /// credentials. `env_clear` keeps the developer's shell out of the result.
+    pub fn ep(&self) -> Command {
+        let mut cmd = bare_ep();
+        cmd.env("EP_GRAPH_URL", self.url())
+            .env("AZURE_AUTHORITY_HOST", self.url())
+            .env("AZURE_TENANT_ID", DEMO.tenant_id)
+            .env("AZURE_CLIENT_ID", DEMO.client_id)
+            .env("AZURE_CLIENT_SECRET", DEMO.client_secret);
+        cmd
+    }
+
+    pub fn token(&self, client_id: &str) -> String {
+        self.emu().issue_token(client_id)
+    }
+
+    pub fn calls(&self) -> Vec<RecordedCall> {
+        self.emu().calls()
+    }
+
+    pub fn truth(&self) -> Vec<SeededRequest> {
+        self.emu().requests_snapshot()
+    }
+
+    /// The oracle: what the 14-day rule allows, computed from the emulator's ground truth.
+    pub fn eligible(&self, package_id: Option<&str>) -> BTreeSet<String> {
+        let now = Utc::now();
+        self.truth()
+            .into_iter()
+            .filter(|r| package_id.is_none_or(|p| r.package_id == p))
+            .filter(|r| r.state == "deliveryFailed" || r.state == "partiallyDelivered")
+            .filter(|r| r.completed.is_some_and(|c| now - c <= Duration::days(14)))
+            .map(|r| r.id)
+            .collect()
+    }
+
+    /// Ids that received an accepted (202) reprocess call, with repeats.
+    pub fn accepted_reprocess_ids(&self) -> Vec<String> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == "POST" && c.path.ends_with("/reprocess") && c.status == 202)
+            .map(|c| c.path.rsplit('/').nth(1).unwrap_or_default().to_string())
+            .collect()
+    }
+
+    pub fn reprocess_posts(&self) -> usize {
+        self.calls()
+            .iter()
+            .filter(|c| c.method == "POST" && c.path.ends_with("/reprocess"))
+            .count()
+    }
+
+    /// The "Sales Onboarding" package that holds the seeded 14-day-edge requests.
+    pub fn edge_package(&self) -> String {
+        let now = Utc::now();
+        self.truth()
+            .into_iter()
+            .find(|r| {
+                r.package_name == "Sales Onboarding"
+                    && r.completed.is_some_and(|c| {
+                        let age = now - c;
+                        age > Duration::days(14) && age < Duration::days(14) + Duration::hours(2)
+                    })
+            })
+            .map(|r| r.package_id)
+            .expect("seed has an edge request in Sales Onboarding")
+    }
+}
+
+impl Drop for Emu {
+    fn drop(&mut self) {
+        if let Some(emu) = self.emu.take() {
+            self.rt.block_on(emu.shutdown());
+        }
+    }
+}
+
+pub fn bare_ep() -> Command {
+    let mut cmd = Command::cargo_bin("ep").unwrap();
+    cmd.env_clear().env("NO_COLOR", "1");
+    cmd
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "ep panicked:\n{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("RUST_BACKTRACE"), "{}", run.stderr);
+    run
+}
+
+/// Run and require an exit code, showing the output when it differs.
+pub fn run_expect(cmd: &mut Command, code: i32) -> Run {
+    let r = run(cmd);
+    assert_eq!(
+        r.code, code,
+        "exit code\nstdout:\n{}\nstderr:\n{}",
+        r.stdout, r.stderr
+    );
+    r
+}
+
+pub fn ids_of(results: &serde_json::Value, outcome: &str) -> BTreeSet<String> {
+    results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == outcome)
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}

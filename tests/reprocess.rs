@@ -1,0 +1,411 @@
+//! `ep reprocess` against the real emulator: exactly the eligible set, once each, and the truth
+//! about every selected request.
+
+mod common;
+
+use common::{Emu, ids_of, run_expect};
+use std::collections::BTreeSet;
+
+#[test]
+fn dry_run_plans_the_eligible_set_and_sends_nothing() {
+    let emu = Emu::start();
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--dry-run", "-o", "json"]),
+        0,
+    );
+    let summary = r.json();
+    assert_eq!(summary["dryRun"], true);
+    assert_eq!(ids_of(&summary, "would-reprocess"), emu.eligible(None));
+    assert_eq!(summary["counts"]["selected"], emu.eligible(None).len());
+    assert_eq!(summary["counts"]["reprocessed"], 0);
+    assert_eq!(emu.reprocess_posts(), 0, "a dry run sends no reprocess");
+    assert!(
+        emu.calls()
+            .iter()
+            .all(|c| c.method == "GET" || c.path.ends_with("/token"))
+    );
+}
+
+#[test]
+fn all_failed_reprocesses_exactly_the_eligible_set_once_and_a_rerun_finds_nothing() {
+    let emu = Emu::start();
+    let want = emu.eligible(None);
+    assert!(want.len() > 5);
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--yes", "-o", "json"]),
+        0,
+    );
+    let summary = r.json();
+    assert_eq!(summary["dryRun"], false);
+    assert_eq!(ids_of(&summary, "reprocessed"), want);
+    assert_eq!(summary["counts"]["reprocessed"], want.len());
+    assert_eq!(summary["counts"]["failed"], 0);
+    let sent = emu.accepted_reprocess_ids();
+    assert_eq!(sent.len(), want.len(), "once each");
+    assert_eq!(sent.into_iter().collect::<BTreeSet<_>>(), want);
+    assert_eq!(
+        emu.reprocess_posts(),
+        want.len(),
+        "no request was sent twice or in vain"
+    );
+    for t in emu.truth().iter().filter(|t| want.contains(&t.id)) {
+        assert_eq!(t.reprocess_calls, 1);
+        assert_eq!(t.state, "delivering");
+    }
+
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--yes", "-o", "json"]),
+        0,
+    );
+    let again = r.json();
+    assert_eq!(again["counts"]["selected"], 0, "a rerun finds nothing");
+    assert_eq!(emu.reprocess_posts(), want.len());
+}
+
+#[test]
+fn package_all_is_scoped_to_the_package() {
+    let emu = Emu::start();
+    let package = emu.edge_package();
+    let want = emu.eligible(Some(&package));
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--package", &package, "--all", "-o", "json"]),
+        0,
+    );
+    assert_eq!(ids_of(&r.json(), "reprocessed"), want);
+    assert_eq!(
+        emu.accepted_reprocess_ids()
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
+        want
+    );
+}
+
+#[test]
+fn list_ids_piped_into_reprocess_stdin() {
+    let emu = Emu::start();
+    let package = emu.edge_package();
+    let list = run_expect(
+        emu.ep().args([
+            "requests",
+            "list",
+            "--package",
+            &package,
+            "--reprocessable",
+            "-o",
+            "ids",
+        ]),
+        0,
+    );
+    let want = emu.eligible(Some(&package));
+    assert_eq!(list.stdout.lines().count(), want.len());
+    let input = format!("# from ep requests list\n\n{}\n", list.stdout);
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "-", "-o", "json"])
+            .write_stdin(input),
+        0,
+    );
+    assert_eq!(ids_of(&r.json(), "reprocessed"), want);
+    assert_eq!(emu.reprocess_posts(), want.len());
+}
+
+#[test]
+fn beta_reprocess_end_to_end() {
+    let emu = Emu::start();
+    let want = emu.eligible(None);
+    let r = run_expect(
+        emu.ep().args([
+            "--api-version",
+            "beta",
+            "reprocess",
+            "--all-failed",
+            "--yes",
+            "-o",
+            "json",
+        ]),
+        0,
+    );
+    assert_eq!(ids_of(&r.json(), "reprocessed"), want);
+    assert!(
+        emu.calls()
+            .iter()
+            .filter(|c| c.path.ends_with("/reprocess"))
+            .all(|c| c.path.starts_with("/beta/"))
+    );
+    let r = run_expect(
+        emu.ep().args([
+            "--api-version",
+            "beta",
+            "reprocess",
+            "--all-failed",
+            "-o",
+            "json",
+        ]),
+        0,
+    );
+    assert_eq!(r.json()["counts"]["selected"], 0);
+}
+
+#[test]
+fn explicit_ids_are_checked_first_skipped_with_reasons_and_unknown_ones_fail() {
+    let emu = Emu::start();
+    let truth = emu.truth();
+    let eligible = emu.eligible(None);
+    let good = eligible.iter().next().unwrap().clone();
+    let delivered = truth
+        .iter()
+        .find(|t| t.state == "delivered")
+        .unwrap()
+        .id
+        .clone();
+    let old = truth
+        .iter()
+        .find(|t| t.state == "deliveryFailed" && t.completed.is_some() && !eligible.contains(&t.id))
+        .unwrap()
+        .id
+        .clone();
+    let missing = "00000000-0000-4000-8000-00000000abcd".to_string();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            &good,
+            &delivered,
+            &old,
+            &missing,
+            &good,
+            "-o",
+            "json",
+        ]),
+        1,
+    );
+    let s = r.json();
+    assert_eq!(s["counts"]["selected"], 4, "duplicates collapse");
+    assert_eq!(ids_of(&s, "reprocessed"), BTreeSet::from([good.clone()]));
+    assert_eq!(
+        ids_of(&s, "skipped"),
+        BTreeSet::from([delivered.clone(), old.clone()])
+    );
+    assert_eq!(ids_of(&s, "failed"), BTreeSet::from([missing.clone()]));
+    let results = s["results"].as_array().unwrap();
+    let by_id = |id: &str| results.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(by_id(&delivered)["reason"], "state delivered");
+    let reason = by_id(&old)["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.contains("(window 14d): cancel and re-request in My Access"),
+        "{reason}"
+    );
+    assert_eq!(by_id(&missing)["error"]["status"], 404);
+    assert!(by_id(&missing)["error"]["code"].is_string());
+    assert_eq!(emu.reprocess_posts(), 1, "only the eligible one was sent");
+}
+
+#[test]
+fn force_sends_an_ineligible_request_and_reports_graphs_answer() {
+    let emu = Emu::start();
+    let delivered = emu
+        .truth()
+        .into_iter()
+        .find(|t| t.state == "delivered")
+        .unwrap()
+        .id;
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", &delivered, "--force", "-o", "json"]),
+        1,
+    );
+    let s = r.json();
+    assert_eq!(s["results"][0]["outcome"], "failed");
+    assert_eq!(s["results"][0]["error"]["status"], 400);
+    assert_eq!(emu.reprocess_posts(), 1);
+}
+
+#[test]
+fn only_unknown_ids_is_exit_4() {
+    let emu = Emu::start();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "00000000-0000-4000-8000-00000000abcd",
+            "-o",
+            "json",
+        ]),
+        4,
+    );
+    assert_eq!(r.json()["counts"]["failed"], 1);
+}
+
+#[test]
+fn malformed_ids_and_empty_stdin_are_usage_errors_before_any_call() {
+    let emu = Emu::start();
+    let r = run_expect(emu.ep().args(["reprocess", "1234"]), 2);
+    assert!(
+        r.stderr.contains("'1234' is not a valid request id"),
+        "{}",
+        r.stderr
+    );
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "-"])
+            .write_stdin("\n# nothing\n"),
+        2,
+    );
+    assert!(r.stderr.contains("no request ids on stdin"), "{}", r.stderr);
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "-"])
+            .write_stdin("00000000-0000-4000-8000-00000000abcd\nnope\n"),
+        2,
+    );
+    assert!(r.stderr.contains("stdin line 2"), "{}", r.stderr);
+    assert_eq!(emu.reprocess_posts(), 0);
+    assert!(
+        emu.calls()
+            .iter()
+            .all(|c| !c.path.contains("assignmentRequests"))
+    );
+}
+
+#[test]
+fn selection_flags_are_validated() {
+    let emu = Emu::start();
+    let r = run_expect(emu.ep().args(["reprocess"]), 2);
+    assert!(r.stderr.contains("--all-failed"), "{}", r.stderr);
+    let r = run_expect(
+        emu.ep().args(["reprocess", "--package", "X", "--select"]),
+        2,
+    );
+    assert!(
+        r.stderr.contains("terminal"),
+        "--select without a tty: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--all"), "{}", r.stderr);
+    run_expect(emu.ep().args(["reprocess", "--all"]), 2);
+    run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--all-failed",
+            "00000000-0000-4000-8000-00000000abcd",
+        ]),
+        2,
+    );
+    assert!(emu.calls().is_empty(), "no call, not even a token");
+}
+
+#[test]
+fn stream_formats_report_each_result() {
+    let emu = Emu::start();
+    let want = emu.eligible(None);
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--dry-run", "-o", "ids"]),
+        0,
+    );
+    assert_eq!(
+        r.stdout
+            .lines()
+            .map(str::to_string)
+            .collect::<BTreeSet<_>>(),
+        want
+    );
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--dry-run", "-o", "ndjson"]),
+        0,
+    );
+    assert_eq!(r.stdout.lines().count(), want.len());
+    for line in r.stdout.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["outcome"], "would-reprocess");
+    }
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--dry-run", "-o", "csv"]),
+        0,
+    );
+    assert!(r.stdout.starts_with("id,outcome,"), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), want.len() + 1);
+    let r = run_expect(emu.ep().args(["reprocess", "--all-failed", "--dry-run"]), 0);
+    assert!(r.stdout.contains("would reprocess"), "{}", r.stdout);
+}
+
+#[test]
+fn wait_reports_final_states() {
+    let emu = Emu::with(ep::emulator::EmulatorConfig {
+        settle: std::time::Duration::from_millis(300),
+        refail_rate: 0.0,
+        ..ep::emulator::EmulatorConfig::default()
+    });
+    let package = emu.edge_package();
+    let want = emu.eligible(Some(&package));
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--package",
+            &package,
+            "--all",
+            "--wait",
+            "--timeout",
+            "30s",
+            "-o",
+            "json",
+        ]),
+        0,
+    );
+    let s = r.json();
+    for result in s["results"].as_array().unwrap() {
+        assert_eq!(result["finalState"], "delivered", "{result}");
+    }
+    assert_eq!(ids_of(&s, "reprocessed"), want);
+}
+
+#[test]
+fn wait_exits_1_when_a_request_fails_again() {
+    let emu = Emu::with(ep::emulator::EmulatorConfig {
+        settle: std::time::Duration::from_millis(300),
+        refail_rate: 1.0,
+        ..ep::emulator::EmulatorConfig::default()
+    });
+    let package = emu.edge_package();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--package",
+            &package,
+            "--all",
+            "--wait",
+            "-o",
+            "json",
+        ]),
+        1,
+    );
+    let s = r.json();
+    assert!(
+        s["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["finalState"] == "deliveryFailed")
+    );
+}
+
+#[test]
+fn read_only_app_gets_exit_3_naming_the_permission() {
+    let emu = Emu::start();
+    let id = emu.eligible(None).into_iter().next().unwrap();
+    let r = run_expect(
+        emu.ep()
+            .env("AZURE_CLIENT_ID", ep::emulator::DEMO.reader_client_id)
+            .env(
+                "AZURE_CLIENT_SECRET",
+                ep::emulator::DEMO.reader_client_secret,
+            )
+            .args(["reprocess", &id, "-o", "json"]),
+        3,
+    );
+    assert_eq!(r.json()["results"][0]["error"]["status"], 403);
+}
