@@ -1,0 +1,196 @@
+//! Bad input and bad servers: one clear line, a hint, the contract's exit code, never a panic.
+
+mod common;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use common::{Emu, bare_ep, run_expect};
+use ep::emulator::{DEMO, EmulatorConfig};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A server that answers every request with the same canned response, and counts them.
+struct Canned {
+    url: String,
+    hits: Arc<AtomicUsize>,
+    _rt: tokio::runtime::Runtime,
+}
+
+fn canned(status: u16, content_type: &'static str, body: &'static str) -> Canned {
+    canned_with(move |_| (status, content_type, body.to_string()))
+}
+
+fn canned_with(answer: impl Fn(&str) -> (u16, &'static str, String) + Send + Sync + 'static) -> Canned {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let answer = Arc::new(answer);
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let counter = hits.clone();
+    let base = url.clone();
+    let app = Router::new().fallback(move |uri: axum::http::Uri, _headers: HeaderMap| {
+        let counter = counter.clone();
+        let answer = answer.clone();
+        let base = base.clone();
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let (status, ct, body) = answer(&uri.to_string());
+            let body = body.replace("{base}", &base);
+            (StatusCode::from_u16(status).unwrap(), [(header::CONTENT_TYPE, ct)], body).into_response()
+        }
+    });
+    rt.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Canned { url, hits, _rt: rt }
+}
+
+fn ep_against(url: &str) -> assert_cmd::Command {
+    let mut cmd = bare_ep();
+    cmd.env("EP_GRAPH_URL", url).env("EP_ACCESS_TOKEN", "test-token-value");
+    cmd
+}
+
+fn assert_one_error_line(stderr: &str) {
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("ep: error:")).collect();
+    assert_eq!(errors.len(), 1, "exactly one error line:\n{stderr}");
+    assert!(stderr.contains("hint:"), "with a hint:\n{stderr}");
+}
+
+#[test]
+fn html_from_a_proxy_is_exit_5_with_one_line() {
+    let server = canned(502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>");
+    let r = run_expect(ep_against(&server.url).args(["packages", "list"]), 5);
+    assert!(r.stderr.contains("HTML page"), "{}", r.stderr);
+    assert_one_error_line(&r.stderr);
+    assert!(server.hits.load(Ordering::SeqCst) > 1, "a 502 is retried before giving up");
+}
+
+#[test]
+fn html_with_status_200_is_exit_5() {
+    let server = canned(200, "text/html", "<html>captive portal</html>");
+    let r = run_expect(ep_against(&server.url).args(["requests", "list", "--all-packages"]), 5);
+    assert!(r.stderr.contains("not the JSON Graph sends"), "{}", r.stderr);
+    assert_one_error_line(&r.stderr);
+}
+
+#[test]
+fn truncated_json_is_exit_5() {
+    let server = canned(200, "application/json", r#"{"value":[{"id":"7999249e-249e-7999-9e24-99"#);
+    let r = run_expect(ep_against(&server.url).args(["requests", "list", "--all-packages", "-o", "json"]), 5);
+    assert!(r.stderr.contains("truncated"), "{}", r.stderr);
+    assert_one_error_line(&r.stderr);
+    assert!(r.stdout.is_empty(), "no partial document on stdout");
+}
+
+#[test]
+fn next_link_to_another_host_is_refused_and_the_token_is_not_sent() {
+    let evil = canned(200, "application/json", r#"{"value":[]}"#);
+    let evil_url = evil.url.replace("127.0.0.1", "localhost");
+    let page = format!(
+        r#"{{"value":[],"@odata.nextLink":"{evil_url}/v1.0/identityGovernance/entitlementManagement/assignmentRequests?$skiptoken=x"}}"#
+    );
+    let graph = canned_with(move |_| (200, "application/json", page.clone()));
+    let r = run_expect(ep_against(&graph.url).args(["requests", "list", "--all-packages"]), 5);
+    assert!(r.stderr.contains("refusing to follow"), "{}", r.stderr);
+    assert_eq!(evil.hits.load(Ordering::SeqCst), 0, "nothing reached the other host");
+}
+
+#[test]
+fn unauthorized_is_exit_3() {
+    let emu = Emu::start();
+    let r = run_expect(
+        bare_ep()
+            .env("EP_GRAPH_URL", emu.url())
+            .env("EP_ACCESS_TOKEN", "not-a-token-the-emulator-issued")
+            .args(["packages", "list"]),
+        3,
+    );
+    assert!(r.stderr.contains("401"), "{}", r.stderr);
+    assert_one_error_line(&r.stderr);
+}
+
+#[test]
+fn wrong_client_secret_is_exit_3_with_the_aadsts_code_and_no_secret() {
+    let emu = Emu::start();
+    let r = run_expect(
+        emu.ep().env("AZURE_CLIENT_SECRET", "wrong-secret-value").args(["packages", "list"]),
+        3,
+    );
+    assert!(r.stderr.contains("AADSTS"), "{}", r.stderr);
+    assert!(!r.stderr.contains("wrong-secret-value"));
+    assert_one_error_line(&r.stderr);
+}
+
+#[test]
+fn access_token_from_the_environment() {
+    let emu = Emu::start();
+    let token = emu.token(DEMO.client_id);
+    let r = run_expect(
+        bare_ep()
+            .env("EP_GRAPH_URL", emu.url())
+            .env("EP_ACCESS_TOKEN", &token)
+            .args(["-vv", "packages", "list", "-o", "json"]),
+        0,
+    );
+    assert!(!r.json().as_array().unwrap().is_empty());
+    assert!(!r.stderr.contains(&token), "the token never reaches stderr, even at -vv");
+    assert!(!r.stdout.contains(&token));
+    assert!(emu.calls().iter().all(|c| !c.path.ends_with("/token")), "no sign-in needed");
+}
+
+#[test]
+fn no_credentials_is_exit_3_with_the_variables_to_set() {
+    let emu = Emu::start();
+    let r = run_expect(bare_ep().env("EP_GRAPH_URL", emu.url()).args(["packages", "list"]), 3);
+    assert!(r.stderr.contains("AZURE_CLIENT_SECRET"), "{}", r.stderr);
+    assert!(r.stderr.contains("--demo"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_graph_urls_are_usage_errors() {
+    let r = run_expect(bare_ep().env("EP_GRAPH_URL", "graph.microsoft.com").args(["packages", "list"]), 2);
+    assert_one_error_line(&r.stderr);
+    let r = run_expect(bare_ep().args(["--graph-url", "http://graph.contoso.com", "packages", "list"]), 2);
+    assert!(r.stderr.contains("plain http"), "{}", r.stderr);
+}
+
+#[test]
+fn unreachable_graph_is_exit_5() {
+    // Bind and drop a listener so the port is almost certainly closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let r = run_expect(
+        ep_against(&format!("http://127.0.0.1:{port}")).args(["packages", "list"]),
+        5,
+    );
+    assert!(r.stderr.contains("could not reach"), "{}", r.stderr);
+}
+
+#[test]
+fn unknown_flags_are_exit_2_with_a_hint() {
+    let r = run_expect(bare_ep().args(["reprocess", "--client-secret", "s3cr3t"]), 2);
+    assert_one_error_line(&r.stderr);
+    assert!(r.stderr.contains("ep reprocess --help"), "{}", r.stderr);
+}
+
+#[test]
+fn throttling_and_faults_are_survived_and_every_request_reprocessed_once() {
+    let emu = Emu::with(EmulatorConfig {
+        rate: Some(40.0),
+        burst: 5,
+        fault_rate: 0.08,
+        settle: std::time::Duration::from_secs(600),
+        refail_rate: 0.0,
+        ..EmulatorConfig::default()
+    });
+    let want = emu.eligible(None);
+    let r = run_expect(emu.ep().args(["reprocess", "--all-failed", "--yes", "-o", "json"]), 0);
+    let summary = r.json();
+    assert_eq!(common::ids_of(&summary, "reprocessed"), want);
+    let accepted = emu.accepted_reprocess_ids();
+    assert_eq!(accepted.len(), want.len(), "exactly once each despite retries");
+    let calls = emu.calls();
+    assert!(calls.iter().any(|c| c.status == 429), "the run was throttled");
+    assert!(calls.iter().any(|c| c.status == 503 || c.status == 504), "faults were injected");
+}
