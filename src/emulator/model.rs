@@ -477,6 +477,11 @@ pub(crate) fn render_request(
 }
 
 fn render_assignment(store: &Store, r: &StoredRequest, version: ApiVersion) -> Value {
+    let expiration_type = if r.expiration.is_some() {
+        "afterDateTime"
+    } else {
+        "notSpecified"
+    };
     let state = match r.state {
         RequestState::Delivered => "delivered",
         RequestState::DeliveryFailed => "deliveryFailed",
@@ -489,7 +494,7 @@ fn render_assignment(store: &Store, r: &StoredRequest, version: ApiVersion) -> V
             "state": state,
             "status": r.state.status_text(),
             "expiredDateTime": null,
-            "schedule": {"startDateTime": ts(r.schedule_start), "expiration": {"endDateTime": opt_ts(r.expiration), "type": "notSpecified"}}
+            "schedule": {"startDateTime": ts(r.schedule_start), "expiration": {"endDateTime": opt_ts(r.expiration), "type": expiration_type}}
         }),
         ApiVersion::Beta => {
             let pkg = store.packages.get(r.package_idx);

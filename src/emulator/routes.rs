@@ -260,7 +260,8 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
         }
     }
     let Some(coll_name) = rest.get(2) else {
-        return Err(method_not_allowed());
+        // The entitlementManagement singleton itself is not emulated.
+        return Err(not_found_segment(EM[1]));
     };
     let collection = if eq(coll_name, "assignmentRequests")
         || (version == ApiVersion::Beta && eq(coll_name, "accessPackageAssignmentRequests"))
@@ -486,7 +487,9 @@ fn page<T>(
         .min(q.top.unwrap_or(usize::MAX));
     let mut items = Vec::new();
     let mut next = None;
-    for (i, row) in rows.iter().enumerate().skip(start) {
+    // `$top=0` asks for nothing; a nextLink would send a link-following client round forever.
+    let scan = if limit == 0 { &rows[..0] } else { rows };
+    for (i, row) in scan.iter().enumerate().skip(start) {
         if !matches(row) {
             continue;
         }

@@ -1,0 +1,992 @@
+//! The emulator over real HTTP: start it on an ephemeral port and talk to it with reqwest, the
+//! way ep (or any Graph client) would.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use chrono::Utc;
+use ep::emulator::{DEMO, Emulator, EmulatorConfig};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const EM: &str = "/identityGovernance/entitlementManagement";
+
+async fn start(config: EmulatorConfig) -> Emulator {
+    Emulator::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+async fn post_token(emu: &Emulator, tenant: &str, pairs: &[(&str, &str)]) -> (StatusCode, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/{tenant}/oauth2/v2.0/token", emu.url()))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(pairs))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap())
+}
+
+async fn token_for(emu: &Emulator, client_id: &str, secret: &str) -> String {
+    let scope = format!("{}/.default", emu.url());
+    let (status, body) = post_token(
+        emu,
+        DEMO.tenant_id,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("scope", &scope),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+async fn admin_token(emu: &Emulator) -> String {
+    token_for(emu, DEMO.client_id, DEMO.client_secret).await
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    text: String,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
+    }
+}
+
+async fn send(
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Resp {
+    let mut rb = reqwest::Client::new().request(method, url);
+    if let Some(t) = token {
+        rb = rb.bearer_auth(t);
+    }
+    for (k, v) in extra {
+        rb = rb.header(*k, *v);
+    }
+    let r = rb.send().await.unwrap();
+    Resp {
+        status: r.status(),
+        headers: r.headers().clone(),
+        text: r.text().await.unwrap(),
+    }
+}
+
+async fn get(url: &str, token: &str) -> Resp {
+    send(reqwest::Method::GET, url, Some(token), &[]).await
+}
+
+async fn post(url: &str, token: &str) -> Resp {
+    send(reqwest::Method::POST, url, Some(token), &[]).await
+}
+
+fn assert_odata_error(r: &Resp, status: u16, code: &str) {
+    assert_eq!(r.status.as_u16(), status, "{}", r.text);
+    let body = r.json();
+    assert_eq!(body["error"]["code"], code, "{}", r.text);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    assert!(body["error"]["innerError"]["request-id"].is_string());
+    assert!(body["error"]["innerError"]["date"].is_string());
+    assert!(r.headers.get("request-id").is_some());
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+}
+
+/// Follows `@odata.nextLink` verbatim until it is absent.
+async fn collect_all(first: &str, token: &str) -> (Vec<Value>, usize) {
+    let mut url = first.to_string();
+    let mut items = Vec::new();
+    let mut pages = 0;
+    loop {
+        let r = get(&url, token).await;
+        assert_eq!(r.status, 200, "{url}: {}", r.text);
+        let body = r.json();
+        pages += 1;
+        items.extend(body["value"].as_array().unwrap().iter().cloned());
+        match body["@odata.nextLink"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => break,
+        }
+    }
+    (items, pages)
+}
+
+/// (tenant, form fields, HTTP status, `error`, AADSTS code)
+type TokenCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16, &'a str, u64);
+
+#[tokio::test]
+async fn token_endpoint_success_and_errors() {
+    let emu = start(EmulatorConfig::default()).await;
+    let good = [
+        ("grant_type", "client_credentials"),
+        ("client_id", DEMO.client_id),
+        ("client_secret", DEMO.client_secret),
+        ("scope", "https://graph.microsoft.com/.default"),
+    ];
+    let (s, b) = post_token(&emu, DEMO.tenant_id, &good).await;
+    assert_eq!(s, 200);
+    assert_eq!(b["token_type"], "Bearer");
+    assert_eq!(b["expires_in"], 3600);
+    assert_eq!(b["ext_expires_in"], 3600);
+    assert!(b["access_token"].is_string());
+
+    let (s, b) = post_token(&emu, "ep-demo.onmicrosoft.com", &good).await;
+    assert_eq!(s, 200, "{b}");
+
+    let cases: Vec<TokenCase> = vec![
+        (
+            "contoso.onmicrosoft.com",
+            good.to_vec(),
+            400,
+            "invalid_request",
+            90002,
+        ),
+        (
+            DEMO.tenant_id,
+            vec![
+                good[0],
+                good[1],
+                good[2],
+                ("scope", "https://foo.microsoft.com/.default"),
+            ],
+            400,
+            "invalid_scope",
+            70011,
+        ),
+        (
+            DEMO.tenant_id,
+            vec![
+                good[0],
+                ("client_id", "00000000-1111-2222-3333-444444444444"),
+                good[2],
+                good[3],
+            ],
+            400,
+            "unauthorized_client",
+            700016,
+        ),
+        (
+            DEMO.tenant_id,
+            vec![good[0], good[1], ("client_secret", "guess"), good[3]],
+            401,
+            "invalid_client",
+            7000215,
+        ),
+        (
+            DEMO.tenant_id,
+            vec![("grant_type", "password"), good[1], good[2], good[3]],
+            400,
+            "unsupported_grant_type",
+            70003,
+        ),
+    ];
+    for (tenant, pairs, status, error, code) in cases {
+        let (s, b) = post_token(&emu, tenant, &pairs).await;
+        assert_eq!(s.as_u16(), status, "{b}");
+        assert_eq!(b["error"], error, "{b}");
+        assert_eq!(b["error_codes"][0], code, "{b}");
+        assert!(
+            b["error_description"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("AADSTS{code}:"))
+        );
+        assert!(
+            b["trace_id"].is_string()
+                && b["correlation_id"].is_string()
+                && b["timestamp"].is_string()
+        );
+    }
+
+    // HTTP Basic client authentication.
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            emu.url(),
+            DEMO.tenant_id
+        ))
+        .basic_auth(DEMO.client_id, Some(DEMO.client_secret))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(&[
+            ("grant_type", "client_credentials"),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        emu.calls()
+            .iter()
+            .all(|c| c.path.ends_with("/oauth2/v2.0/token"))
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn graph_requires_a_valid_token() {
+    let emu = start(EmulatorConfig {
+        token_ttl: Duration::ZERO,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let url = format!("{}/v1.0{EM}/assignmentRequests", emu.url());
+    let r = send(reqwest::Method::GET, &url, None, &[]).await;
+    assert_odata_error(&r, 401, "InvalidAuthenticationToken");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("empty")
+    );
+    let r = get(&url, "made-up").await;
+    assert_odata_error(&r, 401, "InvalidAuthenticationToken");
+    // token_ttl 0: every token is already expired.
+    let t = admin_token(&emu).await;
+    let r = get(&url, &t).await;
+    assert_odata_error(&r, 401, "InvalidAuthenticationToken");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+    emu.shutdown().await;
+
+    let emu = start(EmulatorConfig::default()).await;
+    let t = emu.issue_token(DEMO.client_id);
+    let r = get(&format!("{}/v1.0{EM}/assignmentRequests", emu.url()), &t).await;
+    assert_eq!(r.status, 200);
+    // client-request-id is echoed into responses and error bodies.
+    let r = send(
+        reqwest::Method::GET,
+        &format!("{}/v1.0{EM}/assignmentRequests/nope", emu.url()),
+        Some(&t),
+        &[("client-request-id", "0f0f0f0f-0000-4000-8000-000000000001")],
+    )
+    .await;
+    assert_odata_error(&r, 400, "BadRequest");
+    assert_eq!(
+        r.json()["error"]["innerError"]["client-request-id"],
+        "0f0f0f0f-0000-4000-8000-000000000001"
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn paging_yields_every_request_exactly_once() {
+    let emu = start(EmulatorConfig {
+        page_size: 7,
+        requests: 60,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let first = format!(
+        "{}/v1.0{EM}/assignmentRequests?$expand=accessPackage,requestor",
+        emu.url()
+    );
+    let r = get(&first, &t).await;
+    let next = r.json()["@odata.nextLink"].as_str().unwrap().to_string();
+    assert!(
+        next.starts_with(&format!("{}/v1.0{EM}/assignmentRequests?", emu.url())),
+        "{next}"
+    );
+    assert!(next.contains("$expand=accessPackage,requestor"), "{next}");
+    assert!(next.contains("$skiptoken="));
+    assert!(
+        r.json()["@odata.context"]
+            .as_str()
+            .unwrap()
+            .contains("$metadata#")
+    );
+
+    let (items, pages) = collect_all(&first, &t).await;
+    assert_eq!(pages, 9);
+    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let unique: HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), 60);
+    assert_eq!(unique.len(), 60);
+    let truth: HashSet<String> = emu.requests_snapshot().into_iter().map(|r| r.id).collect();
+    assert_eq!(unique, truth.iter().map(String::as_str).collect());
+    for item in &items {
+        assert!(item["accessPackage"]["displayName"].is_string());
+        assert!(item["requestor"]["displayName"].is_string());
+        assert!(item.get("assignment").is_none());
+        let c = item["createdDateTime"].as_str().unwrap();
+        assert!(c.ends_with('Z'));
+    }
+
+    // $top smaller than the page size caps the page and is preserved in the nextLink.
+    let r = get(
+        &format!("{}/v1.0{EM}/assignmentRequests?$top=5", emu.url()),
+        &t,
+    )
+    .await;
+    let body = r.json();
+    assert_eq!(body["value"].as_array().unwrap().len(), 5);
+    assert!(body["@odata.nextLink"].as_str().unwrap().contains("$top=5"));
+
+    // A tampered or hand-made skiptoken is rejected.
+    let tampered = format!("{next}x");
+    assert_odata_error(&get(&tampered, &t).await, 400, "BadRequest");
+    let made_up = format!("{}/v1.0{EM}/assignmentRequests?$skiptoken=7", emu.url());
+    assert_odata_error(&get(&made_up, &t).await, 400, "BadRequest");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn filters_follow_graph_rules() {
+    let emu = start(EmulatorConfig {
+        page_size: 10,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let base = format!("{}/v1.0{EM}/assignmentRequests", emu.url());
+    let truth = emu.requests_snapshot();
+
+    let (items, _) =
+        collect_all(&format!("{base}?$filter=state%20eq%20'deliveryFailed'"), &t).await;
+    let want = truth.iter().filter(|r| r.state == "deliveryFailed").count();
+    assert_eq!(items.len(), want);
+    assert!(items.iter().all(|i| i["state"] == "deliveryFailed"));
+
+    let pkg = &truth[0].package_id;
+    let f = format!(
+        "{base}?$expand=accessPackage&$filter=accessPackage/id eq '{pkg}' and state eq 'partiallyDelivered'"
+    );
+    let (items, _) = collect_all(&f, &t).await;
+    let want = truth
+        .iter()
+        .filter(|r| &r.package_id == pkg && r.state == "partiallyDelivered")
+        .count();
+    assert_eq!(items.len(), want);
+
+    let r = get(
+        &format!("{base}?$filter=completedDateTime lt 2026-01-01T00:00:00Z"),
+        &t,
+    )
+    .await;
+    assert_odata_error(&r, 400, "BadRequest");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("completedDateTime")
+    );
+    for bad in [
+        "state ne 'delivered'",
+        "state eq 'deliveryFailed",
+        "frob eq 1",
+        "requestState eq 'DeliveryFailed'",
+    ] {
+        assert_odata_error(
+            &get(&format!("{base}?$filter={bad}"), &t).await,
+            400,
+            "BadRequest",
+        );
+    }
+    assert_odata_error(
+        &get(&format!("{base}?$expand=frob"), &t).await,
+        400,
+        "BadRequest",
+    );
+    assert_odata_error(
+        &get(&format!("{base}?$select=frob"), &t).await,
+        400,
+        "BadRequest",
+    );
+    let r = get(&format!("{base}?$top=0"), &t).await;
+    assert_eq!(r.json()["value"], serde_json::json!([]));
+    assert!(r.json().get("@odata.nextLink").is_none());
+    let r = get(&format!("{base}?$select=state&$top=1"), &t).await;
+    let item = &r.json()["value"][0];
+    assert!(item["id"].is_string() && item["state"].is_string() && item.get("status").is_none());
+    emu.shutdown().await;
+
+    let strict = start(EmulatorConfig {
+        strict_filters: true,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&strict).await;
+    let base = format!("{}/v1.0{EM}/assignmentRequests", strict.url());
+    let pkg = &strict.requests_snapshot()[0].package_id;
+    let both = format!("{base}?$filter=state eq 'deliveryFailed' and accessPackage/id eq '{pkg}'");
+    assert_odata_error(&get(&both, &t).await, 400, "BadRequest");
+    assert_eq!(
+        get(&format!("{base}?$filter=state eq 'deliveryFailed'"), &t)
+            .await
+            .status,
+        200
+    );
+    strict.shutdown().await;
+}
+
+#[tokio::test]
+async fn beta_uses_beta_names_on_both_paths() {
+    let emu = start(EmulatorConfig::default()).await;
+    let t = admin_token(&emu).await;
+    for coll in ["assignmentRequests", "accessPackageAssignmentRequests"] {
+        let (items, _) = collect_all(
+            &format!(
+                "{}/beta{EM}/{coll}?$expand=requestor,accessPackageAssignment",
+                emu.url()
+            ),
+            &t,
+        )
+        .await;
+        assert_eq!(items.len(), 120);
+        let mut lower = 0;
+        for i in &items {
+            assert!(i.get("state").is_none() && i.get("completedDateTime").is_none());
+            let st = i["requestState"].as_str().unwrap();
+            if st.chars().next().unwrap().is_lowercase() {
+                lower += 1;
+            }
+            assert!(i["requestStatus"].is_string());
+            assert!(i.get("completedDate").is_some());
+            assert!(
+                i["requestType"]
+                    .as_str()
+                    .unwrap()
+                    .chars()
+                    .next()
+                    .unwrap()
+                    .is_uppercase()
+            );
+            assert_eq!(i["requestor"]["type"], "User");
+            assert!(i["accessPackageAssignment"]["id"].is_string());
+            assert!(i["isValidationOnly"].is_boolean());
+        }
+        assert!(lower > 0 && lower < items.len(), "{lower}");
+    }
+    let (items, _) = collect_all(
+        &format!(
+            "{}/beta{EM}/assignmentRequests?$filter=requestState eq 'deliveryfailed'",
+            emu.url()
+        ),
+        &t,
+    )
+    .await;
+    let want = emu
+        .requests_snapshot()
+        .iter()
+        .filter(|r| r.state == "deliveryFailed")
+        .count();
+    assert_eq!(items.len(), want);
+    let r = get(
+        &format!(
+            "{}/beta{EM}/assignmentRequests?$filter=completedDate lt 2026-01-01T00:00:00Z",
+            emu.url()
+        ),
+        &t,
+    )
+    .await;
+    assert_odata_error(&r, 400, "BadRequest");
+
+    let id = &emu.requests_snapshot()[0].id;
+    let r = get(
+        &format!(
+            "{}/beta{EM}/accessPackageAssignmentRequests/{id}",
+            emu.url()
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.json()["@odata.context"]
+            .as_str()
+            .unwrap()
+            .ends_with("$entity")
+    );
+    assert!(r.json()["requestState"].is_string());
+
+    // The deprecated path does not exist in v1.0.
+    let r = get(
+        &format!("{}/v1.0{EM}/accessPackageAssignmentRequests", emu.url()),
+        &t,
+    )
+    .await;
+    assert_odata_error(&r, 404, "BadRequest");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn evolvable_enum_needs_prefer_header() {
+    let emu = start(EmulatorConfig {
+        page_size: 500,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let url = format!("{}/v1.0{EM}/assignmentRequests", emu.url());
+    let (items, _) = collect_all(&url, &t).await;
+    let types: Vec<String> = items
+        .iter()
+        .map(|i| i["requestType"].as_str().unwrap().to_string())
+        .collect();
+    assert!(types.iter().any(|t| t == "unknownFutureValue"));
+    assert!(!types.iter().any(|t| t == "approverRemove"));
+    let r = send(
+        reqwest::Method::GET,
+        &url,
+        Some(&t),
+        &[("Prefer", "include-unknown-enum-members")],
+    )
+    .await;
+    assert!(
+        r.json()["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["requestType"] == "approverRemove")
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn packages_by_name_and_catalog() {
+    let emu = start(EmulatorConfig::default()).await;
+    let t = admin_token(&emu).await;
+    let base = format!("{}/v1.0{EM}/accessPackages", emu.url());
+    let r = get(
+        &format!("{base}?$filter=displayName eq 'sales onboarding'&$expand=catalog"),
+        &t,
+    )
+    .await;
+    let v = r.json()["value"].as_array().unwrap().clone();
+    assert_eq!(v.len(), 2);
+    let catalogs: HashSet<&str> = v
+        .iter()
+        .map(|p| p["catalog"]["displayName"].as_str().unwrap())
+        .collect();
+    assert_eq!(catalogs, HashSet::from(["Sales", "EMEA Sales"]));
+
+    let r = get(
+        &format!("{base}?$filter=displayName eq 'Partners'' Portal'"),
+        &t,
+    )
+    .await;
+    assert_eq!(r.json()["value"].as_array().unwrap().len(), 1, "{}", r.text);
+    let r = get(
+        &format!("{base}?$filter=contains(tolower(displayName),'sales')"),
+        &t,
+    )
+    .await;
+    assert_eq!(r.json()["value"].as_array().unwrap().len(), 2);
+    let r = get(&format!("{base}?$filter=startswith(displayName,'Eng')"), &t).await;
+    assert_eq!(r.json()["value"].as_array().unwrap().len(), 1);
+    let r = get(&format!("{base}?$filter=displayName eq 'Nope'"), &t).await;
+    assert_eq!(r.json()["value"], serde_json::json!([]));
+    assert!(r.json().get("@odata.nextLink").is_none());
+
+    let beta = get(
+        &format!(
+            "{}/beta{EM}/accessPackages?$expand=accessPackageCatalog",
+            emu.url()
+        ),
+        &t,
+    )
+    .await;
+    let p = &beta.json()["value"][0];
+    assert_eq!(p["catalogId"], p["accessPackageCatalog"]["id"]);
+
+    let id = v[0]["id"].as_str().unwrap();
+    assert_eq!(get(&format!("{base}/{id}"), &t).await.json()["id"], id);
+    assert_odata_error(
+        &get(&format!("{base}/00000000-0000-4000-8000-000000000000"), &t).await,
+        404,
+        "ResourceNotFound",
+    );
+    assert_odata_error(&get(&format!("{base}/sales"), &t).await, 400, "BadRequest");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn reprocess_rules_and_settle() {
+    let emu = start(EmulatorConfig {
+        settle: Duration::from_secs(2),
+        refail_rate: 0.0,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let reader = token_for(&emu, DEMO.reader_client_id, DEMO.reader_client_secret).await;
+    let truth = emu.requests_snapshot();
+    let now = Utc::now();
+    let day14 = chrono::Duration::days(14);
+    let eligible = truth
+        .iter()
+        .find(|r| r.state == "deliveryFailed" && r.completed.is_some_and(|c| now - c < day14))
+        .unwrap();
+    let too_old = truth
+        .iter()
+        .find(|r| r.state == "partiallyDelivered" && r.completed.is_some_and(|c| now - c > day14))
+        .unwrap();
+    let no_completion = truth
+        .iter()
+        .find(|r| r.state == "deliveryFailed" && r.completed.is_none())
+        .unwrap();
+    let delivered = truth.iter().find(|r| r.state == "delivered").unwrap();
+    let url = |id: &str| format!("{}/v1.0{EM}/assignmentRequests/{id}/reprocess", emu.url());
+
+    assert_odata_error(
+        &post(&url(&eligible.id), &reader).await,
+        403,
+        "Authorization_RequestDenied",
+    );
+
+    let r = post(&url(&eligible.id), &t).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert!(r.text.is_empty());
+    let again = post(&url(&eligible.id), &t).await;
+    assert_odata_error(&again, 400, "BadRequest");
+    assert!(again.text.contains("delivering"));
+
+    let old = post(&url(&too_old.id), &t).await;
+    assert_odata_error(&old, 400, "BadRequest");
+    assert!(old.text.contains("14 days"));
+    assert_odata_error(&post(&url(&no_completion.id), &t).await, 400, "BadRequest");
+    let d = post(&url(&delivered.id), &t).await;
+    assert_odata_error(&d, 400, "BadRequest");
+    assert!(d.text.contains("state delivered"));
+    assert_odata_error(
+        &post(&url("00000000-0000-4000-8000-000000000000"), &t).await,
+        404,
+        "ResourceNotFound",
+    );
+    assert_odata_error(&post(&url("not-a-guid"), &t).await, 400, "BadRequest");
+    let wrong_method = get(&url(&eligible.id), &t).await;
+    assert_eq!(wrong_method.status, 405);
+
+    let item = format!("{}/v1.0{EM}/assignmentRequests/{}", emu.url(), eligible.id);
+    let r = get(&item, &t).await;
+    assert_eq!(r.json()["state"], "delivering");
+    assert_eq!(r.json()["status"], "Delivering");
+    tokio::time::sleep(Duration::from_millis(2300)).await;
+    let r = get(&item, &t).await;
+    assert_eq!(r.json()["state"], "delivered", "{}", r.text);
+    assert!(r.json()["completedDateTime"].is_string());
+    let snap = emu.requests_snapshot();
+    let s = snap.iter().find(|r| r.id == eligible.id).unwrap();
+    assert_eq!((s.state.as_str(), s.reprocess_calls), ("delivered", 1));
+    assert!(s.completed.unwrap() > now);
+    assert_eq!(
+        get(
+            &format!(
+                "{}/v1.0{EM}/assignmentRequests/{}",
+                emu.url(),
+                "00000000-0000-4000-8000-000000000000"
+            ),
+            &t
+        )
+        .await
+        .status,
+        404
+    );
+    emu.shutdown().await;
+
+    // With refail_rate 1 every reprocess ends in deliveryFailed again, with a new completion.
+    let emu = start(EmulatorConfig {
+        settle: Duration::from_millis(100),
+        refail_rate: 1.0,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let target = emu
+        .requests_snapshot()
+        .into_iter()
+        .find(|r| {
+            r.state == "deliveryFailed" && r.completed.is_some_and(|c| Utc::now() - c < day14)
+        })
+        .unwrap();
+    let r = post(
+        &format!(
+            "{}/beta{EM}/accessPackageAssignmentRequests/{}/reprocess",
+            emu.url(),
+            target.id
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(r.status, 202);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let s = emu
+        .requests_snapshot()
+        .into_iter()
+        .find(|r| r.id == target.id)
+        .unwrap();
+    assert_eq!(s.state, "deliveryFailed");
+    assert!(s.completed.unwrap() > target.completed.unwrap());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn batch_answers_out_of_order_and_records_sub_requests() {
+    let emu = start(EmulatorConfig::default()).await;
+    let t = admin_token(&emu).await;
+    let truth = emu.requests_snapshot();
+    let ids: Vec<&str> = truth.iter().take(5).map(|r| r.id.as_str()).collect();
+    let mut requests: Vec<Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| serde_json::json!({"id": (i + 1).to_string(), "method": "GET", "url": format!("{EM}/assignmentRequests/{id}")}))
+        .collect();
+    requests.push(serde_json::json!({"id": "6", "method": "POST", "url": format!("{EM}/assignmentRequests/not-a-guid/reprocess")}));
+    requests.push(serde_json::json!({"id": "7", "method": "GET", "url": format!("{EM}/accessPackages?$filter=displayName eq 'Sales Onboarding'")}));
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{}/v1.0/$batch", emu.url()))
+        .bearer_auth(&t)
+        .json(&serde_json::json!({ "requests": requests }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    let responses = body["responses"].as_array().unwrap();
+    let order: Vec<&str> = responses
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order.len(), 7);
+    assert_ne!(order, vec!["1", "2", "3", "4", "5", "6", "7"]);
+    let by_id: HashMap<&str, &Value> = responses
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r))
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let r = by_id[(i + 1).to_string().as_str()];
+        assert_eq!(r["status"], 200);
+        assert_eq!(r["body"]["id"], *id);
+    }
+    assert_eq!(by_id["6"]["status"], 400);
+    assert_eq!(by_id["6"]["body"]["error"]["code"], "BadRequest");
+    assert_eq!(by_id["7"]["body"]["value"].as_array().unwrap().len(), 2);
+
+    let calls = emu.calls();
+    let batch_calls: Vec<_> = calls.iter().filter(|c| c.in_batch).collect();
+    assert_eq!(batch_calls.len(), 7);
+    assert!(batch_calls[0].path.starts_with("/v1.0/identityGovernance/"));
+    assert!(
+        calls
+            .iter()
+            .any(|c| !c.in_batch && c.path == "/v1.0/$batch" && c.status == 200)
+    );
+
+    // Malformed batches are rejected as a whole.
+    let too_many: Vec<Value> = (0..21)
+        .map(|i| serde_json::json!({"id": i.to_string(), "method": "GET", "url": format!("{EM}/accessPackages")}))
+        .collect();
+    let dup = vec![
+        serde_json::json!({"id": "a", "method": "GET", "url": format!("{EM}/accessPackages")}),
+        serde_json::json!({"id": "A", "method": "GET", "url": format!("{EM}/accessPackages")}),
+    ];
+    for payload in [
+        serde_json::json!({ "requests": too_many }),
+        serde_json::json!({ "requests": dup }),
+        serde_json::json!({ "nope": [] }),
+    ] {
+        let r = client
+            .post(format!("{}/v1.0/$batch", emu.url()))
+            .bearer_auth(&t)
+            .json(&payload)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        let b: Value = r.json().await.unwrap();
+        assert_eq!(b["error"]["code"], "BadRequest");
+    }
+    let r = client
+        .post(format!("{}/v1.0/$batch", emu.url()))
+        .json(&serde_json::json!({"requests": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn throttling_answers_429_with_rotating_retry_after() {
+    let emu = start(EmulatorConfig {
+        rate: Some(1.0),
+        burst: 2,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let url = format!("{}/v1.0{EM}/accessPackages", emu.url());
+    let mut retry_afters = Vec::new();
+    let mut served = 0;
+    for _ in 0..8 {
+        let r = get(&url, &t).await;
+        if r.status == 429 {
+            assert_odata_error(&r, 429, "TooManyRequests");
+            retry_afters.push(
+                r.headers
+                    .get("retry-after")
+                    .map(|v| v.to_str().unwrap().to_string()),
+            );
+        } else {
+            assert_eq!(r.status, 200);
+            served += 1;
+        }
+    }
+    assert!(served >= 2);
+    assert!(
+        retry_afters
+            .iter()
+            .any(|r| r.as_deref().is_some_and(|v| !v.contains('.')))
+    );
+    assert!(
+        retry_afters
+            .iter()
+            .any(|r| r.as_deref().is_some_and(|v| v.contains('.')))
+    );
+    assert!(retry_afters.iter().any(Option::is_none));
+
+    // Waiting what the server advertised is enough.
+    let mut wait = None;
+    for _ in 0..20 {
+        let r = get(&url, &t).await;
+        if r.status == 429
+            && let Some(v) = r.headers.get("retry-after")
+        {
+            wait = Some(v.to_str().unwrap().parse::<f64>().unwrap());
+            break;
+        }
+    }
+    let wait = wait.expect("a 429 with Retry-After");
+    tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+    assert_eq!(get(&url, &t).await.status, 200);
+    // The token endpoint is not throttled.
+    for _ in 0..5 {
+        admin_token(&emu).await;
+    }
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn faults_return_odata_errors_and_change_nothing() {
+    let emu = start(EmulatorConfig {
+        fault_rate: 1.0,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let before = emu.requests_snapshot();
+    let target = before.iter().find(|r| r.state == "deliveryFailed").unwrap();
+    let mut codes = HashSet::new();
+    for _ in 0..12 {
+        let r = post(
+            &format!(
+                "{}/v1.0{EM}/assignmentRequests/{}/reprocess",
+                emu.url(),
+                target.id
+            ),
+            &t,
+        )
+        .await;
+        match r.status.as_u16() {
+            503 => assert_odata_error(&r, 503, "serviceNotAvailable"),
+            504 => assert_odata_error(&r, 504, "GatewayTimeout"),
+            other => panic!("unexpected {other}: {}", r.text),
+        }
+        codes.insert(r.status.as_u16());
+    }
+    assert_eq!(codes.len(), 2);
+    assert_eq!(emu.requests_snapshot(), before);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_routes_admin_endpoints_and_usage() {
+    let emu = start(EmulatorConfig {
+        latency: Duration::from_millis(30),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let r = get(&format!("{}/v1.0/frobnicate", emu.url()), &t).await;
+    assert_odata_error(&r, 404, "BadRequest");
+    assert!(r.text.contains("frobnicate"));
+    let r = get(&format!("{}/v1.0{EM}/catalogz", emu.url()), &t).await;
+    assert_odata_error(&r, 404, "BadRequest");
+    let r = send(
+        reqwest::Method::DELETE,
+        &format!("{}/v1.0{EM}/accessPackages", emu.url()),
+        Some(&t),
+        &[],
+    )
+    .await;
+    assert_odata_error(&r, 405, "Request_BadRequest");
+
+    let started = std::time::Instant::now();
+    get(&format!("{}/v1.0{EM}/accessPackages", emu.url()), &t).await;
+    assert!(started.elapsed() >= Duration::from_millis(30));
+
+    let calls: Vec<Value> = reqwest::get(format!("{}/_emulator/calls", emu.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(calls.len(), emu.calls().len());
+    assert!(
+        calls
+            .iter()
+            .all(|c| !c["path"].as_str().unwrap().starts_with("/_emulator"))
+    );
+    let reqs: Vec<Value> = reqwest::get(format!("{}/_emulator/requests", emu.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reqs.len(), 120);
+
+    let usage = emu.usage_text();
+    for needle in [
+        format!("export EP_GRAPH_URL={}", emu.url()),
+        format!("export AZURE_AUTHORITY_HOST={}", emu.url()),
+        format!("export AZURE_TENANT_ID={}", DEMO.tenant_id),
+        format!("export AZURE_CLIENT_ID={}", DEMO.client_id),
+        format!("export AZURE_CLIENT_SECRET={}", DEMO.client_secret),
+        DEMO.reader_client_id.to_string(),
+        "demo credentials".to_string(),
+    ] {
+        assert!(usage.contains(&needle), "{needle}\n{usage}");
+    }
+    emu.shutdown().await;
+}
