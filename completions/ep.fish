@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= o/output= demo v/verbose q/quiet no-color h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= o/output= retries= demo v/verbose q/quiet no-color h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -47,6 +47,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_needs_command" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_needs_command" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_needs_command" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
@@ -83,6 +84,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
@@ -116,6 +118,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
@@ -148,6 +151,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
@@ -184,6 +188,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
@@ -217,6 +222,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
@@ -254,6 +260,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all -d 'Every reprocessable request of --package'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all-failed -d 'Every reprocessable request in scope (tenant-wide without --package)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l select -d 'Pick requests of --package from a list (needs a terminal)'
@@ -291,6 +298,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
@@ -333,6 +341,7 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'

@@ -84,6 +84,17 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, env = "EP_OUTPUT", global = true, value_enum, default_value_t = Format::Table, hide_env_values = true)]
     pub output: Format,
 
+    /// Retries per Graph call after throttling (429), 5xx or a dropped connection
+    #[arg(
+        long,
+        env = "EP_RETRIES",
+        global = true,
+        value_name = "N",
+        default_value_t = 7,
+        hide_env_values = true
+    )]
+    pub retries: u32,
+
     /// Run against the built-in emulator with demo data (no tenant needed)
     #[arg(long, global = true)]
     pub demo: bool,

@@ -3,7 +3,7 @@
 use crate::auth::{AuthMethod, Credentials, Secret, TokenEndpoint};
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
-use crate::graph::ApiVersion;
+use crate::graph::{ApiVersion, RetryPolicy};
 use crate::output::{Format, Style};
 use std::io::IsTerminal;
 use std::net::IpAddr;
@@ -57,6 +57,7 @@ pub struct Config {
     pub style: Style,
     /// stdin and stderr are a terminal: prompts and pickers are possible.
     pub interactive: bool,
+    pub retry: RetryPolicy,
 }
 
 impl Config {
@@ -94,6 +95,10 @@ impl Config {
                 color: !no_color && std::io::stdout().is_terminal(),
             },
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+            retry: RetryPolicy {
+                max_attempts: args.retries.saturating_add(1),
+                ..RetryPolicy::default()
+            },
         })
     }
 }

@@ -11,7 +11,7 @@ use crate::cli::{Cli, Command, PackagesCommand, RequestsCommand};
 use crate::config::Config;
 use crate::emulator::{DEMO, Emulator, EmulatorConfig};
 use crate::error::{CliError, ExitStatus};
-use crate::graph::{GraphClient, GraphClientConfig, RetryPolicy};
+use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style, diag};
 use std::sync::Arc;
 
@@ -71,7 +71,7 @@ async fn connect(mut config: Config, demo: bool) -> anyhow::Result<Context> {
             root: config.graph_root.clone(),
             version: config.api_version,
             legacy_beta_collection: config.legacy_beta_path,
-            retry: RetryPolicy::default(),
+            retry: config.retry.clone(),
         },
         TokenCache::new(source),
     )?;
