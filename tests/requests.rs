@@ -375,7 +375,7 @@ fn table_output_is_for_people() {
         emu.ep().args(["requests", "list", "--package", &package]),
         0,
     );
-    assert!(r.stdout.contains("REPROCESSABLE"), "{}", r.stdout);
+    assert!(r.stdout.contains("ELIGIBLE"), "{}", r.stdout);
     assert!(r.stdout.contains("no: completed"), "{}", r.stdout);
     assert!(
         r.stderr.contains("reprocessable"),

@@ -11,7 +11,14 @@ pub use records::{
 };
 
 use crate::error::BrokenPipe;
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::{
+    Cell, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width, presets,
+};
+
+/// A rule under the header and nothing else: lines between rows double a listing's height for
+/// nothing, and borders get in the way of copying ids.
+const HEADER_RULE_ONLY: TableStyle =
+    TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -125,7 +132,7 @@ impl<R: Record> RecordWriter<R> {
     fn table(&self, records: &[R]) -> Table {
         let mut table = Table::new();
         table
-            .load_style(presets::UTF8_HORIZONTAL_ONLY)
+            .load_style(HEADER_RULE_ONLY)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(R::table_header().iter().copied());
         if let Some(width) = terminal_width() {
@@ -133,6 +140,18 @@ impl<R: Record> RecordWriter<R> {
         }
         for r in records {
             table.add_row(r.table_row(self.style));
+        }
+        // Ids are the first column of every record: wrapping one makes it uncopyable.
+        let id_width = records
+            .iter()
+            .map(|r| r.id().chars().count())
+            .max()
+            .unwrap_or(0);
+        if let Some(column) = table.column_mut(0) {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                // The constraint counts the cell's one-space padding on each side.
+                u16::try_from(id_width + 2).unwrap_or(u16::MAX),
+            )));
         }
         table
     }
@@ -176,7 +195,10 @@ fn terminal_width() -> Option<u16> {
     if !io::stdout().is_terminal() {
         return None;
     }
-    terminal_size::terminal_size().map(|(w, _)| w.0)
+    // A pty that reports no size (some CI runners, `script`) says 0 columns: ignore it.
+    terminal_size::terminal_size()
+        .map(|(w, _)| w.0)
+        .filter(|w| *w >= 40)
 }
 
 fn pipe(e: io::Error) -> anyhow::Error {

@@ -141,7 +141,7 @@ impl Record for RequestRecord {
             "REQUESTOR",
             "PACKAGE",
             "COMPLETED",
-            "REPROCESSABLE",
+            "ELIGIBLE",
         ]
     }
 
