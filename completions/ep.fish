@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= o/output= retries= demo v/verbose q/quiet no-color h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= o/output= retries= concurrency= no-batch demo v/verbose q/quiet no-color h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -48,7 +48,9 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_needs_command" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_needs_command" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_needs_command" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_needs_command" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_needs_command" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_needs_command" -s q -l quiet -d 'Print only results and errors'
@@ -85,7 +87,9 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only results and errors'
@@ -119,7 +123,9 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
@@ -152,7 +158,9 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s q -l quiet -d 'Print only results and errors'
@@ -189,9 +197,11 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
@@ -223,7 +233,9 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
@@ -235,7 +247,6 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before giving up' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Requests sent at once' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -261,6 +272,7 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all -d 'Every reprocessable request of --package'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all-failed -d 'Every reprocessable request in scope (tenant-wide without --package)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l select -d 'Pick requests of --package from a list (needs a terminal)'
@@ -269,6 +281,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -s y -l yes -d 'Do not 
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send requests that look ineligible anyway (Graph has the last word)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'After reprocessing, poll each request until it leaves `delivering` and report its final state'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s q -l quiet -d 'Print only results and errors'
@@ -299,7 +312,9 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand completions" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
@@ -342,8 +357,10 @@ ndjson\t''
 csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s q -l quiet -d 'Print only results and errors'

@@ -95,6 +95,14 @@ pub struct GlobalArgs {
     )]
     pub retries: u32,
 
+    /// Graph calls in flight at once (a $batch of up to 20 counts as one)
+    #[arg(long, env = "EP_CONCURRENCY", global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), hide_env_values = true)]
+    pub concurrency: u16,
+
+    /// Send state checks and reprocess calls one HTTP request each instead of in $batch requests
+    #[arg(long, global = true)]
+    pub no_batch: bool,
+
     /// Run against the built-in emulator with demo data (no tenant needed)
     #[arg(long, global = true)]
     pub demo: bool,
@@ -225,10 +233,6 @@ pub struct ReprocessArgs {
     /// With --wait: how long to poll before giving up
     #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration, requires = "wait")]
     pub timeout: chrono::Duration,
-
-    /// Requests sent at once
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
 
     #[command(flatten)]
     pub window: WindowArg,

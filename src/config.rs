@@ -58,6 +58,8 @@ pub struct Config {
     /// stdin and stderr are a terminal: prompts and pickers are possible.
     pub interactive: bool,
     pub retry: RetryPolicy,
+    pub concurrency: usize,
+    pub batch: bool,
 }
 
 impl Config {
@@ -99,6 +101,8 @@ impl Config {
                 max_attempts: args.retries.saturating_add(1),
                 ..RetryPolicy::default()
             },
+            concurrency: usize::from(args.concurrency),
+            batch: !args.no_batch,
         })
     }
 }

@@ -409,3 +409,47 @@ fn read_only_app_gets_exit_3_naming_the_permission() {
     );
     assert_eq!(r.json()["results"][0]["error"]["status"], 403);
 }
+
+#[test]
+fn reprocess_travels_in_batches_of_up_to_20_unless_no_batch() {
+    let emu = Emu::start();
+    let want = emu.eligible(None);
+    run_expect(
+        emu.ep().args(["reprocess", "--all-failed", "-o", "json"]),
+        0,
+    );
+    let calls = emu.calls();
+    let posts: Vec<_> = calls
+        .iter()
+        .filter(|c| c.path.ends_with("/reprocess"))
+        .collect();
+    assert_eq!(posts.len(), want.len());
+    assert!(
+        posts.iter().all(|c| c.in_batch),
+        "reprocess calls were batched"
+    );
+    let batches = calls.iter().filter(|c| c.path.ends_with("/$batch")).count();
+    assert!(
+        batches >= want.len().div_ceil(20),
+        "at most 20 per batch ({batches} batches)"
+    );
+    assert!(
+        batches < want.len(),
+        "batches carried several calls ({batches} for {})",
+        want.len()
+    );
+
+    let emu = Emu::start();
+    run_expect(
+        emu.ep()
+            .args(["--no-batch", "reprocess", "--all-failed", "-o", "json"]),
+        0,
+    );
+    let calls = emu.calls();
+    assert!(
+        calls
+            .iter()
+            .all(|c| !c.in_batch && !c.path.ends_with("/$batch"))
+    );
+    assert_eq!(emu.accepted_reprocess_ids().len(), want.len());
+}

@@ -72,11 +72,13 @@ async fn connect(mut config: Config, demo: bool) -> anyhow::Result<Context> {
             version: config.api_version,
             legacy_beta_collection: config.legacy_beta_path,
             retry: config.retry.clone(),
+            concurrency: config.concurrency,
+            batch: config.batch,
         },
         TokenCache::new(source),
     )?;
     Ok(Context {
-        client: Arc::new(client),
+        client,
         format: config.format,
         style: config.style,
         interactive: config.interactive,

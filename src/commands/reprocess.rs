@@ -54,7 +54,7 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
     let plan = match selection {
         Selection::Ids { ids, stdin } => {
             let ids = collect_ids(ids, stdin).await?;
-            plan_for_ids(ctx, ids, now, window, args.force, args.concurrency.into()).await?
+            plan_for_ids(ctx, ids, now, window, args.force, ctx.client.parallelism()).await?
         }
         Selection::All { package } => {
             let package = packages::resolve(ctx, &package).await?;
@@ -97,7 +97,7 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
             })
             .collect()
     } else {
-        execute(&ctx.client, plan, args.concurrency.into()).await
+        execute(&ctx.client, plan, ctx.client.parallelism()).await
     };
 
     let mut refailed = 0;

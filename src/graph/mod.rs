@@ -1,26 +1,33 @@
-//! The Microsoft Graph client: origin-pinned bearer tokens, one retry policy, paging, and the
+//! The Microsoft Graph client: origin-pinned bearer tokens, one request pipeline (bounded
+//! concurrency, an adaptive pacer, one retry policy, optional `$batch`), paging, and the
 //! entitlement-management calls ep makes.
 
+mod batch;
 mod error;
 mod model;
+mod pacer;
 mod query;
 mod retry;
 
+pub use batch::MAX_BATCH;
 pub use error::{GraphError, decode_error};
 pub use model::{
     AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
     format_timestamp, parse_timestamp,
 };
+pub use pacer::Pacer;
 pub use query::{RequestFilter, odata_string};
 pub use retry::RetryPolicy;
 
 use crate::auth::{AuthError, TokenCache};
 use crate::output::diag;
+use batch::Batcher;
 use model::{WirePackage, WireRequest};
 use reqwest::Method;
 use serde_json::Value;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 /// `--api-version`.
@@ -52,6 +59,10 @@ pub struct GraphClientConfig {
     /// beta only: use the deprecated `accessPackageAssignmentRequests` collection.
     pub legacy_beta_collection: bool,
     pub retry: RetryPolicy,
+    /// HTTP calls in flight at once (a `$batch` counts once).
+    pub concurrency: usize,
+    /// Send single-entity calls (state checks, reprocess) in `$batch` requests.
+    pub batch: bool,
 }
 
 pub struct GraphClient {
@@ -61,6 +72,10 @@ pub struct GraphClient {
     legacy_beta_collection: bool,
     tokens: TokenCache,
     retry: RetryPolicy,
+    slots: Arc<Semaphore>,
+    concurrency: usize,
+    pacer: Pacer,
+    batcher: Option<Batcher>,
     /// Graph's `Retry-After` applies to the caller, not to the one request: every call waits until
     /// this instant before sending.
     pause_until: Mutex<Option<Instant>>,
@@ -70,6 +85,29 @@ pub struct GraphClient {
 pub struct GraphResponse {
     pub status: u16,
     pub body: bytes::Bytes,
+}
+
+/// One HTTP request on its way out.
+pub(crate) struct Outgoing {
+    method: Method,
+    url: Url,
+    json_body: Option<Vec<u8>>,
+    /// How many Graph requests it counts as (sub-requests of a `$batch`).
+    weight: u32,
+    /// An HTTP slot already held (the batcher takes one before filling a batch).
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Outgoing {
+    fn new(method: Method, url: Url) -> Self {
+        Outgoing {
+            method,
+            url,
+            json_body: None,
+            weight: 1,
+            permit: None,
+        }
+    }
 }
 
 /// One page of a collection.
@@ -85,20 +123,29 @@ pub struct ListStats {
     pub items: usize,
     /// The server filter that was used after any fallbacks.
     pub server_filter: Vec<String>,
+    /// The tenant-wide listing was refused (403) and packages were listed one by one.
+    pub per_package: bool,
 }
 
 impl GraphClient {
-    pub fn new(config: GraphClientConfig, tokens: TokenCache) -> anyhow::Result<Self> {
+    /// Must be called inside the tokio runtime (the batcher is a task).
+    pub fn new(config: GraphClientConfig, tokens: TokenCache) -> anyhow::Result<Arc<Self>> {
         let http = http_client()?;
-        Ok(GraphClient {
+        let concurrency = config.concurrency.max(1);
+        let client = Arc::new_cyclic(|weak| GraphClient {
             http,
             root: config.root,
             version: config.version,
             legacy_beta_collection: config.legacy_beta_collection,
             tokens,
             retry: config.retry,
+            slots: Arc::new(Semaphore::new(concurrency)),
+            concurrency,
+            pacer: Pacer::new(),
+            batcher: config.batch.then(|| Batcher::spawn(weak.clone())),
             pause_until: Mutex::new(None),
-        })
+        });
+        Ok(client)
     }
 
     pub fn version(&self) -> ApiVersion {
@@ -107,6 +154,18 @@ impl GraphClient {
 
     pub fn token_source_name(&self) -> &'static str {
         self.tokens.source_name()
+    }
+
+    /// How many single-entity calls are worth having in flight to keep every slot busy.
+    pub fn parallelism(&self) -> usize {
+        match self.batcher {
+            Some(_) => self.concurrency * MAX_BATCH,
+            None => self.concurrency,
+        }
+    }
+
+    pub fn graph_host(&self) -> String {
+        self.root.origin().ascii_serialization()
     }
 
     /// `{root}/{version}{path}`; `path` starts with `/` and is already escaped.
@@ -130,26 +189,14 @@ impl GraphClient {
         "accessPackage,requestor"
     }
 
-    pub fn request_url(&self, id: &str) -> Url {
-        self.url(&format!("{EM}{}/{id}", self.requests_collection()))
-    }
-
-    // ---- entitlement management calls ----------------------------------------------------------
-
-    pub async fn get_request(&self, id: &str) -> Result<AssignmentRequest, GraphError> {
-        let mut url = self.request_url(id);
-        query::set_query(&mut url, &[("$expand", self.expand_requests())]);
-        let response = self.execute(Method::GET, url.clone(), true).await?;
-        let wire: WireRequest = parse_json(&url, &response.body)?;
-        Ok(wire.into())
-    }
-
-    pub async fn get_package(&self, id: &str) -> Result<AccessPackage, GraphError> {
-        let mut url = self.url(&format!("{EM}/accessPackages/{id}"));
-        query::set_query(&mut url, &[("$expand", self.catalog_expand())]);
-        let response = self.execute(Method::GET, url.clone(), true).await?;
-        let wire: WirePackage = parse_json(&url, &response.body)?;
-        Ok(wire.into())
+    /// Only the properties ep shows: less to send and parse at tenant scale.
+    fn select_requests(&self) -> &'static str {
+        match self.version {
+            ApiVersion::V1 => "id,state,status,requestType,createdDateTime,completedDateTime",
+            ApiVersion::Beta => {
+                "id,requestState,requestStatus,requestType,createdDateTime,completedDate"
+            }
+        }
     }
 
     fn catalog_expand(&self) -> &'static str {
@@ -157,6 +204,31 @@ impl GraphClient {
             ApiVersion::V1 => "catalog",
             ApiVersion::Beta => "accessPackageCatalog",
         }
+    }
+
+    // ---- entitlement management calls ----------------------------------------------------------
+
+    pub async fn get_request(&self, id: &str) -> Result<AssignmentRequest, GraphError> {
+        let path = format!(
+            "{EM}{}/{id}?$expand={}",
+            self.requests_collection(),
+            self.expand_requests()
+        );
+        let response = self
+            .execute(Method::GET, Target::Relative(path.clone()), true)
+            .await?;
+        let wire: WireRequest = parse_json(&path, &response.body)?;
+        Ok(wire.into())
+    }
+
+    pub async fn get_package(&self, id: &str) -> Result<AccessPackage, GraphError> {
+        let mut url = self.url(&format!("{EM}/accessPackages/{id}"));
+        query::set_query(&mut url, &[("$expand", self.catalog_expand())]);
+        let response = self
+            .execute(Method::GET, Target::Absolute(url.clone()), true)
+            .await?;
+        let wire: WirePackage = parse_json(url.as_str(), &response.body)?;
+        Ok(wire.into())
     }
 
     /// Access packages matching an optional server `$filter`, every page.
@@ -187,11 +259,43 @@ impl GraphClient {
     /// allows and always re-checked on the client (a server may ignore or weaken a filter).
     ///
     /// A combined filter is undocumented, so a 400 on the first page falls back to simpler
-    /// documented filters (see [`RequestFilter::server_filters`]).
+    /// documented filters (see [`RequestFilter::server_filters`]). A caller whose roles cover
+    /// only some catalogs gets 403 for the tenant-wide list; then each visible package is listed
+    /// on its own, as Graph requires for catalog-scoped callers.
     pub async fn list_requests(
         &self,
         filter: &RequestFilter,
         mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<ListStats> {
+        match self.list_requests_once(filter, &mut on_page).await {
+            Err(e) if filter.package_id.is_none() && is_forbidden(&e) => {
+                diag::note(
+                    "the tenant-wide request list is not allowed for this identity (403); \
+                     listing each visible access package instead",
+                );
+                let mut stats = ListStats {
+                    per_package: true,
+                    ..ListStats::default()
+                };
+                for package in self.list_packages(None).await? {
+                    let scoped = RequestFilter {
+                        package_id: Some(package.id.clone()),
+                        states: filter.states.clone(),
+                    };
+                    let s = self.list_requests_once(&scoped, &mut on_page).await?;
+                    stats.pages += s.pages;
+                    stats.items += s.items;
+                }
+                Ok(stats)
+            }
+            other => other,
+        }
+    }
+
+    async fn list_requests_once(
+        &self,
+        filter: &RequestFilter,
+        on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
     ) -> anyhow::Result<ListStats> {
         let plans = filter.server_filters(self.version);
         let mut stats = ListStats::default();
@@ -247,7 +351,10 @@ impl GraphClient {
 
     fn requests_list_url(&self, server_filter: Option<&str>) -> Url {
         let mut url = self.url(&format!("{EM}{}", self.requests_collection()));
-        let mut pairs = vec![("$expand", self.expand_requests())];
+        let mut pairs = vec![
+            ("$select", self.select_requests()),
+            ("$expand", self.expand_requests()),
+        ];
         if let Some(f) = server_filter {
             pairs.push(("$filter", f));
         }
@@ -258,11 +365,8 @@ impl GraphClient {
     /// `POST .../{id}/reprocess` once, no retries: the caller owns the retry decision because
     /// the action is not idempotent.
     pub async fn reprocess_once(&self, id: &str) -> Result<GraphResponse, GraphError> {
-        let url = self.url(&format!(
-            "{EM}{}/{id}/reprocess",
-            self.requests_collection()
-        ));
-        self.send_with_auth_retry(Method::POST, url).await
+        let path = format!("{EM}{}/{id}/reprocess", self.requests_collection());
+        self.call(Method::POST, path).await
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
@@ -272,13 +376,15 @@ impl GraphClient {
     // ---- transport ----------------------------------------------------------------------------
 
     async fn get_page(&self, url: Url) -> Result<Page, GraphError> {
-        let response = self.execute(Method::GET, url.clone(), true).await?;
-        let mut doc: serde_json::Map<String, Value> = parse_json(&url, &response.body)?;
+        let response = self
+            .execute(Method::GET, Target::Absolute(url.clone()), true)
+            .await?;
+        let mut doc: serde_json::Map<String, Value> = parse_json(url.as_str(), &response.body)?;
         let values = match doc.remove("value") {
             Some(Value::Array(values)) => values,
             _ => {
                 return Err(GraphError::BadResponse {
-                    url: url.to_string(),
+                    url: redact_query(&url),
                     detail: "expected a collection with a 'value' array".into(),
                 });
             }
@@ -299,7 +405,7 @@ impl GraphClient {
         if url.origin() != self.root.origin() {
             return Err(GraphError::ForeignHost {
                 url: redact_query(&url),
-                graph_host: self.root.origin().ascii_serialization(),
+                graph_host: self.graph_host(),
             });
         }
         Ok(url)
@@ -307,16 +413,23 @@ impl GraphClient {
 
     /// A call with the retry policy applied. `idempotent` calls are also retried after
     /// failures whose effect is unknown (5xx, resets).
-    pub async fn execute(
+    async fn execute(
         &self,
         method: Method,
-        url: Url,
+        target: Target,
         idempotent: bool,
     ) -> Result<GraphResponse, GraphError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.send_with_auth_retry(method.clone(), url.clone()).await {
+            let result = match &target {
+                Target::Relative(path) => self.call(method.clone(), path.clone()).await,
+                Target::Absolute(url) => {
+                    self.send_with_auth_retry(Outgoing::new(method.clone(), url.clone()))
+                        .await
+                }
+            };
+            match result {
                 Ok(response) => return Ok(response),
                 Err(err) => {
                     let Some(wait) = self.retry.retry_delay(&err, attempt, idempotent) else {
@@ -329,6 +442,18 @@ impl GraphClient {
                     self.pause_for(&err, wait);
                     tokio::time::sleep(wait).await;
                 }
+            }
+        }
+    }
+
+    /// One single-entity call, in a `$batch` when batching is on. `path` is relative to the
+    /// version root and already escaped.
+    async fn call(&self, method: Method, path: String) -> Result<GraphResponse, GraphError> {
+        match &self.batcher {
+            Some(batcher) => batcher.call(method, path).await,
+            None => {
+                let url = self.url(&path);
+                self.send_with_auth_retry(Outgoing::new(method, url)).await
             }
         }
     }
@@ -353,39 +478,77 @@ impl GraphClient {
     }
 
     async fn wait_for_pause(&self) {
-        let until = self.pause_until.lock().ok().and_then(|p| *p);
-        if let Some(until) = until {
-            let now = Instant::now();
-            if until > now {
-                tokio::time::sleep(until - now).await;
+        loop {
+            let until = self.pause_until.lock().ok().and_then(|p| *p);
+            match until {
+                Some(until) if until > Instant::now() => {
+                    tokio::time::sleep(until - Instant::now()).await;
+                }
+                _ => return,
             }
         }
     }
 
+    async fn acquire_slot(&self) -> OwnedSemaphorePermit {
+        #[allow(clippy::expect_used)]
+        self.slots
+            .clone()
+            .acquire_owned()
+            .await
+            // Infallible: acquiring fails only on a closed semaphore, and this one is never closed.
+            .expect("the HTTP slot semaphore is never closed")
+    }
+
+    /// Throttling signals from a response (or a `$batch` sub-response) feed the pacer.
+    fn note_throttle_signals(&self, status: u16, limit_percentage: Option<&str>) {
+        if status == 429 {
+            self.pacer.on_throttled();
+        } else {
+            self.pacer
+                .on_response(limit_percentage.and_then(|p| p.trim().parse::<f64>().ok()));
+        }
+    }
+
     /// One send; a 401 from an expired token is answered by signing in again once.
-    async fn send_with_auth_retry(
-        &self,
-        method: Method,
-        url: Url,
-    ) -> Result<GraphResponse, GraphError> {
-        let first = self.send_once(method.clone(), url.clone()).await;
-        match first {
+    async fn send_with_auth_retry(&self, mut out: Outgoing) -> Result<GraphResponse, GraphError> {
+        let permit = out.permit.take();
+        let again = Outgoing {
+            method: out.method.clone(),
+            url: out.url.clone(),
+            json_body: out.json_body.clone(),
+            weight: out.weight,
+            permit: None,
+        };
+        out.permit = permit;
+        match self.send_once(out).await {
             Err(GraphError::Api { status: 401, .. }) if self.tokens.can_refresh() => {
                 diag::trace(1, "token rejected (401); signing in again");
-                self.send_once(method, url).await
+                self.send_once(again).await
             }
             other => other,
         }
     }
 
-    async fn send_once(&self, method: Method, url: Url) -> Result<GraphResponse, GraphError> {
-        self.wait_for_pause().await;
+    async fn send_once(&self, out: Outgoing) -> Result<GraphResponse, GraphError> {
+        let Outgoing {
+            method,
+            url,
+            json_body,
+            weight,
+            permit,
+        } = out;
         if url.origin() != self.root.origin() {
             return Err(GraphError::ForeignHost {
                 url: redact_query(&url),
-                graph_host: self.root.origin().ascii_serialization(),
+                graph_host: self.graph_host(),
             });
         }
+        let _permit = match permit {
+            Some(p) => p,
+            None => self.acquire_slot().await,
+        };
+        self.pacer.acquire(weight).await;
+        self.wait_for_pause().await;
         let token = self
             .tokens
             .bearer(&self.http)
@@ -398,11 +561,15 @@ impl GraphClient {
             .bearer_auth(token.expose())
             .header("Accept", "application/json")
             .header("client-request-id", uuid::Uuid::new_v4().to_string());
-        if method == Method::POST {
-            request = request.header("Content-Length", "0");
-        }
+        request = match json_body {
+            Some(body) => request
+                .header("Content-Type", "application/json")
+                .body(body),
+            None if method == Method::POST => request.header("Content-Length", "0"),
+            None => request,
+        };
         let response = request.send().await.map_err(|e| GraphError::Transport {
-            url: url.to_string(),
+            url: redact_query(&url),
             detail: describe_transport_error(&e),
             maybe_sent: !e.is_connect(),
         })?;
@@ -416,14 +583,15 @@ impl GraphClient {
         };
         let request_id = header("request-id");
         let body = response.bytes().await.map_err(|e| GraphError::Transport {
-            url: url.to_string(),
+            url: redact_query(&url),
             detail: describe_transport_error(&e),
             maybe_sent: true,
         })?;
         diag::trace(
             1,
             format!(
-                "{method} {url} -> {status} ({} ms){}",
+                "{method} {} -> {status} ({} ms){}",
+                redact_query(&url),
                 started.elapsed().as_millis(),
                 request_id
                     .as_deref()
@@ -436,6 +604,7 @@ impl GraphClient {
             let shown: String = text.chars().take(2000).collect();
             diag::trace(2, format!("response body: {shown}"));
         }
+        self.note_throttle_signals(status, header("x-ms-throttle-limit-percentage").as_deref());
         if (200..300).contains(&status) {
             return Ok(GraphResponse { status, body });
         }
@@ -452,6 +621,19 @@ impl GraphClient {
         }
         Err(err)
     }
+}
+
+/// Where a call goes: relative to the version root (may be batched) or an absolute URL
+/// (nextLinks, collection pages).
+enum Target {
+    Relative(String),
+    Absolute(Url),
+}
+
+fn is_forbidden(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<GraphError>())
+        .any(|g| g.status() == Some(403))
 }
 
 impl From<AuthError> for GraphError {
@@ -511,9 +693,9 @@ fn redact_query(url: &Url) -> String {
     shown.to_string()
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(url: &Url, body: &[u8]) -> Result<T, GraphError> {
+fn parse_json<T: serde::de::DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, GraphError> {
     serde_json::from_slice(body).map_err(|e| GraphError::BadResponse {
-        url: redact_query(url),
+        url: what.split('?').next().unwrap_or(what).to_string(),
         detail: if e.is_eof() {
             "the JSON body ends early (truncated response)".into()
         } else {

@@ -1,0 +1,231 @@
+//! JSON batching: calls made at the same time travel together in `$batch` requests of up to 20.
+//!
+//! Callers don't see batches. Each queues one call and awaits its own answer; a background task
+//! takes an HTTP slot, drains what is queued (waiting a moment for stragglers) and sends one
+//! `$batch`. Sub-responses come back in any order and are matched by id. A throttled or failed
+//! sub-request fails alone, so the caller's ordinary retry policy retries just that one.
+
+use super::{GraphClient, GraphError, GraphResponse, Outgoing, decode_error, retry};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Weak;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Graph's limit per `$batch`.
+pub const MAX_BATCH: usize = 20;
+/// How long a part-filled batch waits for more calls; short next to any Graph round trip.
+const LINGER: Duration = Duration::from_millis(2);
+
+struct Queued {
+    method: Method,
+    /// Relative to the version root, e.g. `/identityGovernance/...`, query included.
+    path: String,
+    reply: oneshot::Sender<Result<GraphResponse, GraphError>>,
+}
+
+pub struct Batcher {
+    tx: mpsc::UnboundedSender<Queued>,
+}
+
+impl Batcher {
+    pub fn spawn(client: Weak<GraphClient>) -> Batcher {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(collect(client, rx));
+        Batcher { tx }
+    }
+
+    pub async fn call(&self, method: Method, path: String) -> Result<GraphResponse, GraphError> {
+        let (reply, answer) = oneshot::channel();
+        let lost = || GraphError::Transport {
+            url: path.clone(),
+            detail: "the batching task stopped".into(),
+            maybe_sent: false,
+        };
+        self.tx
+            .send(Queued {
+                method,
+                path: path.clone(),
+                reply,
+            })
+            .map_err(|_| lost())?;
+        answer.await.map_err(|_| GraphError::Transport {
+            url: path.clone(),
+            detail: "the batch carrying this call was dropped".into(),
+            maybe_sent: true,
+        })?
+    }
+}
+
+async fn collect(client: Weak<GraphClient>, mut rx: mpsc::UnboundedReceiver<Queued>) {
+    while let Some(first) = rx.recv().await {
+        let Some(client) = client.upgrade() else {
+            break;
+        };
+        // Wait for an HTTP slot first: while every slot is busy, calls pile up in the queue and
+        // the next batch leaves full.
+        let permit = client.acquire_slot().await;
+        let mut batch = vec![first];
+        let deadline = tokio::time::Instant::now() + LINGER;
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(q) => batch.push(q),
+                Err(_) => match tokio::time::timeout_at(deadline, rx.recv()).await {
+                    Ok(Some(q)) => batch.push(q),
+                    _ => break,
+                },
+            }
+        }
+        tokio::spawn(async move { send(&client, batch, permit).await });
+    }
+}
+
+#[derive(Deserialize)]
+struct BatchResponse {
+    responses: Vec<SubResponse>,
+}
+
+#[derive(Deserialize)]
+struct SubResponse {
+    id: String,
+    status: u16,
+    #[serde(default)]
+    headers: HashMap<String, String>,
+    #[serde(default)]
+    body: Option<Value>,
+}
+
+async fn send(client: &GraphClient, batch: Vec<Queued>, permit: tokio::sync::OwnedSemaphorePermit) {
+    let requests: Vec<Value> = batch
+        .iter()
+        .enumerate()
+        .map(
+            |(i, q)| json!({"id": (i + 1).to_string(), "method": q.method.as_str(), "url": q.path}),
+        )
+        .collect();
+    let body = json!({ "requests": requests }).to_string().into_bytes();
+    let url = client.url("/$batch");
+    let outgoing = Outgoing {
+        method: Method::POST,
+        url: url.clone(),
+        json_body: Some(body),
+        weight: u32::try_from(batch.len()).unwrap_or(u32::MAX),
+        permit: Some(permit),
+    };
+    let answer = client.send_with_auth_retry(outgoing).await;
+    let parsed = answer.and_then(|response| {
+        serde_json::from_slice::<BatchResponse>(&response.body).map_err(|e| {
+            GraphError::BadResponse {
+                url: url.to_string(),
+                detail: format!("the $batch answer is not a batch response ({e})"),
+            }
+        })
+    });
+    match parsed {
+        Ok(parsed) => {
+            let mut by_id: HashMap<String, SubResponse> = parsed
+                .responses
+                .into_iter()
+                .map(|r| (r.id.clone(), r))
+                .collect();
+            for (i, q) in batch.into_iter().enumerate() {
+                let result = match by_id.remove(&(i + 1).to_string()) {
+                    Some(sub) => sub_result(client, sub),
+                    // It may or may not have run: treat like a dropped connection.
+                    None => Err(GraphError::Transport {
+                        url: q.path.clone(),
+                        detail: "the $batch answer has no response for this call".into(),
+                        maybe_sent: true,
+                    }),
+                };
+                let _ = q.reply.send(result);
+            }
+        }
+        Err(e) => {
+            for q in batch {
+                let _ = q.reply.send(Err(replicate(&e)));
+            }
+        }
+    }
+}
+
+fn sub_result(client: &GraphClient, sub: SubResponse) -> Result<GraphResponse, GraphError> {
+    let header = |name: &str| {
+        sub.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    client.note_throttle_signals(
+        sub.status,
+        header("x-ms-throttle-limit-percentage").as_deref(),
+    );
+    // JSON bodies are inlined; anything else would arrive as a (base64) string.
+    let body = match sub.body {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(s)) => s.into_bytes(),
+        Some(v) => v.to_string().into_bytes(),
+    };
+    if (200..300).contains(&sub.status) {
+        return Ok(GraphResponse {
+            status: sub.status,
+            body: body.into(),
+        });
+    }
+    Err(decode_error(
+        sub.status,
+        header("content-type").as_deref(),
+        &body,
+        header("request-id"),
+        header("retry-after").and_then(|v| retry::parse_retry_after(&v)),
+    ))
+}
+
+/// The batch as a whole failed: every call in it gets the same failure.
+fn replicate(e: &GraphError) -> GraphError {
+    match e {
+        GraphError::Api {
+            status,
+            code,
+            message,
+            request_id,
+            retry_after,
+        } => GraphError::Api {
+            status: *status,
+            code: code.clone(),
+            message: message.clone(),
+            request_id: request_id.clone(),
+            retry_after: *retry_after,
+        },
+        GraphError::Transport {
+            url,
+            detail,
+            maybe_sent,
+        } => GraphError::Transport {
+            url: url.clone(),
+            detail: detail.clone(),
+            maybe_sent: *maybe_sent,
+        },
+        GraphError::BadResponse { url, detail } => GraphError::Transport {
+            // A garbled batch answer: the calls in it may have run.
+            url: url.clone(),
+            detail: detail.clone(),
+            maybe_sent: true,
+        },
+        // No token means nothing was sent; keep it an authentication failure (exit 3).
+        GraphError::Auth(auth) => GraphError::Api {
+            status: 401,
+            code: "authenticationFailed".into(),
+            message: auth.to_string(),
+            request_id: None,
+            retry_after: None,
+        },
+        other => GraphError::Transport {
+            url: String::new(),
+            detail: other.to_string(),
+            maybe_sent: false,
+        },
+    }
+}
