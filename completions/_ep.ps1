@@ -223,6 +223,8 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
         'ep;reprocess' {
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: how long to poll before giving up')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)')
+            [CompletionResult]::new('--journal-window', '--journal-window', [CompletionResultType]::ParameterName, 'Skip requests the journal shows were accepted this recently (Graph retries them itself)')
             [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
@@ -243,6 +245,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Send requests that look ineligible anyway (Graph has the last word)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After reprocessing, poll each request until it leaves `delivering` and report its final state')
+            [CompletionResult]::new('--no-journal', '--no-journal', [CompletionResultType]::ParameterName, 'Keep no journal, and do not consult it')
             [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
             [CompletionResult]::new('--no-batch', '--no-batch', [CompletionResultType]::ParameterName, 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')

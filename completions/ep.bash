@@ -622,7 +622,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__reprocess)
-            opts="-y -o -v -q -h -V --package --all --all-failed --select --dry-run --yes --force --wait --timeout --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-y -o -v -q -h -V --package --all --all-failed --select --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,6 +633,14 @@ _ep() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal-window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -207,6 +207,8 @@ set edit:completion:arg-completer[ep] = {|@words|
         &'ep;reprocess'= {
             cand --package 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)'
             cand --timeout 'With --wait: how long to poll before giving up'
+            cand --journal 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)'
+            cand --journal-window 'Skip requests the journal shows were accepted this recently (Graph retries them itself)'
             cand --window 'Reprocess eligibility window after completion'
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
@@ -227,6 +229,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --yes 'Do not ask for confirmation'
             cand --force 'Send requests that look ineligible anyway (Graph has the last word)'
             cand --wait 'After reprocessing, poll each request until it leaves `delivering` and report its final state'
+            cand --no-journal 'Keep no journal, and do not consult it'
             cand --legacy-beta-path 'beta only: use the deprecated accessPackageAssignmentRequests collection'
             cand --no-batch 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
             cand --demo 'Run against the built-in emulator with demo data (no tenant needed)'

@@ -247,6 +247,8 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before giving up' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently (Graph retries them itself)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -280,6 +282,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l dry-run -d 'Print th
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s y -l yes -d 'Do not ask for confirmation'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send requests that look ineligible anyway (Graph has the last word)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'After reprocessing, poll each request until it leaves `delivering` and report its final state'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-journal -d 'Keep no journal, and do not consult it'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'

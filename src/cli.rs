@@ -234,6 +234,18 @@ pub struct ReprocessArgs {
     #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration, requires = "wait")]
     pub timeout: chrono::Duration,
 
+    /// Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)
+    #[arg(long, value_name = "FILE", env = "EP_JOURNAL", hide_env_values = true)]
+    pub journal: Option<std::path::PathBuf>,
+
+    /// Keep no journal, and do not consult it
+    #[arg(long, conflicts_with = "journal")]
+    pub no_journal: bool,
+
+    /// Skip requests the journal shows were accepted this recently (Graph retries them itself)
+    #[arg(long, value_name = "DUR", default_value = "4h", value_parser = parse_duration)]
+    pub journal_window: chrono::Duration,
+
     #[command(flatten)]
     pub window: WindowArg,
 }

@@ -11,6 +11,8 @@ pub mod eligibility;
 pub mod emulator;
 pub mod error;
 pub mod graph;
+pub mod interrupt;
+pub mod journal;
 pub mod output;
 
 use clap::Parser;

@@ -9,6 +9,9 @@ use crate::graph::{
     AccessPackage, AssignmentRequest, GraphClient, GraphError, RequestFilter, RequestState,
     RetryPolicy,
 };
+use crate::interrupt::{GRACE, Interrupt};
+use crate::journal::{self, JournalWriter};
+use crate::output::Progress;
 use crate::output::{
     ErrorInfo, Format, Outcome, RecordWriter, ReprocessResult, ReprocessSummary, RequestRecord,
     diag, print_json, print_text,
@@ -16,6 +19,8 @@ use crate::output::{
 use chrono::{DateTime, Duration, Utc};
 use futures_util::{StreamExt, stream};
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 use tokio::io::AsyncBufReadExt;
 
 /// How the user chose what to reprocess.
@@ -51,7 +56,8 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
     let now = Utc::now();
     let window = args.window.window;
     let bulk = selection.is_bulk();
-    let plan = match selection {
+    let journal_path = journal_path(args);
+    let mut plan = match selection {
         Selection::Ids { ids, stdin } => {
             let ids = collect_ids(ids, stdin).await?;
             plan_for_ids(ctx, ids, now, window, args.force, ctx.client.parallelism()).await?
@@ -74,6 +80,16 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
         }
     };
 
+    if let Some(path) = journal_path.as_ref().filter(|_| !args.force) {
+        skip_recently_accepted(
+            &mut plan,
+            path,
+            &ctx.client.graph_host(),
+            now,
+            args.journal_window,
+        );
+    }
+
     let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
     if plan.is_empty() {
         diag::note("nothing to reprocess: no request in scope is reprocessable");
@@ -88,6 +104,11 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
         return Ok(ExitStatus::Success);
     }
 
+    let interrupt = if args.dry_run || to_send == 0 {
+        Interrupt::never()
+    } else {
+        Interrupt::install(GRACE)
+    };
     let mut results = if args.dry_run {
         plan.into_iter()
             .map(|item| match item.step {
@@ -97,11 +118,18 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
             })
             .collect()
     } else {
-        execute(&ctx.client, plan, ctx.client.parallelism()).await
+        let journal = open_journal(args, journal_path.as_deref(), to_send)?;
+        let results = execute(&ctx.client, plan, journal.as_ref(), &interrupt).await;
+        if let Some(journal) = journal {
+            if let Err(e) = journal.close() {
+                diag::warn(format!("the journal could not be written completely: {e}"));
+            }
+        }
+        results
     };
 
     let mut refailed = 0;
-    if args.wait && !args.dry_run {
+    if args.wait && !args.dry_run && !interrupt.is_requested() {
         let accepted: Vec<String> = results
             .iter()
             .filter(|r| r.outcome == Outcome::Reprocessed)
@@ -118,6 +146,12 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
 
     let summary = ReprocessSummary::new(args.dry_run, results);
     report(ctx, &summary)?;
+    if interrupt.is_requested() {
+        diag::warn(
+            "interrupted: the summary above says what was and was not done; rerun to finish",
+        );
+        return Ok(ExitStatus::Interrupted);
+    }
     if args.wait && refailed > 0 {
         diag::warn(format!(
             "{refailed} request(s) failed again after reprocessing"
@@ -284,8 +318,10 @@ async fn plan_for_listing(
     };
     let mut records = Vec::new();
     let mut outside = 0usize;
+    let progress = Progress::spinner("listing failed requests");
     ctx.client
         .list_requests(&filter, |page| {
+            progress.inc(page.len());
             for request in page {
                 let record = RequestRecord::new(with_package(request, package), now, window);
                 if record.reprocessable {
@@ -297,6 +333,7 @@ async fn plan_for_listing(
             Ok(())
         })
         .await?;
+    progress.finish();
     if outside > 0 {
         diag::note(format!(
             "{outside} failed request(s) left out: completed more than {} ago or without a completion time \
@@ -383,59 +420,199 @@ async fn confirm(count: usize) -> anyhow::Result<bool> {
     }
 }
 
-/// Send the plan, `concurrency` at a time; results come back in plan order.
+/// The journal to use: `--journal`, else the default location, none with `--no-journal`.
+fn journal_path(args: &ReprocessArgs) -> Option<PathBuf> {
+    if args.no_journal {
+        return None;
+    }
+    args.journal.clone().or_else(journal::default_path)
+}
+
+/// A request Graph accepted within the journal window is being retried by Graph itself:
+/// sending it again achieves nothing.
+fn skip_recently_accepted(
+    plan: &mut [PlanItem],
+    path: &std::path::Path,
+    graph: &str,
+    now: DateTime<Utc>,
+    journal_window: Duration,
+) {
+    let accepted = match journal::accepted_since(path, graph, now - journal_window) {
+        Ok(a) => a,
+        Err(e) => {
+            diag::warn(format!(
+                "could not read the journal {}: {e}",
+                path.display()
+            ));
+            return;
+        }
+    };
+    let mut skipped_count = 0;
+    for item in plan.iter_mut() {
+        if !matches!(item.step, Step::Send) {
+            continue;
+        }
+        if let Some(at) = accepted.get(&item.id) {
+            item.step = Step::Skip(format!(
+                "reprocessed {} ago by ep (journal); Graph keeps retrying it for several hours, --force sends it again",
+                format_age(now - *at)
+            ));
+            skipped_count += 1;
+        }
+    }
+    if skipped_count > 0 {
+        diag::note(format!(
+            "{skipped_count} request(s) were reprocessed less than {} ago (journal {}); skipping them",
+            format_age(journal_window),
+            path.display()
+        ));
+    }
+}
+
+/// Open the journal before anything is sent. A journal the user named must work; the default
+/// one is a convenience, and a machine without a writable state directory still runs.
+fn open_journal(
+    args: &ReprocessArgs,
+    path: Option<&std::path::Path>,
+    to_send: usize,
+) -> anyhow::Result<Option<JournalWriter>> {
+    let Some(path) = path else { return Ok(None) };
+    if to_send == 0 {
+        return Ok(None);
+    }
+    match JournalWriter::open(path) {
+        Ok(w) => Ok(Some(w)),
+        Err(e) if args.journal.is_some() => Err(CliError::usage(format!(
+            "cannot write the journal {}: {e}",
+            path.display()
+        ))
+        .with_hint("choose a writable --journal FILE, or --no-journal")
+        .into()),
+        Err(e) => {
+            diag::warn(format!("no journal this run ({}: {e})", path.display()));
+            Ok(None)
+        }
+    }
+}
+
+/// Send the plan; results come back in plan order. Each outcome is journaled as it happens.
 async fn execute(
-    client: &std::sync::Arc<GraphClient>,
+    client: &Arc<GraphClient>,
     plan: Vec<PlanItem>,
-    concurrency: usize,
+    journal: Option<&JournalWriter>,
+    interrupt: &Interrupt,
 ) -> Vec<ReprocessResult> {
+    let graph = client.graph_host();
+    let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
+    let progress = Progress::bar(to_send, "reprocessing");
+    let progress = &progress;
+    let graph = &graph;
     let mut done: Vec<(usize, ReprocessResult)> = stream::iter(plan.into_iter().enumerate())
         .map(|(i, item)| {
             let client = client.clone();
             async move {
                 let r = match item.step {
-                    Step::Send => match reprocess_one(&client, &item.id).await {
-                        Ok(()) => result(item.id, item.label, Outcome::Reprocessed),
-                        Err(e) => failed(item.id, item.label, error_info(&e)),
-                    },
+                    Step::Send => {
+                        let r = send_one(&client, item.id, item.label, interrupt).await;
+                        progress.inc(1);
+                        let journaled = match (&r.outcome, &r.error) {
+                            (Outcome::Reprocessed, _) => Some("reprocessed"),
+                            (Outcome::Failed, Some(e)) if e.code == "interrupted" => {
+                                Some("unknown")
+                            }
+                            (Outcome::Failed, _) => Some("failed"),
+                            _ => None,
+                        };
+                        if let (Some(j), Some(outcome)) = (journal, journaled) {
+                            j.record(graph, &r.id, outcome);
+                        }
+                        r
+                    }
                     Step::Skip(reason) => skipped(item.id, item.label, reason),
                     Step::Fail(error) => failed(item.id, item.label, error),
                 };
                 (i, r)
             }
         })
-        .buffer_unordered(concurrency)
+        .buffer_unordered(client.parallelism())
         .collect()
         .await;
+    progress.finish();
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// One request through Ctrl-C: not started after it, given the grace period if in flight.
+async fn send_one(
+    client: &GraphClient,
+    id: String,
+    label: Option<String>,
+    interrupt: &Interrupt,
+) -> ReprocessResult {
+    if interrupt.is_requested() {
+        return skipped(id, label, "not sent: interrupted".into());
+    }
+    let outcome = tokio::select! {
+        r = reprocess_one(client, &id, interrupt) => Some(r),
+        _ = interrupt.grace_expired() => None,
+    };
+    match outcome {
+        Some(Ok(())) => result(id, label, Outcome::Reprocessed),
+        Some(Err(SendFailure::NotSent)) => skipped(id, label, "not sent: interrupted".into()),
+        Some(Err(SendFailure::Graph(e))) => failed(id, label, error_info(&e)),
+        None => failed(
+            id,
+            label,
+            ErrorInfo {
+                status: None,
+                code: "interrupted".into(),
+                message: "outcome unknown: interrupted while the call was in flight; \
+                          check with 'ep requests show ID'"
+                    .into(),
+            },
+        ),
+    }
+}
+
+/// Why a request was not reprocessed.
+enum SendFailure {
+    Graph(GraphError),
+    /// Ctrl-C came before Graph accepted it, and nothing suggests an attempt landed.
+    NotSent,
+}
+
+impl From<GraphError> for SendFailure {
+    fn from(e: GraphError) -> Self {
+        SendFailure::Graph(e)
+    }
 }
 
 /// Reprocess one request exactly once as far as the server is concerned.
 ///
 /// The action is not idempotent: after a failure that may have reached Graph (a gateway timeout,
-/// a reset after sending), the request's state is read before anything is sent again. If it is
-/// already `delivering` or `delivered`, the earlier call landed.
-async fn reprocess_one(client: &GraphClient, id: &str) -> Result<(), GraphError> {
+/// a reset after sending, a lost batch answer), the request's state is read before anything is
+/// sent again. If it is already `delivering` or `delivered`, the earlier call landed. A 400
+/// ("wrong state") after such an attempt is checked the same way.
+async fn reprocess_one(
+    client: &GraphClient,
+    id: &str,
+    interrupt: &Interrupt,
+) -> Result<(), SendFailure> {
     let policy = client.retry_policy().clone();
     let mut attempt = 0;
-    let mut maybe_landed = false;
+    // An earlier attempt may have landed and its effect has not been checked since.
+    let mut unchecked = false;
+    // Some attempt of this run may have landed.
+    let mut ever_uncertain = false;
     loop {
-        if maybe_landed {
-            let current = client.get_request(id).await?;
-            if matches!(
-                current.state,
-                RequestState::Delivering | RequestState::Delivered
-            ) {
-                diag::trace(
-                    1,
-                    format!(
-                        "{id}: an earlier attempt was accepted (now {})",
-                        current.state
-                    ),
-                );
+        if unchecked {
+            if landed(client, id).await? {
                 return Ok(());
             }
+            unchecked = false;
+        }
+        if interrupt.is_requested() {
+            return Err(SendFailure::NotSent);
         }
         attempt += 1;
         let err = match client.reprocess_once(id).await {
@@ -445,20 +622,20 @@ async fn reprocess_one(client: &GraphClient, id: &str) -> Result<(), GraphError>
         let uncertain =
             !RetryPolicy::is_transient(&err, false) && RetryPolicy::is_transient(&err, true);
         if uncertain {
-            maybe_landed = true;
-        } else if maybe_landed && err.status() == Some(400) {
-            // "Wrong state" after an uncertain attempt: check whether that attempt landed.
-            let current = client.get_request(id).await?;
-            if matches!(
-                current.state,
-                RequestState::Delivering | RequestState::Delivered
-            ) {
-                return Ok(());
-            }
-            return Err(err);
+            unchecked = true;
+            ever_uncertain = true;
+        } else if ever_uncertain && err.status() == Some(400) {
+            return if landed(client, id).await? {
+                Ok(())
+            } else {
+                Err(err.into())
+            };
         }
         if !RetryPolicy::is_transient(&err, true) || attempt >= policy.max_attempts {
-            return Err(policy.give_up(err, attempt));
+            if unchecked && landed(client, id).await? {
+                return Ok(());
+            }
+            return Err(policy.give_up(err, attempt).into());
         }
         let wait = policy.delay_for(&err, attempt);
         client.pause_for(&err, wait);
@@ -473,9 +650,28 @@ async fn reprocess_one(client: &GraphClient, id: &str) -> Result<(), GraphError>
     }
 }
 
+/// Whether an earlier reprocess of `id` was accepted: Graph moves it to `delivering` at once.
+async fn landed(client: &GraphClient, id: &str) -> Result<bool, GraphError> {
+    let current = client.get_request(id).await?;
+    let accepted = matches!(
+        current.state,
+        RequestState::Delivering | RequestState::Delivered
+    );
+    if accepted {
+        diag::trace(
+            1,
+            format!(
+                "{id}: an earlier attempt was accepted (now {})",
+                current.state
+            ),
+        );
+    }
+    Ok(accepted)
+}
+
 /// Poll until each request leaves `delivering`, or the timeout passes.
 async fn wait_for_final(
-    client: &std::sync::Arc<GraphClient>,
+    client: &Arc<GraphClient>,
     ids: &[String],
     timeout: Duration,
 ) -> HashMap<String, RequestState> {
@@ -499,7 +695,7 @@ async fn wait_for_final(
                     (id, state)
                 }
             })
-            .buffer_unordered(8)
+            .buffer_unordered(client.parallelism())
             .collect()
             .await;
         pending.clear();

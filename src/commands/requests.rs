@@ -23,8 +23,10 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
     let window = args.window.window;
     let mut writer = RecordWriter::new(ctx.format, ctx.style);
     let (mut shown, mut reprocessable) = (0usize, 0usize);
+    let progress = crate::output::Progress::spinner("listing requests");
     ctx.client
         .list_requests(&filter, |page| {
+            progress.inc(page.len());
             let records: Vec<RequestRecord> = page
                 .into_iter()
                 .map(|r| RequestRecord::new(with_package(r, package.as_ref()), now, window))
@@ -35,6 +37,7 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
             writer.write_page(records)
         })
         .await?;
+    progress.finish();
     writer.finish(RequestRecord::newest_first)?;
     if ctx.format == Format::Table {
         let scope = match &package {

@@ -4,7 +4,10 @@
 //! before the listing ends); `table` and `json` need the whole set, so they buffer and sort.
 
 pub mod diag;
+mod progress;
 mod records;
+
+pub use progress::Progress;
 
 pub use records::{
     Counts, ErrorInfo, Outcome, PackageRecord, ReprocessResult, ReprocessSummary, RequestRecord,

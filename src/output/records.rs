@@ -366,6 +366,13 @@ pub struct Counts {
     pub skipped: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub would_reprocess: Option<usize>,
+    /// With `--wait`: how the reprocessed requests ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_again: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub still_delivering: Option<usize>,
 }
 
 /// `reprocess -o json`: the contract's summary document.
@@ -380,12 +387,24 @@ pub struct ReprocessSummary {
 impl ReprocessSummary {
     pub fn new(dry_run: bool, results: Vec<ReprocessResult>) -> Self {
         let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+        let waited = results.iter().any(|r| r.final_state.is_some());
+        let finals = |keep: fn(&RequestState) -> bool| {
+            waited.then(|| {
+                results
+                    .iter()
+                    .filter(|r| r.final_state.as_ref().is_some_and(keep))
+                    .count()
+            })
+        };
         let counts = Counts {
             selected: results.len(),
             reprocessed: count(Outcome::Reprocessed),
             failed: count(Outcome::Failed),
             skipped: count(Outcome::Skipped),
             would_reprocess: dry_run.then(|| count(Outcome::WouldReprocess)),
+            delivered: finals(|s| *s == RequestState::Delivered),
+            failed_again: finals(RequestState::is_failed),
+            still_delivering: finals(|s| *s == RequestState::Delivering),
         };
         ReprocessSummary {
             dry_run,
@@ -405,10 +424,16 @@ impl ReprocessSummary {
                 c.selected
             )
         } else {
-            format!(
+            let mut line = format!(
                 "reprocessed {}, failed {}, skipped {} of {} selected",
                 c.reprocessed, c.failed, c.skipped, c.selected
-            )
+            );
+            if let (Some(d), Some(f), Some(s)) = (c.delivered, c.failed_again, c.still_delivering) {
+                line.push_str(&format!(
+                    "; then delivered {d}, failed again {f}, still delivering {s}"
+                ));
+            }
+            line
         }
     }
 }
