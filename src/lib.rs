@@ -12,6 +12,7 @@ pub mod emulator;
 pub mod error;
 pub mod graph;
 pub mod output;
+pub mod redact;
 
 use clap::Parser;
 use error::{ExitStatus, classify};
