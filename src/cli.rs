@@ -322,4 +322,10 @@ pub struct EmulatorArgs {
     /// Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server
     #[arg(long)]
     pub strict_filters: bool,
+    /// Trust this PEM certificate for the demo app's client assertions (--auth certificate)
+    #[arg(long, value_name = "PATH")]
+    pub client_certificate: Option<std::path::PathBuf>,
+    /// Seconds between device-code polls that the device-code endpoint asks for
+    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    pub device_code_interval: u64,
 }
