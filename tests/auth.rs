@@ -372,8 +372,8 @@ fn device_code_login_caches_owner_only_reuses_refreshes_and_logs_out() {
     let refresh = emu
         .calls()
         .into_iter()
-        .filter(|c| c.path.ends_with("/oauth2/v2.0/token"))
-        .last()
+        .rev()
+        .find(|c| c.path.ends_with("/oauth2/v2.0/token"))
         .unwrap();
     assert_eq!(refresh.status, 200);
     assert!(token_calls(&emu) > before);
