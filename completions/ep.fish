@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= o/output= retries= concurrency= no-batch demo v/verbose q/quiet no-color h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= concurrency= no-batch demo v/verbose q/quiet no-color h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -42,6 +42,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_needs_command" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_needs_command" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_needs_command" -l client-secret -r
+complete -c ep -n "__fish_ep_needs_command" -l access-token -r
+complete -c ep -n "__fish_ep_needs_command" -l password -r
+complete -c ep -n "__fish_ep_needs_command" -l certificate-password -r
 complete -c ep -n "__fish_ep_needs_command" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -62,6 +69,7 @@ complete -c ep -n "__fish_ep_needs_command" -f -a "requests" -d 'Access package 
 complete -c ep -n "__fish_ep_needs_command" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
 complete -c ep -n "__fish_ep_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ep -n "__fish_ep_needs_command" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
+complete -c ep -n "__fish_ep_needs_command" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
 complete -c ep -n "__fish_ep_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -81,6 +89,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -94,7 +109,7 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subc
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only results and errors'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List access packages with their catalogs'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -117,6 +132,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -130,7 +152,7 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "list" -d 'List access packages with their catalogs'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -152,6 +174,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -165,7 +194,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subc
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s q -l quiet -d 'Print only results and errors'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one request in full'
@@ -191,6 +220,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -206,7 +242,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l window -d 'Reprocess eligibility window after completion' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
@@ -227,6 +263,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -240,7 +283,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request in full'
@@ -268,6 +311,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -289,7 +339,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s q -l quiet -d 'Print only results and errors'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -309,6 +359,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand completions" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand completions" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand completions" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -322,7 +379,7 @@ complete -c ep -n "__fish_ep_using_subcommand completions" -l demo -d 'Run again
 complete -c ep -n "__fish_ep_using_subcommand completions" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 = any free port)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l seed -d 'Seed for the generated tenant; the same seed gives the same data' -r
@@ -336,6 +393,8 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l page-size -d 'Items p
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering`' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l refail-rate -d 'Share of reprocessed requests that fail again (0.0–1.0)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-certificate -d 'Trust this PEM certificate for the demo app\'s client assertions (--auth certificate)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -354,6 +413,13 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -368,14 +434,186 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo -d 'Run against 
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s q -l quiet -d 'Print only results and errors'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "packages" -d 'Access packages'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "requests" -d 'Access package assignment requests'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "packages" -d 'Access packages'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "requests" -d 'Access package assignment requests'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from packages" -f -a "list" -d 'List access packages with their catalogs'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request in full'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'

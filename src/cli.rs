@@ -1,6 +1,6 @@
 //! The clap tree: the single source of help text and completion scripts.
 
-use crate::auth::AuthMethod;
+use crate::auth::{AssertionAlg, AuthMethod};
 use crate::config::Cloud;
 use crate::eligibility::parse_duration;
 use crate::graph::ApiVersion;
@@ -80,6 +80,40 @@ pub struct GlobalArgs {
     #[arg(long, env = "EP_AUTH", global = true, value_enum, default_value_t = AuthMethod::Auto, hide_env_values = true)]
     pub auth: AuthMethod,
 
+    /// Read the client secret from this file (instead of AZURE_CLIENT_SECRET)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_secret_file: Option<std::path::PathBuf>,
+
+    /// How --auth certificate signs its client assertion
+    #[arg(long, env = "EP_ASSERTION_ALG", global = true, value_enum, default_value_t = AssertionAlg::Ps256, hide_env_values = true)]
+    pub assertion_alg: AssertionAlg,
+
+    // Secrets as flag values are refused (they show in `ps`); these exist to say so instead of
+    // clap's "unexpected argument", and are hidden from help and completions.
+    #[arg(
+        long = "client-secret",
+        global = true,
+        hide = true,
+        value_name = "SECRET"
+    )]
+    pub client_secret_value: Option<String>,
+    #[arg(
+        long = "access-token",
+        global = true,
+        hide = true,
+        value_name = "TOKEN"
+    )]
+    pub access_token_value: Option<String>,
+    #[arg(long = "password", global = true, hide = true, value_name = "PASSWORD")]
+    pub password_value: Option<String>,
+    #[arg(
+        long = "certificate-password",
+        global = true,
+        hide = true,
+        value_name = "PASSWORD"
+    )]
+    pub certificate_password_value: Option<String>,
+
     /// Output format; machine formats carry no colour or decoration
     #[arg(short = 'o', long, env = "EP_OUTPUT", global = true, value_enum, default_value_t = Format::Table, hide_env_values = true)]
     pub output: Format,
@@ -137,6 +171,19 @@ pub enum Command {
     },
     /// Run the built-in Graph-compatible emulator
     Emulator(EmulatorArgs),
+    /// Sign in, see which credential is in use, sign out
+    #[command(subcommand)]
+    Auth(AuthCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Sign in as a person with the device-code flow; tokens are cached for later runs
+    Login,
+    /// Which credential source ep uses, for which tenant, app and cloud, and until when
+    Status,
+    /// Forget the tokens cached by `ep auth login`
+    Logout,
 }
 
 #[derive(Debug, Subcommand)]
@@ -291,4 +338,10 @@ pub struct EmulatorArgs {
     /// Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server
     #[arg(long)]
     pub strict_filters: bool,
+    /// Trust this PEM certificate for the demo app's client assertions (--auth certificate)
+    #[arg(long, value_name = "PATH")]
+    pub client_certificate: Option<std::path::PathBuf>,
+    /// Seconds between device-code polls that the device-code endpoint asks for
+    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    pub device_code_interval: u64,
 }

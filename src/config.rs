@@ -7,6 +7,7 @@ use crate::graph::{ApiVersion, RetryPolicy};
 use crate::output::{Format, Style};
 use std::io::IsTerminal;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use url::Url;
 
 /// `--cloud`.
@@ -47,6 +48,7 @@ impl Cloud {
 
 #[derive(Debug)]
 pub struct Config {
+    pub cloud: Cloud,
     pub graph_root: Url,
     pub api_version: ApiVersion,
     pub legacy_beta_path: bool,
@@ -73,14 +75,29 @@ impl Config {
             Some(raw) => checked_url(raw, "--authority-host / AZURE_AUTHORITY_HOST")?,
             None => checked_url(cloud_login, "the cloud's login host")?,
         };
+        refuse_secrets_on_the_command_line(args)?;
+        let client_secret = match &args.client_secret_file {
+            Some(path) => Some(read_secret_file(path)?),
+            None => env_secret("AZURE_CLIENT_SECRET"),
+        };
         let credentials = Credentials {
             access_token: env_secret("EP_ACCESS_TOKEN"),
             tenant_id: args.tenant.clone().filter(|t| !t.trim().is_empty()),
             client_id: args.client_id.clone().filter(|c| !c.trim().is_empty()),
-            client_secret: env_secret("AZURE_CLIENT_SECRET"),
+            client_secret,
+            certificate_path: env_path("AZURE_CLIENT_CERTIFICATE_PATH"),
+            certificate_password: env_secret("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
+            assertion_alg: args.assertion_alg,
+            federated_token_file: env_path("AZURE_FEDERATED_TOKEN_FILE"),
+            identity_endpoint: env_text("IDENTITY_ENDPOINT"),
+            identity_header: env_secret("IDENTITY_HEADER"),
+            imds_endpoint: env_text("IMDS_ENDPOINT"),
+            azure_cli: crate::auth::find_az(std::env::var_os("PATH").as_deref()),
+            token_cache_path: token_cache_path(),
         };
         let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ok(Config {
+            cloud: args.cloud,
             graph_root,
             api_version: args.api_version,
             legacy_beta_path: args.legacy_beta_path,
@@ -105,6 +122,68 @@ impl Config {
             batch: !args.no_batch,
         })
     }
+}
+
+/// Secrets given as flag values are visible to every user of the machine (`ps`, shell
+/// history); the flags exist only to say so.
+fn refuse_secrets_on_the_command_line(args: &GlobalArgs) -> Result<(), CliError> {
+    let given = [
+        ("--client-secret", args.client_secret_value.is_some()),
+        ("--access-token", args.access_token_value.is_some()),
+        ("--password", args.password_value.is_some()),
+        (
+            "--certificate-password",
+            args.certificate_password_value.is_some(),
+        ),
+    ];
+    match given.iter().find(|(_, set)| *set) {
+        Some((flag, _)) => Err(CliError::usage(format!(
+            "{flag}: secrets are not accepted on the command line (visible in ps and shell history)"
+        ))
+        .with_hint(
+            "set AZURE_CLIENT_SECRET (or use --client-secret-file PATH), EP_ACCESS_TOKEN, or \
+             AZURE_CLIENT_CERTIFICATE_PATH in the environment instead",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `--client-secret-file`: the whole file, trimmed (editors add a final newline).
+fn read_secret_file(path: &std::path::Path) -> Result<Secret, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!("--client-secret-file {}: {e}", path.display()))
+            .with_hint("the file must hold the client secret's value and be readable by you")
+    })?;
+    let secret = Secret::new(text.trim().to_string());
+    if secret.is_empty() {
+        return Err(CliError::usage(format!(
+            "--client-secret-file {}: the file is empty",
+            path.display()
+        )));
+    }
+    Ok(secret)
+}
+
+fn env_text(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn env_path(name: &str) -> Option<PathBuf> {
+    env_text(name).map(PathBuf::from)
+}
+
+/// `$XDG_CONFIG_HOME/ep/token-cache.json`, else `~/.config/ep/…` (`%APPDATA%\ep\…` on Windows).
+pub fn token_cache_path() -> Option<PathBuf> {
+    let absolute = |name: &str| env_path(name).filter(|p| p.is_absolute());
+    let base = if cfg!(windows) {
+        absolute("APPDATA")
+    } else {
+        absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|h| h.join(".config")))
+    }?;
+    Some(base.join("ep").join("token-cache.json"))
 }
 
 fn env_secret(name: &str) -> Option<Secret> {
@@ -180,6 +259,51 @@ mod tests {
         assert!(err.hint.is_some());
         assert!(checked_url("ftp://x", "x").is_err());
         assert!(checked_url("https://x/?a=b", "x").is_err());
+    }
+
+    #[test]
+    fn each_cloud_has_its_graph_login_and_scope() {
+        let table = [
+            (
+                Cloud::Global,
+                "https://graph.microsoft.com",
+                "https://login.microsoftonline.com",
+            ),
+            (
+                Cloud::Usgov,
+                "https://graph.microsoft.us",
+                "https://login.microsoftonline.us",
+            ),
+            (
+                Cloud::UsgovDod,
+                "https://dod-graph.microsoft.us",
+                "https://login.microsoftonline.us",
+            ),
+            (
+                Cloud::China,
+                "https://microsoftgraph.chinacloudapi.cn",
+                "https://login.partner.microsoftonline.cn",
+            ),
+        ];
+        for (cloud, graph, login) in table {
+            assert_eq!(cloud.endpoints(), (graph, login), "{cloud:?}");
+        }
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["ep", "--cloud", "usgov-dod", "auth", "status"])
+            .unwrap();
+        let config = Config::from_args(&cli.global).unwrap();
+        assert_eq!(
+            config.graph_root.as_str(),
+            "https://dod-graph.microsoft.us/"
+        );
+        assert_eq!(
+            config.token_endpoint.authority_host,
+            "https://login.microsoftonline.us"
+        );
+        assert_eq!(
+            config.token_endpoint.scope,
+            "https://dod-graph.microsoft.us/.default"
+        );
     }
 
     #[test]

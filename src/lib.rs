@@ -14,6 +14,7 @@ pub mod graph;
 pub mod interrupt;
 pub mod journal;
 pub mod output;
+pub mod redact;
 
 use clap::Parser;
 use error::{ExitStatus, classify};

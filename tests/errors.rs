@@ -258,10 +258,7 @@ fn unreachable_graph_is_exit_5() {
 
 #[test]
 fn unknown_flags_are_exit_2_with_a_hint() {
-    let r = run_expect(
-        bare_ep().args(["reprocess", "--client-secret", "s3cr3t"]),
-        2,
-    );
+    let r = run_expect(bare_ep().args(["reprocess", "--frobnicate", "s3cr3t"]), 2);
     assert_one_error_line(&r.stderr);
     assert!(r.stderr.contains("ep reprocess --help"), "{}", r.stderr);
 }

@@ -4,15 +4,30 @@
 //! contract's order for `auto`); [`TokenCache`] hands out bearer tokens, refreshing ahead of expiry
 //! and once more after Graph says a token is no longer valid.
 
+mod azure_cli;
+mod certificate;
+mod chain;
 mod client_secret;
+mod device_code;
+mod http;
+mod jwt;
+mod managed_identity;
 mod secret;
 mod static_token;
+mod workload_identity;
 
+pub use azure_cli::{AzureCliSource, find_az};
+pub use certificate::CertificateSource;
 pub use client_secret::ClientSecretSource;
+pub use device_code::{DeviceCodeSource, login as device_code_login, logout as device_code_logout};
+pub use jwt::unverified_claims;
+pub use managed_identity::ManagedIdentitySource;
 pub use secret::Secret;
 pub use static_token::StaticTokenSource;
+pub use workload_identity::WorkloadIdentitySource;
 
 use async_trait::async_trait;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -44,6 +59,16 @@ impl AuthMethod {
     }
 }
 
+/// `--assertion-alg`: how a certificate's client assertion is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum AssertionAlg {
+    /// RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now.
+    #[default]
+    Ps256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups.
+    Rs256,
+}
+
 /// An access token and when it stops being usable.
 #[derive(Clone, Debug)]
 pub struct AccessToken {
@@ -60,13 +85,39 @@ pub struct TokenEndpoint {
     pub scope: String,
 }
 
-/// What the environment (and `--tenant`/`--client-id`) provides to credential sources.
+impl TokenEndpoint {
+    /// The Graph resource (`https://graph.microsoft.com`) for sources that take a resource
+    /// rather than a scope (managed identity).
+    pub fn resource(&self) -> &str {
+        self.scope.trim_end_matches("/.default")
+    }
+}
+
+/// What the environment (and the global flags) provide to credential sources. Nothing here is
+/// checked for completeness: each source says what it is missing.
 #[derive(Clone, Debug, Default)]
 pub struct Credentials {
     pub access_token: Option<Secret>,
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
+    /// `AZURE_CLIENT_SECRET`, or the trimmed contents of `--client-secret-file`.
     pub client_secret: Option<Secret>,
+    /// `AZURE_CLIENT_CERTIFICATE_PATH`: a PEM with the certificate and its private key.
+    pub certificate_path: Option<PathBuf>,
+    /// `AZURE_CLIENT_CERTIFICATE_PASSWORD`: only for encrypted keys, which this build refuses.
+    pub certificate_password: Option<Secret>,
+    pub assertion_alg: AssertionAlg,
+    /// `AZURE_FEDERATED_TOKEN_FILE`: re-read at every acquisition (the runner rotates it).
+    pub federated_token_file: Option<PathBuf>,
+    /// App Service / Functions / Container Apps: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER`.
+    pub identity_endpoint: Option<String>,
+    pub identity_header: Option<Secret>,
+    /// `IMDS_ENDPOINT`: overrides the IMDS base (Azure Arc, tests).
+    pub imds_endpoint: Option<String>,
+    /// `az` found on `PATH`.
+    pub azure_cli: Option<PathBuf>,
+    /// Where `ep auth login` keeps its tokens (`None` without a config directory).
+    pub token_cache_path: Option<PathBuf>,
 }
 
 #[async_trait]
@@ -103,38 +154,148 @@ pub enum AuthError {
     },
     #[error("{source_name}: the token endpoint answered something that is not a token response")]
     BadResponse { source_name: &'static str },
+    /// A credential file (certificate, federated token, secret file, login cache) is unusable.
+    #[error("{source_name}: {path}: {detail}")]
+    File {
+        source_name: &'static str,
+        path: String,
+        detail: String,
+    },
+    #[error("azure-cli: 'az' was not found on PATH")]
+    AzureCliMissing,
+    #[error("azure-cli: 'az account get-access-token' failed: {detail}")]
+    AzureCli { detail: String, not_logged_in: bool },
+    #[error("device-code: not signed in (no cached login for this client, tenant and cloud)")]
+    NotSignedIn,
+    #[error("device-code: {0}")]
+    DeviceCode(String),
 }
 
 impl AuthError {
     pub fn hint(&self) -> Option<String> {
         match self {
             AuthError::NoCredentials => Some(
-                "set EP_ACCESS_TOKEN, or AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET; \
-                 or try it with --demo"
+                "set EP_ACCESS_TOKEN; or AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, \
+                 AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE; or run 'az login' or \
+                 'ep auth login'; on an Azure VM use --auth managed-identity; or try it with --demo"
                     .into(),
             ),
             AuthError::Incomplete { .. } => {
-                Some("see 'ep --help' for the credential variables".into())
+                Some("see the README's 'Using it against your tenant' for each --auth method".into())
             }
-            AuthError::Unsupported(_) => Some("use --auth token or --auth client-secret".into()),
-            AuthError::Rejected { error, .. } if error == "invalid_client" => {
-                Some("check AZURE_CLIENT_SECRET: it may be wrong or expired".into())
-            }
-            AuthError::Rejected { .. } => {
-                Some("check AZURE_TENANT_ID, AZURE_CLIENT_ID and --cloud".into())
-            }
+            AuthError::Unsupported(_) => None,
+            AuthError::Rejected {
+                description, error, ..
+            } => Some(aadsts_hint(description, error)),
+            AuthError::Unreachable {
+                source_name: "managed-identity",
+                ..
+            } => Some(
+                "no managed identity endpoint answered: is ep running on Azure with a managed identity \
+                 assigned? elsewhere, pick another --auth"
+                    .into(),
+            ),
             AuthError::Unreachable { .. } => {
                 Some("check the network and --authority-host / AZURE_AUTHORITY_HOST".into())
             }
             AuthError::BadResponse { .. } => {
                 Some("is --authority-host / AZURE_AUTHORITY_HOST an Entra ID login host?".into())
             }
+            AuthError::File { source_name, .. } => Some(match *source_name {
+                "certificate" => "AZURE_CLIENT_CERTIFICATE_PATH must name a PEM file holding the \
+                                  certificate and its unencrypted RSA private key"
+                    .into(),
+                "workload-identity" => "AZURE_FEDERATED_TOKEN_FILE must name a readable file \
+                                        holding the federated (OIDC) token"
+                    .into(),
+                "device-code" => "run 'ep auth logout' and 'ep auth login' again".into(),
+                _ => "check the file's path and permissions".into(),
+            }),
+            AuthError::AzureCliMissing => Some(
+                "install the Azure CLI and run 'az login', or pick another --auth".into(),
+            ),
+            AuthError::AzureCli {
+                not_logged_in: true,
+                ..
+            } => Some("run 'az login' (add --tenant for another tenant), or pick another --auth".into()),
+            AuthError::AzureCli { .. } => {
+                Some("run the same 'az account get-access-token --resource-type ms-graph' to see why".into())
+            }
+            AuthError::NotSignedIn => Some(
+                "run 'ep auth login' (with --client-id or AZURE_CLIENT_ID of your app registration)".into(),
+            ),
+            AuthError::DeviceCode(_) => Some("run 'ep auth login' again".into()),
         }
     }
 }
 
-/// Pick the credential source for `method`. `auto` takes the first source whose inputs are present,
-/// in the contract's order.
+/// The `AADSTS` code in an error description, e.g. 7000215.
+pub fn aadsts_code(description: &str) -> Option<u32> {
+    let rest = &description[description.find("AADSTS")? + 6..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// One line on what the common `AADSTS` errors mean and what to do.
+fn aadsts_hint(description: &str, error: &str) -> String {
+    let meaning = match aadsts_code(description) {
+        Some(7000215) => {
+            "invalid client secret: use the secret's value (not its id) in AZURE_CLIENT_SECRET"
+        }
+        Some(7000222) => "the client secret has expired: create a new one for the app registration",
+        Some(700016) => {
+            "the application was not found in this tenant: check AZURE_CLIENT_ID, AZURE_TENANT_ID and --cloud"
+        }
+        Some(90002) => {
+            "tenant not found: check AZURE_TENANT_ID and --cloud (tenants live in one cloud)"
+        }
+        Some(70011) => "invalid scope: the token must be for the cloud's Graph; check --cloud",
+        Some(700027) => {
+            "the client assertion was rejected: upload this certificate to the app registration and check the signing algorithm (--assertion-alg)"
+        }
+        Some(700024) => {
+            "the assertion is outside its valid time range: check the system clock (or the federated token has expired)"
+        }
+        Some(70021) => {
+            "no federated credential on the app matches the token's issuer and subject: add one (e.g. repo:ORG/REPO:ref:refs/heads/main)"
+        }
+        Some(700212) => {
+            "the federated credential's audience does not match the token's (usually api://AzureADTokenExchange)"
+        }
+        Some(7000218) => {
+            "the request had no client credential: set AZURE_CLIENT_SECRET or a certificate"
+        }
+        Some(50173 | 700082 | 70008) => {
+            "the saved sign-in has expired or was revoked: run 'ep auth login' again"
+        }
+        Some(50076 | 50079) => "multi-factor authentication is required: run 'ep auth login'",
+        Some(65001) => {
+            "the app lacks consent: an admin must grant consent for its Graph permissions"
+        }
+        Some(53003) => "blocked by a Conditional Access policy: ask your admin",
+        Some(70016) => "the sign-in was not completed in time",
+        Some(70019) => {
+            "the device code expired before the sign-in completed: run 'ep auth login' again"
+        }
+        _ => "",
+    };
+    if !meaning.is_empty() {
+        return meaning.to_string();
+    }
+    match error {
+        "invalid_client" => {
+            "check the app's credential (secret, certificate or federated credential)".into()
+        }
+        "invalid_grant" => {
+            "the grant was rejected: run 'ep auth login' again or check the credential".into()
+        }
+        _ => "check AZURE_TENANT_ID, AZURE_CLIENT_ID and --cloud".into(),
+    }
+}
+
+/// Pick the credential source for `method`. `auto` takes the first source whose inputs are
+/// present, in the contract's order; it never probes the network to find out (in particular not
+/// the IMDS address, which off-Azure would only time out).
 pub fn select_source(
     method: AuthMethod,
     creds: &Credentials,
@@ -151,18 +312,59 @@ pub fn select_source(
         AuthMethod::ClientSecret => Ok(Box::new(ClientSecretSource::from_credentials(
             creds, endpoint,
         )?)),
-        AuthMethod::Auto => {
-            if let Some(token) = &creds.access_token {
-                return Ok(Box::new(StaticTokenSource::new(token.clone())));
+        AuthMethod::Certificate => Ok(Box::new(CertificateSource::from_credentials(
+            creds, endpoint,
+        )?)),
+        AuthMethod::WorkloadIdentity => Ok(Box::new(WorkloadIdentitySource::from_credentials(
+            creds, endpoint,
+        )?)),
+        AuthMethod::ManagedIdentity => Ok(Box::new(ManagedIdentitySource::from_credentials(
+            creds, endpoint,
+        )?)),
+        AuthMethod::AzureCli => Ok(Box::new(AzureCliSource::from_credentials(creds)?)),
+        AuthMethod::DeviceCode => Ok(Box::new(DeviceCodeSource::from_credentials(
+            creds, endpoint,
+        )?)),
+        AuthMethod::Auto => select_auto(creds, endpoint),
+    }
+}
+
+fn select_auto(
+    creds: &Credentials,
+    endpoint: &TokenEndpoint,
+) -> Result<Box<dyn TokenSource>, AuthError> {
+    if creds.access_token.is_some() {
+        return select_source(AuthMethod::Token, creds, endpoint);
+    }
+    if creds.client_secret.is_some() {
+        return select_source(AuthMethod::ClientSecret, creds, endpoint);
+    }
+    if creds.certificate_path.is_some() {
+        return select_source(AuthMethod::Certificate, creds, endpoint);
+    }
+    if creds.federated_token_file.is_some() {
+        return select_source(AuthMethod::WorkloadIdentity, creds, endpoint);
+    }
+    if creds.identity_endpoint.is_some() || creds.imds_endpoint.is_some() {
+        return select_source(AuthMethod::ManagedIdentity, creds, endpoint);
+    }
+    // The Azure CLI and the login cache are a person's credentials: when `az` is installed but
+    // not signed in, the cached `ep auth login` is the next best thing, so both are kept.
+    let mut interactive: Vec<Box<dyn TokenSource>> = Vec::new();
+    if creds.azure_cli.is_some() {
+        interactive.push(select_source(AuthMethod::AzureCli, creds, endpoint)?);
+    }
+    if let Some(path) = &creds.token_cache_path {
+        if path.is_file() {
+            if let Ok(source) = DeviceCodeSource::from_credentials(creds, endpoint) {
+                interactive.push(Box::new(source));
             }
-            if creds.client_secret.is_some() {
-                return Ok(Box::new(ClientSecretSource::from_credentials(
-                    creds, endpoint,
-                )?));
-            }
-            Err(AuthError::NoCredentials)
         }
-        other => Err(AuthError::Unsupported(other.name())),
+    }
+    match interactive.len() {
+        0 => Err(AuthError::NoCredentials),
+        1 => interactive.pop().ok_or(AuthError::NoCredentials),
+        _ => Ok(Box::new(chain::FirstAvailable::new(interactive))),
     }
 }
 
@@ -170,10 +372,24 @@ pub fn select_source(
 /// expires in flight.
 const REFRESH_AHEAD: Duration = Duration::from_secs(120);
 
+/// When to stop using a token that expires `lifetime` from now: [`REFRESH_AHEAD`] early, but for
+/// short-lived tokens (a test emulator's, a nearly expired CLI token) only half their lifetime
+/// early, so that each token still serves some calls instead of every call signing in again.
+fn refresh_at(now: Instant, expires_at: Option<Instant>) -> Option<Instant> {
+    let expires_at = expires_at?;
+    let lifetime = expires_at.saturating_duration_since(now);
+    Some(expires_at - REFRESH_AHEAD.min(lifetime / 2))
+}
+
+struct CachedToken {
+    token: AccessToken,
+    refresh_at: Option<Instant>,
+}
+
 /// One token per run, shared by every concurrent call.
 pub struct TokenCache {
     source: Box<dyn TokenSource>,
-    current: Mutex<Option<AccessToken>>,
+    current: Mutex<Option<CachedToken>>,
 }
 
 impl TokenCache {
@@ -188,30 +404,34 @@ impl TokenCache {
         self.source.name()
     }
 
-    /// A token that is valid for at least [`REFRESH_AHEAD`] (when its expiry is known).
+    /// A token that is not due for refresh (see [`refresh_at`]).
     pub async fn bearer(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
+        Ok(self.access_token(http).await?.token)
+    }
+
+    /// Like [`bearer`](Self::bearer), with the expiry (for `ep auth status`).
+    pub async fn access_token(&self, http: &reqwest::Client) -> Result<AccessToken, AuthError> {
         // Holding the lock across acquisition makes concurrent callers wait for one sign-in
         // instead of each starting their own.
         let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref() {
-            let fresh = token
-                .expires_at
-                .is_none_or(|at| at > Instant::now() + REFRESH_AHEAD);
-            if fresh {
-                return Ok(token.token.clone());
+        if let Some(cached) = current.as_ref() {
+            if cached.refresh_at.is_none_or(|at| at > Instant::now()) {
+                return Ok(cached.token.clone());
             }
         }
         let token = self.source.acquire(http).await?;
-        let secret = token.token.clone();
-        *current = Some(token);
-        Ok(secret)
+        *current = Some(CachedToken {
+            refresh_at: refresh_at(Instant::now(), token.expires_at),
+            token: token.clone(),
+        });
+        Ok(token)
     }
 
     /// Graph rejected `stale`: forget it so the next [`bearer`](Self::bearer) acquires anew —
     /// unless another call already replaced it.
     pub async fn invalidate(&self, stale: &Secret) {
         let mut current = self.current.lock().await;
-        if current.as_ref().is_some_and(|t| &t.token == stale) {
+        if current.as_ref().is_some_and(|t| &t.token.token == stale) {
             *current = None;
         }
     }
@@ -219,5 +439,86 @@ impl TokenCache {
     /// Whether re-acquiring can produce a different token (a fixed EP_ACCESS_TOKEN cannot).
     pub fn can_refresh(&self) -> bool {
         self.source.name() != "token"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lived_tokens_refresh_two_minutes_early_short_ones_at_half_life() {
+        let now = Instant::now();
+        let hour = now + Duration::from_secs(3600);
+        assert_eq!(refresh_at(now, Some(hour)), Some(hour - REFRESH_AHEAD));
+        let two_secs = now + Duration::from_secs(2);
+        assert_eq!(
+            refresh_at(now, Some(two_secs)),
+            Some(now + Duration::from_secs(1))
+        );
+        assert_eq!(refresh_at(now, None), None);
+    }
+
+    #[test]
+    fn aadsts_codes_are_read_and_explained() {
+        let d = "AADSTS7000215: Invalid client secret provided.";
+        assert_eq!(aadsts_code(d), Some(7000215));
+        assert!(aadsts_hint(d, "invalid_client").contains("secret"));
+        assert!(
+            aadsts_hint("AADSTS90002: Tenant 'x' not found.", "invalid_request").contains("tenant")
+        );
+        assert!(
+            aadsts_hint("AADSTS700016: App", "unauthorized_client").contains("AZURE_CLIENT_ID")
+        );
+        assert_eq!(aadsts_code("no code"), None);
+    }
+
+    fn creds() -> Credentials {
+        Credentials {
+            tenant_id: Some("t".into()),
+            client_id: Some("c".into()),
+            ..Credentials::default()
+        }
+    }
+
+    fn endpoint() -> TokenEndpoint {
+        TokenEndpoint {
+            authority_host: "http://127.0.0.1:9".into(),
+            scope: "https://graph.microsoft.com/.default".into(),
+        }
+    }
+
+    fn auto(c: &Credentials) -> Result<&'static str, String> {
+        select_source(AuthMethod::Auto, c, &endpoint())
+            .map(|s| s.name())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn auto_follows_the_contracts_order() {
+        let mut c = creds();
+        assert!(auto(&c).is_err(), "nothing set");
+        c.identity_endpoint = Some("http://127.0.0.1:9/msi/token".into());
+        c.identity_header = Some(Secret::new("h"));
+        assert_eq!(auto(&c), Ok("managed-identity"));
+        c.federated_token_file = Some("/nonexistent".into());
+        assert_eq!(auto(&c), Ok("workload-identity"));
+        c.client_secret = Some(Secret::new("s"));
+        assert_eq!(auto(&c), Ok("client-secret"));
+        c.access_token = Some(Secret::new("t"));
+        assert_eq!(auto(&c), Ok("token"));
+    }
+
+    #[test]
+    fn auto_never_picks_imds_without_an_endpoint_variable() {
+        let mut c = creds();
+        c.imds_endpoint = None;
+        c.identity_endpoint = None;
+        assert!(matches!(
+            select_source(AuthMethod::Auto, &c, &endpoint()),
+            Err(AuthError::NoCredentials)
+        ));
+        c.imds_endpoint = Some("http://127.0.0.1:9".into());
+        assert_eq!(auto(&c), Ok("managed-identity"));
     }
 }

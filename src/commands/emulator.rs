@@ -40,6 +40,17 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
         refail_rate: share(args.refail_rate, "--refail-rate")?,
         token_ttl: Duration::from_secs(args.token_ttl.max(1)),
         strict_filters: args.strict_filters,
+        client_certificates: match &args.client_certificate {
+            Some(path) => {
+                let pem = std::fs::read_to_string(path).map_err(|e| {
+                    CliError::usage(format!("--client-certificate {}: {e}", path.display()))
+                })?;
+                vec![(crate::emulator::DEMO.client_id.to_string(), pem)]
+            }
+            None => Vec::new(),
+        },
+        device_code_interval: args.device_code_interval.max(1),
+        ..EmulatorConfig::default()
     };
     let emu = Emulator::start(config, ([127, 0, 0, 1], args.port).into())
         .await

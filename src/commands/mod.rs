@@ -1,5 +1,6 @@
 //! One file per subcommand; this file connects them to a validated config and a Graph client.
 
+mod auth;
 mod completions;
 mod emulator;
 mod packages;
@@ -36,7 +37,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             if let Command::Reprocess(args) = &command {
                 reprocess::selection(args, config.interactive)?;
             }
-            let ctx = connect(config, cli.global.demo).await?;
+            let (config, demo) = prepare(config, cli.global.demo).await?;
+            if let Command::Auth(command) = command {
+                let status = auth::run(command, &config).await;
+                drop(demo);
+                return status;
+            }
+            let ctx = connect(config, demo)?;
             match command {
                 Command::Packages(PackagesCommand::List { search }) => {
                     packages::list(&ctx, search.as_deref()).await
@@ -46,13 +53,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                     requests::show(&ctx, &request_id, window.window).await
                 }
                 Command::Reprocess(args) => reprocess::run(&ctx, &args).await,
-                Command::Completions { .. } | Command::Emulator(_) => Ok(ExitStatus::Success),
+                Command::Completions { .. } | Command::Emulator(_) | Command::Auth(_) => {
+                    Ok(ExitStatus::Success)
+                }
             }
         }
     }
 }
 
-async fn connect(mut config: Config, demo: bool) -> anyhow::Result<Context> {
+/// `--demo` starts the in-process emulator and points the config at it.
+async fn prepare(mut config: Config, demo: bool) -> anyhow::Result<(Config, Option<Emulator>)> {
     let demo = if demo {
         let emu = Emulator::start(EmulatorConfig::default(), ([127, 0, 0, 1], 0).into()).await?;
         diag::note(format!(
@@ -64,6 +74,10 @@ async fn connect(mut config: Config, demo: bool) -> anyhow::Result<Context> {
     } else {
         None
     };
+    Ok((config, demo))
+}
+
+fn connect(config: Config, demo: Option<Emulator>) -> anyhow::Result<Context> {
     let source = select_source(config.auth, &config.credentials, &config.token_endpoint)?;
     diag::trace(1, format!("credential source: {}", source.name()));
     let client = GraphClient::new(

@@ -5,16 +5,17 @@
 //! assertion (certificate), device code or managed-identity grant means adding a variant and
 //! a match arm, not touching the error plumbing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde_json::{Value, json};
 
-use super::DEMO;
+use super::assertion::{self, Jwt, TrustedCertificate};
 use super::odata::base64_decode;
 use super::seed::{SplitMix64, hash_parts, mix64};
+use super::{DEMO, FederatedCredential};
 
 pub(crate) const ROLE_READ: &str = "EntitlementManagement.Read.All";
 pub(crate) const ROLE_READ_WRITE: &str = "EntitlementManagement.ReadWrite.All";
@@ -77,16 +78,86 @@ pub(crate) struct TokenIssuer {
     counter: AtomicU64,
     ttl: ChronoDuration,
     tokens: Mutex<HashMap<String, TokenInfo>>,
+    identity: IdentityConfig,
+    used_jtis: Mutex<HashSet<String>>,
+    device_codes: Mutex<HashMap<String, DeviceCodeState>>,
+    /// Refresh token → client id.
+    refresh_tokens: Mutex<HashMap<String, String>>,
 }
 
+/// The identity platform's side of the app registrations: uploaded certificates, federated
+/// credentials, and the knobs of the device-code and managed-identity endpoints.
+#[derive(Debug, Default)]
+pub(crate) struct IdentityConfig {
+    pub(crate) certificates: Vec<TrustedCertificate>,
+    pub(crate) federations: Vec<FederatedCredential>,
+    pub(crate) device_code_interval: u64,
+    pub(crate) identity_header: String,
+}
+
+#[derive(Debug)]
+struct DeviceCodeState {
+    client_id: String,
+    offline_access: bool,
+    polls: u32,
+    expires_at: DateTime<Utc>,
+}
+
+/// How many polls answer `authorization_pending` before the emulated person finishes signing in.
+const DEVICE_CODE_PENDING_POLLS: u32 = 2;
+
 impl TokenIssuer {
+    #[cfg(test)]
     pub(crate) fn new(ttl: std::time::Duration) -> TokenIssuer {
+        TokenIssuer::with_identity(ttl, IdentityConfig::default())
+    }
+
+    pub(crate) fn with_identity(ttl: std::time::Duration, identity: IdentityConfig) -> TokenIssuer {
         TokenIssuer {
             salt: process_salt(),
             counter: AtomicU64::new(1),
             ttl: ChronoDuration::from_std(ttl).unwrap_or(ChronoDuration::hours(1)),
             tokens: Mutex::new(HashMap::new()),
+            identity,
+            used_jtis: Mutex::new(HashSet::new()),
+            device_codes: Mutex::new(HashMap::new()),
+            refresh_tokens: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn random_string(&self, prefix: &str) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let mut rng = SplitMix64::new(mix64(self.salt ^ n.wrapping_mul(0xA24B_AED4_963E_E407)));
+        format!(
+            "{prefix}{:016x}{:016x}{:016x}",
+            rng.next_u64(),
+            rng.next_u64(),
+            rng.next_u64()
+        )
+    }
+
+    fn mint_refresh(&self, client_id: &str) -> String {
+        let token = self.random_string("ep-emu-rt.");
+        if let Ok(mut map) = self.refresh_tokens.lock() {
+            map.insert(token.clone(), client_id.to_string());
+        }
+        token
+    }
+
+    /// Every access and refresh token issued so far (test oracle for "never printed").
+    pub(crate) fn issued_secrets(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .tokens
+            .lock()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        if let Ok(m) = self.refresh_tokens.lock() {
+            all.extend(m.keys().cloned());
+        }
+        if let Ok(m) = self.device_codes.lock() {
+            all.extend(m.keys().cloned());
+        }
+        all
     }
 
     pub(crate) fn ttl_secs(&self) -> i64 {
@@ -168,13 +239,21 @@ enum Grant {
         credential: ClientCredential,
         scope: Option<String>,
     },
+    DeviceCode {
+        client_id: String,
+        device_code: String,
+    },
+    RefreshToken {
+        client_id: String,
+        refresh_token: String,
+    },
 }
 
 #[derive(Debug)]
 enum ClientCredential {
     Secret(String),
-    /// `client_assertion` (certificate or federated token): recognised, not yet verified.
-    Assertion,
+    /// `client_assertion` of type jwt-bearer: a certificate-signed JWT or a federated token.
+    Assertion(String),
     None,
 }
 
@@ -214,7 +293,18 @@ pub(crate) fn token_endpoint(
 ) -> TokenResponse {
     match grant_token(issuer, tenant, authorization, body, graph_base, now) {
         Ok(body) => TokenResponse { status: 200, body },
-        Err(e) => {
+        Err(e) => error_response(issuer, e, graph_base, now),
+    }
+}
+
+fn error_response(
+    issuer: &TokenIssuer,
+    e: AadError,
+    graph_base: &str,
+    now: DateTime<Utc>,
+) -> TokenResponse {
+    {
+        {
             let trace_id = uuid_from(issuer, now, 1);
             let correlation_id = uuid_from(issuer, now, 2);
             let stamp = now.format("%Y-%m-%d %H:%M:%SZ").to_string();
@@ -251,19 +341,18 @@ fn grant_token(
     graph_base: &str,
     now: DateTime<Utc>,
 ) -> Result<Value, AadError> {
-    if !(tenant.eq_ignore_ascii_case(DEMO.tenant_id) || tenant.eq_ignore_ascii_case(TENANT_DOMAIN))
-    {
-        return Err(aad(
-            400,
-            "invalid_request",
-            90002,
-            format!(
-                "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
-            ),
-        ));
+    // `organizations`/`common` name no tenant: fine for a person signing in, not for an app.
+    let any_org = ["organizations", "common"]
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(tenant));
+    if !known_tenant(tenant) && !any_org {
+        return Err(tenant_not_found(tenant));
     }
     let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
     let grant = parse_grant(&form, authorization)?;
+    if any_org && matches!(grant, Grant::ClientCredentials { .. }) {
+        return Err(tenant_not_found(tenant));
+    }
     match grant {
         Grant::ClientCredentials {
             client_id,
@@ -290,13 +379,8 @@ fn grant_token(
                         "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '".to_string() + &client_id + "'.",
                     ));
                 }
-                ClientCredential::Assertion => {
-                    return Err(aad(
-                        401,
-                        "invalid_client",
-                        700027,
-                        "Client assertion failed signature validation. (The ep emulator has no certificate registered for this app.)",
-                    ));
+                ClientCredential::Assertion(raw) => {
+                    check_assertion(issuer, &raw, &client_id, tenant, graph_base, now)?;
                 }
                 ClientCredential::None => {
                     return Err(aad(
@@ -317,7 +401,341 @@ fn grant_token(
                 "access_token": token,
             }))
         }
+        Grant::DeviceCode {
+            client_id,
+            device_code,
+        } => redeem_device_code(issuer, &client_id, &device_code, graph_base, now),
+        Grant::RefreshToken {
+            client_id,
+            refresh_token,
+        } => {
+            let owner = issuer
+                .refresh_tokens
+                .lock()
+                .ok()
+                .and_then(|m| m.get(&refresh_token).cloned());
+            match owner {
+                Some(owner) if owner.eq_ignore_ascii_case(&client_id) => {
+                    Ok(user_tokens(issuer, &owner, true, graph_base, now))
+                }
+                _ => Err(aad(
+                    400,
+                    "invalid_grant",
+                    70000,
+                    "Provided grant is invalid or malformed.",
+                )),
+            }
+        }
     }
+}
+
+/// The token URLs an assertion's `aud` may name: this endpoint, by tenant id or domain.
+fn token_urls(graph_base: &str) -> Vec<String> {
+    let base = graph_base.trim_end_matches('/');
+    [DEMO.tenant_id, TENANT_DOMAIN]
+        .iter()
+        .map(|t| format!("{base}/{t}/oauth2/v2.0/token"))
+        .collect()
+}
+
+/// `iss` = client id means a certificate assertion; any other issuer a federated token.
+fn check_assertion(
+    issuer: &TokenIssuer,
+    raw: &str,
+    client_id: &str,
+    _tenant: &str,
+    graph_base: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AadError> {
+    let Some(jwt) = Jwt::parse(raw) else {
+        return Err(aad(
+            400,
+            "invalid_request",
+            50027,
+            "JWT token is invalid or malformed.",
+        ));
+    };
+    let result = if jwt
+        .claim("iss")
+        .is_some_and(|i| i.eq_ignore_ascii_case(client_id))
+    {
+        assertion::check_certificate_assertion(
+            &jwt,
+            client_id,
+            &token_urls(graph_base),
+            &issuer.identity.certificates,
+            &issuer.used_jtis,
+            now,
+        )
+    } else {
+        assertion::check_federated_assertion(&jwt, client_id, &issuer.identity.federations, now)
+    };
+    result.map_err(|r| aad(401, "invalid_client", r.code, r.description))
+}
+
+/// Access token (+ refresh token with `offline_access`) for a signed-in person.
+fn user_tokens(
+    issuer: &TokenIssuer,
+    client_id: &str,
+    offline_access: bool,
+    graph_base: &str,
+    now: DateTime<Utc>,
+) -> Value {
+    let ttl = issuer.ttl_secs();
+    let mut body = json!({
+        "token_type": "Bearer",
+        "scope": format!("{}/.default", graph_base.trim_end_matches('/')),
+        "expires_in": ttl,
+        "ext_expires_in": ttl,
+        "access_token": issuer.mint(client_id, now),
+    });
+    if offline_access {
+        body["refresh_token"] = Value::String(issuer.mint_refresh(client_id));
+    }
+    body
+}
+
+fn redeem_device_code(
+    issuer: &TokenIssuer,
+    client_id: &str,
+    device_code: &str,
+    graph_base: &str,
+    now: DateTime<Utc>,
+) -> Result<Value, AadError> {
+    let mut codes = issuer
+        .device_codes
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let Some(state) = codes.get_mut(device_code) else {
+        return Err(aad(
+            400,
+            "bad_verification_code",
+            70000,
+            "The provided value for the input parameter 'device_code' is not valid.",
+        ));
+    };
+    if !state.client_id.eq_ignore_ascii_case(client_id) {
+        return Err(aad(
+            400,
+            "invalid_grant",
+            70000,
+            "The device code was issued to another application.",
+        ));
+    }
+    if now >= state.expires_at {
+        codes.remove(device_code);
+        return Err(aad(
+            400,
+            "expired_token",
+            70019,
+            "Verification code expired.",
+        ));
+    }
+    if state.polls < DEVICE_CODE_PENDING_POLLS {
+        state.polls += 1;
+        return Err(aad(
+            400,
+            "authorization_pending",
+            70016,
+            "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+        ));
+    }
+    let offline = state.offline_access;
+    let owner = state.client_id.clone();
+    codes.remove(device_code);
+    drop(codes);
+    Ok(user_tokens(issuer, &owner, offline, graph_base, now))
+}
+
+fn known_tenant(tenant: &str) -> bool {
+    tenant.eq_ignore_ascii_case(DEMO.tenant_id) || tenant.eq_ignore_ascii_case(TENANT_DOMAIN)
+}
+
+fn tenant_not_found(tenant: &str) -> AadError {
+    aad(
+        400,
+        "invalid_request",
+        90002,
+        format!(
+            "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+        ),
+    )
+}
+
+/// Handles `POST /{tenant}/oauth2/v2.0/devicecode`.
+pub(crate) fn device_code_endpoint(
+    issuer: &TokenIssuer,
+    tenant: &str,
+    body: &[u8],
+    graph_base: &str,
+    now: DateTime<Utc>,
+) -> TokenResponse {
+    let result = (|| {
+        let any_org = ["organizations", "common"]
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(tenant));
+        if !any_org && !known_tenant(tenant) {
+            return Err(tenant_not_found(tenant));
+        }
+        let form: HashMap<String, String> =
+            url::form_urlencoded::parse(body).into_owned().collect();
+        let client_id = form.get("client_id").cloned().unwrap_or_default();
+        let Some(app) = app(&client_id) else {
+            return Err(unknown_app(&client_id));
+        };
+        let scope = form.get("scope").cloned().unwrap_or_default();
+        let offline_access = scope.split_whitespace().any(|s| s == "offline_access");
+        let resource_scope: Vec<&str> = scope
+            .split_whitespace()
+            .filter(|s| !["offline_access", "openid", "profile", "email"].contains(s))
+            .collect();
+        check_scope(Some(&resource_scope.join(" ")), graph_base)?;
+        let device_code = issuer.random_string("ep-emu-dc.");
+        let user_code: String = issuer.random_string("")[..9].to_ascii_uppercase();
+        let expires_in = 900;
+        if let Ok(mut codes) = issuer.device_codes.lock() {
+            codes.insert(
+                device_code.clone(),
+                DeviceCodeState {
+                    client_id: app.client_id.to_string(),
+                    offline_access,
+                    polls: 0,
+                    expires_at: now + ChronoDuration::seconds(expires_in),
+                },
+            );
+        }
+        let uri = format!("{}/devicelogin", graph_base.trim_end_matches('/'));
+        Ok(json!({
+            "user_code": user_code,
+            "device_code": device_code,
+            "verification_uri": uri,
+            "expires_in": expires_in,
+            "interval": issuer.identity.device_code_interval,
+            "message": format!("To sign in, use a web browser to open the page {uri} and enter the code {user_code} to authenticate. (ep emulator: the sign-in completes by itself after {DEVICE_CODE_PENDING_POLLS} polls.)"),
+        }))
+    })();
+    match result {
+        Ok(body) => TokenResponse { status: 200, body },
+        Err(e) => error_response(issuer, e, graph_base, now),
+    }
+}
+
+fn unknown_app(client_id: &str) -> AadError {
+    aad(
+        400,
+        "unauthorized_client",
+        700016,
+        format!(
+            "Application with identifier '{client_id}' was not found in the directory 'ep demo'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant."
+        ),
+    )
+}
+
+/// Which managed identity endpoint is asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ManagedIdentityFlavor {
+    /// App Service / Functions: `X-IDENTITY-HEADER`, `expires_on` only.
+    AppService,
+    /// The VM's Instance Metadata Service: `Metadata: true`, all lifetimes as strings.
+    Imds,
+}
+
+/// Handles `GET /msi/token` (App Service) and `GET /metadata/identity/oauth2/token` (IMDS).
+/// The system-assigned identity is the demo app; `client_id` picks another (user-assigned).
+pub(crate) fn managed_identity_endpoint(
+    issuer: &TokenIssuer,
+    flavor: ManagedIdentityFlavor,
+    query: Option<&str>,
+    header: Option<&str>,
+    graph_base: &str,
+    now: DateTime<Utc>,
+) -> TokenResponse {
+    let q: HashMap<String, String> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect();
+    let fail = |status: u16, error: &str, description: &str| TokenResponse {
+        status,
+        body: match flavor {
+            ManagedIdentityFlavor::Imds => {
+                json!({"error": error, "error_description": description})
+            }
+            ManagedIdentityFlavor::AppService => {
+                json!({"statusCode": status, "message": description})
+            }
+        },
+    };
+    match flavor {
+        ManagedIdentityFlavor::Imds if header != Some("true") => {
+            return fail(
+                400,
+                "invalid_request",
+                "Required metadata header not specified",
+            );
+        }
+        ManagedIdentityFlavor::AppService
+            if header.is_none_or(|h| h != issuer.identity.identity_header) =>
+        {
+            return fail(
+                401,
+                "unauthorized",
+                "X-IDENTITY-HEADER is missing or does not match IDENTITY_HEADER.",
+            );
+        }
+        _ => {}
+    }
+    if !q.contains_key("api-version") {
+        return fail(
+            400,
+            "invalid_request",
+            "Required query variable 'api-version' is missing",
+        );
+    }
+    let resource = q
+        .get("resource")
+        .map(|r| r.trim_end_matches('/'))
+        .unwrap_or_default();
+    let accepted = [
+        graph_base.trim_end_matches('/'),
+        "https://graph.microsoft.com",
+    ];
+    if !accepted.iter().any(|a| a.eq_ignore_ascii_case(resource)) {
+        return fail(
+            400,
+            "invalid_resource",
+            &format!(
+                "AADSTS500011: The resource principal named {resource} was not found in the tenant named ep demo."
+            ),
+        );
+    }
+    let identity = match q.get("client_id") {
+        Some(id) => match app(id) {
+            Some(a) => a.client_id,
+            None => return fail(400, "invalid_request", "Identity not found"),
+        },
+        None => DEMO.client_id,
+    };
+    let ttl = issuer.ttl_secs();
+    let token = issuer.mint(identity, now);
+    let expires_on = (now.timestamp() + ttl).to_string();
+    let body = match flavor {
+        ManagedIdentityFlavor::AppService => json!({
+            "access_token": token,
+            "expires_on": expires_on,
+            "resource": resource,
+            "token_type": "Bearer",
+            "client_id": identity,
+        }),
+        ManagedIdentityFlavor::Imds => json!({
+            "access_token": token,
+            "refresh_token": "",
+            "expires_in": ttl.to_string(),
+            "expires_on": expires_on,
+            "not_before": now.timestamp().to_string(),
+            "resource": resource,
+            "token_type": "Bearer",
+        }),
+    };
+    TokenResponse { status: 200, body }
 }
 
 fn parse_grant(
@@ -352,8 +770,18 @@ fn parse_grant(
                 ClientCredential::Secret(s.clone())
             } else if let Some((_, s)) = basic {
                 ClientCredential::Secret(s)
-            } else if form.contains_key("client_assertion") {
-                ClientCredential::Assertion
+            } else if let Some(a) = form.get("client_assertion") {
+                if form.get("client_assertion_type").map(String::as_str)
+                    != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+                {
+                    return Err(aad(
+                        400,
+                        "invalid_request",
+                        90014,
+                        "The request body must contain the following parameter: 'client_assertion_type'.",
+                    ));
+                }
+                ClientCredential::Assertion(a.clone())
             } else {
                 ClientCredential::None
             };
@@ -363,6 +791,14 @@ fn parse_grant(
                 scope: form.get("scope").cloned(),
             })
         }
+        "urn:ietf:params:oauth:grant-type:device_code" => Ok(Grant::DeviceCode {
+            client_id: required(form, "client_id")?,
+            device_code: required(form, "device_code")?,
+        }),
+        "refresh_token" => Ok(Grant::RefreshToken {
+            client_id: required(form, "client_id")?,
+            refresh_token: required(form, "refresh_token")?,
+        }),
         other => Err(aad(
             400,
             "unsupported_grant_type",
@@ -370,6 +806,17 @@ fn parse_grant(
             format!("The app requested an unsupported grant type '{other}'."),
         )),
     }
+}
+
+fn required(form: &HashMap<String, String>, name: &str) -> Result<String, AadError> {
+    form.get(name).cloned().ok_or_else(|| {
+        aad(
+            400,
+            "invalid_request",
+            900144,
+            format!("The request body must contain the following parameter: '{name}'."),
+        )
+    })
 }
 
 fn parse_basic(header: &str) -> Option<(String, String)> {

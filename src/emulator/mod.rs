@@ -14,6 +14,7 @@
 //! emu.shutdown().await;
 //! ```
 
+mod assertion;
 mod filter;
 mod identity;
 mod model;
@@ -70,6 +71,40 @@ pub struct EmulatorConfig {
     pub token_ttl: Duration,
     /// Act like a stricter server: 400 for `$filter` combining clauses with and/or.
     pub strict_filters: bool,
+    /// Certificates uploaded to app registrations: `(client id, PEM certificate)`. Client
+    /// assertions are verified against these.
+    pub client_certificates: Vec<(String, String)>,
+    /// Federated credentials: which external tokens may stand in for an app.
+    pub federated_credentials: Vec<FederatedCredential>,
+    /// The device-code endpoint's `interval` (seconds between polls).
+    pub device_code_interval: u64,
+    /// The App Service managed-identity secret (`IDENTITY_HEADER`).
+    pub identity_header: String,
+}
+
+/// A federated identity credential on an app registration (issuer + subject + audience).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FederatedCredential {
+    pub client_id: String,
+    pub issuer: String,
+    pub subject: String,
+    pub audience: String,
+}
+
+/// The demo app's federated credential: GitHub Actions on `contoso/ep`'s main branch.
+pub const DEMO_FEDERATION_ISSUER: &str = "https://token.actions.githubusercontent.com";
+pub const DEMO_FEDERATION_SUBJECT: &str = "repo:contoso/ep:ref:refs/heads/main";
+pub const DEMO_FEDERATION_AUDIENCE: &str = "api://AzureADTokenExchange";
+/// The emulated App Service's `IDENTITY_HEADER`. Not a secret: it only works here.
+pub const DEMO_IDENTITY_HEADER: &str = "ep-demo-identity-header";
+
+fn demo_federation() -> FederatedCredential {
+    FederatedCredential {
+        client_id: DEMO.client_id.to_string(),
+        issuer: DEMO_FEDERATION_ISSUER.to_string(),
+        subject: DEMO_FEDERATION_SUBJECT.to_string(),
+        audience: DEMO_FEDERATION_AUDIENCE.to_string(),
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -87,6 +122,10 @@ impl Default for EmulatorConfig {
             refail_rate: 0.1,
             token_ttl: Duration::from_secs(3600),
             strict_filters: false,
+            client_certificates: Vec::new(),
+            federated_credentials: vec![demo_federation()],
+            device_code_interval: 5,
+            identity_header: DEMO_IDENTITY_HEADER.to_string(),
         }
     }
 }
@@ -250,11 +289,21 @@ impl Emulator {
         let now = Utc::now();
         let now = now.with_nanosecond(0).unwrap_or(now);
         let store = seed::build(config.seed, config.requests, config.packages, now);
+        let identity = identity::IdentityConfig {
+            certificates: config
+                .client_certificates
+                .iter()
+                .map(|(id, pem)| assertion::TrustedCertificate::from_pem(id, pem))
+                .collect::<anyhow::Result<_>>()?,
+            federations: config.federated_credentials.clone(),
+            device_code_interval: config.device_code_interval.max(1),
+            identity_header: config.identity_header.clone(),
+        };
         let shared = Arc::new(Shared {
             base_url: url.clone(),
             store: Mutex::new(store),
             calls: Mutex::new(Vec::new()),
-            issuer: identity::TokenIssuer::new(config.token_ttl),
+            issuer: identity::TokenIssuer::with_identity(config.token_ttl, identity),
             bucket: config
                 .rate
                 .map(|r| Mutex::new(TokenBucket::new(r, config.burst, Instant::now()))),
@@ -311,6 +360,12 @@ impl Emulator {
         self.shared.issuer.mint(client_id, Utc::now())
     }
 
+    /// Every access token, refresh token and device code issued so far: what must never
+    /// appear in ep's output.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.issuer.issued_secrets()
+    }
+
     /// What `ep emulator` prints on start.
     pub fn usage_text(&self) -> String {
         let c = &self.shared.config;
@@ -323,7 +378,22 @@ impl Emulator {
              export AZURE_CLIENT_SECRET={secret}\n\
              # Read-only client (EntitlementManagement.Read.All; reprocess answers 403):\n\
              #   export AZURE_CLIENT_ID={reader} AZURE_CLIENT_SECRET={reader_secret}\n\
+             #\n\
+             # Other sign-ins (unset AZURE_CLIENT_SECRET first, or pick one with --auth):\n\
+             #   certificate: start with --client-certificate cert.pem, then\n\
+             #     export AZURE_CLIENT_CERTIFICATE_PATH=key-and-cert.pem   (--assertion-alg rs256 for RS256 + x5t)\n\
+             #   workload identity: a JWT with iss={fed_iss} sub={fed_sub} aud={fed_aud}\n\
+             #     (unsigned is accepted here) in a file: export AZURE_FEDERATED_TOKEN_FILE=token.jwt\n\
+             #   managed identity (App Service): export IDENTITY_ENDPOINT={url}/msi/token IDENTITY_HEADER={header}\n\
+             #   managed identity (IMDS): export IMDS_ENDPOINT={url}; ep --auth managed-identity ...\n\
+             #   device code: ep auth login   (completes by itself after two polls; then --auth device-code)\n\
+             # Tokens live {ttl} s (--token-ttl).\n\
              # These are demo credentials for this local emulator only. They are not secrets and work nowhere else.\n",
+            fed_iss = DEMO_FEDERATION_ISSUER,
+            fed_sub = DEMO_FEDERATION_SUBJECT,
+            fed_aud = DEMO_FEDERATION_AUDIENCE,
+            header = c.identity_header,
+            ttl = c.token_ttl.as_secs(),
             url = self.url,
             requests = c.requests,
             packages = c.packages.max(2),

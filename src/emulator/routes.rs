@@ -55,6 +55,26 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Reply 
     {
         return token(shared, call, segments[0], body);
     }
+    if segments.len() == 4
+        && segments[1].eq_ignore_ascii_case("oauth2")
+        && segments[2].eq_ignore_ascii_case("v2.0")
+        && segments[3].eq_ignore_ascii_case("devicecode")
+    {
+        return device_code(shared, call, segments[0], body);
+    }
+    let flavor = match call.path.trim_end_matches('/') {
+        "/msi/token" => Some((
+            identity::ManagedIdentityFlavor::AppService,
+            "x-identity-header",
+        )),
+        "/metadata/identity/oauth2/token" => {
+            Some((identity::ManagedIdentityFlavor::Imds, "metadata"))
+        }
+        _ => None,
+    };
+    if let Some((flavor, header)) = flavor {
+        return managed_identity(shared, call, flavor, header);
+    }
     if segments.len() == 2 && segments[1].eq_ignore_ascii_case("$batch") {
         if let Some(version) = parse_version(segments[0]) {
             return batch(shared, call, version, body);
@@ -87,6 +107,52 @@ fn token(shared: &Shared, call: &Call<'_>, tenant: &str, body: &[u8]) -> Reply {
     reply.set_header("x-ms-request-id", request_id.clone());
     reply.set_header("request-id", request_id);
     reply
+}
+
+fn identity_reply(r: identity::TokenResponse) -> Reply {
+    let mut reply = Reply::empty(r.status);
+    reply.body = Some(r.body);
+    reply.set_header("Content-Type", "application/json; charset=utf-8".into());
+    reply.set_header("Cache-Control", "no-store, no-cache".into());
+    reply
+}
+
+fn device_code(shared: &Shared, call: &Call<'_>, tenant: &str, body: &[u8]) -> Reply {
+    if !call.method.eq_ignore_ascii_case("POST") {
+        let mut reply = Reply::empty(405);
+        reply.set_header("Allow", "POST".into());
+        return reply;
+    }
+    let mut reply = identity_reply(identity::device_code_endpoint(
+        &shared.issuer,
+        tenant,
+        body,
+        &shared.base_url,
+        Utc::now(),
+    ));
+    reply.set_header("x-ms-request-id", shared.new_guid());
+    reply
+}
+
+fn managed_identity(
+    shared: &Shared,
+    call: &Call<'_>,
+    flavor: identity::ManagedIdentityFlavor,
+    header: &str,
+) -> Reply {
+    if !call.method.eq_ignore_ascii_case("GET") {
+        let mut reply = Reply::empty(405);
+        reply.set_header("Allow", "GET".into());
+        return reply;
+    }
+    identity_reply(identity::managed_identity_endpoint(
+        &shared.issuer,
+        flavor,
+        call.query,
+        call.header(header),
+        &shared.base_url,
+        Utc::now(),
+    ))
 }
 
 fn parse_version(segment: &str) -> Option<ApiVersion> {

@@ -600,8 +600,7 @@ impl GraphClient {
             ),
         );
         if diag::verbosity() >= 2 && !body.is_empty() {
-            let text = String::from_utf8_lossy(&body);
-            let shown: String = text.chars().take(2000).collect();
+            let shown = crate::redact::body(&String::from_utf8_lossy(&body), 2000);
             diag::trace(2, format!("response body: {shown}"));
         }
         self.note_throttle_signals(status, header("x-ms-throttle-limit-percentage").as_deref());

@@ -36,3 +36,9 @@ pub fn trace(level: u8, message: impl AsRef<str>) {
         eprintln!("ep: [v] {}", message.as_ref());
     }
 }
+
+/// Something the user must act on to continue (the device-code instructions): shown even with
+/// `-q`, because without it the command cannot finish.
+pub fn prompt(message: impl AsRef<str>) {
+    eprintln!("{}", message.as_ref());
+}

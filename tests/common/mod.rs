@@ -63,6 +63,11 @@ impl Emu {
         self.emu().issue_token(client_id)
     }
 
+    /// Every access token, refresh token and device code the emulator issued.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.emu().issued_secrets()
+    }
+
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.emu().calls()
     }

@@ -1,0 +1,236 @@
+//! The HTTP calls credential sources make, logged at `-v`/`-vv` with every secret redacted, and
+//! the identity platform's token response.
+
+use super::{AccessToken, AuthError, Secret};
+use crate::output::diag;
+use crate::redact;
+use serde::Deserialize;
+use std::time::{Duration, Instant};
+
+/// What came back from an identity endpoint.
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) body: bytes::Bytes,
+}
+
+/// Send `request` and log it. `shown_headers` and `shown_form` are what was sent, for `-vv`;
+/// they are redacted here, so callers pass them as they are.
+pub(crate) async fn send(
+    source_name: &'static str,
+    request: reqwest::RequestBuilder,
+    method: &str,
+    url: &str,
+    shown_headers: &[(&str, &str)],
+    shown_form: Option<&[(&str, &str)]>,
+) -> Result<RawResponse, AuthError> {
+    let shown_url = url::Url::parse(url)
+        .map(|u| redact::url(&u))
+        .unwrap_or_else(|_| url.to_string());
+    if diag::verbosity() >= 2 {
+        for (k, v) in shown_headers {
+            diag::trace(2, format!("> {}", redact::header_line(k, v)));
+        }
+        if let Some(form) = shown_form {
+            diag::trace(2, format!("> body: {}", redact::form(form)));
+        }
+    }
+    let started = Instant::now();
+    let unreachable = |e: reqwest::Error| AuthError::Unreachable {
+        source_name,
+        url: shown_url.clone(),
+        detail: crate::graph::describe_transport_error(&e),
+    };
+    let response = match request.send().await {
+        Ok(r) => r,
+        Err(e) => {
+            diag::trace(
+                1,
+                format!(
+                    "{source_name}: {method} {shown_url} -> failed ({} ms)",
+                    started.elapsed().as_millis()
+                ),
+            );
+            return Err(unreachable(e));
+        }
+    };
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(unreachable)?;
+    let request_id = headers
+        .get("x-ms-request-id")
+        .or_else(|| headers.get("request-id"))
+        .and_then(|v| v.to_str().ok())
+        .map(|r| format!(" request-id {r}"))
+        .unwrap_or_default();
+    diag::trace(
+        1,
+        format!(
+            "{source_name}: {method} {shown_url} -> {status} ({} ms){request_id}",
+            started.elapsed().as_millis()
+        ),
+    );
+    if diag::verbosity() >= 2 {
+        for (k, v) in &headers {
+            diag::trace(
+                2,
+                format!(
+                    "< {}",
+                    redact::header_line(k.as_str(), v.to_str().unwrap_or("(binary)"))
+                ),
+            );
+        }
+        if !body.is_empty() {
+            diag::trace(
+                2,
+                format!(
+                    "< body: {}",
+                    redact::body(&String::from_utf8_lossy(&body), 2000)
+                ),
+            );
+        }
+    }
+    Ok(RawResponse { status, body })
+}
+
+/// A token response: the identity platform's (`expires_in` a number) or a managed identity
+/// endpoint's (`expires_in`/`expires_on` strings).
+#[derive(Deserialize)]
+pub(crate) struct TokenResponse {
+    pub(crate) access_token: String,
+    #[serde(default)]
+    pub(crate) refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<serde_json::Value>,
+    #[serde(default)]
+    expires_on: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct OAuthError {
+    pub(crate) error: String,
+    #[serde(default)]
+    pub(crate) error_description: String,
+}
+
+fn number(v: &serde_json::Value) -> Option<u64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl TokenResponse {
+    /// Seconds until expiry: `expires_in`, else `expires_on` (POSIX seconds) minus now.
+    pub(crate) fn lifetime(&self) -> Option<Duration> {
+        if let Some(secs) = self.expires_in.as_ref().and_then(number) {
+            return Some(Duration::from_secs(secs));
+        }
+        let on = self.expires_on.as_ref().and_then(number)?;
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        Some(Duration::from_secs(on.saturating_sub(now)))
+    }
+
+    pub(crate) fn access_token(&self) -> AccessToken {
+        AccessToken {
+            token: Secret::new(self.access_token.clone()),
+            expires_at: self.lifetime().map(|d| Instant::now() + d),
+        }
+    }
+}
+
+/// A 2xx token response, or the `AADSTS` error the endpoint sent.
+pub(crate) fn parse_token_response(
+    source_name: &'static str,
+    raw: &RawResponse,
+) -> Result<TokenResponse, AuthError> {
+    if (200..300).contains(&raw.status) {
+        return serde_json::from_slice::<TokenResponse>(&raw.body)
+            .ok()
+            .filter(|t| !t.access_token.trim().is_empty())
+            .ok_or(AuthError::BadResponse { source_name });
+    }
+    match serde_json::from_slice::<OAuthError>(&raw.body) {
+        Ok(e) => Err(AuthError::Rejected {
+            source_name,
+            status: raw.status,
+            error: e.error,
+            description: first_line(&e.error_description),
+        }),
+        Err(_) => Err(AuthError::BadResponse { source_name }),
+    }
+}
+
+/// POST a form to a token endpoint and read the answer.
+pub(crate) async fn post_form(
+    http: &reqwest::Client,
+    source_name: &'static str,
+    url: &str,
+    form: &[(&str, &str)],
+) -> Result<TokenResponse, AuthError> {
+    let raw = send(
+        source_name,
+        http.post(url).form(form),
+        "POST",
+        url,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(form),
+    )
+    .await?;
+    parse_token_response(source_name, &raw)
+}
+
+/// `AADSTS7000215: Invalid client secret provided. ...\r\nTrace ID: ...` → its first line, without
+/// the trace and correlation ids that only support staff need.
+pub(crate) fn first_line(description: &str) -> String {
+    let line = description.lines().next().unwrap_or_default();
+    let line = line.split(" Trace ID:").next().unwrap_or(line).trim();
+    // An error description is not supposed to echo a credential, but nothing guarantees it.
+    redact::redact_text(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_success_response() {
+        let body = include_str!(
+            "../../tests/fixtures/entra_v2-oauth2-client-creds-grant-flow.success-response.json"
+        );
+        let parsed: TokenResponse = serde_json::from_str(body).unwrap();
+        assert!(!parsed.access_token.is_empty());
+        assert_eq!(parsed.lifetime(), Some(Duration::from_secs(3599)));
+    }
+
+    #[test]
+    fn imds_lifetimes_are_strings() {
+        let body =
+            include_str!("../../tests/fixtures/entra_how-to-use-vm-token.imds-response.json");
+        let parsed: TokenResponse = serde_json::from_str(body).unwrap();
+        assert_eq!(parsed.lifetime(), Some(Duration::from_secs(3599)));
+        let on = chrono::Utc::now().timestamp() + 600;
+        let parsed: TokenResponse =
+            serde_json::from_str(&format!(r#"{{"access_token":"x","expires_on":"{on}"}}"#))
+                .unwrap();
+        let secs = parsed.lifetime().unwrap().as_secs();
+        assert!((590..=600).contains(&secs), "{secs}");
+    }
+
+    #[test]
+    fn keeps_only_the_aadsts_line_of_an_error() {
+        let body = include_str!(
+            "../../tests/fixtures/entra_v2-oauth2-client-creds-grant-flow.error-response.json"
+        );
+        let raw = RawResponse {
+            status: 400,
+            body: bytes::Bytes::from_static(body.as_bytes()),
+        };
+        let Err(AuthError::Rejected { description, .. }) = parse_token_response("x", &raw) else {
+            panic!("expected a rejection");
+        };
+        assert!(description.starts_with("AADSTS70011"), "{description}");
+        assert!(!description.contains('\n'));
+        assert!(!description.contains("Trace ID"));
+    }
+}
