@@ -6,6 +6,9 @@
 //! single byte of the response reaches the socket, and the socket is closed with `SO_LINGER`
 //! 0, i.e. with a TCP RST, as a load balancer or a crashed front end would. The client sees
 //! "connection reset" / "connection closed before message completed", never a status line.
+//!
+//! The unit is the connection: over HTTP/2 every stream on it is lost with it, as with a real
+//! reset. ep and reqwest talk HTTP/1.1 to an `http://` URL, one request per connection at a time.
 
 use std::io;
 use std::net::SocketAddr;

@@ -87,7 +87,8 @@ pub struct EmulatorConfig {
     /// Share (0.0..=1.0) of top-level `POST …/reprocess` calls, and of `$batch` calls with at
     /// least one reprocess sub-request, that are fully performed and then answered by
     /// resetting the connection. Recorded with the status the server would have sent (202
-    /// when accepted) and `dropped`.
+    /// when accepted) and `dropped`. The answer is lost whatever it was: a reprocess refused
+    /// (400) or throttled (429) loses its answer too, having changed nothing.
     pub lost_ack: f64,
     /// Injected faults on top-level calls (the `$batch` POST included) answer `502 Bad
     /// Gateway` with an HTML page, like a proxy in front of Graph. Sub-requests inside a
