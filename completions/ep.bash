@@ -699,7 +699,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__emulator)
-            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --page-size --settle-ms --refail-rate --token-ttl --strict-filters --client-certificate --device-code-interval --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-html --retry-after --catalog-scoped --outage --page-size --settle-ms --refail-rate --token-ttl --strict-filters --client-certificate --device-code-interval --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,6 +734,22 @@ _ep() {
                     return 0
                     ;;
                 --fault-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-reset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lost-ack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-after)
+                    COMPREPLY=($(compgen -W "rotate seconds fraction date absent" -- "${cur}"))
+                    return 0
+                    ;;
+                --outage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -389,6 +389,14 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l latency-ms -d 'Added 
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l rate -d 'Throttle above this many requests per second (429 + Retry-After)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l burst -d 'Token-bucket size for --rate' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-rate -d 'Share of calls answered 503/504 (0.0–1.0)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-reset -d 'Share of Graph calls whose connection is reset with no response, doing nothing (0.0–1.0)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l lost-ack -d 'Share of reprocess calls (and batches with one) performed, then reset unanswered (0.0–1.0)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l retry-after -d 'How 429/503 Retry-After is written' -r -f -a "rotate\t'Cycle through whole seconds, fractional seconds and no header (429s); 503s carry `1` or nothing'
+seconds\t'Whole seconds, rounded up (at least 1)'
+fraction\t'Seconds with two decimals, rounded up (e.g. `0.35`)'
+date\t'An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), rounded up to the next whole second'
+absent\t'No `Retry-After` at all: the client must back off on its own'"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l outage -d 'Extra recent failed requests, as after a connector outage (in addition to --requests)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l page-size -d 'Items per page' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering`' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l refail-rate -d 'Share of reprocessed requests that fail again (0.0–1.0)' -r
@@ -427,6 +435,8 @@ csv\t''
 ids\t''"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-html -d 'Injected faults answer 502 with a proxy\'s HTML page instead of OData 503/504'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-scoped -d 'The demo apps hold roles on all catalogs but one: tenant-wide request listing answers 403'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'

@@ -323,6 +323,24 @@ pub struct EmulatorArgs {
     /// Share of calls answered 503/504 (0.0–1.0)
     #[arg(long, default_value_t = 0.0)]
     pub fault_rate: f64,
+    /// Share of Graph calls whose connection is reset with no response, doing nothing (0.0–1.0)
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub fault_reset: f64,
+    /// Share of reprocess calls (and batches with one) performed, then reset unanswered (0.0–1.0)
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub lost_ack: f64,
+    /// Injected faults answer 502 with a proxy's HTML page instead of OData 503/504
+    #[arg(long)]
+    pub fault_html: bool,
+    /// How 429/503 Retry-After is written
+    #[arg(long, value_name = "STYLE", value_enum, default_value_t = crate::emulator::RetryAfterStyle::Rotate)]
+    pub retry_after: crate::emulator::RetryAfterStyle,
+    /// The demo apps hold roles on all catalogs but one: tenant-wide request listing answers 403
+    #[arg(long)]
+    pub catalog_scoped: bool,
+    /// Extra recent failed requests, as after a connector outage (in addition to --requests)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub outage: usize,
     /// Items per page
     #[arg(long, default_value_t = 50)]
     pub page_size: usize,

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::Utc;
-use ep::emulator::{DEMO, Emulator, EmulatorConfig};
+use ep::emulator::{DEMO, Emulator, EmulatorConfig, SeededRequest};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -989,4 +989,786 @@ async fn unknown_routes_admin_endpoints_and_usage() {
         assert!(usage.contains(&needle), "{needle}\n{usage}");
     }
     emu.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault and scale knobs
+// ---------------------------------------------------------------------------------------------
+
+/// A request the 14-day rule allows to be reprocessed now, optionally in one of `packages`.
+fn eligible_in<'a>(truth: &'a [SeededRequest], packages: &[String]) -> Vec<&'a SeededRequest> {
+    let now = Utc::now();
+    truth
+        .iter()
+        .filter(|r| r.state == "deliveryFailed" || r.state == "partiallyDelivered")
+        .filter(|r| {
+            r.completed
+                .is_some_and(|c| now - c < chrono::Duration::days(14) - chrono::Duration::hours(1))
+        })
+        .filter(|r| packages.is_empty() || packages.contains(&r.package_id))
+        .collect()
+}
+
+/// Sends and returns the transport error; panics if any HTTP response (even an error status)
+/// came back.
+async fn expect_no_response(rb: reqwest::RequestBuilder) -> reqwest::Error {
+    match rb.send().await {
+        Ok(r) => panic!(
+            "expected a dropped connection, got HTTP {}: {}",
+            r.status(),
+            r.text().await.unwrap_or_default()
+        ),
+        Err(e) => {
+            assert!(e.status().is_none(), "{e:?}");
+            assert!(
+                !e.is_builder() && !e.is_redirect() && !e.is_decode(),
+                "{e:?}"
+            );
+            e
+        }
+    }
+}
+
+fn batch_body(subs: &[(&str, &str, String)]) -> Value {
+    let requests: Vec<Value> = subs
+        .iter()
+        .map(|(id, method, url)| serde_json::json!({"id": id, "method": method, "url": url}))
+        .collect();
+    serde_json::json!({ "requests": requests })
+}
+
+#[tokio::test]
+async fn fault_reset_drops_the_connection_without_any_response() {
+    let emu = start(EmulatorConfig {
+        fault_reset: 1.0,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    // The identity platform is not Graph: token calls are never reset.
+    let t = admin_token(&emu).await;
+    let before = emu.requests_snapshot();
+    let target = eligible_in(&before, &[])[0].clone();
+    let client = reqwest::Client::new();
+    let e = expect_no_response(
+        client
+            .get(format!("{}/v1.0{EM}/accessPackages", emu.url()))
+            .bearer_auth(&t),
+    )
+    .await;
+    // hyper reports a reset or an early close; either way there was no status line.
+    let chain = format!("{e:?}").to_lowercase();
+    assert!(
+        chain.contains("reset") || chain.contains("closed") || chain.contains("incomplete"),
+        "{chain}"
+    );
+    expect_no_response(
+        client
+            .post(format!(
+                "{}/v1.0{EM}/assignmentRequests/{}/reprocess",
+                emu.url(),
+                target.id
+            ))
+            .bearer_auth(&t),
+    )
+    .await;
+    expect_no_response(
+        client
+            .post(format!("{}/v1.0/$batch", emu.url()))
+            .bearer_auth(&t)
+            .json(&batch_body(&[(
+                "1",
+                "POST",
+                format!("{EM}/assignmentRequests/{}/reprocess", target.id),
+            )])),
+    )
+    .await;
+    // Decided before anything was done: no state changed, no sub-request ran.
+    assert_eq!(emu.requests_snapshot(), before);
+    let graph: Vec<_> = emu
+        .calls()
+        .into_iter()
+        .filter(|c| !c.path.contains("oauth2"))
+        .collect();
+    assert_eq!(graph.len(), 3, "{graph:?}");
+    for c in &graph {
+        assert_eq!(c.status, ep::emulator::STATUS_RESET, "{c:?}");
+        assert!(c.dropped && !c.in_batch, "{c:?}");
+    }
+    emu.shutdown().await;
+
+    // A share: the same seed resets the same calls; the others are answered normally.
+    let pattern = |seed| async move {
+        let emu = start(EmulatorConfig {
+            seed,
+            fault_reset: 0.4,
+            ..EmulatorConfig::default()
+        })
+        .await;
+        let t = admin_token(&emu).await;
+        let mut outcome = Vec::new();
+        for _ in 0..30 {
+            let r = reqwest::Client::new()
+                .get(format!("{}/v1.0{EM}/accessPackages", emu.url()))
+                .bearer_auth(&t)
+                .send()
+                .await;
+            outcome.push(match r {
+                Ok(r) => {
+                    assert_eq!(r.status(), 200);
+                    true
+                }
+                Err(_) => false,
+            });
+        }
+        let recorded: Vec<bool> = emu
+            .calls()
+            .iter()
+            .filter(|c| !c.path.contains("oauth2"))
+            .map(|c| !c.dropped && c.status == 200)
+            .collect();
+        assert_eq!(recorded, outcome);
+        emu.shutdown().await;
+        outcome
+    };
+    let a = pattern(5).await;
+    assert_eq!(a, pattern(5).await);
+    let resets = a.iter().filter(|ok| !**ok).count();
+    assert!((4..=20).contains(&resets), "{resets} of 30");
+}
+
+#[tokio::test]
+async fn lost_ack_performs_the_reprocess_then_drops_the_connection() {
+    let emu = start(EmulatorConfig {
+        lost_ack: 1.0,
+        refail_rate: 0.0,
+        settle: Duration::from_secs(600),
+        outage: 10,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let truth = emu.requests_snapshot();
+    let eligible = eligible_in(&truth, &[]);
+    let (one, two, three) = (&eligible[0].id, &eligible[1].id, &eligible[2].id);
+    let client = reqwest::Client::new();
+    let reprocess = |id: &str| {
+        client
+            .post(format!(
+                "{}/v1.0{EM}/assignmentRequests/{id}/reprocess",
+                emu.url()
+            ))
+            .bearer_auth(&t)
+    };
+    expect_no_response(reprocess(one)).await;
+    let state = |id: &str| {
+        emu.requests_snapshot()
+            .into_iter()
+            .find(|r| r.id == *id)
+            .unwrap()
+    };
+    let after = state(one);
+    assert_eq!(after.state, "delivering");
+    assert_eq!(after.reprocess_calls, 1);
+    // Reads are never affected; a client can check what happened.
+    let r = get(
+        &format!("{}/v1.0{EM}/assignmentRequests/{one}", emu.url()),
+        &t,
+    )
+    .await;
+    assert_eq!(r.json()["state"], "delivering");
+    // A blind retry is refused (400) — and that answer is lost too. Nothing is done twice.
+    expect_no_response(reprocess(one)).await;
+    assert_eq!(state(one).reprocess_calls, 1);
+
+    // A batch: every sub-request runs, then the whole batch connection is dropped.
+    expect_no_response(
+        client
+            .post(format!("{}/v1.0/$batch", emu.url()))
+            .bearer_auth(&t)
+            .json(&batch_body(&[
+                (
+                    "a",
+                    "POST",
+                    format!("{EM}/assignmentRequests/{two}/reprocess"),
+                ),
+                ("b", "GET", format!("{EM}/accessPackages")),
+                (
+                    "c",
+                    "POST",
+                    format!("{EM}/assignmentRequests/{three}/reprocess"),
+                ),
+            ])),
+    )
+    .await;
+    for id in [two, three] {
+        let s = state(id);
+        assert_eq!((s.state.as_str(), s.reprocess_calls), ("delivering", 1));
+    }
+    // A batch without a reprocess is answered.
+    let r = client
+        .post(format!("{}/v1.0/$batch", emu.url()))
+        .bearer_auth(&t)
+        .json(&batch_body(&[("x", "GET", format!("{EM}/accessPackages"))]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let calls: Vec<_> = emu
+        .calls()
+        .into_iter()
+        .filter(|c| !c.path.contains("oauth2"))
+        .collect();
+    let summary: Vec<(u16, bool, bool)> = calls
+        .iter()
+        .map(|c| (c.status, c.dropped, c.in_batch))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (202, true, false), // the lost acknowledgement: performed, never answered
+            (200, false, false),
+            (400, true, false),
+            (200, true, false), // the batch (its sub-requests arrive while it runs)
+            (202, true, true),
+            (200, true, true),
+            (202, true, true),
+            (200, false, false),
+            (200, false, true),
+        ],
+        "{calls:#?}"
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn html_faults_answer_502_pages_from_a_proxy() {
+    let emu = start(EmulatorConfig {
+        fault_rate: 1.0,
+        fault_html: true,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let before = emu.requests_snapshot();
+    let target = eligible_in(&before, &[])[0].clone();
+    let url = format!(
+        "{}/v1.0{EM}/assignmentRequests/{}/reprocess",
+        emu.url(),
+        target.id
+    );
+    for r in [
+        post(&url, &t).await,
+        get(&format!("{}/v1.0{EM}/accessPackages", emu.url()), &t).await,
+    ] {
+        assert_eq!(r.status, 502);
+        let ct = r.headers["content-type"].to_str().unwrap();
+        assert!(ct.starts_with("text/html"), "{ct}");
+        assert!(r.text.starts_with("<!DOCTYPE html>"), "{}", r.text);
+        assert!(r.text.contains("502 Bad Gateway"));
+        assert!(serde_json::from_str::<Value>(&r.text).is_err());
+        assert!(r.headers.get("retry-after").is_none());
+    }
+    // The proxy also sees a $batch as one exchange.
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1.0/$batch", emu.url()))
+        .bearer_auth(&t)
+        .json(&batch_body(&[("1", "GET", format!("{EM}/accessPackages"))]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 502);
+    assert!(r.text().await.unwrap().contains("<html>"));
+    assert_eq!(emu.requests_snapshot(), before);
+    assert!(
+        emu.calls()
+            .iter()
+            .filter(|c| !c.path.contains("oauth2"))
+            .all(|c| c.status == 502 && !c.in_batch)
+    );
+    emu.shutdown().await;
+
+    // Inside a batch that got past the proxy, faults stay Graph's JSON 503/504.
+    let emu = start(EmulatorConfig {
+        fault_rate: 0.5,
+        fault_html: true,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let mut seen_json_fault = false;
+    for _ in 0..20 {
+        let subs: Vec<(String, &str, String)> = (0..6)
+            .map(|i| (i.to_string(), "GET", format!("{EM}/accessPackages")))
+            .collect();
+        let subs: Vec<(&str, &str, String)> = subs
+            .iter()
+            .map(|(i, m, u)| (i.as_str(), *m, u.clone()))
+            .collect();
+        let r = reqwest::Client::new()
+            .post(format!("{}/v1.0/$batch", emu.url()))
+            .bearer_auth(&t)
+            .json(&batch_body(&subs))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 502 {
+            continue;
+        }
+        assert_eq!(r.status(), 200);
+        let body: Value = r.json().await.unwrap();
+        for sub in body["responses"].as_array().unwrap() {
+            match sub["status"].as_u64().unwrap() {
+                200 => {}
+                503 | 504 => {
+                    assert!(sub["body"]["error"]["code"].is_string(), "{sub}");
+                    seen_json_fault = true;
+                }
+                other => panic!("{other}: {sub}"),
+            }
+        }
+        if seen_json_fault {
+            break;
+        }
+    }
+    assert!(seen_json_fault);
+    emu.shutdown().await;
+}
+
+/// The first 429 from a bucket of one token at `rate` per second.
+async fn first_429(emu: &Emulator, t: &str) -> Resp {
+    let url = format!("{}/v1.0{EM}/accessPackages", emu.url());
+    for _ in 0..10 {
+        let r = get(&url, t).await;
+        if r.status == 429 {
+            return r;
+        }
+    }
+    panic!("never throttled");
+}
+
+#[tokio::test]
+async fn retry_after_styles_are_truthful() {
+    use ep::emulator::RetryAfterStyle;
+    let url_of = |emu: &Emulator| format!("{}/v1.0{EM}/accessPackages", emu.url());
+    for style in [
+        RetryAfterStyle::Seconds,
+        RetryAfterStyle::Fraction,
+        RetryAfterStyle::Date,
+        RetryAfterStyle::Absent,
+    ] {
+        let emu = start(EmulatorConfig {
+            rate: Some(2.5),
+            burst: 1,
+            retry_after: style,
+            ..EmulatorConfig::default()
+        })
+        .await;
+        let t = admin_token(&emu).await;
+        for _ in 0..3 {
+            let r = first_429(&emu, &t).await;
+            assert_odata_error(&r, 429, "TooManyRequests");
+            let header = r
+                .headers
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string());
+            let wait = match style {
+                RetryAfterStyle::Seconds => {
+                    let h = header.unwrap();
+                    let secs: u64 = h.parse().unwrap_or_else(|_| panic!("{h}"));
+                    assert_eq!(secs, 1, "ceil of at most 0.4 s");
+                    Duration::from_secs(secs)
+                }
+                RetryAfterStyle::Fraction => {
+                    let h = header.unwrap();
+                    let (_, decimals) = h.split_once('.').unwrap_or_else(|| panic!("{h}"));
+                    assert_eq!(decimals.len(), 2, "{h}");
+                    let secs: f64 = h.parse().unwrap();
+                    assert!(secs > 0.0 && secs <= 0.41, "{h}");
+                    Duration::from_secs_f64(secs)
+                }
+                RetryAfterStyle::Date => {
+                    let h = header.unwrap();
+                    assert!(h.ends_with(" GMT") && h.len() == 29, "{h}");
+                    let at = chrono::DateTime::parse_from_rfc2822(&h)
+                        .unwrap_or_else(|e| panic!("{h}: {e}"))
+                        .with_timezone(&Utc);
+                    let now = Utc::now();
+                    assert!(at <= now + chrono::Duration::seconds(2), "{h}");
+                    (at - now).to_std().unwrap_or(Duration::ZERO)
+                }
+                _ => {
+                    assert_eq!(header, None);
+                    // The true wait is at most one token: 0.4 s.
+                    Duration::from_millis(400)
+                }
+            };
+            // Waiting what was advertised (no more) is enough.
+            tokio::time::sleep(wait).await;
+            assert_eq!(get(&url_of(&emu), &t).await.status, 200, "{style:?}");
+        }
+        emu.shutdown().await;
+    }
+
+    // Injected 503s follow the style too.
+    let emu = start(EmulatorConfig {
+        fault_rate: 1.0,
+        retry_after: RetryAfterStyle::Date,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let mut seen = 0;
+    for _ in 0..12 {
+        let r = get(&url_of(&emu), &t).await;
+        if r.status == 503 {
+            let h = r.headers["retry-after"].to_str().unwrap();
+            chrono::DateTime::parse_from_rfc2822(h).unwrap();
+            seen += 1;
+        }
+    }
+    assert!(seen > 0);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn batch_sub_responses_carry_throttle_headers() {
+    use ep::emulator::RetryAfterStyle;
+    for (style, check) in [
+        (
+            RetryAfterStyle::Fraction,
+            (|h: Option<&str>| h.is_some_and(|v| v.contains('.') && v.parse::<f64>().is_ok()))
+                as fn(Option<&str>) -> bool,
+        ),
+        (RetryAfterStyle::Seconds, |h| {
+            h.is_some_and(|v| v.parse::<u64>().is_ok())
+        }),
+        (RetryAfterStyle::Date, |h| {
+            h.is_some_and(|v| chrono::DateTime::parse_from_rfc2822(v).is_ok())
+        }),
+        (RetryAfterStyle::Absent, |h| h.is_none()),
+    ] {
+        let emu = start(EmulatorConfig {
+            rate: Some(0.5),
+            burst: 5,
+            retry_after: style,
+            ..EmulatorConfig::default()
+        })
+        .await;
+        let t = admin_token(&emu).await;
+        let subs: Vec<(String, &str, String)> = (1..=8)
+            .map(|i| (i.to_string(), "GET", format!("{EM}/accessPackages")))
+            .collect();
+        let subs: Vec<(&str, &str, String)> = subs
+            .iter()
+            .map(|(i, m, u)| (i.as_str(), *m, u.clone()))
+            .collect();
+        let r = reqwest::Client::new()
+            .post(format!("{}/v1.0/$batch", emu.url()))
+            .bearer_auth(&t)
+            .json(&batch_body(&subs))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let body: Value = r.json().await.unwrap();
+        let by_id: HashMap<String, Value> = body["responses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].as_str().unwrap().to_string(), r.clone()))
+            .collect();
+        // Sub-requests run in order: five tokens, then 429s.
+        for i in 1..=8 {
+            let sub = &by_id[&i.to_string()];
+            let header = |name: &str| sub["headers"][name].as_str();
+            if i <= 5 {
+                assert_eq!(sub["status"], 200, "{sub}");
+                // The bucket is nearly empty after the fifth token.
+                assert_eq!(
+                    header("x-ms-throttle-limit-percentage").is_some(),
+                    i == 5,
+                    "{i}: {sub}"
+                );
+            } else {
+                assert_eq!(sub["status"], 429, "{sub}");
+                assert_eq!(sub["body"]["error"]["code"], "TooManyRequests");
+                assert!(check(header("Retry-After")), "{style:?}: {sub}");
+            }
+        }
+        emu.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn catalog_scoped_callers_see_only_their_catalogs() {
+    let emu = start(EmulatorConfig {
+        catalog_scoped: true,
+        outage: 60,
+        refail_rate: 0.0,
+        settle: Duration::from_secs(600),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let hidden = emu.hidden_packages();
+    assert!(!hidden.is_empty());
+    let truth = emu.requests_snapshot();
+    let all_packages: HashSet<String> = truth.iter().map(|r| r.package_id.clone()).collect();
+    let visible: Vec<String> = all_packages
+        .iter()
+        .filter(|p| !hidden.contains(p))
+        .cloned()
+        .collect();
+    assert!(!visible.is_empty());
+    let admin = admin_token(&emu).await;
+    let reader = token_for(&emu, DEMO.reader_client_id, DEMO.reader_client_secret).await;
+    let base = format!("{}/v1.0{EM}", emu.url());
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+
+    for t in [&admin, &reader] {
+        // Tenant-wide listing is refused, filtered or not.
+        for q in ["", "?$filter=state%20eq%20'deliveryFailed'"] {
+            let r = get(&format!("{base}/assignmentRequests{q}"), t).await;
+            assert_odata_error(&r, 403, "Authorization_RequestDenied");
+        }
+        // Packages: only those of visible catalogs.
+        let (pkgs, _) = collect_all(&format!("{base}/accessPackages"), t).await;
+        let ids: HashSet<&str> = pkgs.iter().map(|p| p["id"].as_str().unwrap()).collect();
+        assert!(hidden.iter().all(|h| !ids.contains(h.as_str())));
+        assert!(visible.iter().all(|v| ids.contains(v.as_str())));
+        // Per package: visible ones list in full, hidden ones are refused.
+        let filter = |p: &str| {
+            format!(
+                "{base}/assignmentRequests?$filter={}",
+                enc(&format!(
+                    "accessPackage/id eq '{p}' and state eq 'deliveryFailed'"
+                ))
+            )
+        };
+        let (items, _) = collect_all(&filter(&visible[0]), t).await;
+        let expected = truth
+            .iter()
+            .filter(|r| r.package_id == visible[0] && r.state == "deliveryFailed")
+            .count();
+        assert_eq!(items.len(), expected);
+        assert!(expected > 0);
+        let r = get(&filter(&hidden[0]), t).await;
+        assert_odata_error(&r, 403, "Authorization_RequestDenied");
+        let r = get(&format!("{base}/accessPackages/{}", hidden[0]), t).await;
+        assert_odata_error(&r, 403, "Authorization_RequestDenied");
+        assert_eq!(
+            get(&format!("{base}/accessPackages/{}", visible[0]), t)
+                .await
+                .status,
+            200
+        );
+    }
+
+    // Single requests: hidden → 403 (get and reprocess), visible → as usual.
+    let in_hidden = eligible_in(&truth, &hidden)[0].clone();
+    let in_visible = eligible_in(&truth, &visible)[0].clone();
+    let r = get(
+        &format!("{base}/assignmentRequests/{}", in_hidden.id),
+        &admin,
+    )
+    .await;
+    assert_odata_error(&r, 403, "Authorization_RequestDenied");
+    let r = post(
+        &format!("{base}/assignmentRequests/{}/reprocess", in_hidden.id),
+        &admin,
+    )
+    .await;
+    assert_odata_error(&r, 403, "Authorization_RequestDenied");
+    let r = get(
+        &format!("{base}/assignmentRequests/{}", in_visible.id),
+        &reader,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = post(
+        &format!("{base}/assignmentRequests/{}/reprocess", in_visible.id),
+        &admin,
+    )
+    .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    // The same rules inside $batch.
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1.0/$batch", emu.url()))
+        .bearer_auth(&admin)
+        .json(&batch_body(&[
+            (
+                "h",
+                "GET",
+                format!("{EM}/assignmentRequests/{}", in_hidden.id),
+            ),
+            ("t", "GET", format!("{EM}/assignmentRequests")),
+            (
+                "v",
+                "GET",
+                format!("{EM}/assignmentRequests/{}", in_visible.id),
+            ),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    let status: HashMap<&str, u64> = body["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["status"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(status, HashMap::from([("h", 403), ("t", 403), ("v", 200)]));
+
+    let after = emu.requests_snapshot();
+    let find = |id: &str| after.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(find(&in_hidden.id).reprocess_calls, 0);
+    assert_eq!(find(&in_visible.id).reprocess_calls, 1);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn outage_adds_recent_failures_to_the_tenant() {
+    let emu = start(EmulatorConfig {
+        requests: 100,
+        outage: 900,
+        page_size: 999,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let truth = emu.requests_snapshot();
+    assert_eq!(truth.len(), 1000);
+    let ids: HashSet<&str> = truth.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), 1000);
+    let recent = chrono::Duration::hours(6) + chrono::Duration::minutes(1);
+    let now = Utc::now();
+    let outage: Vec<_> = truth
+        .iter()
+        .filter(|r| {
+            (r.state == "deliveryFailed" || r.state == "partiallyDelivered")
+                && r.completed.is_some_and(|c| now - c <= recent)
+        })
+        .collect();
+    assert!(outage.len() >= 900, "{}", outage.len());
+    let packages: HashSet<&str> = outage.iter().map(|r| r.package_id.as_str()).collect();
+    assert_eq!(packages.len(), 6);
+    let t = admin_token(&emu).await;
+    let (items, pages) = collect_all(
+        &format!(
+            "{}/v1.0{EM}/assignmentRequests?$filter=state%20eq%20'deliveryFailed'",
+            emu.url()
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(
+        items.len(),
+        truth.iter().filter(|r| r.state == "deliveryFailed").count()
+    );
+    assert_eq!(pages, 1);
+    let usage = emu.usage_text();
+    assert!(
+        usage.contains("100 requests + 900 outage failures"),
+        "{usage}"
+    );
+    assert!(usage.contains("# knobs:"), "{usage}");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn twenty_thousand_requests_start_and_page_in_bounded_time() {
+    let started = std::time::Instant::now();
+    let emu = start(EmulatorConfig {
+        requests: 20_000,
+        page_size: 999,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let seeded = started.elapsed();
+    let t = admin_token(&emu).await;
+    let listing = std::time::Instant::now();
+    let (items, pages) =
+        collect_all(&format!("{}/v1.0{EM}/assignmentRequests", emu.url()), &t).await;
+    let listed = listing.elapsed();
+    assert_eq!(pages, 21);
+    let ids: HashSet<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 20_000);
+    // Generous bounds for an unoptimised build on a loaded machine; what matters is that
+    // neither grows with the square of the tenant (that took minutes).
+    assert!(seeded < Duration::from_secs(10), "seeding took {seeded:?}");
+    assert!(listed < Duration::from_secs(30), "listing took {listed:?}");
+    eprintln!("20k: seeded in {seeded:?}, listed in {listed:?}");
+    emu.shutdown().await;
+}
+
+#[test]
+fn the_emulator_command_maps_and_prints_the_knobs() {
+    use std::io::{BufRead, BufReader};
+    let ep = env!("CARGO_BIN_EXE_ep");
+    let mut child = std::process::Command::new(ep)
+        .env_clear()
+        .args([
+            "emulator",
+            "--port",
+            "0",
+            "--requests",
+            "30",
+            "--outage",
+            "7",
+            "--fault-reset",
+            "0.25",
+            "--lost-ack",
+            "0.1",
+            "--fault-html",
+            "--fault-rate",
+            "0.05",
+            "--retry-after",
+            "date",
+            "--catalog-scoped",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut head = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let done = line.contains("demo credentials");
+        head.push(line);
+        if done {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = head.join("\n");
+    assert!(
+        head[0].contains("30 requests + 7 outage failures"),
+        "{text}"
+    );
+    let knobs = head.iter().find(|l| l.starts_with("# knobs:")).unwrap();
+    for want in [
+        "faults 0.05 (502 html)",
+        "resets 0.25",
+        "lost acks 0.1",
+        "retry-after date",
+        "catalog-scoped on",
+    ] {
+        assert!(knobs.contains(want), "{want} in {knobs}");
+    }
+
+    // Shares outside 0..=1 and unknown styles are usage errors (exit 2), before binding.
+    for args in [
+        &["--fault-reset", "1.5"][..],
+        &["--lost-ack", "2"][..],
+        &["--retry-after", "sometimes"][..],
+    ] {
+        let out = std::process::Command::new(ep)
+            .env_clear()
+            .args(["emulator", "--port", "0"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
 }

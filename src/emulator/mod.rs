@@ -13,8 +13,20 @@
 //! emu.calls();          // every HTTP call received, in arrival order (batch sub-requests included)
 //! emu.shutdown().await;
 //! ```
+//!
+//! Fault and scale knobs (all off by default; random ones are seeded, each from a stream of
+//! its own, so the same seed and call sequence replay the same faults):
+//! - `fault_rate`: 503/504 OData errors before doing anything (`fault_html`: a proxy's 502 HTML
+//!   page instead, for top-level calls).
+//! - `fault_reset`: the TCP connection is reset without any response, before doing anything.
+//! - `lost_ack`: a reprocess (or a `$batch` containing one) is performed, then the connection
+//!   is reset instead of answering.
+//! - `retry_after`: how 429/503 `Retry-After` is written.
+//! - `catalog_scoped`: the demo apps only hold catalog-level roles on some catalogs.
+//! - `outage`: extra recent `deliveryFailed`/`partiallyDelivered` requests.
 
 mod assertion;
+mod conn;
 mod filter;
 mod identity;
 mod model;
@@ -30,7 +42,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -39,10 +51,18 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use conn::{ConnHandle, DroppableListener};
 use model::Store;
 use odata::Reply;
+use routes::Delivery;
 use seed::{SplitMix64, mix64};
-use throttle::{FaultInjector, TokenBucket};
+use throttle::{Dice, FaultInjector, TokenBucket};
+
+pub use throttle::RetryAfterStyle;
+
+/// [`RecordedCall::status`] of a call whose connection was reset before anything was done
+/// (`fault_reset`). Not an HTTP status: the client received no status line at all.
+pub const STATUS_RESET: u16 = 599;
 
 /// Knobs for `ep emulator` and `--demo`.
 #[derive(Debug, Clone)]
@@ -61,6 +81,30 @@ pub struct EmulatorConfig {
     pub burst: u32,
     /// Share (0.0..=1.0) of Graph calls answered 503/504 before doing anything.
     pub fault_rate: f64,
+    /// Share (0.0..=1.0) of top-level Graph calls (a `$batch` counts once; token calls never)
+    /// whose connection is reset without any response, before doing anything. Recorded with
+    /// status [`STATUS_RESET`] and `dropped`.
+    pub fault_reset: f64,
+    /// Share (0.0..=1.0) of top-level `POST …/reprocess` calls, and of `$batch` calls with at
+    /// least one reprocess sub-request, that are fully performed and then answered by
+    /// resetting the connection. Recorded with the status the server would have sent (202
+    /// when accepted) and `dropped`. The answer is lost whatever it was: a reprocess refused
+    /// (400) or throttled (429) loses its answer too, having changed nothing.
+    pub lost_ack: f64,
+    /// Injected faults on top-level calls (the `$batch` POST included) answer `502 Bad
+    /// Gateway` with an HTML page, like a proxy in front of Graph. Sub-requests inside a
+    /// batch never pass a proxy, so their faults stay OData 503/504.
+    pub fault_html: bool,
+    /// How `Retry-After` is written on 429 and injected 503 replies.
+    pub retry_after: RetryAfterStyle,
+    /// The demo apps hold catalog-level roles on every catalog except one (see
+    /// [`Emulator::hidden_catalog`]): the tenant-wide request list answers 403, the rest is
+    /// filtered or answers 403 for the hidden catalog.
+    pub catalog_scoped: bool,
+    /// Extra requests in `deliveryFailed` (80 %) or `partiallyDelivered` (20 %), completed in
+    /// the last six hours, round-robin over all packages: a connector outage. In addition
+    /// to `requests`.
+    pub outage: usize,
     /// Maximum items per page.
     pub page_size: usize,
     /// How long a reprocessed request stays `delivering`.
@@ -117,6 +161,12 @@ impl Default for EmulatorConfig {
             rate: None,
             burst: 10,
             fault_rate: 0.0,
+            fault_reset: 0.0,
+            lost_ack: 0.0,
+            fault_html: false,
+            retry_after: RetryAfterStyle::Rotate,
+            catalog_scoped: false,
+            outage: 0,
             page_size: 50,
             settle: Duration::from_secs(3),
             refail_rate: 0.1,
@@ -156,10 +206,16 @@ pub struct RecordedCall {
     pub path: String,
     /// Raw query string, if any.
     pub query: Option<String>,
-    /// Final status (0 only while the call is still being handled).
+    /// Final status (0 only while the call is still being handled). For a dropped
+    /// connection, [`STATUS_RESET`] if nothing was done, else the status the server would
+    /// have answered (e.g. 202 for a reprocess whose acknowledgement was lost).
     pub status: u16,
     pub in_batch: bool,
     pub at: DateTime<Utc>,
+    /// The client got no response: the connection was reset (`fault_reset`, `lost_ack`; for
+    /// `lost_ack` on a `$batch`, also set on its sub-requests).
+    #[serde(default)]
+    pub dropped: bool,
 }
 
 /// Ground truth about one assignment request, for test oracles.
@@ -186,6 +242,10 @@ pub(crate) struct Shared {
     issuer: identity::TokenIssuer,
     bucket: Option<Mutex<TokenBucket>>,
     faults: Mutex<FaultInjector>,
+    resets: Mutex<Dice>,
+    lost_acks: Mutex<Dice>,
+    /// Catalog the demo apps cannot see (`catalog_scoped`).
+    hidden_catalog: Option<usize>,
     skiptoken_key: u64,
     id_salt: u64,
     id_counter: AtomicU64,
@@ -223,6 +283,7 @@ impl Shared {
             status: 0,
             in_batch,
             at: Utc::now(),
+            dropped: false,
         });
         calls.len() - 1
     }
@@ -232,6 +293,26 @@ impl Shared {
         if let Some(c) = calls.get_mut(slot) {
             c.status = status;
         }
+    }
+
+    /// Marks calls whose response never left the emulator.
+    fn record_dropped(&self, slots: &[usize]) {
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        for slot in slots {
+            if let Some(c) = calls.get_mut(*slot) {
+                c.dropped = true;
+            }
+        }
+    }
+
+    /// Whether the next top-level Graph call has its connection reset.
+    fn roll_reset(&self) -> bool {
+        self.resets.lock().is_ok_and(|mut d| d.roll())
+    }
+
+    /// Whether the next reprocess-carrying call loses its acknowledgement.
+    fn roll_lost_ack(&self) -> bool {
+        self.lost_acks.lock().is_ok_and(|mut d| d.roll())
     }
 
     fn snapshot(&self) -> Vec<SeededRequest> {
@@ -288,7 +369,17 @@ impl Emulator {
         // the seed. The fallback can only trigger on a leap second and is harmless.
         let now = Utc::now();
         let now = now.with_nanosecond(0).unwrap_or(now);
-        let store = seed::build(config.seed, config.requests, config.packages, now);
+        let store = seed::build(
+            config.seed,
+            config.requests,
+            config.packages,
+            config.outage,
+            now,
+        );
+        let hidden_catalog = config
+            .catalog_scoped
+            .then(|| hidden_catalog(&store))
+            .flatten();
         let identity = identity::IdentityConfig {
             certificates: config
                 .client_certificates
@@ -304,10 +395,26 @@ impl Emulator {
             store: Mutex::new(store),
             calls: Mutex::new(Vec::new()),
             issuer: identity::TokenIssuer::with_identity(config.token_ttl, identity),
-            bucket: config
-                .rate
-                .map(|r| Mutex::new(TokenBucket::new(r, config.burst, Instant::now()))),
+            bucket: config.rate.map(|r| {
+                Mutex::new(TokenBucket::new(
+                    r,
+                    config.burst,
+                    Instant::now(),
+                    config.retry_after,
+                ))
+            }),
             faults: Mutex::new(FaultInjector::new(config.fault_rate, config.seed)),
+            resets: Mutex::new(Dice::new(
+                config.fault_reset,
+                config.seed,
+                0x7E5E_7E5E_7E5E_7E5E,
+            )),
+            lost_acks: Mutex::new(Dice::new(
+                config.lost_ack,
+                config.seed,
+                0xAC4_0AC4_0AC4_0AC4,
+            )),
+            hidden_catalog,
             skiptoken_key: mix64(config.seed ^ 0x5C1F_70CE_5C1F_70CE),
             id_salt: mix64(identity::process_salt() ^ 0x1D5A_1D5A),
             id_counter: AtomicU64::new(1),
@@ -320,6 +427,8 @@ impl Emulator {
             .fallback(handle)
             .with_state(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
+        let listener = DroppableListener::new(listener);
+        let app = app.into_make_service_with_connect_info::<ConnHandle>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = stopped.await;
@@ -366,11 +475,31 @@ impl Emulator {
         self.shared.issuer.issued_secrets()
     }
 
+    /// Ids of the access packages the demo apps cannot see (`catalog_scoped`; else empty).
+    pub fn hidden_packages(&self) -> Vec<String> {
+        let Some(hidden) = self.shared.hidden_catalog else {
+            return Vec::new();
+        };
+        self.shared
+            .lock_store()
+            .packages
+            .iter()
+            .filter(|p| p.catalog_idx == hidden)
+            .map(|p| p.id.clone())
+            .collect()
+    }
+
     /// What `ep emulator` prints on start.
     pub fn usage_text(&self) -> String {
         let c = &self.shared.config;
+        let requests = if c.outage > 0 {
+            format!("{} requests + {} outage failures", c.requests, c.outage)
+        } else {
+            format!("{} requests", c.requests)
+        };
         format!(
-            "# ep Graph emulator on {url} ({requests} requests, {packages} access packages, seed {seed})\n\
+            "# ep Graph emulator on {url} ({requests}, {packages} access packages, seed {seed})\n\
+             # {knobs}\n\
              export EP_GRAPH_URL={url}\n\
              export AZURE_AUTHORITY_HOST={url}\n\
              export AZURE_TENANT_ID={tenant}\n\
@@ -395,7 +524,7 @@ impl Emulator {
             header = c.identity_header,
             ttl = c.token_ttl.as_secs(),
             url = self.url,
-            requests = c.requests,
+            knobs = knobs_line(c),
             packages = c.packages.max(2),
             seed = c.seed,
             tenant = DEMO.tenant_id,
@@ -415,6 +544,44 @@ impl Emulator {
     }
 }
 
+/// One line that says which knobs are in effect, so a benchmark log shows its conditions.
+fn knobs_line(c: &EmulatorConfig) -> String {
+    let rate = c
+        .rate
+        .map_or_else(|| "off".to_string(), |r| format!("{r}/s burst {}", c.burst));
+    format!(
+        "knobs: latency {}ms, rate {rate}, page size {}, faults {} ({}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {}",
+        c.latency.as_millis(),
+        c.page_size,
+        c.fault_rate,
+        if c.fault_html {
+            "502 html"
+        } else {
+            "503/504 json"
+        },
+        c.fault_reset,
+        c.lost_ack,
+        c.retry_after.as_str(),
+        if c.catalog_scoped { "on" } else { "off" },
+        c.settle.as_millis(),
+        c.refail_rate,
+    )
+}
+
+/// The catalog hidden by `catalog_scoped`: "Partners" (another team manages the partner
+/// packages), or, if no package lives there, the last package's catalog — so that something
+/// is always hidden.
+fn hidden_catalog(store: &Store) -> Option<usize> {
+    let partners = store
+        .catalogs
+        .iter()
+        .position(|c| c.display_name == "Partners");
+    match partners {
+        Some(i) if store.packages.iter().any(|p| p.catalog_idx == i) => Some(i),
+        _ => store.packages.last().map(|p| p.catalog_idx),
+    }
+}
+
 async fn admin_calls(State(shared): State<Arc<Shared>>) -> Response {
     let calls = shared
         .calls
@@ -430,6 +597,7 @@ async fn admin_requests(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn handle(
     State(shared): State<Arc<Shared>>,
+    ConnectInfo(conn): ConnectInfo<ConnHandle>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -455,17 +623,37 @@ async fn handle(
         query,
         headers: &header_list,
     };
-    let reply = routes::top_level(&shared, &call, &body);
-    shared.record_status(slot, reply.status);
-    into_response(reply)
+    let handled = routes::top_level(&shared, &call, &body);
+    match handled.delivery {
+        Delivery::Answer => {
+            shared.record_status(slot, handled.reply.status);
+            into_response(handled.reply)
+        }
+        Delivery::Reset => {
+            shared.record_status(slot, STATUS_RESET);
+            shared.record_dropped(&[slot]);
+            conn.drop_connection();
+            // Never sent: the connection fails before hyper writes a byte.
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+        Delivery::LostAck => {
+            shared.record_status(slot, handled.reply.status);
+            let mut slots = handled.sub_slots;
+            slots.push(slot);
+            shared.record_dropped(&slots);
+            conn.drop_connection();
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 fn into_response(reply: Reply) -> Response {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = match &reply.body {
+    let body = match (&reply.text, &reply.body) {
+        (Some(t), _) => Body::from(t.clone()),
         // Serialising a `serde_json::Value` cannot fail (all keys are strings).
-        Some(v) => Body::from(serde_json::to_vec(v).unwrap_or_default()),
-        None => Body::empty(),
+        (None, Some(v)) => Body::from(serde_json::to_vec(v).unwrap_or_default()),
+        (None, None) => Body::empty(),
     };
     let mut response = (status, body).into_response();
     let h = response.headers_mut();

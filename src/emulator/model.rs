@@ -3,6 +3,8 @@
 //! The store keeps one representation; the two API versions are only views. That way a
 //! reprocess through beta is visible through v1.0 and vice versa, as in a real tenant.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration as ChronoDuration, Timelike, Utc};
 use serde_json::{Map, Value, json};
 
@@ -234,12 +236,74 @@ pub(crate) struct Store {
     pub(crate) packages: Vec<Package>,
     pub(crate) subjects: Vec<Subject>,
     pub(crate) requests: Vec<StoredRequest>,
+    /// Lowercase request id → index in `requests`. Ids are compared case-insensitively (they
+    /// are GUIDs), and a tenant of 100k requests must not be scanned for every GET/reprocess.
+    by_id: HashMap<String, usize>,
+    /// Indices of requests with a pending reprocess. Settling only these keeps every call
+    /// O(in-flight) instead of O(tenant).
+    in_flight: Vec<usize>,
 }
 
 impl Store {
+    pub(crate) fn new(
+        catalogs: Vec<Catalog>,
+        packages: Vec<Package>,
+        subjects: Vec<Subject>,
+        requests: Vec<StoredRequest>,
+    ) -> Store {
+        let by_id = requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.to_ascii_lowercase(), i))
+            .collect();
+        let in_flight = requests
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.pending.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        Store {
+            catalogs,
+            packages,
+            subjects,
+            requests,
+            by_id,
+            in_flight,
+        }
+    }
+
+    /// Applies every due settle transition.
     pub(crate) fn settle_all(&mut self, now: DateTime<Utc>) {
-        for r in &mut self.requests {
-            r.settle(now);
+        let requests = &mut self.requests;
+        self.in_flight.retain(|&i| {
+            requests.get_mut(i).is_some_and(|r| {
+                r.settle(now);
+                r.pending.is_some()
+            })
+        });
+    }
+
+    /// Index of the request with this id (case-insensitive).
+    pub(crate) fn find_request(&self, id: &str) -> Option<usize> {
+        self.by_id.get(&id.to_ascii_lowercase()).copied()
+    }
+
+    /// Starts a reprocess of request `idx` (see [`StoredRequest::begin_reprocess`]).
+    pub(crate) fn begin_reprocess(
+        &mut self,
+        idx: usize,
+        now: DateTime<Utc>,
+        settle: ChronoDuration,
+        refail: bool,
+    ) {
+        if let Some(r) = self.requests.get_mut(idx) {
+            // A request with a pending reprocess is already tracked (invariant of `new` and
+            // `settle_all`), so it must not be pushed twice.
+            let tracked = r.pending.is_some();
+            r.begin_reprocess(now, settle, refail);
+            if !tracked {
+                self.in_flight.push(idx);
+            }
         }
     }
 }

@@ -12,6 +12,8 @@ pub(crate) struct Reply {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Value>,
+    /// A non-JSON body (a proxy's HTML page); wins over `body`.
+    pub(crate) text: Option<String>,
 }
 
 impl Reply {
@@ -23,6 +25,7 @@ impl Reply {
                 "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8".into(),
             ), ("OData-Version".into(), "4.0".into())],
             body: Some(body),
+            text: None,
         }
     }
 
@@ -31,6 +34,16 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: None,
+            text: None,
+        }
+    }
+
+    pub(crate) fn html(status: u16, page: String) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+            body: None,
+            text: Some(page),
         }
     }
 
@@ -100,6 +113,7 @@ pub(crate) fn error_reply(e: &GraphError, ids: &CallIds, now: DateTime<Utc>) -> 
         status: e.status,
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: Some(body),
+        text: None,
     };
     for (k, v) in &e.headers {
         reply.set_header(k, v.clone());

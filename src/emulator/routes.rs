@@ -12,7 +12,7 @@ use super::Shared;
 use super::filter::{self, Schema};
 use super::identity::{self, ROLE_READ, ROLE_READ_WRITE, TokenInfo, TokenRejection};
 use super::model::{
-    ApiVersion, Expand, RenderOptions, RequestState, format_timestamp, package_properties,
+    ApiVersion, Expand, RenderOptions, RequestState, Store, format_timestamp, package_properties,
     render_package, render_request, request_properties,
 };
 use super::odata::{
@@ -20,7 +20,7 @@ use super::odata::{
     next_link, parse_query, percent_decode_path, query_fingerprint, split_list,
 };
 use super::seed::{SplitMix64, hash_parts};
-use super::throttle::{Admission, Fault};
+use super::throttle::{Admission, Fault, fault_retry_after};
 
 const EM: [&str; 2] = ["identityGovernance", "entitlementManagement"];
 const MAX_BATCH: usize = 20;
@@ -45,22 +45,53 @@ impl Call<'_> {
     }
 }
 
+/// How a top-level call ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// Send the reply.
+    Answer,
+    /// Reset the connection; nothing was done (`fault_reset`).
+    Reset,
+    /// The work was done; reset the connection instead of answering (`lost_ack`).
+    LostAck,
+}
+
+/// A handled top-level call.
+#[derive(Debug)]
+pub(crate) struct Handled {
+    pub(crate) reply: Reply,
+    pub(crate) delivery: Delivery,
+    /// Recorded slots of `$batch` sub-requests, to mark them dropped with their batch.
+    pub(crate) sub_slots: Vec<usize>,
+}
+
+impl Handled {
+    fn answer(reply: Reply) -> Handled {
+        Handled {
+            reply,
+            delivery: Delivery::Answer,
+            sub_slots: Vec::new(),
+        }
+    }
+}
+
 /// Entry point for every top-level HTTP call except the admin routes.
-pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Reply {
+pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Handled {
     let segments: Vec<&str> = call.path.trim_matches('/').split('/').collect();
     if segments.len() == 4
         && segments[1].eq_ignore_ascii_case("oauth2")
         && segments[2].eq_ignore_ascii_case("v2.0")
         && segments[3].eq_ignore_ascii_case("token")
     {
-        return token(shared, call, segments[0], body);
+        // The identity platform is another service: Graph's connection faults spare it.
+        return Handled::answer(token(shared, call, segments[0], body));
     }
     if segments.len() == 4
         && segments[1].eq_ignore_ascii_case("oauth2")
         && segments[2].eq_ignore_ascii_case("v2.0")
         && segments[3].eq_ignore_ascii_case("devicecode")
     {
-        return device_code(shared, call, segments[0], body);
+        return Handled::answer(device_code(shared, call, segments[0], body));
     }
     let flavor = match call.path.trim_end_matches('/') {
         "/msi/token" => Some((
@@ -73,14 +104,72 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Reply 
         _ => None,
     };
     if let Some((flavor, header)) = flavor {
-        return managed_identity(shared, call, flavor, header);
+        return Handled::answer(managed_identity(shared, call, flavor, header));
     }
-    if segments.len() == 2 && segments[1].eq_ignore_ascii_case("$batch") {
-        if let Some(version) = parse_version(segments[0]) {
-            return batch(shared, call, version, body);
-        }
+    // Decided before anything else, so a reset call has no effect at all.
+    if shared.roll_reset() {
+        return Handled {
+            reply: Reply::empty(0),
+            delivery: Delivery::Reset,
+            sub_slots: Vec::new(),
+        };
     }
-    graph_call(shared, call, false)
+    if segments.len() == 2
+        && segments[1].eq_ignore_ascii_case("$batch")
+        && let Some(version) = parse_version(segments[0])
+    {
+        let ran = batch(shared, call, version, body);
+        // Every sub-request has run (and been recorded); only the answer can still be lost.
+        let delivery = if ran.has_reprocess && shared.roll_lost_ack() {
+            Delivery::LostAck
+        } else {
+            Delivery::Answer
+        };
+        return Handled {
+            reply: ran.reply,
+            delivery,
+            sub_slots: ran.sub_slots,
+        };
+    }
+    let reply = graph_call(shared, call, false);
+    let delivery = if is_reprocess(call.method, call.path) && shared.roll_lost_ack() {
+        Delivery::LostAck
+    } else {
+        Delivery::Answer
+    };
+    Handled {
+        reply,
+        delivery,
+        sub_slots: Vec::new(),
+    }
+}
+
+/// `POST …/{id}/reprocess`, by shape only (what a lost acknowledgement applies to).
+fn is_reprocess(method: &str, path: &str) -> bool {
+    method.eq_ignore_ascii_case("POST")
+        && path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.eq_ignore_ascii_case("reprocess"))
+}
+
+/// What an HTML error page from a proxy in front of Graph looks like (Azure Front Door style):
+/// no OData body, no `request-id`, just a reference.
+fn proxy_bad_gateway(shared: &Shared, now: DateTime<Utc>) -> Reply {
+    let reference = shared.new_guid();
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n\
+         <body><h1>502 Bad Gateway</h1>\n\
+         <p>The server encountered a temporary error and could not complete your request.</p>\n\
+         <p>Please try again in 30 seconds.</p>\n\
+         <p>Ref A: {reference} Ref B: AMS231000000000 Ref C: {}</p>\n\
+         </body></html>\n",
+        now.format("%Y-%m-%dT%H:%M:%SZ")
+    );
+    let mut reply = Reply::html(502, page);
+    reply.set_header("x-azure-ref", reference);
+    reply
 }
 
 fn token(shared: &Shared, call: &Call<'_>, tenant: &str, body: &[u8]) -> Reply {
@@ -175,8 +264,12 @@ pub(crate) fn graph_call(shared: &Shared, call: &Call<'_>, in_batch: bool) -> Re
             .map_or_else(|| request_id.clone(), str::to_string),
         request_id,
     };
+    let fault = shared.faults.lock().ok().and_then(|mut f| f.next());
+    if fault.is_some() && shared.config.fault_html && !in_batch {
+        return proxy_bad_gateway(shared, now);
+    }
     let mut limit_percentage = None;
-    let outcome = admit(shared, &mut limit_percentage).and_then(|()| {
+    let outcome = admit(shared, fault, &mut limit_percentage, now).and_then(|()| {
         if in_batch
             && call
                 .path
@@ -204,9 +297,13 @@ pub(crate) fn graph_call(shared: &Shared, call: &Call<'_>, in_batch: bool) -> Re
     reply
 }
 
-/// Faults first (decided before anything else happens), then the shared token bucket.
-fn admit(shared: &Shared, limit_percentage: &mut Option<f64>) -> Result<(), GraphError> {
-    let fault = shared.faults.lock().ok().and_then(|mut f| f.next());
+/// Faults first (drawn before anything else happens), then the shared token bucket.
+fn admit(
+    shared: &Shared,
+    fault: Option<Fault>,
+    limit_percentage: &mut Option<f64>,
+    now: DateTime<Utc>,
+) -> Result<(), GraphError> {
     match fault {
         Some(Fault::ServiceUnavailable { retry_after }) => {
             let e = GraphError::new(
@@ -214,10 +311,12 @@ fn admit(shared: &Shared, limit_percentage: &mut Option<f64>) -> Result<(), Grap
                 "serviceNotAvailable",
                 "The service is temporarily unavailable. Please retry later.",
             );
-            return Err(match retry_after {
-                Some(s) => e.with_header("Retry-After", s.to_string()),
-                None => e,
-            });
+            return Err(
+                match fault_retry_after(shared.config.retry_after, retry_after, now) {
+                    Some(s) => e.with_header("Retry-After", s),
+                    None => e,
+                },
+            );
         }
         Some(Fault::GatewayTimeout) => {
             return Err(GraphError::new(
@@ -231,7 +330,7 @@ fn admit(shared: &Shared, limit_percentage: &mut Option<f64>) -> Result<(), Grap
     if let Some(bucket) = &shared.bucket {
         let admission = bucket
             .lock()
-            .map(|mut b| b.admit(Instant::now()))
+            .map(|mut b| b.admit(Instant::now(), now))
             .unwrap_or(Admission::Allowed {
                 limit_percentage: None,
             });
@@ -292,11 +391,42 @@ fn require_role(token: &TokenInfo, roles: &[&str]) -> Result<(), GraphError> {
     if roles.iter().any(|r| token.has_role(r)) {
         Ok(())
     } else {
-        Err(GraphError::new(
-            403,
-            "Authorization_RequestDenied",
-            "Insufficient privileges to complete the operation.",
-        ))
+        Err(denied())
+    }
+}
+
+/// The answer to a caller without a role on the target: a missing app permission, or (with
+/// `catalog_scoped`) a catalog the caller holds no role in. Like Graph, it does not say which
+/// and does not hide that the object exists (403, not 404).
+fn denied() -> GraphError {
+    GraphError::new(
+        403,
+        "Authorization_RequestDenied",
+        "Insufficient privileges to complete the operation.",
+    )
+}
+
+/// Whether the caller may see objects of package `idx` (always, unless `catalog_scoped`).
+fn package_visible(shared: &Shared, store: &Store, idx: usize) -> bool {
+    shared.hidden_catalog.is_none_or(|hidden| {
+        store
+            .packages
+            .get(idx)
+            .is_some_and(|p| p.catalog_idx != hidden)
+    })
+}
+
+/// The package an `accessPackage/id eq '…'` clause (alone or and-ed) restricts a filter to.
+fn package_constraint(e: &filter::Expr) -> Option<String> {
+    use filter::{CmpOp, Expr, Literal, Operand};
+    match e {
+        Expr::And(a, b) => package_constraint(a).or_else(|| package_constraint(b)),
+        Expr::Cmp(
+            Operand::Prop(p),
+            CmpOp::Eq,
+            Operand::Lit(Literal::Str(v) | Literal::Guid(v)),
+        ) if p == "accessPackage/id" => Some(v.clone()),
+        _ => None,
     }
 }
 
@@ -596,6 +726,17 @@ fn list_requests(
     let mut store = shared.lock_store();
     store.settle_all(now);
     let store = &*store;
+    if shared.hidden_catalog.is_some() {
+        // A catalog-scoped caller may only list one package at a time, and only a visible one.
+        let Some(package_id) = expr.as_ref().and_then(package_constraint) else {
+            return Err(denied());
+        };
+        if let Some(idx) = store.packages.iter().position(|p| eq(&p.id, &package_id))
+            && !package_visible(shared, store, idx)
+        {
+            return Err(denied());
+        }
+    }
     page(
         shared,
         &q,
@@ -603,22 +744,23 @@ fn list_requests(
         context,
         &store.requests,
         |r| {
-            expr.as_ref().is_none_or(|e| {
-                filter::eval(e, &|p| match p {
-                    "state" => filter::Value::Text(r.state.v1().into()),
-                    "requestState" => filter::Value::Text(r.state.beta().into()),
-                    "createdDateTime" => filter::Value::DateTime(Some(r.created)),
-                    "accessPackage/id" => filter::Value::Text(
-                        store
-                            .packages
-                            .get(r.package_idx)
-                            .map(|p| p.id.clone())
-                            .unwrap_or_default(),
-                    ),
-                    "id" => filter::Value::Text(r.id.clone()),
-                    _ => filter::Value::Text(String::new()),
+            package_visible(shared, store, r.package_idx)
+                && expr.as_ref().is_none_or(|e| {
+                    filter::eval(e, &|p| match p {
+                        "state" => filter::Value::Text(r.state.v1().into()),
+                        "requestState" => filter::Value::Text(r.state.beta().into()),
+                        "createdDateTime" => filter::Value::DateTime(Some(r.created)),
+                        "accessPackage/id" => filter::Value::Text(
+                            store
+                                .packages
+                                .get(r.package_idx)
+                                .map(|p| p.id.clone())
+                                .unwrap_or_default(),
+                        ),
+                        "id" => filter::Value::Text(r.id.clone()),
+                        _ => filter::Value::Text(String::new()),
+                    })
                 })
-            })
         },
         |r| render_request(store, r, &opts),
     )
@@ -638,10 +780,12 @@ fn get_request(
     let mut store = shared.lock_store();
     store.settle_all(now);
     let r = store
-        .requests
-        .iter()
-        .find(|r| eq(&r.id, id))
+        .find_request(id)
+        .and_then(|i| store.requests.get(i))
         .ok_or_else(|| request_not_found(id))?;
+    if !package_visible(shared, &store, r.package_idx) {
+        return Err(denied());
+    }
     let mut obj = Map::new();
     obj.insert("@odata.context".into(), json!(format!("{context}/$entity")));
     obj.extend(render_request(&store, r, &opts));
@@ -660,11 +804,16 @@ fn reprocess(shared: &Shared, id: &str, now: DateTime<Utc>) -> Result<Reply, Gra
     require_guid(id, "accessPackageAssignmentRequest")?;
     let mut store = shared.lock_store();
     store.settle_all(now);
+    let idx = store
+        .find_request(id)
+        .ok_or_else(|| request_not_found(id))?;
     let r = store
         .requests
-        .iter_mut()
-        .find(|r| eq(&r.id, id))
+        .get(idx)
         .ok_or_else(|| request_not_found(id))?;
+    if !package_visible(shared, &store, r.package_idx) {
+        return Err(denied());
+    }
     match r.state {
         RequestState::DeliveryFailed | RequestState::PartiallyDelivered => {}
         RequestState::Delivering => {
@@ -697,7 +846,7 @@ fn reprocess(shared: &Shared, id: &str, now: DateTime<Utc>) -> Result<Reply, Gra
     let refail = ((roll >> 11) as f64 / (1u64 << 53) as f64) < shared.config.refail_rate;
     let settle =
         ChronoDuration::from_std(shared.config.settle).unwrap_or(ChronoDuration::seconds(3));
-    r.begin_reprocess(now, settle, refail);
+    store.begin_reprocess(idx, now, settle, refail);
     Ok(Reply::empty(202))
 }
 
@@ -724,20 +873,21 @@ fn list_packages(
         context,
         &store.packages,
         |p| {
-            expr.as_ref().is_none_or(|e| {
-                filter::eval(e, &|prop| match prop {
-                    "displayName" => filter::Value::Text(p.display_name.clone()),
-                    "id" => filter::Value::Text(p.id.clone()),
-                    "catalog/id" | "catalogId" => filter::Value::Text(
-                        store
-                            .catalogs
-                            .get(p.catalog_idx)
-                            .map(|c| c.id.clone())
-                            .unwrap_or_default(),
-                    ),
-                    _ => filter::Value::Text(String::new()),
+            shared.hidden_catalog != Some(p.catalog_idx)
+                && expr.as_ref().is_none_or(|e| {
+                    filter::eval(e, &|prop| match prop {
+                        "displayName" => filter::Value::Text(p.display_name.clone()),
+                        "id" => filter::Value::Text(p.id.clone()),
+                        "catalog/id" | "catalogId" => filter::Value::Text(
+                            store
+                                .catalogs
+                                .get(p.catalog_idx)
+                                .map(|c| c.id.clone())
+                                .unwrap_or_default(),
+                        ),
+                        _ => filter::Value::Text(String::new()),
+                    })
                 })
-            })
         },
         |p| render_package(store, p, &opts),
     )
@@ -765,6 +915,9 @@ fn get_package(
                 format!("The accessPackage with id '{id}' was not found."),
             )
         })?;
+    if shared.hidden_catalog == Some(p.catalog_idx) {
+        return Err(denied());
+    }
     let mut obj = Map::new();
     obj.insert("@odata.context".into(), json!(format!("{context}/$entity")));
     obj.extend(render_package(&store, p, &opts));
@@ -859,10 +1012,34 @@ fn parse_batch(body: &[u8]) -> Result<Vec<SubRequest>, GraphError> {
     Ok(out)
 }
 
-/// `POST /{v}/$batch`. The batch itself is neither throttled nor faulted: Graph evaluates
-/// each sub-request individually against the limits.
-fn batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, body: &[u8]) -> Reply {
+/// A `$batch` call that has been handled.
+struct BatchRun {
+    reply: Reply,
+    /// Recorded slots of the sub-requests, in order.
+    sub_slots: Vec<usize>,
+    /// At least one sub-request was a `POST …/reprocess` (so its acknowledgement can be lost).
+    has_reprocess: bool,
+}
+
+/// `POST /{v}/$batch`. The batch itself is not throttled: Graph evaluates each sub-request
+/// individually against the limits. Nor is it faulted, except by a proxy in front of Graph
+/// (`fault_html`), which sees one HTTP exchange and may answer it with a 502 page.
+fn batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, body: &[u8]) -> BatchRun {
     let now = Utc::now();
+    if shared.config.fault_html
+        && shared
+            .faults
+            .lock()
+            .ok()
+            .and_then(|mut f| f.next())
+            .is_some()
+    {
+        return BatchRun {
+            reply: proxy_bad_gateway(shared, now),
+            sub_slots: Vec::new(),
+            has_reprocess: false,
+        };
+    }
     let request_id = shared.new_guid();
     let ids = CallIds {
         client_request_id: call
@@ -875,17 +1052,29 @@ fn batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, body: &[u8]) -> 
     } else {
         authenticate(shared, call, now).and_then(|_| parse_batch(body))
     };
-    let mut reply = match outcome {
-        Err(e) => error_reply(&e, &ids, now),
+    let mut run = match outcome {
+        Err(e) => BatchRun {
+            reply: error_reply(&e, &ids, now),
+            sub_slots: Vec::new(),
+            has_reprocess: false,
+        },
         Ok(subs) => run_batch(shared, call, version, &subs),
     };
-    reply.set_header("request-id", ids.request_id);
-    reply.set_header("client-request-id", ids.client_request_id);
-    reply
+    run.reply.set_header("request-id", ids.request_id);
+    run.reply
+        .set_header("client-request-id", ids.client_request_id);
+    run
 }
 
-fn run_batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, subs: &[SubRequest]) -> Reply {
+fn run_batch(
+    shared: &Shared,
+    call: &Call<'_>,
+    version: ApiVersion,
+    subs: &[SubRequest],
+) -> BatchRun {
     let mut results: Vec<(String, Reply)> = Vec::with_capacity(subs.len());
+    let mut sub_slots = Vec::with_capacity(subs.len());
+    let mut has_reprocess = false;
     for sub in subs {
         let failed_dep = sub.depends_on.iter().any(|d| {
             results
@@ -907,6 +1096,8 @@ fn run_batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, subs: &[SubR
             query.as_deref(),
             true,
         );
+        sub_slots.push(slot);
+        has_reprocess |= is_reprocess(&sub.method, &full_path);
         let now = Utc::now();
         let reply = if failed_dep {
             let ids = CallIds {
@@ -974,7 +1165,11 @@ fn run_batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, subs: &[SubR
         .collect();
     let mut reply = Reply::json(200, json!({ "responses": responses }));
     reply.set_header("Content-Type", "application/json".into());
-    reply
+    BatchRun {
+        reply,
+        sub_slots,
+        has_reprocess,
+    }
 }
 
 /// Graph answers batch items in any order; clients must match by id. A deterministic

@@ -4,6 +4,8 @@
 //! ids, names, states and *relative* ages forever (no dependency on a crate's RNG algorithm).
 //! Absolute timestamps are `now - age`, where `now` is the emulator's start time.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use uuid::Uuid;
 
@@ -167,8 +169,15 @@ const JUSTIFICATIONS: &[&str] = &[
 
 const DOMAIN: &str = "ep-demo.onmicrosoft.com";
 
-/// Builds the whole store. `now` must already be truncated to whole seconds (see `model`).
-pub(crate) fn build(seed: u64, n_requests: usize, n_packages: usize, now: DateTime<Utc>) -> Store {
+/// Builds the whole store: `n_requests` ordinary requests plus `outage` recent failures (see
+/// [`outage_requests`]). `now` must already be truncated to whole seconds (see `model`).
+pub(crate) fn build(
+    seed: u64,
+    n_requests: usize,
+    n_packages: usize,
+    outage: usize,
+    now: DateTime<Utc>,
+) -> Store {
     let mut rng = SplitMix64::new(seed);
     let n_packages = n_packages.max(2);
 
@@ -243,12 +252,85 @@ pub(crate) fn build(seed: u64, n_requests: usize, n_packages: usize, now: DateTi
         requests.swap(i, j);
     }
 
-    Store {
-        catalogs,
-        packages,
-        subjects,
-        requests,
+    let requests = if outage == 0 {
+        requests
+    } else {
+        let extra = outage_requests(seed, &requests, outage, packages.len(), subjects.len(), now);
+        interleave(seed, requests, extra)
+    };
+
+    Store::new(catalogs, packages, subjects, requests)
+}
+
+/// Salt of the outage stream: the ordinary requests do not change when `--outage` is added.
+const OUTAGE_SALT: u64 = 0x0D7A_6E00_0D7A_6E00;
+
+/// `n` requests that failed during a connector outage in the last six hours: 80 %
+/// `deliveryFailed`, 20 % `partiallyDelivered`, round-robin over all packages (so every
+/// package has some), all inside the 14-day window. Ids never collide with `existing`.
+fn outage_requests(
+    seed: u64,
+    existing: &[StoredRequest],
+    n: usize,
+    n_packages: usize,
+    n_subjects: usize,
+    now: DateTime<Utc>,
+) -> Vec<StoredRequest> {
+    let mut rng = SplitMix64::new(mix64(seed ^ OUTAGE_SALT));
+    let mut taken: HashSet<String> = existing.iter().map(|r| r.id.to_ascii_lowercase()).collect();
+    let first_package = rng.below(n_packages as u64) as usize;
+    let mut out = Vec::with_capacity(n);
+    for j in 0..n {
+        let state = if rng.unit() < 0.8 {
+            RequestState::DeliveryFailed
+        } else {
+            RequestState::PartiallyDelivered
+        };
+        // Five minutes to six hours ago.
+        let ago = 300 + rng.below(6 * HOUR as u64 - 300) as i64;
+        let plan = Plan {
+            state,
+            request_type: None,
+            package_idx: (first_package + j) % n_packages,
+            completion: Completion::Ago(ago),
+        };
+        loop {
+            // The index only picks the timestamp precision; continuing after the ordinary
+            // requests keeps the 0..=7 digit rotation going.
+            let r = make_request(existing.len() + j, plan, &mut rng, n_subjects, now);
+            // A 122-bit collision will not happen, but "ids are distinct" is a promise.
+            if taken.insert(r.id.to_ascii_lowercase()) {
+                out.push(r);
+                break;
+            }
+        }
     }
+    out
+}
+
+/// Spreads `extra` over `base` (keeping the order within each), so outage requests turn up
+/// on every page rather than all at the end.
+fn interleave(
+    seed: u64,
+    base: Vec<StoredRequest>,
+    extra: Vec<StoredRequest>,
+) -> Vec<StoredRequest> {
+    let mut rng = SplitMix64::new(mix64(seed ^ OUTAGE_SALT ^ 0x1111));
+    let (mut left_base, mut left_extra) = (base.len() as u64, extra.len() as u64);
+    let mut base = base.into_iter();
+    let mut extra = extra.into_iter();
+    let mut out = Vec::with_capacity((left_base + left_extra) as usize);
+    while left_base + left_extra > 0 {
+        let next = if rng.below(left_base + left_extra) < left_extra {
+            left_extra -= 1;
+            extra.next()
+        } else {
+            left_base -= 1;
+            base.next()
+        };
+        out.extend(next);
+    }
+    out
 }
 
 /// When a request was completed, relative to `now`.
@@ -461,16 +543,16 @@ mod tests {
 
     #[test]
     fn same_seed_same_data() {
-        let a = build(42, 120, 6, now());
-        let b = build(42, 120, 6, now());
+        let a = build(42, 120, 6, 0, now());
+        let b = build(42, 120, 6, 0, now());
         let ids = |s: &Store| s.requests.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&a), ids(&b));
-        let c = build(43, 120, 6, now());
+        let c = build(43, 120, 6, 0, now());
         assert_ne!(ids(&a), ids(&c));
         let pkgs = |s: &Store| s.packages.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
         assert_eq!(pkgs(&a), pkgs(&b));
         // Relative ages do not depend on the start time.
-        let later = build(42, 120, 6, now() + ChronoDuration::days(3));
+        let later = build(42, 120, 6, 0, now() + ChronoDuration::days(3));
         for (x, y) in a.requests.iter().zip(&later.requests) {
             assert_eq!(x.id, y.id);
             assert_eq!(x.state, y.state);
@@ -483,7 +565,7 @@ mod tests {
 
     #[test]
     fn every_state_present_and_many_failures() {
-        let s = build(42, 120, 6, now());
+        let s = build(42, 120, 6, 0, now());
         for state in RequestState::ALL {
             assert!(s.requests.iter().any(|r| r.state == state), "{state:?}");
         }
@@ -504,7 +586,7 @@ mod tests {
 
     #[test]
     fn edge_requests_exist_in_first_sales_onboarding() {
-        let s = build(7, 120, 6, now());
+        let s = build(7, 120, 6, 0, now());
         let edge = |state: RequestState, secs: i64| {
             s.requests.iter().any(|r| {
                 r.package_idx == 0
@@ -538,7 +620,7 @@ mod tests {
 
     #[test]
     fn pending_states_have_no_completion_and_created_precedes_completed() {
-        let s = build(42, 300, 8, now());
+        let s = build(42, 300, 8, 0, now());
         for r in &s.requests {
             if matches!(
                 r.state,
@@ -555,7 +637,7 @@ mod tests {
 
     #[test]
     fn fractional_digits_vary_from_zero_to_seven() {
-        let s = build(42, 120, 6, now());
+        let s = build(42, 120, 6, 0, now());
         let mut seen = [false; 8];
         for r in &s.requests {
             let text = format_timestamp(r.created);
@@ -569,8 +651,62 @@ mod tests {
 
     #[test]
     fn small_counts_still_work() {
-        let s = build(1, 3, 1, now());
+        let s = build(1, 3, 1, 0, now());
         assert_eq!(s.requests.len(), 3);
         assert_eq!(s.packages.len(), 2);
+    }
+
+    #[test]
+    fn outage_adds_recent_failures_without_changing_the_rest() {
+        let plain = build(42, 300, 6, 0, now());
+        let s = build(42, 300, 6, 250, now());
+        assert_eq!(s.requests.len(), 550);
+        let base: std::collections::HashSet<&str> =
+            plain.requests.iter().map(|r| r.id.as_str()).collect();
+        // The ordinary requests are the same, in the same relative order.
+        let kept: Vec<&str> = s
+            .requests
+            .iter()
+            .map(|r| r.id.as_str())
+            .filter(|id| base.contains(id))
+            .collect();
+        let before: Vec<&str> = plain.requests.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(kept, before);
+        let extra: Vec<_> = s
+            .requests
+            .iter()
+            .filter(|r| !base.contains(r.id.as_str()))
+            .collect();
+        assert_eq!(extra.len(), 250);
+        let ids: std::collections::HashSet<String> = s
+            .requests
+            .iter()
+            .map(|r| r.id.to_ascii_lowercase())
+            .collect();
+        assert_eq!(ids.len(), 550, "ids are distinct");
+        let partial = extra
+            .iter()
+            .filter(|r| r.state == RequestState::PartiallyDelivered)
+            .count();
+        assert!((20..90).contains(&partial), "{partial}");
+        for r in &extra {
+            assert!(matches!(
+                r.state,
+                RequestState::DeliveryFailed | RequestState::PartiallyDelivered
+            ));
+            let age = now() - r.completed.unwrap();
+            assert!(age <= ChronoDuration::hours(6), "{age}");
+            assert!(age >= ChronoDuration::minutes(5), "{age}");
+        }
+        let packages: std::collections::HashSet<usize> =
+            extra.iter().map(|r| r.package_idx).collect();
+        assert_eq!(packages.len(), 6);
+        // Spread out: some in the first and some in the last fifth of the collection.
+        let pos = |r: &StoredRequest| !base.contains(r.id.as_str());
+        assert!(s.requests[..110].iter().any(pos));
+        assert!(s.requests[440..].iter().any(pos));
+        let again = build(42, 300, 6, 250, now());
+        let order = |s: &Store| s.requests.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        assert_eq!(order(&s), order(&again));
     }
 }

@@ -1,20 +1,83 @@
-//! Throttling (a token bucket) and injected transient faults (503/504).
+//! Throttling (a token bucket), injected transient faults (503/504, or a proxy's 502) and the
+//! dice for dropped connections.
 //!
-//! Both are deterministic for a given seed and call sequence, so a failing test can be
-//! replayed. Neither ever sleeps: a throttled call is answered at once with the truthful wait.
+//! All are deterministic for a given seed and call sequence, so a failing test can be
+//! replayed. None ever sleeps: a throttled call is answered at once with the truthful wait.
 
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Duration as ChronoDuration, Timelike, Utc};
+
 use super::seed::SplitMix64;
 
-/// How a throttled reply tells the client when to come back. Graph's documentation shows
-/// integer and fractional `Retry-After` values and says the header may be missing, so the
-/// emulator rotates through all three to keep clients honest.
+/// How `Retry-After` is written on 429 (and on injected 503) replies.
+///
+/// Graph's documentation shows integer and fractional values, RFC 9110 allows an HTTP-date,
+/// and the header may be missing altogether. Whatever the style, the advertised wait is never
+/// shorter than the true one: waiting what the header says is always enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RetryAfterStyle {
+    /// Cycle through whole seconds, fractional seconds and no header (429s); 503s carry `1`
+    /// or nothing.
+    #[default]
+    Rotate,
+    /// Whole seconds, rounded up (at least 1).
+    Seconds,
+    /// Seconds with two decimals, rounded up (e.g. `0.35`).
+    Fraction,
+    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), rounded up to the next whole second.
+    Date,
+    /// No `Retry-After` at all: the client must back off on its own.
+    Absent,
+}
+
+impl RetryAfterStyle {
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetryAfterStyle::Rotate => "rotate",
+            RetryAfterStyle::Seconds => "seconds",
+            RetryAfterStyle::Fraction => "fraction",
+            RetryAfterStyle::Date => "date",
+            RetryAfterStyle::Absent => "absent",
+        }
+    }
+}
+
+/// One concrete way of writing a single header value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RetryStyle {
+pub(crate) enum RetryStyle {
     WholeSeconds,
     Fractional,
+    HttpDate,
     Absent,
+}
+
+/// The `Retry-After` value for a true wait of `wait` measured at `now`, or `None` for no header.
+/// Every style rounds *up*, so a client that waits exactly the advertised time is served.
+pub(crate) fn retry_after_value(
+    style: RetryStyle,
+    wait: Duration,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let secs = wait.as_secs_f64();
+    match style {
+        RetryStyle::WholeSeconds => Some(format!("{}", secs.ceil().max(1.0) as u64)),
+        RetryStyle::Fractional => Some(format!("{:.2}", ((secs * 100.0).ceil() / 100.0).max(0.01))),
+        RetryStyle::HttpDate => {
+            // An HTTP-date has whole-second resolution: the first whole second at or after
+            // `now + wait` is the earliest truthful value.
+            let at = now + ChronoDuration::from_std(wait).unwrap_or(ChronoDuration::seconds(1));
+            let floor = at.with_nanosecond(0).unwrap_or(at);
+            let at = if floor < at {
+                floor + ChronoDuration::seconds(1)
+            } else {
+                floor
+            };
+            Some(at.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        }
+        RetryStyle::Absent => None,
+    }
 }
 
 #[derive(Debug)]
@@ -25,6 +88,7 @@ pub(crate) struct TokenBucket {
     tokens: f64,
     last: Instant,
     throttled: u64,
+    style: RetryAfterStyle,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +107,7 @@ pub(crate) enum Admission {
 const EPSILON: f64 = 1e-9;
 
 impl TokenBucket {
-    pub(crate) fn new(rate: f64, burst: u32, now: Instant) -> TokenBucket {
+    pub(crate) fn new(rate: f64, burst: u32, now: Instant, style: RetryAfterStyle) -> TokenBucket {
         let capacity = f64::from(burst.max(1));
         TokenBucket {
             rate: if rate.is_finite() && rate > 0.0 {
@@ -55,6 +119,7 @@ impl TokenBucket {
             tokens: capacity,
             last: now,
             throttled: 0,
+            style,
         }
     }
 
@@ -64,7 +129,9 @@ impl TokenBucket {
         self.last = now;
     }
 
-    pub(crate) fn admit(&mut self, now: Instant) -> Admission {
+    /// Takes a token if one is available. `wall` is the wall-clock time of `now`, for
+    /// `Retry-After` dates.
+    pub(crate) fn admit(&mut self, now: Instant, wall: DateTime<Utc>) -> Admission {
         self.refill(now);
         if self.tokens + EPSILON >= 1.0 {
             self.tokens = (self.tokens - 1.0).max(0.0);
@@ -76,26 +143,45 @@ impl TokenBucket {
             return Admission::Allowed { limit_percentage };
         }
         let wait_secs = (1.0 - self.tokens) / self.rate;
-        let style = match self.throttled % 3 {
-            0 => RetryStyle::WholeSeconds,
-            1 => RetryStyle::Fractional,
-            _ => RetryStyle::Absent,
+        let style = match self.style {
+            RetryAfterStyle::Rotate => match self.throttled % 3 {
+                0 => RetryStyle::WholeSeconds,
+                1 => RetryStyle::Fractional,
+                _ => RetryStyle::Absent,
+            },
+            RetryAfterStyle::Seconds => RetryStyle::WholeSeconds,
+            RetryAfterStyle::Fraction => RetryStyle::Fractional,
+            RetryAfterStyle::Date => RetryStyle::HttpDate,
+            RetryAfterStyle::Absent => RetryStyle::Absent,
         };
         self.throttled += 1;
-        let retry_after = match style {
-            RetryStyle::WholeSeconds => Some(format!("{}", wait_secs.ceil().max(1.0) as u64)),
-            // Rounded *up* to hundredths, so waiting the advertised time is always enough.
-            RetryStyle::Fractional => Some(format!(
-                "{:.2}",
-                ((wait_secs * 100.0).ceil() / 100.0).max(0.01)
-            )),
-            RetryStyle::Absent => None,
-        };
+        let wait = Duration::from_secs_f64(wait_secs);
         Admission::Throttled {
-            wait: Duration::from_secs_f64(wait_secs),
-            retry_after,
+            wait,
+            retry_after: retry_after_value(style, wait, wall),
         }
     }
+}
+
+/// The advisory wait on an injected 503 when a fixed `--retry-after` style is chosen. Nothing
+/// enforces it (the fault is random), so any value is truthful; 750 ms shows a fraction.
+const FAULT_WAIT: Duration = Duration::from_millis(750);
+
+/// `Retry-After` for an injected 503. `rotate` keeps the original behaviour: `1` or no header,
+/// as drawn by the fault injector.
+pub(crate) fn fault_retry_after(
+    style: RetryAfterStyle,
+    drawn: Option<u32>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let concrete = match style {
+        RetryAfterStyle::Rotate => return drawn.map(|s| s.to_string()),
+        RetryAfterStyle::Seconds => RetryStyle::WholeSeconds,
+        RetryAfterStyle::Fraction => RetryStyle::Fractional,
+        RetryAfterStyle::Date => RetryStyle::HttpDate,
+        RetryAfterStyle::Absent => RetryStyle::Absent,
+    };
+    retry_after_value(concrete, FAULT_WAIT, now)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +227,34 @@ impl FaultInjector {
     }
 }
 
+/// A seeded yes/no decision with a fixed probability, e.g. "drop this connection".
+#[derive(Debug)]
+pub(crate) struct Dice {
+    share: f64,
+    rng: SplitMix64,
+}
+
+impl Dice {
+    /// `salt` gives each knob a stream of its own, so switching one on changes neither the
+    /// seed data nor the other knobs' decisions.
+    pub(crate) fn new(share: f64, seed: u64, salt: u64) -> Dice {
+        Dice {
+            share: if share.is_finite() {
+                share.clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
+            rng: SplitMix64::new(seed ^ salt),
+        }
+    }
+
+    /// Whether the next event is hit. Consumes nothing when the share is 0, so the default
+    /// configuration behaves exactly as before the knob existed.
+    pub(crate) fn roll(&mut self) -> bool {
+        self.share > 0.0 && self.rng.unit() < self.share
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,13 +262,14 @@ mod tests {
     #[test]
     fn bucket_allows_burst_then_throttles_truthfully() {
         let t0 = Instant::now();
-        let mut b = TokenBucket::new(2.0, 3, t0);
+        let w0 = Utc::now();
+        let mut b = TokenBucket::new(2.0, 3, t0, RetryAfterStyle::Rotate);
         for _ in 0..3 {
-            assert!(matches!(b.admit(t0), Admission::Allowed { .. }));
+            assert!(matches!(b.admit(t0, w0), Admission::Allowed { .. }));
         }
         let mut styles = Vec::new();
         for _ in 0..3 {
-            match b.admit(t0) {
+            match b.admit(t0, w0) {
                 Admission::Throttled { wait, retry_after } => {
                     assert!((wait.as_secs_f64() - 0.5).abs() < 1e-6);
                     if let Some(r) = &retry_after {
@@ -172,7 +287,7 @@ mod tests {
         );
         // Waiting the advertised (true) time is enough.
         assert!(matches!(
-            b.admit(t0 + Duration::from_millis(500)),
+            b.admit(t0 + Duration::from_millis(500), w0),
             Admission::Allowed {
                 limit_percentage: Some(_)
             }
@@ -192,5 +307,73 @@ mod tests {
         assert_eq!(run(5), run(5));
         let hits = run(5).iter().filter(|f| f.is_some()).count();
         assert!((30..90).contains(&hits), "{hits}");
+    }
+
+    #[test]
+    fn every_style_is_truthful() {
+        use chrono::TimeZone;
+        // 10:00:00.900 plus 0.35 s is 10:00:01.25, so the date must say 10:00:02.
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).single().unwrap()
+            + ChronoDuration::milliseconds(900);
+        let wait = Duration::from_millis(350);
+        assert_eq!(
+            retry_after_value(RetryStyle::WholeSeconds, wait, now).as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            retry_after_value(RetryStyle::Fractional, wait, now).as_deref(),
+            Some("0.35")
+        );
+        assert_eq!(
+            retry_after_value(RetryStyle::HttpDate, wait, now).as_deref(),
+            Some("Sun, 01 Mar 2026 10:00:02 GMT")
+        );
+        assert_eq!(retry_after_value(RetryStyle::Absent, wait, now), None);
+        // A wait that ends exactly on a second is not pushed to the next one.
+        let whole = now - ChronoDuration::milliseconds(900);
+        assert_eq!(
+            retry_after_value(RetryStyle::HttpDate, Duration::from_secs(2), whole).as_deref(),
+            Some("Sun, 01 Mar 2026 10:00:02 GMT")
+        );
+        // A fixed style applies to every throttled reply.
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(4.0, 1, t0, RetryAfterStyle::Fraction);
+        assert!(matches!(b.admit(t0, now), Admission::Allowed { .. }));
+        for _ in 0..4 {
+            match b.admit(t0, now) {
+                Admission::Throttled { retry_after, .. } => {
+                    assert_eq!(retry_after.as_deref(), Some("0.25"));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            fault_retry_after(RetryAfterStyle::Rotate, Some(1), now).as_deref(),
+            Some("1")
+        );
+        assert_eq!(fault_retry_after(RetryAfterStyle::Rotate, None, now), None);
+        assert_eq!(
+            fault_retry_after(RetryAfterStyle::Fraction, None, now).as_deref(),
+            Some("0.75")
+        );
+        assert_eq!(
+            fault_retry_after(RetryAfterStyle::Absent, Some(1), now),
+            None
+        );
+    }
+
+    #[test]
+    fn dice_follow_share_and_seed() {
+        let mut never = Dice::new(0.0, 1, 2);
+        assert!((0..1000).all(|_| !never.roll()));
+        let mut always = Dice::new(1.0, 1, 2);
+        assert!((0..1000).all(|_| always.roll()));
+        let run = |seed| {
+            let mut d = Dice::new(0.1, seed, 7);
+            (0..1000).map(|_| d.roll()).collect::<Vec<_>>()
+        };
+        assert_eq!(run(3), run(3));
+        let hits = run(3).iter().filter(|h| **h).count();
+        assert!((60..140).contains(&hits), "{hits}");
     }
 }
