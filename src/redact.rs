@@ -23,7 +23,8 @@ const SECRET_NAMES: &[&str] = &[
     "refresh_token",
     "id_token",
     "device_code",
-    "code",
+    // Not plain `code`: ep uses no authorization-code grant, and in Graph's bodies `code` is
+    // the OData error code, which -vv exists to show.
     "password",
     "secret",
 ];
@@ -203,7 +204,8 @@ mod tests {
     #[test]
     fn secret_query_parameters_are_hidden() {
         let u =
-            Url::parse("http://127.0.0.1/x?resource=https://graph&code=abc&client_id=1").unwrap();
+            Url::parse("http://127.0.0.1/x?resource=https://graph&client_secret=abc&client_id=1")
+                .unwrap();
         let shown = url(&u);
         assert!(!shown.contains("abc"), "{shown}");
         assert!(shown.contains("client_id=1"));
@@ -213,5 +215,14 @@ mod tests {
     fn long_bodies_are_cut() {
         let shown = body(&"x".repeat(50), 10);
         assert!(shown.starts_with("xxxxxxxxxx…"), "{shown}");
+    }
+
+    #[test]
+    fn odata_error_codes_stay_visible() {
+        let shown = body(
+            r#"{"error":{"code":"TooManyRequests","innerError":{"code":"429"}}}"#,
+            2000,
+        );
+        assert!(shown.contains("TooManyRequests"), "{shown}");
     }
 }

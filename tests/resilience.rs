@@ -229,3 +229,127 @@ fn ctrl_c_finishes_in_flight_calls_reports_truthfully_and_a_rerun_completes_with
     assert_eq!(all.len(), want.len(), "nothing repeated");
     assert_eq!(all.into_iter().collect::<BTreeSet<_>>(), want);
 }
+
+/// Reprocess under faults, batched and not: every eligible request accepted exactly once, and
+/// the summary says so.
+fn exactly_once_under(config: EmulatorConfig, extra: &[&str]) {
+    let emu = Emu::with(config);
+    let want = emu.eligible(None);
+    let mut args = extra.to_vec();
+    args.extend(["reprocess", "--all-failed", "-o", "json"]);
+    let r = run_expect(emu.ep().args(&args), 0);
+    let summary = r.json();
+    assert_eq!(ids_of(&summary, "reprocessed"), want, "{}", r.stderr);
+    let accepted = emu.accepted_reprocess_ids();
+    let unique: BTreeSet<String> = accepted.iter().cloned().collect();
+    assert_eq!(unique, want);
+    assert_eq!(accepted.len(), want.len(), "no request was accepted twice");
+}
+
+fn faulty() -> EmulatorConfig {
+    EmulatorConfig {
+        fault_rate: 0.08,
+        fault_reset: 0.05,
+        lost_ack: 0.15,
+        rate: Some(200.0),
+        burst: 20,
+        ..common::stable_config()
+    }
+}
+
+#[test]
+fn lost_acks_resets_and_5xx_leave_every_request_reprocessed_exactly_once_batched() {
+    let emu_config = faulty();
+    exactly_once_under(emu_config, &[]);
+}
+
+#[test]
+fn lost_acks_resets_and_5xx_leave_every_request_reprocessed_exactly_once_unbatched() {
+    exactly_once_under(faulty(), &["--no-batch"]);
+}
+
+#[test]
+fn html_502s_from_a_proxy_are_retried() {
+    exactly_once_under(
+        EmulatorConfig {
+            fault_rate: 0.2,
+            fault_html: true,
+            ..common::stable_config()
+        },
+        &["--no-batch"],
+    );
+}
+
+#[test]
+fn lost_acks_are_confirmed_by_reading_the_state_and_reported_reprocessed() {
+    let emu = Emu::with(EmulatorConfig {
+        lost_ack: 1.0,
+        ..common::stable_config()
+    });
+    let package = emu.edge_package();
+    let want = emu.eligible(Some(&package));
+    let r = run_expect(
+        emu.ep().args([
+            "--no-batch",
+            "reprocess",
+            "--package",
+            &package,
+            "--all",
+            "-o",
+            "json",
+        ]),
+        0,
+    );
+    assert_eq!(ids_of(&r.json(), "reprocessed"), want);
+    assert!(
+        emu.calls()
+            .iter()
+            .all(|c| !c.path.ends_with("/reprocess") || c.dropped),
+        "every answer was lost"
+    );
+    assert_eq!(
+        emu.accepted_reprocess_ids().len(),
+        want.len(),
+        "and none was sent twice"
+    );
+}
+
+#[test]
+fn catalog_scoped_callers_list_each_visible_package() {
+    let emu = Emu::with(EmulatorConfig {
+        catalog_scoped: true,
+        ..common::stable_config()
+    });
+    let hidden = emu.hidden_packages();
+    assert!(!hidden.is_empty());
+    let hidden_requests: BTreeSet<String> = emu
+        .truth()
+        .into_iter()
+        .filter(|t| hidden.contains(&t.package_id))
+        .map(|t| t.id)
+        .collect();
+    let want: BTreeSet<String> = emu
+        .eligible(None)
+        .difference(&hidden_requests)
+        .cloned()
+        .collect();
+    let r = run_expect(
+        emu.ep().args([
+            "requests",
+            "list",
+            "--all-packages",
+            "--reprocessable",
+            "-o",
+            "ids",
+        ]),
+        0,
+    );
+    assert!(r.stderr.contains("403"), "{}", r.stderr);
+    let got: BTreeSet<String> = r.stdout.lines().map(str::to_string).collect();
+    assert_eq!(got, want);
+    let r = run_expect(
+        emu.ep().args(["reprocess", "--all-failed", "-o", "json"]),
+        0,
+    );
+    assert_eq!(ids_of(&r.json(), "reprocessed"), want);
+}

@@ -7,7 +7,7 @@ use crate::eligibility::{Eligibility, format_age, judge_request};
 use crate::error::{CliError, ExitStatus};
 use crate::graph::{
     AccessPackage, AssignmentRequest, GraphClient, GraphError, RequestFilter, RequestState,
-    RetryPolicy,
+    RetryPolicy, Tries,
 };
 use crate::interrupt::{GRACE, Interrupt};
 use crate::journal::{self, JournalWriter};
@@ -599,7 +599,7 @@ async fn reprocess_one(
     interrupt: &Interrupt,
 ) -> Result<(), SendFailure> {
     let policy = client.retry_policy().clone();
-    let mut attempt = 0;
+    let mut tries = Tries::default();
     // An earlier attempt may have landed and its effect has not been checked since.
     let mut unchecked = false;
     // Some attempt of this run may have landed.
@@ -614,7 +614,6 @@ async fn reprocess_one(
         if interrupt.is_requested() {
             return Err(SendFailure::NotSent);
         }
-        attempt += 1;
         let err = match client.reprocess_once(id).await {
             Ok(_) => return Ok(()),
             Err(e) => e,
@@ -631,13 +630,13 @@ async fn reprocess_one(
                 Err(err.into())
             };
         }
-        if !RetryPolicy::is_transient(&err, true) || attempt >= policy.max_attempts {
+        // After a state check, sending again is safe: count it like an idempotent retry.
+        let Some(wait) = policy.retry_delay(&err, &mut tries, true) else {
             if unchecked && landed(client, id).await? {
                 return Ok(());
             }
-            return Err(policy.give_up(err, attempt).into());
-        }
-        let wait = policy.delay_for(&err, attempt);
+            return Err(policy.give_up(err, &tries).into());
+        };
         client.pause_for(&err, wait);
         diag::trace(
             1,

@@ -216,6 +216,10 @@ pub struct RecordedCall {
     /// `lost_ack` on a `$batch`, also set on its sub-requests).
     #[serde(default)]
     pub dropped: bool,
+    /// The wait a 429 (or 503) advertised in `Retry-After`, in milliseconds, when it had one:
+    /// with `at`, what a benchmark needs to count requests sent inside a Retry-After window.
+    #[serde(default)]
+    pub retry_after_ms: Option<u64>,
 }
 
 /// Ground truth about one assignment request, for test oracles.
@@ -284,6 +288,7 @@ impl Shared {
             in_batch,
             at: Utc::now(),
             dropped: false,
+            retry_after_ms: None,
         });
         calls.len() - 1
     }
@@ -292,6 +297,20 @@ impl Shared {
         let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = calls.get_mut(slot) {
             c.status = status;
+        }
+    }
+
+    /// The status and any advertised `Retry-After` of an answer.
+    fn record_reply(&self, slot: usize, reply: &odata::Reply) {
+        let advertised = reply
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
+            .and_then(|(_, v)| retry_after_millis(v));
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = calls.get_mut(slot) {
+            c.status = reply.status;
+            c.retry_after_ms = advertised;
         }
     }
 
@@ -626,7 +645,7 @@ async fn handle(
     let handled = routes::top_level(&shared, &call, &body);
     match handled.delivery {
         Delivery::Answer => {
-            shared.record_status(slot, handled.reply.status);
+            shared.record_reply(slot, &handled.reply);
             into_response(handled.reply)
         }
         Delivery::Reset => {
@@ -664,4 +683,15 @@ fn into_response(reply: Reply) -> Response {
         }
     }
     response
+}
+
+/// `Retry-After` in milliseconds: seconds (possibly fractional) or an HTTP date.
+fn retry_after_millis(value: &str) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).round() as u64);
+    }
+    let at = DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.with_timezone(&Utc) - Utc::now();
+    Some(u64::try_from(wait.num_milliseconds()).unwrap_or(0))
 }

@@ -1140,7 +1140,7 @@ fn run_batch(
             };
             graph_call(shared, &sub_call, true)
         };
-        shared.record_status(slot, reply.status);
+        shared.record_reply(slot, &reply);
         results.push((sub.id.clone(), reply));
     }
     let order = response_order(shared, results.len());

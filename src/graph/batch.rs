@@ -10,8 +10,9 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::sync::Weak;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
+use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
 /// Graph's limit per `$batch`.
@@ -30,10 +31,44 @@ pub struct Batcher {
     tx: mpsc::UnboundedSender<Queued>,
 }
 
+/// How many calls a batch may carry now. Graph throttles sub-requests one by one, so a batch
+/// larger than the service's burst allowance is partly throttled however well it is paced:
+/// when some sub-requests of a batch are served and others throttled, later batches carry as
+/// many as were served; each batch without a 429 grows it by one, back to 20.
+#[derive(Clone)]
+struct BatchSize(Arc<Mutex<(usize, Instant)>>);
+
+/// Growth by one per this long without a throttled sub-request.
+const GROW_EVERY: Duration = Duration::from_millis(500);
+
+impl BatchSize {
+    fn new() -> Self {
+        BatchSize(Arc::new(Mutex::new((MAX_BATCH, Instant::now()))))
+    }
+
+    fn get(&self) -> usize {
+        self.0.lock().map_or(MAX_BATCH, |s| s.0).clamp(1, MAX_BATCH)
+    }
+
+    fn learn(&self, served: usize, throttled: usize) {
+        let Ok(mut s) = self.0.lock() else { return };
+        let now = Instant::now();
+        match (served, throttled) {
+            (_, 0) if now.duration_since(s.1) >= GROW_EVERY => {
+                *s = ((s.0 + 1).min(MAX_BATCH), now);
+            }
+            (_, 0) => {}
+            (0, _) => *s = ((s.0 / 2).max(1), now),
+            (served, _) => *s = (served.min(s.0).max(1), now),
+        }
+    }
+}
+
 impl Batcher {
     pub fn spawn(client: Weak<GraphClient>) -> Batcher {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(collect(client, rx));
+        let size = BatchSize::new();
+        tokio::spawn(collect(client, rx, size));
         Batcher { tx }
     }
 
@@ -59,7 +94,11 @@ impl Batcher {
     }
 }
 
-async fn collect(client: Weak<GraphClient>, mut rx: mpsc::UnboundedReceiver<Queued>) {
+async fn collect(
+    client: Weak<GraphClient>,
+    mut rx: mpsc::UnboundedReceiver<Queued>,
+    size: BatchSize,
+) {
     while let Some(first) = rx.recv().await {
         let Some(client) = client.upgrade() else {
             break;
@@ -69,7 +108,8 @@ async fn collect(client: Weak<GraphClient>, mut rx: mpsc::UnboundedReceiver<Queu
         let permit = client.acquire_slot().await;
         let mut batch = vec![first];
         let deadline = tokio::time::Instant::now() + LINGER;
-        while batch.len() < MAX_BATCH {
+        let limit = size.get();
+        while batch.len() < limit {
             match rx.try_recv() {
                 Ok(q) => batch.push(q),
                 Err(_) => match tokio::time::timeout_at(deadline, rx.recv()).await {
@@ -78,7 +118,8 @@ async fn collect(client: Weak<GraphClient>, mut rx: mpsc::UnboundedReceiver<Queu
                 },
             }
         }
-        tokio::spawn(async move { send(&client, batch, permit).await });
+        let size = size.clone();
+        tokio::spawn(async move { send(&client, batch, permit, &size).await });
     }
 }
 
@@ -97,7 +138,12 @@ struct SubResponse {
     body: Option<Value>,
 }
 
-async fn send(client: &GraphClient, batch: Vec<Queued>, permit: tokio::sync::OwnedSemaphorePermit) {
+async fn send(
+    client: &GraphClient,
+    batch: Vec<Queued>,
+    permit: tokio::sync::OwnedSemaphorePermit,
+    size: &BatchSize,
+) {
     let requests: Vec<Value> = batch
         .iter()
         .enumerate()
@@ -130,6 +176,8 @@ async fn send(client: &GraphClient, batch: Vec<Queued>, permit: tokio::sync::Own
                 .into_iter()
                 .map(|r| (r.id.clone(), r))
                 .collect();
+            let throttled = by_id.values().filter(|r| r.status == 429).count();
+            size.learn(by_id.len() - throttled, throttled);
             for (i, q) in batch.into_iter().enumerate() {
                 let result = match by_id.remove(&(i + 1).to_string()) {
                     Some(sub) => sub_result(client, sub),

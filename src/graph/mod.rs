@@ -17,7 +17,7 @@ pub use model::{
 };
 pub use pacer::Pacer;
 pub use query::{RequestFilter, odata_string};
-pub use retry::RetryPolicy;
+pub use retry::{RetryPolicy, Tries};
 
 use crate::auth::{AuthError, TokenCache};
 use crate::output::diag;
@@ -419,9 +419,8 @@ impl GraphClient {
         target: Target,
         idempotent: bool,
     ) -> Result<GraphResponse, GraphError> {
-        let mut attempt = 0;
+        let mut tries = Tries::default();
         loop {
-            attempt += 1;
             let result = match &target {
                 Target::Relative(path) => self.call(method.clone(), path.clone()).await,
                 Target::Absolute(url) => {
@@ -432,8 +431,8 @@ impl GraphClient {
             match result {
                 Ok(response) => return Ok(response),
                 Err(err) => {
-                    let Some(wait) = self.retry.retry_delay(&err, attempt, idempotent) else {
-                        return Err(self.retry.give_up(err, attempt));
+                    let Some(wait) = self.retry.retry_delay(&err, &mut tries, idempotent) else {
+                        return Err(self.retry.give_up(err, &tries));
                     };
                     diag::trace(
                         1,

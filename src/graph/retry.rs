@@ -6,8 +6,12 @@ use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
-    /// Attempts per call, the first included.
+    /// Attempts per call after errors (5xx, dropped connections), the first included.
     pub max_attempts: u32,
+    /// 429s per call. Throttling is Graph working as designed, not failing: with a pacer that
+    /// keeps a run just below the limit a call is rarely throttled twice, but a busy tenant may
+    /// need several turns.
+    pub max_throttled: u32,
     pub base_delay: Duration,
     pub max_delay: Duration,
     /// A `Retry-After` longer than this is cut to it, so a bad header cannot park a CI job for hours.
@@ -18,11 +22,19 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 8,
+            max_throttled: 30,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(300),
         }
     }
+}
+
+/// How often one call has failed so far, by kind.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tries {
+    pub failed: u32,
+    pub throttled: u32,
 }
 
 impl RetryPolicy {
@@ -44,17 +56,29 @@ impl RetryPolicy {
         }
     }
 
-    /// How long to wait before attempt `attempt + 1`, or `None` to stop.
+    /// Count `err` against the budget in `tries`; how long to wait before the next attempt, or
+    /// `None` to stop.
     pub fn retry_delay(
         &self,
         err: &GraphError,
-        attempt: u32,
+        tries: &mut Tries,
         idempotent: bool,
     ) -> Option<Duration> {
-        if attempt >= self.max_attempts || !Self::is_transient(err, idempotent) {
+        if !Self::is_transient(err, idempotent) {
             return None;
         }
-        Some(self.delay_for(err, attempt))
+        if err.status() == Some(429) {
+            tries.throttled += 1;
+            if tries.throttled >= self.max_throttled {
+                return None;
+            }
+        } else {
+            tries.failed += 1;
+            if tries.failed >= self.max_attempts {
+                return None;
+            }
+        }
+        Some(self.delay_for(err, tries.failed.max(1)))
     }
 
     /// The server's `Retry-After` when given, else exponential backoff with jitter.
@@ -79,10 +103,11 @@ impl RetryPolicy {
     }
 
     /// The error to report once retrying stops.
-    pub fn give_up(&self, err: GraphError, attempt: u32) -> GraphError {
-        if attempt > 1 && Self::is_transient(&err, true) {
+    pub fn give_up(&self, err: GraphError, tries: &Tries) -> GraphError {
+        let attempts = tries.failed + tries.throttled;
+        if attempts > 1 && Self::is_transient(&err, true) {
             GraphError::RetriesExhausted {
-                attempts: attempt,
+                attempts,
                 last: Box::new(err),
             }
         } else {
@@ -150,17 +175,36 @@ mod tests {
     #[test]
     fn server_retry_after_wins_over_backoff() {
         let p = RetryPolicy::default();
-        let d = p.retry_delay(&api(429, Some(Duration::from_millis(2128))), 1, false);
+        let d = p.retry_delay(
+            &api(429, Some(Duration::from_millis(2128))),
+            &mut Tries::default(),
+            false,
+        );
         assert_eq!(d, Some(Duration::from_millis(2128)));
     }
 
     #[test]
     fn non_idempotent_calls_are_not_blindly_retried_after_a_gateway_timeout() {
         let p = RetryPolicy::default();
-        assert!(p.retry_delay(&api(504, None), 1, false).is_none());
-        assert!(p.retry_delay(&api(504, None), 1, true).is_some());
-        assert!(p.retry_delay(&api(503, None), 1, false).is_some());
-        assert!(p.retry_delay(&api(400, None), 1, true).is_none());
+        let t = &mut Tries::default();
+        assert!(p.retry_delay(&api(504, None), t, false).is_none());
+        assert!(p.retry_delay(&api(504, None), t, true).is_some());
+        assert!(p.retry_delay(&api(503, None), t, false).is_some());
+        assert!(p.retry_delay(&api(400, None), t, true).is_none());
+    }
+
+    #[test]
+    fn throttling_has_its_own_budget() {
+        let p = RetryPolicy::default();
+        let mut t = Tries::default();
+        for _ in 0..p.max_attempts + 5 {
+            assert!(p.retry_delay(&api(429, None), &mut t, true).is_some());
+        }
+        let mut t = Tries::default();
+        for _ in 1..p.max_attempts {
+            assert!(p.retry_delay(&api(503, None), &mut t, true).is_some());
+        }
+        assert!(p.retry_delay(&api(503, None), &mut t, true).is_none());
     }
 
     #[test]
@@ -174,17 +218,20 @@ mod tests {
     #[test]
     fn budget_exhaustion_is_reported_as_such() {
         let p = RetryPolicy::default();
-        assert!(
-            p.retry_delay(&api(429, None), p.max_attempts, true)
-                .is_none()
-        );
-        let err = p.give_up(api(429, None), p.max_attempts);
+        let mut t = Tries::default();
+        while p.retry_delay(&api(429, None), &mut t, true).is_some() {}
+        assert_eq!(t.throttled, p.max_throttled);
+        let err = p.give_up(api(429, None), &t);
         assert!(matches!(
             err,
-            GraphError::RetriesExhausted { attempts: 8, .. }
+            GraphError::RetriesExhausted { attempts: 30, .. }
         ));
+        let first = Tries {
+            failed: 1,
+            throttled: 0,
+        };
         assert!(matches!(
-            p.give_up(api(404, None), 1),
+            p.give_up(api(404, None), &first),
             GraphError::Api { status: 404, .. }
         ));
     }

@@ -68,6 +68,10 @@ impl Emu {
         self.emu().issued_secrets()
     }
 
+    pub fn hidden_packages(&self) -> Vec<String> {
+        self.emu().hidden_packages()
+    }
+
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.emu().calls()
     }

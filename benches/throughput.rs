@@ -1,0 +1,378 @@
+//! `cargo bench --bench throughput`: ep against the built-in emulator with latency and
+//! throttling, reported as ratios measured in one run (see BENCHMARKS.md).
+//!
+//! (a) reprocess N eligible requests: time against the throttle bound N/rate, batched and
+//!     unbatched; and latency-bound (no throttling) against a one-at-a-time loop;
+//! (b) resilience: the same under 5xx, resets, lost acknowledgements and throttling;
+//! (c) list 100k requests as ndjson: time against a bare page fetch, and ep's peak RSS.
+//!
+//! `EP_BENCH_N` (default 1000) sets the outage size, `EP_BENCH_LIST` (default 100000) the
+//! listing size.
+
+use chrono::{DateTime, Utc};
+use ep::emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall};
+use std::collections::HashSet;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const EP: &str = env!("CARGO_BIN_EXE_ep");
+const LATENCY: Duration = Duration::from_millis(50);
+const RATE: f64 = 100.0;
+
+fn main() {
+    let n: usize = env_or("EP_BENCH_N", 1000);
+    let list_size: usize = env_or("EP_BENCH_LIST", 100_000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut report = Vec::new();
+    report.push(format!(
+        "machine: {} cores, {}; ep {}; {}",
+        std::thread::available_parallelism().map_or(0, |p| p.get()),
+        std::env::consts::ARCH,
+        env!("CARGO_PKG_VERSION"),
+        Utc::now().format("%Y-%m-%d")
+    ));
+
+    // (c) first, so the peak RSS of children is the listing's own.
+    let listing = EmulatorConfig {
+        requests: list_size,
+        page_size: 999,
+        latency: Duration::from_millis(20),
+        ..EmulatorConfig::default()
+    };
+    let (raw_seconds, raw_items) = bare_page_fetch(&rt, listing.clone());
+    let (ep_seconds, ep_items, rss_kib) = list_run(&rt, listing);
+
+    // (a) throttled: 50 ms latency, 100 requests/s, a burst of one second's worth.
+    let throttled = EmulatorConfig {
+        latency: LATENCY,
+        rate: Some(RATE),
+        burst: RATE as u32,
+        ..outage_config(n)
+    };
+    report.push(String::from(
+        "\n## (a) reprocess, throttled (50 ms latency, 100 req/s, burst 100)\n",
+    ));
+    report.push("| run | requests | seconds | bound N/rate | ratio to bound | 429s | Retry-After violations | exactly once |".into());
+    report.push("|---|---|---|---|---|---|---|---|".into());
+    for (label, extra) in [
+        ("batched (default)", vec![]),
+        ("--no-batch", vec!["--no-batch"]),
+    ] {
+        let r = reprocess_run(&rt, throttled.clone(), &extra);
+        let bound = r.reprocessed as f64 / RATE;
+        report.push(format!(
+            "| {label} | {} | {:.2} | {:.2} | {:.2}x | {} | {} | {} |",
+            r.reprocessed,
+            r.seconds,
+            bound,
+            r.seconds / bound,
+            r.throttled,
+            r.violations,
+            r.exactly_once
+        ));
+    }
+
+    // (a) latency-bound: no throttling.
+    let open = EmulatorConfig {
+        latency: LATENCY,
+        ..outage_config(n)
+    };
+    report.push(String::from(
+        "\n## (a) reprocess, latency-bound (50 ms latency, no throttling)\n",
+    ));
+    report.push(
+        "| run | requests | seconds | speed-up over one-at-a-time loop | exactly once |".into(),
+    );
+    report.push("|---|---|---|---|---|".into());
+    let (loop_seconds, loop_count) = one_at_a_time_loop(&rt, open.clone());
+    let mut rows = Vec::new();
+    for (label, extra) in [
+        ("batched (default)", vec![]),
+        ("--no-batch", vec!["--no-batch"]),
+    ] {
+        let r = reprocess_run(&rt, open.clone(), &extra);
+        rows.push(format!(
+            "| ep, {label} | {} | {:.2} | {:.1}x | {} |",
+            r.reprocessed,
+            r.seconds,
+            loop_seconds / r.seconds,
+            r.exactly_once
+        ));
+    }
+    report.extend(rows);
+    report.push(format!(
+        "| one-at-a-time loop (sequential POSTs, the PowerShell way) | {loop_count} | {loop_seconds:.2} | 1.0x | - |"
+    ));
+
+    // (b) faults.
+    let faulty = EmulatorConfig {
+        latency: Duration::from_millis(20),
+        rate: Some(RATE),
+        burst: RATE as u32,
+        fault_rate: 0.08,
+        fault_reset: 0.03,
+        lost_ack: 0.08,
+        ..outage_config(n)
+    };
+    report.push(String::from(
+        "\n## (b) reprocess under 8% 5xx, 3% resets, 8% lost acks and throttling (20 ms latency, 100 req/s)\n",
+    ));
+    report.push(
+        "| run | eligible | reported reprocessed | accepted by the server | sent twice | seconds |"
+            .into(),
+    );
+    report.push("|---|---|---|---|---|---|".into());
+    for (label, extra) in [
+        ("batched (default)", vec![]),
+        ("--no-batch", vec!["--no-batch"]),
+    ] {
+        let r = reprocess_run(&rt, faulty.clone(), &extra);
+        report.push(format!(
+            "| {label} | {} | {} | {} | {} | {:.2} |",
+            r.eligible,
+            r.reprocessed,
+            r.accepted_unique,
+            r.accepted_total - r.accepted_unique,
+            r.seconds
+        ));
+    }
+
+    // (c) listing.
+    report.push(format!(
+        "\n## (c) list {list_size} requests as ndjson (page size 999, 20 ms latency per page)\n"
+    ));
+    report.push("| run | items | seconds | peak RSS |".into());
+    report.push("|---|---|---|---|".into());
+    report.push(format!(
+        "| ep requests list --all-packages -o ndjson | {ep_items} | {ep_seconds:.2} | {:.1} MiB |",
+        rss_kib as f64 / 1024.0
+    ));
+    report.push(format!(
+        "| bare page fetch (reqwest, discard bodies) | {raw_items} | {raw_seconds:.2} | - |"
+    ));
+    report.push(format!(
+        "\nep / bare fetch time: {:.2}x",
+        ep_seconds / raw_seconds
+    ));
+
+    let text = report.join("\n");
+    println!("{text}");
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("benchmarks.md");
+    let _ = std::fs::write(&out, format!("{text}\n"));
+    eprintln!("written to {}", out.display());
+}
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn outage_config(n: usize) -> EmulatorConfig {
+    EmulatorConfig {
+        requests: 200,
+        outage: n,
+        page_size: 999,
+        settle: Duration::from_secs(3600),
+        refail_rate: 0.0,
+        ..EmulatorConfig::default()
+    }
+}
+
+struct ReprocessRun {
+    seconds: f64,
+    eligible: usize,
+    reprocessed: usize,
+    throttled: usize,
+    violations: usize,
+    accepted_total: usize,
+    accepted_unique: usize,
+    exactly_once: bool,
+}
+
+fn ep_command(emu: &Emulator) -> Command {
+    let mut cmd = Command::new(EP);
+    cmd.env_clear()
+        .env("EP_GRAPH_URL", emu.url())
+        .env("AZURE_AUTHORITY_HOST", emu.url())
+        .env("AZURE_TENANT_ID", DEMO.tenant_id)
+        .env("AZURE_CLIENT_ID", DEMO.client_id)
+        .env("AZURE_CLIENT_SECRET", DEMO.client_secret);
+    cmd
+}
+
+fn eligible(emu: &Emulator) -> HashSet<String> {
+    let now = Utc::now();
+    emu.requests_snapshot()
+        .into_iter()
+        .filter(|r| r.state == "deliveryFailed" || r.state == "partiallyDelivered")
+        .filter(|r| {
+            r.completed
+                .is_some_and(|c| now - c <= chrono::Duration::days(14))
+        })
+        .map(|r| r.id)
+        .collect()
+}
+
+fn reprocess_run(
+    rt: &tokio::runtime::Runtime,
+    config: EmulatorConfig,
+    extra: &[&str],
+) -> ReprocessRun {
+    let emu = rt
+        .block_on(Emulator::start(config, ([127, 0, 0, 1], 0).into()))
+        .expect("emulator");
+    let want = eligible(&emu);
+    let started = Instant::now();
+    let out = ep_command(&emu)
+        .args(extra)
+        .args([
+            "reprocess",
+            "--all-failed",
+            "--yes",
+            "--no-journal",
+            "-o",
+            "json",
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .expect("ep runs");
+    let seconds = started.elapsed().as_secs_f64();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let reprocessed = summary["counts"]["reprocessed"].as_u64().unwrap_or(0) as usize;
+    let calls = emu.calls();
+    let accepted: Vec<String> = calls
+        .iter()
+        .filter(|c| c.method == "POST" && c.path.ends_with("/reprocess") && c.status == 202)
+        .map(|c| c.path.rsplit('/').nth(1).unwrap_or_default().to_string())
+        .collect();
+    let unique: HashSet<&String> = accepted.iter().collect();
+    let run = ReprocessRun {
+        seconds,
+        eligible: want.len(),
+        reprocessed,
+        throttled: calls.iter().filter(|c| c.status == 429).count(),
+        violations: retry_after_violations(&calls, LATENCY),
+        accepted_total: accepted.len(),
+        accepted_unique: unique.len(),
+        exactly_once: accepted.len() == want.len()
+            && unique.len() == want.len()
+            && reprocessed == want.len(),
+    };
+    rt.block_on(emu.shutdown());
+    run
+}
+
+/// Graph calls that arrived inside a window a 429 had advertised. A call arriving within
+/// latency + 20 ms of the 429 may have been sent before the client could see it, so the window
+/// starts after that.
+fn retry_after_violations(calls: &[RecordedCall], latency: Duration) -> usize {
+    let grace = chrono::Duration::from_std(latency + Duration::from_millis(20)).unwrap_or_default();
+    let windows: Vec<(DateTime<Utc>, DateTime<Utc>)> = calls
+        .iter()
+        .filter(|c| c.status == 429)
+        .filter_map(|c| {
+            let wait = chrono::Duration::milliseconds(c.retry_after_ms? as i64);
+            Some((c.at + grace, c.at + wait))
+        })
+        .filter(|(from, to)| from < to)
+        .collect();
+    calls
+        .iter()
+        .filter(|c| !c.path.ends_with("/token") && !c.path.ends_with("/$batch"))
+        .filter(|c| windows.iter().any(|(from, to)| c.at > *from && c.at < *to))
+        .count()
+}
+
+/// The baseline: one reprocess POST after another, each waiting for its answer.
+fn one_at_a_time_loop(rt: &tokio::runtime::Runtime, config: EmulatorConfig) -> (f64, usize) {
+    let emu = rt
+        .block_on(Emulator::start(config, ([127, 0, 0, 1], 0).into()))
+        .expect("emulator");
+    let ids: Vec<String> = eligible(&emu).into_iter().collect();
+    let token = emu.issue_token(DEMO.client_id);
+    let base = emu.url();
+    let seconds = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        for id in &ids {
+            let url = format!(
+                "{base}/v1.0/identityGovernance/entitlementManagement/assignmentRequests/{id}/reprocess"
+            );
+            let _ = http.post(url).bearer_auth(&token).header("Content-Length", "0").send().await;
+        }
+        started.elapsed().as_secs_f64()
+    });
+    rt.block_on(emu.shutdown());
+    (seconds, ids.len())
+}
+
+/// What the server alone costs: fetch every page, discard it.
+fn bare_page_fetch(rt: &tokio::runtime::Runtime, config: EmulatorConfig) -> (f64, usize) {
+    let emu = rt
+        .block_on(Emulator::start(config, ([127, 0, 0, 1], 0).into()))
+        .expect("emulator");
+    let token = emu.issue_token(DEMO.client_id);
+    let first = format!(
+        "{}/v1.0/identityGovernance/entitlementManagement/assignmentRequests?$expand=accessPackage,requestor",
+        emu.url()
+    );
+    let result = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        let mut next = Some(first);
+        let mut items = 0;
+        while let Some(url) = next {
+            let page: serde_json::Value = http
+                .get(url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("page")
+                .json()
+                .await
+                .expect("json");
+            items += page["value"].as_array().map_or(0, Vec::len);
+            next = page["@odata.nextLink"].as_str().map(str::to_string);
+        }
+        (started.elapsed().as_secs_f64(), items)
+    });
+    rt.block_on(emu.shutdown());
+    result
+}
+
+fn list_run(rt: &tokio::runtime::Runtime, config: EmulatorConfig) -> (f64, usize, i64) {
+    let emu = rt
+        .block_on(Emulator::start(config, ([127, 0, 0, 1], 0).into()))
+        .expect("emulator");
+    let started = Instant::now();
+    let out = ep_command(&emu)
+        .args(["requests", "list", "--all-packages", "-o", "ndjson"])
+        .stderr(Stdio::null())
+        .output()
+        .expect("ep runs");
+    let seconds = started.elapsed().as_secs_f64();
+    let items = out.stdout.iter().filter(|b| **b == b'\n').count();
+    rt.block_on(emu.shutdown());
+    (seconds, items, peak_child_rss_kib())
+}
+
+/// The largest resident set of any child so far (ru_maxrss is in KiB on Linux).
+fn peak_child_rss_kib() -> i64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) == 0 {
+            usage.ru_maxrss
+        } else {
+            -1
+        }
+    }
+}
