@@ -111,9 +111,18 @@ impl Outgoing {
 }
 
 /// One page of a collection.
-struct Page {
-    values: Vec<Value>,
+struct Page<T> {
+    values: Vec<T>,
     next: Option<Url>,
+}
+
+/// A page as Graph sends it, parsed straight into typed items: a 999-item page never exists
+/// as a generic JSON tree, which keeps a 100k-request listing in a few MiB.
+#[derive(serde::Deserialize)]
+struct WirePage<T> {
+    value: Option<Vec<T>>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
 }
 
 /// What a finished listing did, for diagnostics and tests.
@@ -245,11 +254,8 @@ impl GraphClient {
         let mut packages = Vec::new();
         let mut next = Some(url);
         while let Some(url) = next {
-            let page = self.get_page(url).await?;
-            for value in page.values {
-                let wire: WirePackage = from_value(value)?;
-                packages.push(wire.into());
-            }
+            let page = self.get_page::<WirePackage>(url).await?;
+            packages.extend(page.values.into_iter().map(AccessPackage::from));
             next = page.next;
         }
         Ok(packages)
@@ -301,7 +307,7 @@ impl GraphClient {
         let mut stats = ListStats::default();
         for (i, plan) in plans.iter().enumerate() {
             let last_plan = i + 1 == plans.len();
-            let mut first_pages = Vec::with_capacity(plan.len());
+            let mut first_pages: Vec<Page<WireRequest>> = Vec::with_capacity(plan.len());
             let mut rejected = None;
             for server_filter in plan {
                 match self
@@ -329,8 +335,7 @@ impl GraphClient {
                 while let Some(current) = page {
                     stats.pages += 1;
                     let mut batch = Vec::with_capacity(current.values.len());
-                    for value in current.values {
-                        let wire: WireRequest = from_value(value)?;
+                    for wire in current.values {
                         let request: AssignmentRequest = wire.into();
                         if filter.matches(&request) {
                             batch.push(request);
@@ -375,23 +380,24 @@ impl GraphClient {
 
     // ---- transport ----------------------------------------------------------------------------
 
-    async fn get_page(&self, url: Url) -> Result<Page, GraphError> {
+    async fn get_page<T: serde::de::DeserializeOwned>(
+        &self,
+        url: Url,
+    ) -> Result<Page<T>, GraphError> {
         let response = self
             .execute(Method::GET, Target::Absolute(url.clone()), true)
             .await?;
-        let mut doc: serde_json::Map<String, Value> = parse_json(url.as_str(), &response.body)?;
-        let values = match doc.remove("value") {
-            Some(Value::Array(values)) => values,
-            _ => {
-                return Err(GraphError::BadResponse {
-                    url: redact_query(&url),
-                    detail: "expected a collection with a 'value' array".into(),
-                });
-            }
+        let page: WirePage<T> = parse_json(url.as_str(), &response.body)?;
+        drop(response);
+        let Some(values) = page.value else {
+            return Err(GraphError::BadResponse {
+                url: redact_query(&url),
+                detail: "expected a collection with a 'value' array".into(),
+            });
         };
-        let next = match doc.remove("@odata.nextLink") {
-            Some(Value::String(link)) => Some(self.checked_next_link(&link)?),
-            _ => None,
+        let next = match page.next_link {
+            Some(link) => Some(self.checked_next_link(&link)?),
+            None => None,
         };
         Ok(Page { values, next })
     }
