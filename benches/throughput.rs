@@ -353,26 +353,45 @@ fn list_run(rt: &tokio::runtime::Runtime, config: EmulatorConfig) -> (f64, usize
         .block_on(Emulator::start(config, ([127, 0, 0, 1], 0).into()))
         .expect("emulator");
     let started = Instant::now();
-    let out = ep_command(&emu)
+    let mut child = ep_command(&emu)
         .args(["requests", "list", "--all-packages", "-o", "ndjson"])
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .output()
+        .spawn()
         .expect("ep runs");
+    let pid = child.id();
+    let mut stdout = child.stdout.take().expect("piped");
+    let counter = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buf = vec![0u8; 1 << 16];
+        let mut lines = 0;
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            lines += buf[..n].iter().filter(|b| **b == b'\n').count();
+        }
+        lines
+    });
+    // getrusage's ru_maxrss would count the parent's memory that a spawned child briefly
+    // shares before exec; VmHWM in /proc is the exec'd program's own high-water mark.
+    let mut peak_kib = 0;
+    while child.try_wait().expect("wait").is_none() {
+        if let Some(hwm) = vm_hwm_kib(pid) {
+            peak_kib = peak_kib.max(hwm);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let seconds = started.elapsed().as_secs_f64();
-    let items = out.stdout.iter().filter(|b| **b == b'\n').count();
+    let items = counter.join().unwrap_or(0);
     rt.block_on(emu.shutdown());
-    (seconds, items, peak_child_rss_kib())
+    (seconds, items, peak_kib)
 }
 
-/// The largest resident set of any child so far (ru_maxrss is in KiB on Linux).
-fn peak_child_rss_kib() -> i64 {
-    // SAFETY: getrusage only writes into the struct we pass.
-    unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) == 0 {
-            usage.ru_maxrss
-        } else {
-            -1
-        }
-    }
+fn vm_hwm_kib(pid: u32) -> Option<i64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -562,3 +562,114 @@ fn national_cloud_sets_the_scope_sent_to_the_login_host() {
         r.stderr
     );
 }
+
+/// The bar: with only the variables a user would set, each source lists and
+/// reprocesses (and `ep auth status` names it).
+#[cfg(unix)]
+#[test]
+fn every_credential_source_lists_and_reprocesses() {
+    let emu = Emu::with(EmulatorConfig {
+        client_certificates: vec![(DEMO.client_id.to_string(), certificate().1.clone())],
+        device_code_interval: 1,
+        ..stable_config()
+    });
+    let dir = TempDir::new();
+    let pem = dir.file("app.pem", &certificate().0);
+    let federated = dir.file("token.jwt", &federated_token(DEMO_FEDERATION_SUBJECT));
+    let az_token = emu.token(DEMO.client_id);
+    let expires_on = chrono::Utc::now().timestamp() + 3600;
+    let az_bin = fake_az(
+        &dir,
+        &format!(
+            "cat <<'EOF'\n{{\"accessToken\":\"{az_token}\",\"expires_on\":{expires_on},\"tenant\":\"{}\",\"tokenType\":\"Bearer\"}}\nEOF",
+            DEMO.tenant_id
+        ),
+    );
+    let config_home = TempDir::new();
+    run_expect(
+        ep_no_credential(&emu)
+            .env("XDG_CONFIG_HOME", &config_home.0)
+            .args(["auth", "login"]),
+        0,
+    );
+    type SetUp<'a> = Box<dyn Fn(&mut assert_cmd::Command) + 'a>;
+    let sources: Vec<(&str, SetUp)> = vec![
+        (
+            "token",
+            Box::new(|c| {
+                c.env("EP_ACCESS_TOKEN", emu.token(DEMO.client_id));
+            }),
+        ),
+        (
+            "client-secret",
+            Box::new(|c| {
+                c.env("AZURE_CLIENT_SECRET", DEMO.client_secret);
+            }),
+        ),
+        (
+            "certificate",
+            Box::new(|c| {
+                c.env("AZURE_CLIENT_CERTIFICATE_PATH", &pem);
+            }),
+        ),
+        (
+            "workload-identity",
+            Box::new(|c| {
+                c.env("AZURE_FEDERATED_TOKEN_FILE", &federated);
+            }),
+        ),
+        (
+            "managed-identity",
+            Box::new(|c| {
+                c.env_remove("AZURE_CLIENT_ID")
+                    .env("IDENTITY_ENDPOINT", format!("{}/msi/token", emu.url()))
+                    .env("IDENTITY_HEADER", DEMO_IDENTITY_HEADER);
+            }),
+        ),
+        (
+            "azure-cli",
+            Box::new(|c| {
+                c.env("PATH", path_with(&az_bin));
+            }),
+        ),
+        (
+            "device-code",
+            Box::new(|c| {
+                c.env("XDG_CONFIG_HOME", &config_home.0);
+            }),
+        ),
+    ];
+    let mut eligible = emu.eligible(None).into_iter();
+    for (name, set) in &sources {
+        let mut status = ep_no_credential(&emu);
+        set(&mut status);
+        assert_eq!(status_source(&mut status)["source"], *name);
+
+        let mut list = ep_no_credential(&emu);
+        set(&mut list);
+        let r = run_expect(
+            list.args([
+                "requests",
+                "list",
+                "--all-packages",
+                "--reprocessable",
+                "-o",
+                "ids",
+            ]),
+            0,
+        );
+        assert!(r.stdout.lines().count() > 0, "{name} lists");
+
+        let id = eligible.next().expect("enough eligible requests");
+        let mut reprocess = ep_no_credential(&emu);
+        set(&mut reprocess);
+        let r = run_expect(reprocess.args(["reprocess", &id, "-o", "json"]), 0);
+        assert_eq!(
+            r.json()["results"][0]["outcome"],
+            "reprocessed",
+            "{name}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(emu.accepted_reprocess_ids().len(), sources.len());
+}
