@@ -7,7 +7,8 @@
 //! (c) list 100k requests as ndjson: time against a bare page fetch, and ep's peak RSS.
 //!
 //! `EP_BENCH_N` (default 1000) sets the outage size, `EP_BENCH_LIST` (default 100000) the
-//! listing size.
+//! listing size, `EP_BENCH_BURST` (default 100) the throttle's burst, and
+//! `EP_BENCH_ONLY=throttled` runs only the throttled reprocess rows.
 
 use chrono::{DateTime, Utc};
 use ep::emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall};
@@ -21,6 +22,8 @@ const RATE: f64 = 100.0;
 
 fn main() {
     let n: usize = env_or("EP_BENCH_N", 1000);
+    let burst = env_or("EP_BENCH_BURST", RATE as usize) as u32;
+    let only_throttled = std::env::var("EP_BENCH_ONLY").is_ok_and(|v| v == "throttled");
     let list_size: usize = env_or("EP_BENCH_LIST", 100_000);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -36,25 +39,28 @@ fn main() {
         Utc::now().format("%Y-%m-%d")
     ));
 
-    // (c) first, so the peak RSS of children is the listing's own.
-    let listing = EmulatorConfig {
-        requests: list_size,
-        page_size: 999,
-        latency: Duration::from_millis(20),
-        ..EmulatorConfig::default()
-    };
-    let (raw_seconds, raw_items) = bare_page_fetch(&rt, listing.clone());
-    let (ep_seconds, ep_items, rss_kib) = list_run(&rt, listing);
+    let listing_result = (!only_throttled).then(|| {
+        // (c) first, so the peak RSS of children is the listing's own.
+        let listing = EmulatorConfig {
+            requests: list_size,
+            page_size: 999,
+            latency: Duration::from_millis(20),
+            ..EmulatorConfig::default()
+        };
+        let (raw_seconds, raw_items) = bare_page_fetch(&rt, listing.clone());
+        let (ep_seconds, ep_items, rss_kib) = list_run(&rt, listing);
+        (raw_seconds, raw_items, ep_seconds, ep_items, rss_kib)
+    });
 
     // (a) throttled: 50 ms latency, 100 requests/s, a burst of one second's worth.
     let throttled = EmulatorConfig {
         latency: LATENCY,
         rate: Some(RATE),
-        burst: RATE as u32,
+        burst,
         ..outage_config(n)
     };
-    report.push(String::from(
-        "\n## (a) reprocess, throttled (50 ms latency, 100 req/s, burst 100)\n",
+    report.push(format!(
+        "\n## (a) reprocess, throttled (50 ms latency, 100 req/s, burst {burst})\n",
     ));
     report.push("| run | requests | seconds | bound N/rate | ratio to bound | 429s | Retry-After violations | exactly once |".into());
     report.push("|---|---|---|---|---|---|---|---|".into());
@@ -76,88 +82,92 @@ fn main() {
         ));
     }
 
-    // (a) latency-bound: no throttling.
-    let open = EmulatorConfig {
-        latency: LATENCY,
-        ..outage_config(n)
-    };
-    report.push(String::from(
-        "\n## (a) reprocess, latency-bound (50 ms latency, no throttling)\n",
-    ));
-    report.push(
-        "| run | requests | seconds | speed-up over one-at-a-time loop | exactly once |".into(),
-    );
-    report.push("|---|---|---|---|---|".into());
-    let (loop_seconds, loop_count) = one_at_a_time_loop(&rt, open.clone());
-    let mut rows = Vec::new();
-    for (label, extra) in [
-        ("batched (default)", vec![]),
-        ("--no-batch", vec!["--no-batch"]),
-    ] {
-        let r = reprocess_run(&rt, open.clone(), &extra);
-        rows.push(format!(
-            "| ep, {label} | {} | {:.2} | {:.1}x | {} |",
-            r.reprocessed,
-            r.seconds,
-            loop_seconds / r.seconds,
-            r.exactly_once
+    if !only_throttled {
+        // (a) latency-bound: no throttling.
+        let open = EmulatorConfig {
+            latency: LATENCY,
+            ..outage_config(n)
+        };
+        report.push(String::from(
+            "\n## (a) reprocess, latency-bound (50 ms latency, no throttling)\n",
         ));
-    }
-    report.extend(rows);
-    report.push(format!(
+        report.push(
+            "| run | requests | seconds | speed-up over one-at-a-time loop | exactly once |".into(),
+        );
+        report.push("|---|---|---|---|---|".into());
+        let (loop_seconds, loop_count) = one_at_a_time_loop(&rt, open.clone());
+        let mut rows = Vec::new();
+        for (label, extra) in [
+            ("batched (default)", vec![]),
+            ("--no-batch", vec!["--no-batch"]),
+        ] {
+            let r = reprocess_run(&rt, open.clone(), &extra);
+            rows.push(format!(
+                "| ep, {label} | {} | {:.2} | {:.1}x | {} |",
+                r.reprocessed,
+                r.seconds,
+                loop_seconds / r.seconds,
+                r.exactly_once
+            ));
+        }
+        report.extend(rows);
+        report.push(format!(
         "| one-at-a-time loop (sequential POSTs, the PowerShell way) | {loop_count} | {loop_seconds:.2} | 1.0x | - |"
     ));
 
-    // (b) faults.
-    let faulty = EmulatorConfig {
-        latency: Duration::from_millis(20),
-        rate: Some(RATE),
-        burst: RATE as u32,
-        fault_rate: 0.08,
-        fault_reset: 0.03,
-        lost_ack: 0.08,
-        ..outage_config(n)
-    };
-    report.push(String::from(
+        // (b) faults.
+        let faulty = EmulatorConfig {
+            latency: Duration::from_millis(20),
+            rate: Some(RATE),
+            burst: RATE as u32,
+            fault_rate: 0.08,
+            fault_reset: 0.03,
+            lost_ack: 0.08,
+            ..outage_config(n)
+        };
+        report.push(String::from(
         "\n## (b) reprocess under 8% 5xx, 3% resets, 8% lost acks and throttling (20 ms latency, 100 req/s)\n",
     ));
-    report.push(
+        report.push(
         "| run | eligible | reported reprocessed | accepted by the server | sent twice | seconds |"
             .into(),
     );
-    report.push("|---|---|---|---|---|---|".into());
-    for (label, extra) in [
-        ("batched (default)", vec![]),
-        ("--no-batch", vec!["--no-batch"]),
-    ] {
-        let r = reprocess_run(&rt, faulty.clone(), &extra);
-        report.push(format!(
-            "| {label} | {} | {} | {} | {} | {:.2} |",
-            r.eligible,
-            r.reprocessed,
-            r.accepted_unique,
-            r.accepted_total - r.accepted_unique,
-            r.seconds
-        ));
+        report.push("|---|---|---|---|---|---|".into());
+        for (label, extra) in [
+            ("batched (default)", vec![]),
+            ("--no-batch", vec!["--no-batch"]),
+        ] {
+            let r = reprocess_run(&rt, faulty.clone(), &extra);
+            report.push(format!(
+                "| {label} | {} | {} | {} | {} | {:.2} |",
+                r.eligible,
+                r.reprocessed,
+                r.accepted_unique,
+                r.accepted_total - r.accepted_unique,
+                r.seconds
+            ));
+        }
     }
 
     // (c) listing.
-    report.push(format!(
-        "\n## (c) list {list_size} requests as ndjson (page size 999, 20 ms latency per page)\n"
-    ));
-    report.push("| run | items | seconds | peak RSS |".into());
-    report.push("|---|---|---|---|".into());
-    report.push(format!(
+    if let Some((raw_seconds, raw_items, ep_seconds, ep_items, rss_kib)) = listing_result {
+        report.push(format!(
+            "\n## (c) list {list_size} requests as ndjson (page size 999, 20 ms latency per page)\n"
+        ));
+        report.push("| run | items | seconds | peak RSS |".into());
+        report.push("|---|---|---|---|".into());
+        report.push(format!(
         "| ep requests list --all-packages -o ndjson | {ep_items} | {ep_seconds:.2} | {:.1} MiB |",
         rss_kib as f64 / 1024.0
     ));
-    report.push(format!(
-        "| bare page fetch (reqwest, discard bodies) | {raw_items} | {raw_seconds:.2} | - |"
-    ));
-    report.push(format!(
-        "\nep / bare fetch time: {:.2}x",
-        ep_seconds / raw_seconds
-    ));
+        report.push(format!(
+            "| bare page fetch (reqwest, discard bodies) | {raw_items} | {raw_seconds:.2} | - |"
+        ));
+        report.push(format!(
+            "\nep / bare fetch time: {:.2}x",
+            ep_seconds / raw_seconds
+        ));
+    }
 
     let text = report.join("\n");
     println!("{text}");

@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 const NEAR_LIMIT: f64 = 0.8;
 /// Rate after a 429.
 const BACK_OFF: f64 = 0.9;
-/// Rate after a "near the limit" header: hold, and stop probing upward. The header also comes
-/// with bursts below the limit, so slowing down on it would ratchet the rate down for nothing.
-const EASE_OFF: f64 = 1.0;
+/// Rate after a "near the limit" header: slow down a little and stop probing upward. The
+/// header also comes with bursts below the limit, so a larger step would ratchet the rate down
+/// for nothing.
+const EASE_OFF: f64 = 0.98;
 /// Growth per quiet step far below the last known limit (fast, like a cold start)…
 const PROBE_FAST: f64 = 1.05;
 const PROBE_FAST_EVERY: Duration = Duration::from_millis(250);
