@@ -152,26 +152,20 @@ fn ctrl_c_finishes_in_flight_calls_reports_truthfully_and_a_rerun_completes_with
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.ndjson");
     let want = emu.eligible(None);
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ep"));
-    cmd.env_clear()
-        .env("EP_GRAPH_URL", emu.url())
-        .env("AZURE_AUTHORITY_HOST", emu.url())
-        .env("AZURE_TENANT_ID", ep::emulator::DEMO.tenant_id)
-        .env("AZURE_CLIENT_ID", ep::emulator::DEMO.client_id)
-        .env("AZURE_CLIENT_SECRET", ep::emulator::DEMO.client_secret)
-        .args([
-            "--no-batch",
-            "--concurrency",
-            "2",
-            "reprocess",
-            "--all-failed",
-            "-o",
-            "json",
-        ])
-        .arg("--journal")
-        .arg(&journal)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+    let mut cmd = emu.ep_process();
+    cmd.args([
+        "--no-batch",
+        "--concurrency",
+        "2",
+        "reprocess",
+        "--all-failed",
+        "-o",
+        "json",
+    ])
+    .arg("--journal")
+    .arg(&journal)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
     // Wait until some reprocess calls have been accepted, then interrupt.
     let deadline = std::time::Instant::now() + Duration::from_secs(20);

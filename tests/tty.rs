@@ -4,20 +4,11 @@
 mod common;
 
 use common::Emu;
-use ep::emulator::DEMO;
 use rexpect::session::{PtySession, spawn_command};
 
 fn ep_in_pty(emu: &Emu, args: &[&str]) -> PtySession {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ep"));
-    cmd.env_clear()
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1")
-        .env("EP_GRAPH_URL", emu.url())
-        .env("AZURE_AUTHORITY_HOST", emu.url())
-        .env("AZURE_TENANT_ID", DEMO.tenant_id)
-        .env("AZURE_CLIENT_ID", DEMO.client_id)
-        .env("AZURE_CLIENT_SECRET", DEMO.client_secret)
-        .args(args);
+    let mut cmd = emu.ep_process();
+    cmd.env("TERM", "xterm-256color").args(args);
     spawn_command(cmd, Some(20_000)).unwrap()
 }
 

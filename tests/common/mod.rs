@@ -59,6 +59,20 @@ impl Emu {
         cmd
     }
 
+    /// The same as [`Emu::ep`] as a plain `std::process::Command`, for tests that need the
+    /// child itself (a pty, a signal).
+    pub fn ep_process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ep"));
+        cmd.env_clear()
+            .env("NO_COLOR", "1")
+            .env("EP_GRAPH_URL", self.url())
+            .env("AZURE_AUTHORITY_HOST", self.url())
+            .env("AZURE_TENANT_ID", DEMO.tenant_id)
+            .env("AZURE_CLIENT_ID", DEMO.client_id)
+            .env("AZURE_CLIENT_SECRET", DEMO.client_secret);
+        cmd
+    }
+
     pub fn token(&self, client_id: &str) -> String {
         self.emu().issue_token(client_id)
     }

@@ -1,0 +1,393 @@
+//! `ep reprocess`: select requests, check each, send `reprocess` to the eligible ones, and report
+//! exactly what happened to every selected request.
+
+use super::{Context, packages, parse_guid, requests::with_package};
+use crate::cli::ReprocessArgs;
+use crate::eligibility::{Eligibility, format_age, judge_request};
+use crate::error::{CliError, ExitStatus};
+use crate::graph::{
+    AccessPackage, AssignmentRequest, GraphClient, GraphError, RequestFilter, RequestState,
+    RetryPolicy, Tries,
+};
+use crate::interrupt::{GRACE, Interrupt};
+use crate::journal::{self, JournalWriter};
+use crate::output::Progress;
+use crate::output::{
+    ErrorInfo, Format, Outcome, RecordWriter, ReprocessResult, ReprocessSummary, RequestRecord,
+    diag, print_json, print_text,
+};
+use chrono::{DateTime, Duration, Utc};
+use futures_util::{StreamExt, stream};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::io::AsyncBufReadExt;
+
+mod plan;
+mod send;
+
+use plan::{
+    collect_ids, confirm, journal_path, open_journal, pick, plan_for_ids, plan_for_listing,
+    skip_recently_accepted,
+};
+use send::{execute, wait_for_final};
+
+/// How the user chose what to reprocess.
+pub enum Selection {
+    Ids { ids: Vec<String>, stdin: bool },
+    All { package: String },
+    AllFailed { package: Option<String> },
+    Pick { package: String },
+}
+
+impl Selection {
+    /// Bulk selections ask for confirmation at a terminal.
+    fn is_bulk(&self) -> bool {
+        matches!(self, Selection::All { .. } | Selection::AllFailed { .. })
+    }
+}
+
+/// What will be done with one selected request.
+struct PlanItem {
+    id: String,
+    label: Option<String>,
+    step: Step,
+}
+
+enum Step {
+    Send,
+    Skip(String),
+    Fail(ErrorInfo),
+}
+
+pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStatus> {
+    let selection = selection(args, ctx.interactive)?;
+    let now = Utc::now();
+    let window = args.window.window;
+    let bulk = selection.is_bulk();
+    let journal_path = journal_path(args);
+    let mut plan = match selection {
+        Selection::Ids { ids, stdin } => {
+            let ids = collect_ids(ids, stdin).await?;
+            plan_for_ids(ctx, ids, now, window, args.force, ctx.client.parallelism()).await?
+        }
+        Selection::All { package } => {
+            let package = packages::resolve(ctx, &package).await?;
+            plan_for_listing(ctx, Some(&package), now, window).await?
+        }
+        Selection::AllFailed { package } => {
+            let package = match package {
+                Some(p) => Some(packages::resolve(ctx, &p).await?),
+                None => None,
+            };
+            plan_for_listing(ctx, package.as_ref(), now, window).await?
+        }
+        Selection::Pick { package } => {
+            let package = packages::resolve(ctx, &package).await?;
+            let offered = plan_for_listing(ctx, Some(&package), now, window).await?;
+            pick(offered).await?
+        }
+    };
+
+    if let Some(path) = journal_path.as_ref().filter(|_| !args.force) {
+        skip_recently_accepted(
+            &mut plan,
+            path,
+            &ctx.client.graph_host(),
+            now,
+            args.journal_window,
+        );
+    }
+
+    let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
+    if plan.is_empty() {
+        diag::note("nothing to reprocess: no request in scope is reprocessable");
+    } else if to_send > 0
+        && bulk
+        && !args.yes
+        && !args.dry_run
+        && ctx.interactive
+        && !confirm(to_send).await?
+    {
+        diag::note("nothing was sent");
+        return Ok(ExitStatus::Success);
+    }
+
+    let interrupt = if args.dry_run || to_send == 0 {
+        Interrupt::never()
+    } else {
+        Interrupt::install(GRACE)
+    };
+    let mut results = if args.dry_run {
+        plan.into_iter()
+            .map(|item| match item.step {
+                Step::Send => result(item.id, item.label, Outcome::WouldReprocess),
+                Step::Skip(reason) => skipped(item.id, item.label, reason),
+                Step::Fail(error) => failed(item.id, item.label, error),
+            })
+            .collect()
+    } else {
+        let journal = open_journal(args, journal_path.as_deref(), to_send)?;
+        let results = execute(&ctx.client, plan, journal.as_ref(), &interrupt).await;
+        if let Some(journal) = journal {
+            if let Err(e) = journal.close() {
+                diag::warn(format!("the journal could not be written completely: {e}"));
+            }
+        }
+        results
+    };
+
+    let mut refailed = 0;
+    if args.wait && !args.dry_run && !interrupt.is_requested() {
+        let accepted: Vec<String> = results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Reprocessed)
+            .map(|r| r.id.clone())
+            .collect();
+        let finals = wait_for_final(&ctx.client, &accepted, args.timeout).await;
+        for r in results.iter_mut() {
+            if let Some(state) = finals.get(&r.id) {
+                refailed += usize::from(state.is_failed());
+                r.final_state = Some(state.clone());
+            }
+        }
+    }
+
+    let summary = ReprocessSummary::new(args.dry_run, results);
+    report(ctx, &summary)?;
+    if interrupt.is_requested() {
+        diag::warn(
+            "interrupted: the summary above says what was and was not done; rerun to finish",
+        );
+        return Ok(ExitStatus::Interrupted);
+    }
+    if args.wait && refailed > 0 {
+        diag::warn(format!(
+            "{refailed} request(s) failed again after reprocessing"
+        ));
+        return Ok(ExitStatus::PartialFailure);
+    }
+    Ok(exit_status(&summary))
+}
+
+pub fn selection(args: &ReprocessArgs, interactive: bool) -> Result<Selection, CliError> {
+    let stdin = args.ids.iter().any(|i| i == "-");
+    let ids: Vec<String> = args.ids.iter().filter(|i| *i != "-").cloned().collect();
+    let explicit = stdin || !ids.is_empty();
+    let modes = [explicit, args.all, args.all_failed, args.select]
+        .iter()
+        .filter(|m| **m)
+        .count();
+    if modes > 1 {
+        return Err(CliError::usage(
+            "choose one way to select requests: ids, '-', --all, --all-failed or --select",
+        ));
+    }
+    if args.select {
+        if !interactive {
+            return Err(CliError::usage("--select needs a terminal to pick from").with_hint(
+                "without a terminal use --package X --all, request ids, or '-' to read ids from stdin",
+            ));
+        }
+        return Ok(Selection::Pick {
+            package: args.package.clone().unwrap_or_default(),
+        });
+    }
+    if args.all {
+        return Ok(Selection::All {
+            package: args.package.clone().unwrap_or_default(),
+        });
+    }
+    if args.all_failed {
+        return Ok(Selection::AllFailed {
+            package: args.package.clone(),
+        });
+    }
+    if explicit {
+        if args.package.is_some() {
+            return Err(
+                CliError::usage("--package selects nothing with explicit ids")
+                    .with_hint("drop --package, or use --package X --all / --select"),
+            );
+        }
+        return Ok(Selection::Ids { ids, stdin });
+    }
+    Err(CliError::usage("nothing selected to reprocess").with_hint(
+        "give request ids, '-' to read ids from stdin, --package X --all, --all-failed, or --package X --select",
+    ))
+}
+
+fn report(ctx: &Context, summary: &ReprocessSummary) -> anyhow::Result<()> {
+    match ctx.format {
+        Format::Json => print_json(summary)?,
+        Format::Table => {
+            let mut writer = RecordWriter::new(Format::Table, ctx.style);
+            writer.write_page(summary.results.clone())?;
+            writer.finish(|_, _| std::cmp::Ordering::Equal)?;
+            print_text(&summary.headline())?;
+        }
+        Format::Ids => {
+            let mut writer = RecordWriter::new(Format::Ids, ctx.style);
+            writer.write_page(
+                summary
+                    .results
+                    .iter()
+                    .filter(|r| matches!(r.outcome, Outcome::Reprocessed | Outcome::WouldReprocess))
+                    .cloned()
+                    .collect(),
+            )?;
+            writer.finish(|_, _| std::cmp::Ordering::Equal)?;
+            diag::note(summary.headline());
+        }
+        format => {
+            let mut writer = RecordWriter::new(format, ctx.style);
+            writer.write_page(summary.results.clone())?;
+            writer.finish(|_, _| std::cmp::Ordering::Equal)?;
+            diag::note(summary.headline());
+        }
+    }
+    Ok(())
+}
+
+/// 0 when nothing failed. When everything that failed failed for one reason and nothing was
+/// reprocessed, that reason's code (3 auth, 4 not found, 5 unavailable); otherwise 1.
+fn exit_status(summary: &ReprocessSummary) -> ExitStatus {
+    let failures: Vec<&ErrorInfo> = summary
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Failed)
+        .filter_map(|r| r.error.as_ref())
+        .collect();
+    if failures.is_empty() {
+        return ExitStatus::Success;
+    }
+    if summary.counts.reprocessed > 0 {
+        return ExitStatus::PartialFailure;
+    }
+    let class = |e: &ErrorInfo| match e.status {
+        Some(401 | 403) => ExitStatus::Auth,
+        Some(404) => ExitStatus::NotFound,
+        Some(429) | Some(500..=599) | None => ExitStatus::Unavailable,
+        _ => ExitStatus::PartialFailure,
+    };
+    let first = class(failures[0]);
+    if failures.iter().all(|e| class(e) == first) {
+        first
+    } else {
+        ExitStatus::PartialFailure
+    }
+}
+
+fn error_info(e: &GraphError) -> ErrorInfo {
+    match e {
+        GraphError::Api {
+            status,
+            code,
+            message,
+            ..
+        } => ErrorInfo {
+            status: Some(*status),
+            code: code.clone(),
+            message: message.clone(),
+        },
+        GraphError::RetriesExhausted { last, .. } => {
+            let mut info = error_info(last);
+            info.message = e.to_string();
+            info
+        }
+        other => ErrorInfo {
+            status: None,
+            code: match other {
+                GraphError::Transport { .. } => "transportError".into(),
+                GraphError::Auth(_) => "authenticationFailed".into(),
+                _ => "badResponse".into(),
+            },
+            message: other.to_string(),
+        },
+    }
+}
+
+fn result(id: String, label: Option<String>, outcome: Outcome) -> ReprocessResult {
+    ReprocessResult {
+        id,
+        outcome,
+        final_state: None,
+        error: None,
+        reason: None,
+        label,
+    }
+}
+
+fn skipped(id: String, label: Option<String>, reason: String) -> ReprocessResult {
+    ReprocessResult {
+        reason: Some(reason),
+        ..result(id, label, Outcome::Skipped)
+    }
+}
+
+fn failed(id: String, label: Option<String>, error: ErrorInfo) -> ReprocessResult {
+    ReprocessResult {
+        error: Some(error),
+        ..result(id, label, Outcome::Failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res(outcome: Outcome, status: Option<u16>) -> ReprocessResult {
+        let mut r = result("x".into(), None, outcome);
+        if outcome == Outcome::Failed {
+            r.error = Some(ErrorInfo {
+                status,
+                code: "c".into(),
+                message: "m".into(),
+            });
+        }
+        r
+    }
+
+    #[test]
+    fn exit_codes_follow_what_failed() {
+        let s = |rs: Vec<ReprocessResult>| exit_status(&ReprocessSummary::new(false, rs));
+        assert_eq!(
+            s(vec![
+                res(Outcome::Reprocessed, None),
+                res(Outcome::Skipped, None)
+            ]),
+            ExitStatus::Success
+        );
+        assert_eq!(s(vec![]), ExitStatus::Success);
+        assert_eq!(
+            s(vec![
+                res(Outcome::Reprocessed, None),
+                res(Outcome::Failed, Some(404))
+            ]),
+            ExitStatus::PartialFailure
+        );
+        assert_eq!(
+            s(vec![
+                res(Outcome::Failed, Some(404)),
+                res(Outcome::Failed, Some(404))
+            ]),
+            ExitStatus::NotFound
+        );
+        assert_eq!(s(vec![res(Outcome::Failed, Some(403))]), ExitStatus::Auth);
+        assert_eq!(
+            s(vec![res(Outcome::Failed, Some(429))]),
+            ExitStatus::Unavailable
+        );
+        assert_eq!(
+            s(vec![
+                res(Outcome::Failed, Some(404)),
+                res(Outcome::Failed, Some(403))
+            ]),
+            ExitStatus::PartialFailure
+        );
+        assert_eq!(
+            s(vec![res(Outcome::Failed, Some(400))]),
+            ExitStatus::PartialFailure
+        );
+    }
+}
