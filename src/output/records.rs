@@ -1,7 +1,7 @@
 //! The records ep prints, shaped exactly as the contract's JSON.
 
 use super::{Record, Style};
-use crate::eligibility::{Eligibility, format_age, judge_request};
+use crate::eligibility::{format_age, judge_request};
 use crate::graph::{
     AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
     format_timestamp,
@@ -49,31 +49,12 @@ impl RequestRecord {
         }
     }
 
-    pub fn eligibility_of(
-        request: &AssignmentRequest,
-        now: DateTime<Utc>,
-        window: Duration,
-    ) -> Eligibility {
-        judge_request(request, now, window)
-    }
-
     pub fn requestor_label(&self) -> String {
-        match &self.requestor {
-            Some(r) => r
-                .display_name
-                .clone()
-                .or_else(|| r.principal_name.clone())
-                .or_else(|| r.email.clone())
-                .unwrap_or_else(|| "(unknown)".into()),
-            None => "(not returned)".into(),
-        }
+        requestor_label(self.requestor.as_ref())
     }
 
     pub fn package_label(&self) -> String {
-        match &self.access_package {
-            Some(p) => p.display_name.clone().unwrap_or_else(|| p.id.clone()),
-            None => "(not returned)".into(),
-        }
+        package_label(self.access_package.as_ref())
     }
 
     pub fn age_label(&self) -> String {
@@ -168,6 +149,26 @@ impl Record for RequestRecord {
             Cell::new(self.age_label()),
             verdict,
         ]
+    }
+}
+
+/// Who asked, for people: the display name, else what identifies them best.
+pub fn requestor_label(requestor: Option<&Requestor>) -> String {
+    match requestor {
+        Some(r) => r
+            .display_name
+            .clone()
+            .or_else(|| r.principal_name.clone())
+            .or_else(|| r.email.clone())
+            .unwrap_or_else(|| "(unknown)".into()),
+        None => "(not returned)".into(),
+    }
+}
+
+pub fn package_label(package: Option<&PackageRef>) -> String {
+    match package {
+        Some(p) => p.display_name.clone().unwrap_or_else(|| p.id.clone()),
+        None => "(not returned)".into(),
     }
 }
 

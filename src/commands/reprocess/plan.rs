@@ -157,8 +157,11 @@ pub(super) async fn plan_for_listing(
 }
 
 fn label(request: &AssignmentRequest) -> String {
-    let record = RequestRecord::new(request.clone(), Utc::now(), Duration::days(14));
-    format!("{} · {}", record.requestor_label(), record.package_label())
+    format!(
+        "{} · {}",
+        crate::output::requestor_label(request.requestor.as_ref()),
+        crate::output::package_label(request.access_package.as_ref())
+    )
 }
 
 /// The terminal multi-select (type to filter, space to toggle, enter to accept).
