@@ -573,11 +573,33 @@ impl GraphClient {
             None if method == Method::POST => request.header("Content-Length", "0"),
             None => request,
         };
-        let response = request.send().await.map_err(|e| GraphError::Transport {
+        let request = request.build().map_err(|e| GraphError::Transport {
             url: redact_query(&url),
             detail: describe_transport_error(&e),
-            maybe_sent: !e.is_connect(),
+            maybe_sent: false,
         })?;
+        if diag::verbosity() >= 2 {
+            for (name, value) in request.headers() {
+                let value = value.to_str().unwrap_or("(not text)");
+                diag::trace(
+                    2,
+                    format!("> {}", crate::redact::header_line(name.as_str(), value)),
+                );
+            }
+            if let Some(body) = request.body().and_then(|b| b.as_bytes()) {
+                let shown = crate::redact::body(&String::from_utf8_lossy(body), 2000);
+                diag::trace(2, format!("> body: {shown}"));
+            }
+        }
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| GraphError::Transport {
+                url: redact_query(&url),
+                detail: describe_transport_error(&e),
+                maybe_sent: !e.is_connect(),
+            })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let header = |name: &str| {
@@ -604,9 +626,18 @@ impl GraphClient {
                     .unwrap_or_default()
             ),
         );
-        if diag::verbosity() >= 2 && !body.is_empty() {
-            let shown = crate::redact::body(&String::from_utf8_lossy(&body), 2000);
-            diag::trace(2, format!("response body: {shown}"));
+        if diag::verbosity() >= 2 {
+            for (name, value) in &headers {
+                let value = value.to_str().unwrap_or("(not text)");
+                diag::trace(
+                    2,
+                    format!("< {}", crate::redact::header_line(name.as_str(), value)),
+                );
+            }
+            if !body.is_empty() {
+                let shown = crate::redact::body(&String::from_utf8_lossy(&body), 2000);
+                diag::trace(2, format!("< body: {shown}"));
+            }
         }
         self.note_throttle_signals(status, header("x-ms-throttle-limit-percentage").as_deref());
         if (200..300).contains(&status) {
