@@ -1,27 +1,16 @@
 //! `ep reprocess`: select requests, check each, send `reprocess` to the eligible ones, and report
 //! exactly what happened to every selected request.
 
-use super::{Context, packages, parse_guid, requests::with_package};
+use super::{Context, packages};
 use crate::cli::ReprocessArgs;
-use crate::eligibility::{Eligibility, format_age, judge_request};
 use crate::error::{CliError, ExitStatus};
-use crate::graph::{
-    AccessPackage, AssignmentRequest, GraphClient, GraphError, RequestFilter, RequestState,
-    RetryPolicy, Tries,
-};
+use crate::graph::GraphError;
 use crate::interrupt::{GRACE, Interrupt};
-use crate::journal::{self, JournalWriter};
-use crate::output::Progress;
 use crate::output::{
-    ErrorInfo, Format, Outcome, RecordWriter, ReprocessResult, ReprocessSummary, RequestRecord,
-    diag, print_json, print_text,
+    ErrorInfo, Format, Outcome, RecordWriter, ReprocessResult, ReprocessSummary, diag, print_json,
+    print_text,
 };
-use chrono::{DateTime, Duration, Utc};
-use futures_util::{StreamExt, stream};
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Arc;
-use tokio::io::AsyncBufReadExt;
+use chrono::Utc;
 
 mod plan;
 mod send;

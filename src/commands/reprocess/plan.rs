@@ -1,7 +1,19 @@
 //! Choosing what to reprocess: ids from arguments and stdin, listings, the picker, the
 //! confirmation, and the journal's skips.
 
-use super::*;
+use super::{PlanItem, Step, error_info};
+use crate::cli::ReprocessArgs;
+use crate::commands::requests::with_package;
+use crate::commands::{Context, parse_guid};
+use crate::eligibility::{Eligibility, format_age, judge_request};
+use crate::error::{CliError, ExitStatus};
+use crate::graph::{AccessPackage, AssignmentRequest, GraphError, RequestFilter, RequestState};
+use crate::journal::{self, JournalWriter};
+use crate::output::{Progress, RequestRecord, diag};
+use chrono::{DateTime, Duration, Utc};
+use futures_util::{StreamExt, stream};
+use std::path::PathBuf;
+use tokio::io::AsyncBufReadExt;
 
 /// Ids from the command line and/or stdin: validated and de-duplicated before any call.
 pub(super) async fn collect_ids(

@@ -1,6 +1,14 @@
 //! Sending reprocess calls exactly once, through Ctrl-C, and waiting for the outcome.
 
-use super::*;
+use super::{PlanItem, Step, error_info, failed, result, skipped};
+use crate::graph::{GraphClient, GraphError, RequestState, RetryPolicy, Tries};
+use crate::interrupt::Interrupt;
+use crate::journal::JournalWriter;
+use crate::output::{ErrorInfo, Outcome, Progress, ReprocessResult, diag};
+use chrono::Duration;
+use futures_util::{StreamExt, stream};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Send the plan; results come back in plan order. Each outcome is journaled as it happens.
 pub(super) async fn execute(
