@@ -2,7 +2,7 @@
 //! private key, sent instead of a secret.
 
 use super::client_secret::{tenant_and_client, token_url};
-use super::http::post_form;
+use super::http::post_client_assertion;
 use super::jwt::{b64url, signing_input};
 use super::{AccessToken, AssertionAlg, AuthError, Credentials, TokenEndpoint, TokenSource};
 use async_trait::async_trait;
@@ -144,23 +144,15 @@ impl TokenSource for CertificateSource {
 
     async fn acquire(&self, http: &reqwest::Client) -> Result<AccessToken, AuthError> {
         let assertion = self.assertion()?;
-        let response = post_form(
+        post_client_assertion(
             http,
             NAME,
             &self.token_url,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &self.client_id),
-                (
-                    "client_assertion_type",
-                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                ),
-                ("client_assertion", &assertion),
-                ("scope", &self.scope),
-            ],
+            &self.client_id,
+            &assertion,
+            &self.scope,
         )
-        .await?;
-        Ok(response.access_token())
+        .await
     }
 }
 

@@ -180,6 +180,35 @@ pub(crate) async fn post_form(
     parse_token_response(source_name, &raw)
 }
 
+/// Client credentials proven by a signed JWT instead of a secret: the certificate's own
+/// assertion and a federated (workload identity) token travel the same way.
+pub(crate) async fn post_client_assertion(
+    http: &reqwest::Client,
+    source_name: &'static str,
+    token_url: &str,
+    client_id: &str,
+    assertion: &str,
+    scope: &str,
+) -> Result<AccessToken, AuthError> {
+    let response = post_form(
+        http,
+        source_name,
+        token_url,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", assertion),
+            ("scope", scope),
+        ],
+    )
+    .await?;
+    Ok(response.access_token())
+}
+
 /// `AADSTS7000215: Invalid client secret provided. ...\r\nTrace ID: ...` → its first line, without
 /// the trace and correlation ids that only support staff need.
 pub(crate) fn first_line(description: &str) -> String {
