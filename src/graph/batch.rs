@@ -156,7 +156,7 @@ async fn send(
     let outgoing = Outgoing {
         method: Method::POST,
         url: url.clone(),
-        json_body: Some(body),
+        json_body: Some(body.into()),
         weight: u32::try_from(batch.len()).unwrap_or(u32::MAX),
         permit: Some(permit),
     };

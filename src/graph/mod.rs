@@ -91,7 +91,8 @@ pub struct GraphResponse {
 pub(crate) struct Outgoing {
     method: Method,
     url: Url,
-    json_body: Option<Vec<u8>>,
+    /// `Bytes`, so keeping a copy for a retry after a 401 costs a reference count, not a copy.
+    json_body: Option<bytes::Bytes>,
     /// How many Graph requests it counts as (sub-requests of a `$batch`).
     weight: u32,
     /// An HTTP slot already held (the batcher takes one before filling a batch).

@@ -78,7 +78,8 @@ impl RetryPolicy {
                 return None;
             }
         }
-        Some(self.delay_for(err, tries.failed.max(1)))
+        // Throttles count too: a run of 429s without Retry-After must back off further each time.
+        Some(self.delay_for(err, tries.failed + tries.throttled))
     }
 
     /// The server's `Retry-After` when given, else exponential backoff with jitter.
@@ -205,6 +206,19 @@ mod tests {
             assert!(p.retry_delay(&api(503, None), &mut t, true).is_some());
         }
         assert!(p.retry_delay(&api(503, None), &mut t, true).is_none());
+    }
+
+    #[test]
+    fn repeated_429s_without_retry_after_back_off_further() {
+        let p = RetryPolicy::default();
+        let mut t = Tries::default();
+        let first = p.retry_delay(&api(429, None), &mut t, true).unwrap();
+        for _ in 0..3 {
+            p.retry_delay(&api(429, None), &mut t, true);
+        }
+        let fifth = p.retry_delay(&api(429, None), &mut t, true).unwrap();
+        assert!(first <= Duration::from_millis(500), "{first:?}");
+        assert!(fifth >= Duration::from_secs(4), "{fifth:?}");
     }
 
     #[test]
