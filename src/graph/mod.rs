@@ -126,17 +126,6 @@ struct WirePage<T> {
     next_link: Option<String>,
 }
 
-/// What a finished listing did, for diagnostics and tests.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ListStats {
-    pub pages: usize,
-    pub items: usize,
-    /// The server filter that was used after any fallbacks.
-    pub server_filter: Vec<String>,
-    /// The tenant-wide listing was refused (403) and packages were listed one by one.
-    pub per_package: bool,
-}
-
 impl GraphClient {
     /// Must be called inside the tokio runtime (the batcher is a task).
     pub fn new(config: GraphClientConfig, tokens: TokenCache) -> anyhow::Result<Arc<Self>> {
@@ -273,27 +262,21 @@ impl GraphClient {
         &self,
         filter: &RequestFilter,
         mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
-    ) -> anyhow::Result<ListStats> {
+    ) -> anyhow::Result<()> {
         match self.list_requests_once(filter, &mut on_page).await {
             Err(e) if filter.package_id.is_none() && is_forbidden(&e) => {
                 diag::note(
                     "the tenant-wide request list is not allowed for this identity (403); \
                      listing each visible access package instead",
                 );
-                let mut stats = ListStats {
-                    per_package: true,
-                    ..ListStats::default()
-                };
                 for package in self.list_packages(None).await? {
                     let scoped = RequestFilter {
                         package_id: Some(package.id.clone()),
                         states: filter.states.clone(),
                     };
-                    let s = self.list_requests_once(&scoped, &mut on_page).await?;
-                    stats.pages += s.pages;
-                    stats.items += s.items;
+                    self.list_requests_once(&scoped, &mut on_page).await?;
                 }
-                Ok(stats)
+                Ok(())
             }
             other => other,
         }
@@ -303,9 +286,9 @@ impl GraphClient {
         &self,
         filter: &RequestFilter,
         on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
-    ) -> anyhow::Result<ListStats> {
+    ) -> anyhow::Result<()> {
         let plans = filter.server_filters(self.version);
-        let mut stats = ListStats::default();
+        let (mut pages, mut items) = (0usize, 0usize);
         for (i, plan) in plans.iter().enumerate() {
             let last_plan = i + 1 == plans.len();
             let mut first_pages: Vec<Page<WireRequest>> = Vec::with_capacity(plan.len());
@@ -330,11 +313,10 @@ impl GraphClient {
                 );
                 continue;
             }
-            stats.server_filter = plan.iter().flatten().cloned().collect();
             for first in first_pages {
                 let mut page = Some(first);
                 while let Some(current) = page {
-                    stats.pages += 1;
+                    pages += 1;
                     let mut batch = Vec::with_capacity(current.values.len());
                     for wire in current.values {
                         let request: AssignmentRequest = wire.into();
@@ -342,7 +324,7 @@ impl GraphClient {
                             batch.push(request);
                         }
                     }
-                    stats.items += batch.len();
+                    items += batch.len();
                     on_page(batch)?;
                     page = match current.next {
                         Some(url) => Some(self.get_page(url).await?),
@@ -350,9 +332,13 @@ impl GraphClient {
                     };
                 }
             }
-            return Ok(stats);
+            diag::trace(
+                1,
+                format!("listed {items} request(s) in {pages} page(s) with $filter {plan:?}"),
+            );
+            return Ok(());
         }
-        Ok(stats)
+        Ok(())
     }
 
     fn requests_list_url(&self, server_filter: Option<&str>) -> Url {
