@@ -147,14 +147,6 @@ impl GraphClient {
         Ok(client)
     }
 
-    pub fn version(&self) -> ApiVersion {
-        self.version
-    }
-
-    pub fn token_source_name(&self) -> &'static str {
-        self.tokens.source_name()
-    }
-
     /// How many single-entity calls are worth having in flight to keep every slot busy.
     pub fn parallelism(&self) -> usize {
         match self.batcher {

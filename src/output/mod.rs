@@ -71,10 +71,6 @@ impl<R: Record> RecordWriter<R> {
         }
     }
 
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     /// Stream formats write now; table and json keep the records for [`finish`](Self::finish).
     pub fn write_page(&mut self, records: Vec<R>) -> anyhow::Result<()> {
         match self.format {
