@@ -289,7 +289,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request in full'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before giving up' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before reporting the rest as still failing or delivering' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently (Graph retries them itself)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion' -r
@@ -331,7 +331,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l select -d 'Pick requ
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l dry-run -d 'Print the plan and send nothing'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s y -l yes -d 'Do not ask for confirmation'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send requests that look ineligible anyway (Graph has the last word)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'After reprocessing, poll each request until it leaves `delivering` and report its final state'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'After reprocessing, poll each request until it settles and report its final state'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-journal -d 'Keep no journal, and do not consult it'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -400,6 +400,11 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l outage -d 'Extra rece
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l page-size -d 'Items per page' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering`' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l refail-rate -d 'Share of reprocessed requests that fail again (0.0–1.0)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l trial-window-ms -d 'How long the service retries a reprocess that fails again, showing the failed state unchanged and refusing repeats' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l recover-delay-ms -d 'How long a reprocess that recovers keeps showing the failed state before `delivering`' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l repeat-refusal -d 'HTTP status refusing a repeat reprocess while the service still retries (400 or 409)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l reprocess-window-days -d 'Days after completion within which reprocess is accepted (Graph: 14, portal: 7)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-refusal -d 'HTTP status refusing a catalog-scoped caller\'s tenant-wide listing (403 or 400)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-certificate -d 'Trust this PEM certificate for the demo app\'s client assertions (--auth certificate)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for' -r
@@ -437,6 +442,9 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries p
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-html -d 'Injected faults answer 502 with a proxy\'s HTML page instead of OData 503/504'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-scoped -d 'The demo apps hold roles on all catalogs but one: tenant-wide request listing answers 403'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l visible-refail -d 'Older model: a reprocess that fails again shows `delivering` first, then `deliveryFailed`'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l lenient-batch-writes -d 'Accept $batch write sub-requests without body and Content-Type (Graph refuses them)'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l batch-refuses-writes -d 'Refuse every $batch that carries a write sub-request, however well-formed'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'

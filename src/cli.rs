@@ -134,6 +134,10 @@ pub struct GlobalArgs {
     pub concurrency: u16,
 
     /// Send state checks and reprocess calls one HTTP request each instead of in $batch requests
+    ///
+    /// Without it, calls travel in $batch requests of up to 20. If Graph refuses a batch carrying
+    /// reprocess calls as a whole (400), nothing in it ran: ep sends those calls, and every later
+    /// reprocess of the run, directly and says so once on stderr.
     #[arg(long, global = true)]
     pub no_batch: bool,
 
@@ -213,6 +217,9 @@ pub enum RequestsCommand {
 #[derive(Debug, Args)]
 pub struct WindowArg {
     /// Reprocess eligibility window after completion
+    ///
+    /// Graph's API documents 14 days; the Entra portal allows only 7. If Graph refuses requests
+    /// completed 7–14 days ago, ep says so and suggests --window 7d.
     #[arg(long, value_name = "DUR", default_value = "14d", value_parser = parse_duration)]
     pub window: chrono::Duration,
 }
@@ -273,11 +280,17 @@ pub struct ReprocessArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// After reprocessing, poll each request until it leaves `delivering` and report its final state
+    /// After reprocessing, poll each request until it settles and report its final state
+    ///
+    /// Settled means `delivered`, or failed again after it was seen `delivering`. A request that
+    /// still shows its failed state is not settled: Graph keeps retrying an accepted reprocess
+    /// for hours without changing the state, so at --timeout it is reported "still failing". The
+    /// run exits 1 if any request failed again or is still failing; 0 if every one was delivered
+    /// or is still delivering.
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: how long to poll before giving up
+    /// With --wait: how long to poll before reporting the rest as still failing or delivering
     #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration, requires = "wait")]
     pub timeout: chrono::Duration,
 
@@ -350,6 +363,31 @@ pub struct EmulatorArgs {
     /// Share of reprocessed requests that fail again (0.0–1.0)
     #[arg(long, default_value_t = 0.1)]
     pub refail_rate: f64,
+    /// How long the service retries a reprocess that fails again, showing the failed state
+    /// unchanged and refusing repeats
+    #[arg(long, value_name = "MS", default_value_t = 30000)]
+    pub trial_window_ms: u64,
+    /// How long a reprocess that recovers keeps showing the failed state before `delivering`
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub recover_delay_ms: u64,
+    /// Older model: a reprocess that fails again shows `delivering` first, then `deliveryFailed`
+    #[arg(long)]
+    pub visible_refail: bool,
+    /// HTTP status refusing a repeat reprocess while the service still retries (400 or 409)
+    #[arg(long, value_name = "STATUS", default_value_t = 400, value_parser = clap::value_parser!(u16).range(400..=499))]
+    pub repeat_refusal: u16,
+    /// Days after completion within which reprocess is accepted (Graph: 14, portal: 7)
+    #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub reprocess_window_days: i64,
+    /// HTTP status refusing a catalog-scoped caller's tenant-wide listing (403 or 400)
+    #[arg(long, value_name = "STATUS", default_value_t = 403, value_parser = clap::value_parser!(u16).range(400..=403))]
+    pub catalog_refusal: u16,
+    /// Accept $batch write sub-requests without body and Content-Type (Graph refuses them)
+    #[arg(long)]
+    pub lenient_batch_writes: bool,
+    /// Refuse every $batch that carries a write sub-request, however well-formed
+    #[arg(long)]
+    pub batch_refuses_writes: bool,
     /// Lifetime of issued access tokens
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     pub token_ttl: u64,

@@ -714,10 +714,12 @@ async fn reprocess_rules_and_settle() {
     );
     emu.shutdown().await;
 
-    // With refail_rate 1 every reprocess ends in deliveryFailed again, with a new completion.
+    // The older model (visible_refail): every reprocess ends in deliveryFailed again, with a
+    // new completion, after showing delivering.
     let emu = start(EmulatorConfig {
         settle: Duration::from_millis(100),
         refail_rate: 1.0,
+        visible_refail: true,
         ..EmulatorConfig::default()
     })
     .await;
@@ -750,6 +752,204 @@ async fn reprocess_rules_and_settle() {
     emu.shutdown().await;
 }
 
+/// A reprocess request the 14-day rule allows now.
+fn eligible_failed(emu: &Emulator) -> ep::emulator::SeededRequest {
+    let day14 = chrono::Duration::days(14) - chrono::Duration::hours(1);
+    emu.requests_snapshot()
+        .into_iter()
+        .find(|r| {
+            r.state == "deliveryFailed" && r.completed.is_some_and(|c| Utc::now() - c < day14)
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_reprocess_that_fails_again_keeps_its_state_and_refuses_repeats_for_the_trial_window() {
+    for refusal in [400u16, 409] {
+        let emu = start(EmulatorConfig {
+            refail_rate: 1.0,
+            trial_window: Duration::from_millis(1500),
+            repeat_refusal: refusal,
+            ..EmulatorConfig::default()
+        })
+        .await;
+        let t = admin_token(&emu).await;
+        let target = eligible_failed(&emu);
+        let action = format!(
+            "{}/v1.0{EM}/assignmentRequests/{}/reprocess",
+            emu.url(),
+            target.id
+        );
+        let item = format!("{}/v1.0{EM}/assignmentRequests/{}", emu.url(), target.id);
+        assert_eq!(post(&action, &t).await.status, 202);
+        // Accepted, yet the request shows exactly what it showed before.
+        let r = get(&item, &t).await;
+        assert_eq!(r.json()["state"], "deliveryFailed", "{}", r.text);
+        let before = emu.requests_snapshot();
+        let s = before.iter().find(|r| r.id == target.id).unwrap();
+        assert_eq!((s.completed, s.reprocess_calls), (target.completed, 1));
+        // A repeat inside the trial window is refused, and changes nothing.
+        let r = post(&action, &t).await;
+        assert_eq!(r.status, refusal, "{}", r.text);
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("already being reprocessed")
+        );
+        tokio::time::sleep(Duration::from_millis(1700)).await;
+        let s = emu
+            .requests_snapshot()
+            .into_iter()
+            .find(|r| r.id == target.id)
+            .unwrap();
+        assert_eq!((s.state.as_str(), s.reprocess_calls), ("deliveryFailed", 1));
+        // The trial is over: it can be reprocessed again.
+        assert_eq!(post(&action, &t).await.status, 202);
+        emu.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_reprocess_that_recovers_may_show_the_failed_state_first() {
+    let emu = start(EmulatorConfig {
+        refail_rate: 0.0,
+        recover_delay: Duration::from_millis(600),
+        settle: Duration::from_millis(600),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let target = eligible_failed(&emu);
+    let item = format!("{}/v1.0{EM}/assignmentRequests/{}", emu.url(), target.id);
+    let r = post(&format!("{item}/reprocess"), &t).await;
+    assert_eq!(r.status, 202);
+    assert_eq!(get(&item, &t).await.json()["state"], "deliveryFailed");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(get(&item, &t).await.json()["state"], "delivering");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(get(&item, &t).await.json()["state"], "delivered");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn reprocess_window_days_models_the_portals_seven_days() {
+    let emu = start(EmulatorConfig {
+        reprocess_window_days: 7,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let now = Utc::now();
+    let between = emu
+        .requests_snapshot()
+        .into_iter()
+        .find(|r| {
+            r.state == "deliveryFailed"
+                && r.completed.is_some_and(|c| {
+                    now - c > chrono::Duration::days(7) + chrono::Duration::hours(1)
+                        && now - c < chrono::Duration::days(13)
+                })
+        })
+        .expect("the seed has a failed request completed 7-13 days ago");
+    let r = post(
+        &format!(
+            "{}/v1.0{EM}/assignmentRequests/{}/reprocess",
+            emu.url(),
+            between.id
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert!(r.text.contains("more than 7 days"), "{}", r.text);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn batch_write_sub_requests_need_a_body_and_content_type_or_nothing_runs() {
+    let emu = start(EmulatorConfig::default()).await;
+    let t = admin_token(&emu).await;
+    let target = eligible_failed(&emu);
+    let reprocess = format!("{EM}/assignmentRequests/{}/reprocess", target.id);
+    let client = reqwest::Client::new();
+    let send = |body: Value| {
+        client
+            .post(format!("{}/v1.0/$batch", emu.url()))
+            .bearer_auth(&t)
+            .json(&body)
+            .send()
+    };
+    // Without body and headers, as ep sent it before: the whole batch is refused.
+    for bare in [
+        serde_json::json!({"id": "2", "method": "POST", "url": reprocess}),
+        serde_json::json!({"id": "2", "method": "POST", "url": reprocess, "body": {}}),
+    ] {
+        let r = send(serde_json::json!({"requests": [
+            {"id": "1", "method": "GET", "url": format!("{EM}/accessPackages")},
+            bare,
+        ]}))
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 400);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "BadRequest");
+        assert_eq!(
+            body["error"]["message"],
+            "Write request id : 2 does not contain Content-Type header or body."
+        );
+    }
+    let untouched = emu.requests_snapshot();
+    let s = untouched.iter().find(|r| r.id == target.id).unwrap();
+    assert_eq!(s.reprocess_calls, 0, "nothing in a refused batch runs");
+    // In the documented shape it runs.
+    let r = send(batch_body(&[("1", "POST", reprocess.clone())]))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["responses"][0]["status"], 202);
+    emu.shutdown().await;
+
+    // A service that refuses batched writes altogether.
+    let emu = start(EmulatorConfig {
+        batch_refuses_writes: true,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1.0/$batch", emu.url()))
+        .bearer_auth(&t)
+        .json(&batch_body(&[("1", "POST", reprocess)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn catalog_scoped_tenant_wide_listing_can_be_refused_with_400() {
+    let emu = start(EmulatorConfig {
+        catalog_scoped: true,
+        catalog_refusal: 400,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let r = get(&format!("{}/v1.0{EM}/assignmentRequests", emu.url()), &t).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json()["error"]["code"], "BadRequest");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invalid filter clause")
+    );
+    emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn batch_answers_out_of_order_and_records_sub_requests() {
     let emu = start(EmulatorConfig::default()).await;
@@ -761,7 +961,7 @@ async fn batch_answers_out_of_order_and_records_sub_requests() {
         .enumerate()
         .map(|(i, id)| serde_json::json!({"id": (i + 1).to_string(), "method": "GET", "url": format!("{EM}/assignmentRequests/{id}")}))
         .collect();
-    requests.push(serde_json::json!({"id": "6", "method": "POST", "url": format!("{EM}/assignmentRequests/not-a-guid/reprocess")}));
+    requests.push(serde_json::json!({"id": "6", "method": "POST", "url": format!("{EM}/assignmentRequests/not-a-guid/reprocess"), "body": {}, "headers": {"Content-Type": "application/json"}}));
     requests.push(serde_json::json!({"id": "7", "method": "GET", "url": format!("{EM}/accessPackages?$filter=displayName eq 'Sales Onboarding'")}));
     let client = reqwest::Client::new();
     let r = client
@@ -1029,10 +1229,19 @@ async fn expect_no_response(rb: reqwest::RequestBuilder) -> reqwest::Error {
     }
 }
 
+/// A `$batch` body in the shape Graph's batching doc gives: writes carry `body` and
+/// `Content-Type` even when the action takes no body.
 fn batch_body(subs: &[(&str, &str, String)]) -> Value {
     let requests: Vec<Value> = subs
         .iter()
-        .map(|(id, method, url)| serde_json::json!({"id": id, "method": method, "url": url}))
+        .map(|(id, method, url)| {
+            let mut sub = serde_json::json!({"id": id, "method": method, "url": url});
+            if *method != "GET" {
+                sub["body"] = serde_json::json!({});
+                sub["headers"] = serde_json::json!({"Content-Type": "application/json"});
+            }
+            sub
+        })
         .collect();
     serde_json::json!({ "requests": requests })
 }

@@ -365,9 +365,11 @@ fn wait_reports_final_states() {
 
 #[test]
 fn wait_exits_1_when_a_request_fails_again() {
+    // Seen delivering, then failed: settled as "failed again" long before the timeout.
     let emu = Emu::with(ep::emulator::EmulatorConfig {
         settle: std::time::Duration::from_millis(300),
         refail_rate: 1.0,
+        visible_refail: true,
         ..ep::emulator::EmulatorConfig::default()
     });
     let package = emu.edge_package();
@@ -378,6 +380,8 @@ fn wait_exits_1_when_a_request_fails_again() {
             &package,
             "--all",
             "--wait",
+            "--timeout",
+            "60s",
             "-o",
             "json",
         ]),
@@ -391,6 +395,77 @@ fn wait_exits_1_when_a_request_fails_again() {
             .iter()
             .all(|r| r["finalState"] == "deliveryFailed")
     );
+    let n = s["results"].as_array().unwrap().len();
+    assert_eq!(s["counts"]["failedAgain"], n);
+    assert_eq!(s["counts"]["stillFailing"], 0);
+    assert!(
+        r.elapsed < std::time::Duration::from_secs(30),
+        "settled without waiting for the timeout: {:?}",
+        r.elapsed
+    );
+}
+
+#[test]
+fn wait_reports_delivered_ones_and_watches_still_failing_ones_until_the_timeout() {
+    // Graph keeps retrying a reprocess whose cause is not fixed for hours, showing the failed
+    // state unchanged: such a request is "still failing" at the timeout, not "failed again".
+    let emu = Emu::with(ep::emulator::EmulatorConfig {
+        settle: std::time::Duration::from_millis(500),
+        refail_rate: 0.5,
+        trial_window: std::time::Duration::from_secs(600),
+        ..ep::emulator::EmulatorConfig::default()
+    });
+    let want = emu.eligible(None);
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--all-failed",
+            "--yes",
+            "--wait",
+            "--timeout",
+            "20s",
+            "-o",
+            "json",
+        ]),
+        1,
+    );
+    assert!(
+        r.elapsed >= std::time::Duration::from_secs(20),
+        "watched until the timeout: {:?}",
+        r.elapsed
+    );
+    let s = r.json();
+    assert_eq!(ids_of(&s, "reprocessed"), want);
+    let truth = emu.snapshot_by_id();
+    let (mut delivered, mut still_failing) = (0, 0);
+    for result in s["results"].as_array().unwrap() {
+        let id = result["id"].as_str().unwrap();
+        let state = truth[id].state.as_str();
+        assert_eq!(truth[id].reprocess_calls, 1, "{id} accepted exactly once");
+        match state {
+            "delivered" => {
+                delivered += 1;
+                assert_eq!(result["finalState"], "delivered", "{result}");
+            }
+            "deliveryFailed" | "partiallyDelivered" => {
+                still_failing += 1;
+                assert_eq!(result["finalState"], state, "{result}");
+                assert!(
+                    result["note"].as_str().unwrap().contains("still failing"),
+                    "{result}"
+                );
+            }
+            other => panic!("{id} ended {other}"),
+        }
+    }
+    assert!(
+        delivered > 0 && still_failing > 0,
+        "{delivered} {still_failing}"
+    );
+    assert_eq!(s["counts"]["delivered"], delivered);
+    assert_eq!(s["counts"]["stillFailing"], still_failing);
+    assert_eq!(s["counts"]["failedAgain"], 0);
+    assert!(r.stderr.contains("still failing"), "{}", r.stderr);
 }
 
 #[test]

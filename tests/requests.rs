@@ -468,31 +468,58 @@ fn beta_lists_the_same_requests_in_the_v1_vocabulary() {
 }
 
 #[test]
-fn strict_server_filters_fall_back_to_documented_clauses() {
+fn only_documented_filters_are_sent_one_state_query_each() {
+    // A strict server refuses and/or combinations; ep must not need any.
     let emu = Emu::with(ep::emulator::EmulatorConfig {
         strict_filters: true,
         ..common::stable_config()
     });
     let package = emu.edge_package();
-    let r = run_expect(
-        emu.ep().args([
-            "requests",
-            "list",
-            "--package",
-            &package,
-            "--reprocessable",
-            "-o",
-            "ids",
-        ]),
-        0,
-    );
-    let got: BTreeSet<String> = r.stdout.lines().map(str::to_string).collect();
-    assert_eq!(got, emu.eligible(Some(&package)));
+    let list = |scope: &[&str]| -> BTreeSet<String> {
+        let mut args = vec!["requests", "list"];
+        args.extend_from_slice(scope);
+        args.extend_from_slice(&["--reprocessable", "-o", "ids"]);
+        let r = run_expect(emu.ep().args(&args), 0);
+        r.stdout.lines().map(str::to_string).collect()
+    };
+    assert_eq!(list(&["--package", &package]), emu.eligible(Some(&package)));
+    assert_eq!(list(&["--all-packages"]), emu.eligible(None));
+    let calls = emu.calls();
     assert!(
-        emu.calls().iter().any(|c| c.status == 400),
-        "the combined filter was rejected"
+        calls.iter().all(|c| c.status != 400),
+        "no filter was refused"
     );
+    let filters: Vec<String> = calls
+        .iter()
+        .filter(|c| c.path.ends_with("/assignmentRequests"))
+        .filter_map(|c| c.query.clone())
+        .filter_map(|q| {
+            q.split('&')
+                .find_map(|p| p.strip_prefix("$filter=").map(str::to_string))
+        })
+        .map(|f| f.replace("%20", " ").replace("%27", "'"))
+        .collect();
+    assert!(
+        filters
+            .iter()
+            .all(|f| !f.contains(" and ") && !f.contains(" or ")),
+        "{filters:?}"
+    );
+    for want in [
+        format!("accessPackage/id eq '{package}'"),
+        "state eq 'deliveryFailed'".to_string(),
+        "state eq 'partiallyDelivered'".to_string(),
+    ] {
+        assert!(filters.contains(&want), "{want} not in {filters:?}");
+    }
+}
 
+#[test]
+fn a_server_refusing_the_state_filter_is_listed_unfiltered() {
+    let emu = Emu::with(ep::emulator::EmulatorConfig {
+        refuse_state_filter: true,
+        ..common::stable_config()
+    });
     let r = run_expect(
         emu.ep().args([
             "requests",
@@ -506,6 +533,10 @@ fn strict_server_filters_fall_back_to_documented_clauses() {
     );
     let got: BTreeSet<String> = r.stdout.lines().map(str::to_string).collect();
     assert_eq!(got, emu.eligible(None));
+    assert!(
+        emu.calls().iter().any(|c| c.status == 400),
+        "the state filter was refused first"
+    );
 }
 
 #[test]

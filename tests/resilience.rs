@@ -12,7 +12,7 @@ fn the_journal_skips_requests_accepted_within_its_window_unless_forced() {
     // Reprocessed requests fail again quickly, so without the journal they would be eligible
     // and sent again on the next run.
     let emu = Emu::with(EmulatorConfig {
-        settle: Duration::from_millis(200),
+        trial_window: Duration::from_millis(200),
         refail_rate: 1.0,
         ..EmulatorConfig::default()
     });
@@ -101,6 +101,8 @@ fn the_journal_skips_requests_accepted_within_its_window_unless_forced() {
         "--force sends them again"
     );
 
+    // Let the service's retrying of those end (the trial window): a repeat inside it is refused.
+    std::thread::sleep(Duration::from_millis(400));
     let r = run_expect(
         emu.ep().args([
             "reprocess",
@@ -310,40 +312,249 @@ fn lost_acks_are_confirmed_by_reading_the_state_and_reported_reprocessed() {
 
 #[test]
 fn catalog_scoped_callers_list_each_visible_package() {
-    let emu = Emu::with(EmulatorConfig {
-        catalog_scoped: true,
-        ..common::stable_config()
-    });
-    let hidden = emu.hidden_packages();
-    assert!(!hidden.is_empty());
-    let hidden_requests: BTreeSet<String> = emu
-        .truth()
-        .into_iter()
-        .filter(|t| hidden.contains(&t.package_id))
-        .map(|t| t.id)
-        .collect();
-    let want: BTreeSet<String> = emu
-        .eligible(None)
-        .difference(&hidden_requests)
-        .cloned()
-        .collect();
+    // Which status refuses the tenant-wide list is undocumented: 403 or 400.
+    for refusal in [403u16, 400] {
+        let emu = Emu::with(EmulatorConfig {
+            catalog_scoped: true,
+            catalog_refusal: refusal,
+            ..common::stable_config()
+        });
+        let hidden = emu.hidden_packages();
+        assert!(!hidden.is_empty());
+        let hidden_requests: BTreeSet<String> = emu
+            .truth()
+            .into_iter()
+            .filter(|t| hidden.contains(&t.package_id))
+            .map(|t| t.id)
+            .collect();
+        let want: BTreeSet<String> = emu
+            .eligible(None)
+            .difference(&hidden_requests)
+            .cloned()
+            .collect();
+        let r = run_expect(
+            emu.ep().args([
+                "requests",
+                "list",
+                "--all-packages",
+                "--reprocessable",
+                "-o",
+                "ids",
+            ]),
+            0,
+        );
+        assert!(r.stderr.contains(&refusal.to_string()), "{}", r.stderr);
+        let got: BTreeSet<String> = r.stdout.lines().map(str::to_string).collect();
+        assert_eq!(got, want);
+        let r = run_expect(
+            emu.ep().args(["reprocess", "--all-failed", "-o", "json"]),
+            0,
+        );
+        assert_eq!(ids_of(&r.json(), "reprocessed"), want);
+    }
+}
+
+#[test]
+fn batched_reprocess_uses_the_documented_write_shape() {
+    // The emulator refuses body-less write sub-requests, as Graph does: every eligible request
+    // must still be reprocessed exactly once, through $batch.
+    let emu = Emu::start();
+    let want = emu.eligible(None);
     let r = run_expect(
-        emu.ep().args([
-            "requests",
-            "list",
-            "--all-packages",
-            "--reprocessable",
-            "-o",
-            "ids",
-        ]),
-        0,
-    );
-    assert!(r.stderr.contains("403"), "{}", r.stderr);
-    let got: BTreeSet<String> = r.stdout.lines().map(str::to_string).collect();
-    assert_eq!(got, want);
-    let r = run_expect(
-        emu.ep().args(["reprocess", "--all-failed", "-o", "json"]),
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--yes", "-o", "json"]),
         0,
     );
     assert_eq!(ids_of(&r.json(), "reprocessed"), want);
+    let calls = emu.calls();
+    let reprocess: Vec<_> = calls
+        .iter()
+        .filter(|c| c.path.ends_with("/reprocess"))
+        .collect();
+    assert_eq!(reprocess.len(), want.len(), "each sent once");
+    assert!(reprocess.iter().all(|c| c.in_batch && c.status == 202));
+    assert!(
+        calls
+            .iter()
+            .filter(|c| c.path.ends_with("/$batch"))
+            .all(|c| c.status == 200),
+        "no batch was refused"
+    );
+}
+
+#[test]
+fn a_batch_refused_for_its_writes_falls_back_to_direct_posts_losing_and_doubling_nothing() {
+    let emu = Emu::with(EmulatorConfig {
+        batch_refuses_writes: true,
+        ..common::stable_config()
+    });
+    let want = emu.eligible(None);
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--yes", "-o", "json"]),
+        0,
+    );
+    assert_eq!(ids_of(&r.json(), "reprocessed"), want, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("sends them directly").count(),
+        1,
+        "said once: {}",
+        r.stderr
+    );
+    let accepted = emu.accepted_reprocess_ids();
+    assert_eq!(accepted.len(), want.len(), "none twice");
+    let calls = emu.calls();
+    assert!(
+        calls
+            .iter()
+            .filter(|c| c.path.ends_with("/reprocess"))
+            .all(|c| !c.in_batch),
+        "no reprocess ran inside a batch"
+    );
+    let refused = calls
+        .iter()
+        .filter(|c| c.path.ends_with("/$batch") && c.status == 400)
+        .count();
+    assert!(refused >= 1, "a batch was refused first");
+}
+
+fn unchanged_state_model(lost_ack: f64, fault_rate: f64, repeat_refusal: u16) -> EmulatorConfig {
+    EmulatorConfig {
+        lost_ack,
+        fault_rate,
+        refail_rate: 0.5,
+        trial_window: Duration::from_secs(600),
+        settle: Duration::from_secs(600),
+        repeat_refusal,
+        ..EmulatorConfig::default()
+    }
+}
+
+#[test]
+fn lost_answers_under_the_unchanged_state_model_are_reported_reprocessed_exactly_once() {
+    // Half the requests will fail again: Graph keeps their state unchanged while it retries, so a
+    // lost answer can't be confirmed by reading the state, and the repeat is refused.
+    for extra in [&[][..], &["--no-batch"][..]] {
+        let emu = Emu::with(unchanged_state_model(0.15, 0.05, 400));
+        let want = emu.eligible(None);
+        let mut args = extra.to_vec();
+        args.extend(["reprocess", "--all-failed", "--yes", "-o", "json"]);
+        let r = run_expect(emu.ep().args(&args), 0);
+        let summary = r.json();
+        assert_eq!(ids_of(&summary, "reprocessed"), want, "{}", r.stderr);
+        assert_eq!(summary["counts"]["failed"], 0);
+        let truth = emu.snapshot_by_id();
+        for id in &want {
+            assert_eq!(truth[id].reprocess_calls, 1, "{id} accepted exactly once");
+        }
+        assert_eq!(emu.accepted_reprocess_ids().len(), want.len());
+    }
+}
+
+#[test]
+fn a_refused_repeat_after_a_lost_answer_is_reported_reprocessed_with_a_note() {
+    // Every reprocess fails again, so a lost answer can never be confirmed by the state. The
+    // emulator loses refusals' answers too, so a request may need a few repeats before one
+    // refusal gets through: --retries keeps that from running out.
+    for refusal in [400u16, 409] {
+        let emu = Emu::with(EmulatorConfig {
+            refail_rate: 1.0,
+            ..unchanged_state_model(0.3, 0.0, refusal)
+        });
+        let want = emu.eligible(None);
+        let r = run_expect(
+            emu.ep().args([
+                "--no-batch",
+                "--retries",
+                "14",
+                "reprocess",
+                "--all-failed",
+                "-o",
+                "json",
+            ]),
+            0,
+        );
+        let summary = r.json();
+        assert_eq!(ids_of(&summary, "reprocessed"), want);
+        let truth = emu.snapshot_by_id();
+        let mut concluded = 0;
+        for result in summary["results"].as_array().unwrap() {
+            let id = result["id"].as_str().unwrap();
+            assert_eq!(truth[id].reprocess_calls, 1, "{id} accepted exactly once");
+            let lost_first = emu
+                .calls()
+                .iter()
+                .find(|c| c.path.ends_with(&format!("{id}/reprocess")))
+                .is_some_and(|c| c.dropped);
+            let note = result["note"].as_str().unwrap_or_default();
+            if lost_first {
+                concluded += 1;
+                assert!(
+                    note.contains("concluded") && note.contains(&refusal.to_string()),
+                    "{result}"
+                );
+            } else {
+                assert!(note.is_empty(), "{result}");
+            }
+        }
+        assert!(concluded > 0, "some first answers were lost");
+        assert_eq!(emu.accepted_reprocess_ids().len(), want.len(), "none twice");
+    }
+}
+
+#[test]
+fn a_service_applying_the_portals_seven_days_is_named_with_the_window_to_use() {
+    let emu = Emu::with(EmulatorConfig {
+        reprocess_window_days: 7,
+        ..common::stable_config()
+    });
+    let now = chrono::Utc::now();
+    let within_7: BTreeSet<String> = emu
+        .truth()
+        .into_iter()
+        .filter(|t| emu.eligible(None).contains(&t.id))
+        .filter(|t| {
+            t.completed
+                .is_some_and(|c| now - c <= chrono::Duration::days(7))
+        })
+        .map(|t| t.id)
+        .collect();
+    let all = emu.eligible(None);
+    assert!(
+        within_7.len() < all.len(),
+        "the seed has requests 7-14 days old"
+    );
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "--yes", "-o", "json"]),
+        1,
+    );
+    assert!(r.stderr.contains("--window 7d"), "{}", r.stderr);
+    let summary = r.json();
+    assert_eq!(ids_of(&summary, "reprocessed"), within_7);
+    for failed in summary["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "failed")
+    {
+        assert!(
+            failed["note"].as_str().unwrap().contains("7-day"),
+            "{failed}"
+        );
+    }
+    // With the portal's window the rest is skipped with a reason, and the run succeeds.
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--all-failed",
+            "--yes",
+            "--window",
+            "7d",
+            "-o",
+            "json",
+        ]),
+        0,
+    );
+    assert!(ids_of(&r.json(), "reprocessed").is_empty());
 }

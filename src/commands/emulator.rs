@@ -27,6 +27,15 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
             return Err(CliError::usage("--rate must be a positive number").into());
         }
     }
+    if ![400, 403].contains(&args.catalog_refusal) {
+        return Err(CliError::usage("--catalog-refusal must be 400 or 403").into());
+    }
+    if args.repeat_refusal == 429 {
+        return Err(CliError::usage(
+            "--repeat-refusal 429 would be throttling, not a refusal: choose another 4xx",
+        )
+        .into());
+    }
     let config = EmulatorConfig {
         seed: args.seed,
         requests: args.requests,
@@ -44,6 +53,14 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
         page_size: args.page_size,
         settle: Duration::from_millis(args.settle_ms),
         refail_rate: share(args.refail_rate, "--refail-rate")?,
+        trial_window: Duration::from_millis(args.trial_window_ms),
+        recover_delay: Duration::from_millis(args.recover_delay_ms),
+        visible_refail: args.visible_refail,
+        repeat_refusal: args.repeat_refusal,
+        reprocess_window_days: args.reprocess_window_days,
+        catalog_refusal: args.catalog_refusal,
+        lenient_batch_writes: args.lenient_batch_writes,
+        batch_refuses_writes: args.batch_refuses_writes,
         token_ttl: Duration::from_secs(args.token_ttl.max(1)),
         strict_filters: args.strict_filters,
         client_certificates: match &args.client_certificate {

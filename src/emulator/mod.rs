@@ -24,6 +24,17 @@
 //! - `retry_after`: how 429/503 `Retry-After` is written.
 //! - `catalog_scoped`: the demo apps only hold catalog-level roles on some catalogs.
 //! - `outage`: extra recent `deliveryFailed`/`partiallyDelivered` requests.
+//!
+//! Where the documents describe Graph as strict, the emulator is strict by default, and a knob
+//! turns on the older lenient behaviour only for tests that need it:
+//! - `$batch` write sub-requests need `body` and a `Content-Type` header, or the whole batch is
+//!   refused with 400 (`lenient_batch_writes` accepts them; `batch_refuses_writes` refuses any
+//!   batch carrying a write, as a service rejecting `{}` for a body-less action would).
+//! - A reprocess whose cause is not fixed keeps the request's failed state unchanged for
+//!   `trial_window` while the service retries, and a repeat in that window is refused with
+//!   `repeat_refusal` (`visible_refail` restores "delivering, then deliveryFailed").
+//! - A catalog-scoped caller's tenant-wide listing is refused with `catalog_refusal` (403 or 400).
+//! - `reprocess_window_days` is 14 as Graph documents; 7 models the portal's rule.
 
 mod assertion;
 mod conn;
@@ -107,14 +118,42 @@ pub struct EmulatorConfig {
     pub outage: usize,
     /// Maximum items per page.
     pub page_size: usize,
-    /// How long a reprocessed request stays `delivering`.
+    /// How long a reprocessed request that recovers stays `delivering`.
     pub settle: Duration,
-    /// Share of reprocessed requests that end `deliveryFailed` again.
+    /// Share of reprocessed requests whose cause is not fixed, so they fail again.
     pub refail_rate: f64,
+    /// How long the service keeps retrying a reprocess that will fail again. Throughout, the
+    /// request shows its failed state unchanged and a repeat `reprocess` is refused with
+    /// `repeat_refusal` (Graph's troubleshooting page: "tries multiple times to reprocess for
+    /// several hours, so you can't force reprocessing during this time").
+    pub trial_window: Duration,
+    /// How long a reprocess that will recover keeps showing the failed state before it turns
+    /// `delivering` (undocumented; 0 = at once).
+    pub recover_delay: Duration,
+    /// The older, lenient model: a reprocess that fails again shows `delivering` first, then
+    /// `deliveryFailed`, and a repeat is only refused while it is `delivering`.
+    pub visible_refail: bool,
+    /// HTTP status refusing a repeat reprocess inside the trial window (undocumented: 400 or 409).
+    pub repeat_refusal: u16,
+    /// Days after completion within which `reprocess` is accepted: 14 as the Graph docs say, or
+    /// 7 as the portal says.
+    pub reprocess_window_days: i64,
+    /// HTTP status answering a catalog-scoped caller's tenant-wide request listing
+    /// (undocumented: 403 or 400).
+    pub catalog_refusal: u16,
+    /// Accept write sub-requests in `$batch` without `body` and `Content-Type`, which Graph
+    /// refuses ("Write request id : N does not contain Content-Type header or body.").
+    pub lenient_batch_writes: bool,
+    /// Refuse every `$batch` that carries a write sub-request, however well-formed: a service
+    /// that rejects the empty `{}` body of a body-less action (undocumented, plausible).
+    pub batch_refuses_writes: bool,
     /// Lifetime of issued access tokens.
     pub token_ttl: Duration,
     /// Act like a stricter server: 400 for `$filter` combining clauses with and/or.
     pub strict_filters: bool,
+    /// Act like a server that does not support filtering requests by state at all (400
+    /// "Invalid filter clause"), although Graph documents `state eq`.
+    pub refuse_state_filter: bool,
     /// Certificates uploaded to app registrations: `(client id, PEM certificate)`. Client
     /// assertions are verified against these.
     pub client_certificates: Vec<(String, String)>,
@@ -170,8 +209,17 @@ impl Default for EmulatorConfig {
             page_size: 50,
             settle: Duration::from_secs(3),
             refail_rate: 0.1,
+            trial_window: Duration::from_secs(30),
+            recover_delay: Duration::ZERO,
+            visible_refail: false,
+            repeat_refusal: 400,
+            reprocess_window_days: 14,
+            catalog_refusal: 403,
+            lenient_batch_writes: false,
+            batch_refuses_writes: false,
             token_ttl: Duration::from_secs(3600),
             strict_filters: false,
+            refuse_state_filter: false,
             client_certificates: Vec::new(),
             federated_credentials: vec![demo_federation()],
             device_code_interval: 5,
@@ -569,7 +617,7 @@ fn knobs_line(c: &EmulatorConfig) -> String {
         .rate
         .map_or_else(|| "off".to_string(), |r| format!("{r}/s burst {}", c.burst));
     format!(
-        "knobs: latency {}ms, rate {rate}, page size {}, faults {} ({}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {}",
+        "knobs: latency {}ms, rate {rate}, page size {}, faults {} ({}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}",
         c.latency.as_millis(),
         c.page_size,
         c.fault_rate,
@@ -584,6 +632,18 @@ fn knobs_line(c: &EmulatorConfig) -> String {
         if c.catalog_scoped { "on" } else { "off" },
         c.settle.as_millis(),
         c.refail_rate,
+        if c.visible_refail {
+            "via delivering"
+        } else {
+            "state unchanged"
+        },
+        c.trial_window.as_millis(),
+        c.reprocess_window_days,
+        match (c.lenient_batch_writes, c.batch_refuses_writes) {
+            (_, true) => "refused",
+            (true, false) => "lenient",
+            (false, false) => "need body + Content-Type",
+        },
     )
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration as ChronoDuration, Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use serde_json::{Map, Value, json};
 
 /// `accessPackageRequestState` (v1.0 CSDL order). `unknownFutureValue` is never stored.
@@ -169,8 +169,16 @@ pub(crate) struct Subject {
 }
 
 /// A reprocess that was accepted and has not settled yet.
+///
+/// Graph's troubleshooting page: the service "tries multiple times to reprocess for several
+/// hours", the status changes to Delivering only "if the error is fixed during the trials
+/// window", and otherwise stays Delivery failed / Partially delivered. So a trial that will fail
+/// again may never show `delivering` at all (`visible_at: None`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PendingReprocess {
+    /// When the request starts showing `delivering`; `None` keeps its failed state throughout.
+    pub(crate) visible_at: Option<DateTime<Utc>>,
+    /// When the trial ends: `delivered`, or failed again.
     pub(crate) settles_at: DateTime<Utc>,
     pub(crate) refail: bool,
 }
@@ -197,36 +205,50 @@ pub(crate) struct StoredRequest {
 }
 
 impl StoredRequest {
-    /// Applies a due settle transition. Called on every read so no timers are needed.
+    /// Applies due transitions. Called on every read so no timers are needed.
     pub(crate) fn settle(&mut self, now: DateTime<Utc>) {
-        if let Some(p) = self.pending
-            && now >= p.settles_at
-        {
-            self.state = if p.refail {
-                RequestState::DeliveryFailed
-            } else {
-                RequestState::Delivered
-            };
-            self.completed = Some(p.settles_at);
-            self.pending = None;
+        let Some(p) = self.pending else { return };
+        let visible = p.visible_at.is_some_and(|t| now >= t);
+        if visible && self.state != RequestState::Delivering {
+            self.state = RequestState::Delivering;
+            self.completed = None;
         }
+        if now < p.settles_at {
+            return;
+        }
+        match (p.refail, visible) {
+            (false, _) => {
+                self.state = RequestState::Delivered;
+                self.completed = Some(p.settles_at);
+            }
+            (true, true) => {
+                self.state = RequestState::DeliveryFailed;
+                self.completed = Some(p.settles_at);
+            }
+            // The trial failed without ever showing progress: state and completion time stay
+            // what they were, as far as anything documented says.
+            (true, false) => {}
+        }
+        self.pending = None;
     }
 
-    /// Starts a reprocess at `now`: the request is in flight again, so it has no completion
-    /// time until it settles.
-    pub(crate) fn begin_reprocess(
-        &mut self,
-        now: DateTime<Utc>,
-        settle: ChronoDuration,
-        refail: bool,
-    ) {
-        self.state = RequestState::Delivering;
-        self.completed = None;
+    /// Whether the service is still retrying an accepted reprocess while the request shows its
+    /// failed state: the window in which a repeat "can't force reprocessing".
+    pub(crate) fn in_hidden_trial(&self) -> bool {
+        self.pending.is_some() && self.state != RequestState::Delivering
+    }
+
+    /// Starts an accepted reprocess at `now`.
+    pub(crate) fn begin_reprocess(&mut self, now: DateTime<Utc>, plan: PendingReprocess) {
         self.reprocess_calls += 1;
         self.pending = Some(PendingReprocess {
-            settles_at: truncate_to_digits(now + settle, self.frac_digits),
-            refail,
+            visible_at: plan
+                .visible_at
+                .map(|t| truncate_to_digits(t, self.frac_digits)),
+            settles_at: truncate_to_digits(plan.settles_at, self.frac_digits),
+            refail: plan.refail,
         });
+        self.settle(now);
     }
 }
 
@@ -293,15 +315,14 @@ impl Store {
         &mut self,
         idx: usize,
         now: DateTime<Utc>,
-        settle: ChronoDuration,
-        refail: bool,
+        plan: PendingReprocess,
     ) {
         if let Some(r) = self.requests.get_mut(idx) {
             // A request with a pending reprocess is already tracked (invariant of `new` and
             // `settle_all`), so it must not be pushed twice.
             let tracked = r.pending.is_some();
-            r.begin_reprocess(now, settle, refail);
-            if !tracked {
+            r.begin_reprocess(now, plan);
+            if !tracked && r.pending.is_some() {
                 self.in_flight.push(idx);
             }
         }
@@ -671,7 +692,7 @@ pub(crate) fn render_package(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{Duration as ChronoDuration, TimeZone};
 
     #[test]
     fn timestamps_trim_trailing_zeros() {

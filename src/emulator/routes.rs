@@ -8,12 +8,11 @@ use std::time::Instant;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::Shared;
 use super::filter::{self, Schema};
 use super::identity::{self, ROLE_READ, ROLE_READ_WRITE, TokenInfo, TokenRejection};
 use super::model::{
-    ApiVersion, Expand, RenderOptions, RequestState, Store, format_timestamp, package_properties,
-    render_package, render_request, request_properties,
+    ApiVersion, Expand, PendingReprocess, RenderOptions, RequestState, Store, format_timestamp,
+    package_properties, render_package, render_request, request_properties,
 };
 use super::odata::{
     CallIds, GraphError, QueryOptions, Reply, decode_skiptoken, encode_skiptoken, error_reply,
@@ -21,10 +20,10 @@ use super::odata::{
 };
 use super::seed::{SplitMix64, hash_parts};
 use super::throttle::{Admission, Fault, fault_retry_after};
+use super::{EmulatorConfig, Shared};
 
 const EM: [&str; 2] = ["identityGovernance", "entitlementManagement"];
 const MAX_BATCH: usize = 20;
-const REPROCESS_WINDOW_DAYS: i64 = 14;
 
 /// One HTTP call as the handlers see it. Header names are lowercase.
 #[derive(Debug, Clone, Copy)]
@@ -406,6 +405,17 @@ fn denied() -> GraphError {
     )
 }
 
+/// A catalog-scoped caller asked for requests without `accessPackage/id eq`, which Graph says
+/// such callers must send. Which status it answers is undocumented: 403 or 400.
+fn catalog_refusal(config: &EmulatorConfig) -> GraphError {
+    match config.catalog_refusal {
+        400 => GraphError::bad_request(
+            "Invalid filter clause: callers with roles in specific catalogs must filter by accessPackage/id.",
+        ),
+        _ => denied(),
+    }
+}
+
 /// Whether the caller may see objects of package `idx` (always, unless `catalog_scoped`).
 fn package_visible(shared: &Shared, store: &Store, idx: usize) -> bool {
     shared.hidden_catalog.is_none_or(|hidden| {
@@ -613,7 +623,7 @@ fn compile_filter(
         .as_deref()
         .map(|f| filter::compile(f, schema, strict))
         .transpose()
-        .map_err(|e| GraphError::bad_request(e.message))
+        .map_err(|e| GraphError::bad_request(format!("Invalid filter clause: {}", e.message)))
 }
 
 fn request_options(
@@ -723,13 +733,22 @@ fn list_requests(
         ApiVersion::Beta => &filter::BETA_REQUEST,
     };
     let expr = compile_filter(&q, schema, shared.config.strict_filters)?;
+    if shared.config.refuse_state_filter
+        && q.filter
+            .as_deref()
+            .is_some_and(|f| f.to_ascii_lowercase().contains("state"))
+    {
+        return Err(GraphError::bad_request(
+            "Invalid filter clause: filtering on state is not supported.",
+        ));
+    }
     let mut store = shared.lock_store();
     store.settle_all(now);
     let store = &*store;
     if shared.hidden_catalog.is_some() {
         // A catalog-scoped caller may only list one package at a time, and only a visible one.
         let Some(package_id) = expr.as_ref().and_then(package_constraint) else {
-            return Err(denied());
+            return Err(catalog_refusal(&shared.config));
         };
         if let Some(idx) = store.packages.iter().position(|p| eq(&p.id, &package_id))
             && !package_visible(shared, store, idx)
@@ -814,6 +833,9 @@ fn reprocess(shared: &Shared, id: &str, now: DateTime<Utc>) -> Result<Reply, Gra
     if !package_visible(shared, &store, r.package_idx) {
         return Err(denied());
     }
+    if r.in_hidden_trial() {
+        return Err(repeat_refused(&shared.config, id));
+    }
     match r.state {
         RequestState::DeliveryFailed | RequestState::PartiallyDelivered => {}
         RequestState::Delivering => {
@@ -835,19 +857,60 @@ fn reprocess(shared: &Shared, id: &str, now: DateTime<Utc>) -> Result<Reply, Gra
     };
     // "Within 14 days from the time the original request was completed": exactly 14 days is
     // still inside; a completion time in the future (clock skew) is inside too.
-    if now - completed > ChronoDuration::days(REPROCESS_WINDOW_DAYS) {
+    let window_days = shared.config.reprocess_window_days;
+    if now - completed > ChronoDuration::days(window_days) {
         return Err(GraphError::bad_request(format!(
-            "The request '{id}' was completed more than {REPROCESS_WINDOW_DAYS} days ago ({}) and cannot be reprocessed. Ask the user to cancel the request and create a new request in the My Access portal.",
+            "The request '{id}' was completed more than {window_days} days ago ({}) and cannot be reprocessed. Ask the user to cancel the request and create a new request in the My Access portal.",
             format_timestamp(completed)
         )));
     }
     let attempt = r.reprocess_calls.to_be_bytes();
     let roll = hash_parts(&[&shared.config.seed.to_be_bytes(), r.id.as_bytes(), &attempt]);
     let refail = ((roll >> 11) as f64 / (1u64 << 53) as f64) < shared.config.refail_rate;
-    let settle =
-        ChronoDuration::from_std(shared.config.settle).unwrap_or(ChronoDuration::seconds(3));
-    store.begin_reprocess(idx, now, settle, refail);
+    let plan = pending_plan(&shared.config, now, refail);
+    store.begin_reprocess(idx, now, plan);
     Ok(Reply::empty(202))
+}
+
+/// How an accepted reprocess unfolds (see [`PendingReprocess`]).
+fn pending_plan(config: &EmulatorConfig, now: DateTime<Utc>, refail: bool) -> PendingReprocess {
+    let span =
+        |d: std::time::Duration| ChronoDuration::from_std(d).unwrap_or(ChronoDuration::zero());
+    let settle = span(config.settle);
+    if config.visible_refail {
+        return PendingReprocess {
+            visible_at: Some(now),
+            settles_at: now + settle,
+            refail,
+        };
+    }
+    if refail {
+        return PendingReprocess {
+            visible_at: None,
+            settles_at: now + span(config.trial_window),
+            refail,
+        };
+    }
+    let visible = now + span(config.recover_delay);
+    PendingReprocess {
+        visible_at: Some(visible),
+        settles_at: visible + settle,
+        refail,
+    }
+}
+
+/// A repeat `reprocess` while the service is still retrying the last one. Graph documents no
+/// status for it; the troubleshooting page only says reprocessing can't be forced then.
+fn repeat_refused(config: &EmulatorConfig, id: &str) -> GraphError {
+    let message = format!(
+        "The request '{id}' is already being reprocessed. The service retries it for several hours; reprocessing can't be forced during this time."
+    );
+    match config.repeat_refusal {
+        409 => GraphError::new(409, "Conflict", message),
+        403 => GraphError::new(403, "Forbidden", message),
+        422 => GraphError::new(422, "UnprocessableEntity", message),
+        _ => GraphError::bad_request(message),
+    }
 }
 
 fn list_packages(
@@ -933,7 +996,15 @@ struct SubRequest {
     depends_on: Vec<String>,
 }
 
-fn parse_batch(body: &[u8]) -> Result<Vec<SubRequest>, GraphError> {
+/// Graph's word for a sub-request that changes something: it must carry a body and a
+/// `Content-Type`, even for an action that takes no body.
+fn is_write(method: &str) -> bool {
+    ["POST", "PUT", "PATCH"]
+        .iter()
+        .any(|m| method.eq_ignore_ascii_case(m))
+}
+
+fn parse_batch(body: &[u8], config: &EmulatorConfig) -> Result<Vec<SubRequest>, GraphError> {
     let invalid = |m: &str| GraphError::bad_request(format!("Invalid batch payload: {m}"));
     let doc: Value = serde_json::from_slice(body)
         .map_err(|e| invalid(&format!("the body is not valid JSON ({e}).")))?;
@@ -978,7 +1049,21 @@ fn parse_batch(body: &[u8]) -> Result<Vec<SubRequest>, GraphError> {
                 headers.push((k.to_ascii_lowercase(), v.to_string()));
             }
         }
-        if item.get("body").is_some() && !headers.iter().any(|(k, _)| k == "content-type") {
+        let has_content_type = headers.iter().any(|(k, _)| k == "content-type");
+        if is_write(&method) {
+            // The real service's wording (msgraph-sdk-dotnet #2628); nothing in the batch runs.
+            if !config.lenient_batch_writes && (item.get("body").is_none() || !has_content_type) {
+                return Err(GraphError::bad_request(format!(
+                    "Write request id : {id} does not contain Content-Type header or body."
+                )));
+            }
+            if config.batch_refuses_writes {
+                return Err(GraphError::bad_request(format!(
+                    "Write request id : {id} is not supported in a batch request."
+                )));
+            }
+        }
+        if item.get("body").is_some() && !has_content_type {
             return Err(invalid(&format!(
                 "request '{id}' has a body but no Content-Type header."
             )));
@@ -1050,7 +1135,7 @@ fn batch(shared: &Shared, call: &Call<'_>, version: ApiVersion, body: &[u8]) -> 
     let outcome = if !call.method.eq_ignore_ascii_case("POST") {
         Err(method_not_allowed())
     } else {
-        authenticate(shared, call, now).and_then(|_| parse_batch(body))
+        authenticate(shared, call, now).and_then(|_| parse_batch(body, &shared.config))
     };
     let mut run = match outcome {
         Err(e) => BatchRun {

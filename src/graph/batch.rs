@@ -4,12 +4,20 @@
 //! takes an HTTP slot, drains what is queued (waiting a moment for stragglers) and sends one
 //! `$batch`. Sub-responses come back in any order and are matched by id. A throttled or failed
 //! sub-request fails alone, so the caller's ordinary retry policy retries just that one.
+//!
+//! Write sub-requests (`reprocess`) carry `"body": {}` and a `Content-Type` header although the
+//! action takes no body: Graph's batching doc requires both, and the service refuses the whole
+//! batch without them. A batch refused as a whole (400) ran nothing, so its calls are sent again
+//! directly; if it carried a write, every later write of the run goes direct too, in case the
+//! service objects to batched writes themselves.
 
 use super::{GraphClient, GraphError, GraphResponse, Outgoing, decode_error, retry};
+use crate::output::diag;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use std::time::Instant;
@@ -29,6 +37,13 @@ struct Queued {
 
 pub struct Batcher {
     tx: mpsc::UnboundedSender<Queued>,
+    /// Set once Graph refused a batch carrying a write: writes then bypass `$batch`.
+    writes_direct: Arc<AtomicBool>,
+}
+
+/// Graph's "write request": one that must carry a body and a `Content-Type` in a batch.
+fn is_write(method: &Method) -> bool {
+    *method == Method::POST || *method == Method::PUT || *method == Method::PATCH
 }
 
 /// How many calls a batch may carry now. Graph throttles sub-requests one by one, so a batch
@@ -68,8 +83,14 @@ impl Batcher {
     pub fn spawn(client: Weak<GraphClient>) -> Batcher {
         let (tx, rx) = mpsc::unbounded_channel();
         let size = BatchSize::new();
-        tokio::spawn(collect(client, rx, size));
-        Batcher { tx }
+        let writes_direct = Arc::new(AtomicBool::new(false));
+        tokio::spawn(collect(client, rx, size, writes_direct.clone()));
+        Batcher { tx, writes_direct }
+    }
+
+    /// Whether a call with `method` should skip batching (after a refused batch of writes).
+    pub fn bypasses(&self, method: &Method) -> bool {
+        is_write(method) && self.writes_direct.load(Ordering::Relaxed)
     }
 
     pub async fn call(&self, method: Method, path: String) -> Result<GraphResponse, GraphError> {
@@ -98,6 +119,7 @@ async fn collect(
     client: Weak<GraphClient>,
     mut rx: mpsc::UnboundedReceiver<Queued>,
     size: BatchSize,
+    writes_direct: Arc<AtomicBool>,
 ) {
     while let Some(first) = rx.recv().await {
         let Some(client) = client.upgrade() else {
@@ -119,7 +141,8 @@ async fn collect(
             }
         }
         let size = size.clone();
-        tokio::spawn(async move { send(&client, batch, permit, &size).await });
+        let writes_direct = writes_direct.clone();
+        tokio::spawn(async move { send(&client, batch, permit, &size, &writes_direct).await });
     }
 }
 
@@ -143,13 +166,12 @@ async fn send(
     batch: Vec<Queued>,
     permit: tokio::sync::OwnedSemaphorePermit,
     size: &BatchSize,
+    writes_direct: &AtomicBool,
 ) {
     let requests: Vec<Value> = batch
         .iter()
         .enumerate()
-        .map(
-            |(i, q)| json!({"id": (i + 1).to_string(), "method": q.method.as_str(), "url": q.path}),
-        )
+        .map(|(i, q)| sub_request(i + 1, q))
         .collect();
     let body = json!({ "requests": requests }).to_string().into_bytes();
     let url = client.url("/$batch");
@@ -191,12 +213,41 @@ async fn send(
                 let _ = q.reply.send(result);
             }
         }
+        Err(e) if e.status() == Some(400) => {
+            let carried_write = batch.iter().any(|q| is_write(&q.method));
+            if carried_write && !writes_direct.swap(true, Ordering::Relaxed) {
+                diag::warn(format!(
+                    "Graph refused a $batch carrying reprocess calls ({e}); nothing in it ran, \
+                     so this run sends them directly, one HTTP request each"
+                ));
+            }
+            send_directly(client, batch).await;
+        }
         Err(e) => {
             for q in batch {
                 let _ = q.reply.send(Err(replicate(&e)));
             }
         }
     }
+}
+
+/// One sub-request in the shape Graph's batching doc gives; writes carry an empty JSON body.
+fn sub_request(n: usize, q: &Queued) -> Value {
+    let mut sub = json!({"id": n.to_string(), "method": q.method.as_str(), "url": q.path});
+    if is_write(&q.method) {
+        sub["body"] = json!({});
+        sub["headers"] = json!({"Content-Type": "application/json"});
+    }
+    sub
+}
+
+/// A batch refused as a whole ran nothing: each of its calls goes again on its own.
+async fn send_directly(client: &GraphClient, batch: Vec<Queued>) {
+    let sends = batch.into_iter().map(|q| async move {
+        let outgoing = Outgoing::new(q.method, client.url(&q.path));
+        let _ = q.reply.send(client.send_with_auth_retry(outgoing).await);
+    });
+    futures_util::future::join_all(sends).await;
 }
 
 fn sub_result(client: &GraphClient, sub: SubResponse) -> Result<GraphResponse, GraphError> {

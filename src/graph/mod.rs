@@ -244,23 +244,25 @@ impl GraphClient {
     }
 
     /// Stream assignment requests page by page into `on_page`, filtered on the server where Graph
-    /// allows and always re-checked on the client (a server may ignore or weaken a filter).
+    /// documents it and always re-checked on the client (a server may ignore or weaken a filter).
     ///
-    /// A combined filter is undocumented, so a 400 on the first page falls back to simpler
-    /// documented filters (see [`RequestFilter::server_filters`]). A caller whose roles cover
-    /// only some catalogs gets 403 for the tenant-wide list; then each visible package is listed
-    /// on its own, as Graph requires for catalog-scoped callers.
+    /// Only single `state eq` and `accessPackage/id eq` clauses are documented, so several states
+    /// are listed as one query each, concurrently; a 400 on a first page falls back to the next
+    /// plan (see [`RequestFilter::server_filters`]). A caller whose roles cover only some
+    /// catalogs must filter by package: when the tenant-wide list is refused (403, or 400 — which
+    /// one is undocumented), each visible package is listed on its own.
     pub async fn list_requests(
         &self,
         filter: &RequestFilter,
         mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         match self.list_requests_once(filter, &mut on_page).await {
-            Err(e) if filter.package_id.is_none() && is_forbidden(&e) => {
-                diag::note(
-                    "the tenant-wide request list is not allowed for this identity (403); \
+            Err(e) if filter.package_id.is_none() && is_refused(&e) => {
+                diag::note(format!(
+                    "the tenant-wide request list was refused for this identity ({}); \
                      listing each visible access package instead",
-                );
+                    refusal_status(&e).unwrap_or_default()
+                ));
                 for package in self.list_packages(None).await? {
                     let scoped = RequestFilter {
                         package_id: Some(package.id.clone()),
@@ -280,21 +282,18 @@ impl GraphClient {
         on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         let plans = filter.server_filters(self.version);
-        let (mut pages, mut items) = (0usize, 0usize);
         for (i, plan) in plans.iter().enumerate() {
             let last_plan = i + 1 == plans.len();
-            let mut first_pages: Vec<Page<WireRequest>> = Vec::with_capacity(plan.len());
+            let firsts = futures_util::future::join_all(plan.iter().map(|server_filter| {
+                self.get_page::<WireRequest>(self.requests_list_url(server_filter.as_deref()))
+            }))
+            .await;
+            let mut first_pages = Vec::with_capacity(firsts.len());
             let mut rejected = None;
-            for server_filter in plan {
-                match self
-                    .get_page(self.requests_list_url(server_filter.as_deref()))
-                    .await
-                {
+            for first in firsts {
+                match first {
                     Ok(page) => first_pages.push(page),
-                    Err(e) if !last_plan && e.status() == Some(400) => {
-                        rejected = Some(e);
-                        break;
-                    }
+                    Err(e) if !last_plan && e.status() == Some(400) => rejected = Some(e),
                     Err(e) => return Err(e.into()),
                 }
             }
@@ -305,30 +304,63 @@ impl GraphClient {
                 );
                 continue;
             }
-            for first in first_pages {
-                let mut page = Some(first);
-                while let Some(current) = page {
-                    pages += 1;
-                    let mut batch = Vec::with_capacity(current.values.len());
-                    for wire in current.values {
-                        let request: AssignmentRequest = wire.into();
-                        if filter.matches(&request) {
-                            batch.push(request);
-                        }
-                    }
-                    items += batch.len();
-                    on_page(batch)?;
-                    page = match current.next {
-                        Some(url) => Some(self.get_page(url).await?),
-                        None => None,
-                    };
-                }
+            diag::trace(1, format!("listing requests with $filter {plan:?}"));
+            return self.drain(first_pages, filter, on_page).await;
+        }
+        Ok(())
+    }
+
+    /// Follow every query's nextLinks concurrently; pages reach `on_page` as they arrive, at most
+    /// a few ahead of it, so memory stays bounded whatever the tenant's size.
+    async fn drain(
+        &self,
+        firsts: Vec<Page<WireRequest>>,
+        filter: &RequestFilter,
+        on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<AssignmentRequest>>(2);
+        let streams: Vec<_> = firsts
+            .into_iter()
+            .map(|first| self.follow(first, filter, tx.clone()))
+            .collect();
+        // Only the streams hold senders now, so the channel closes when the last one ends.
+        drop(tx);
+        let producers = futures_util::future::try_join_all(streams);
+        // When the consumer stops early (an error from `on_page`), its receiver is dropped with
+        // it and the producers' sends fail, so neither side waits for the other forever.
+        let consumer = async move {
+            while let Some(batch) = rx.recv().await {
+                on_page(batch)?;
             }
-            diag::trace(
-                1,
-                format!("listed {items} request(s) in {pages} page(s) with $filter {plan:?}"),
-            );
-            return Ok(());
+            Ok::<(), anyhow::Error>(())
+        };
+        let (produced, consumed) = tokio::join!(producers, consumer);
+        consumed?;
+        produced?;
+        Ok(())
+    }
+
+    async fn follow(
+        &self,
+        first: Page<WireRequest>,
+        filter: &RequestFilter,
+        tx: tokio::sync::mpsc::Sender<Vec<AssignmentRequest>>,
+    ) -> Result<(), GraphError> {
+        let mut page = Some(first);
+        while let Some(current) = page {
+            let batch: Vec<AssignmentRequest> = current
+                .values
+                .into_iter()
+                .map(AssignmentRequest::from)
+                .filter(|r| filter.matches(r))
+                .collect();
+            if tx.send(batch).await.is_err() {
+                return Ok(());
+            }
+            page = match current.next {
+                Some(url) => Some(self.get_page(url).await?),
+                None => None,
+            };
         }
         Ok(())
     }
@@ -434,8 +466,8 @@ impl GraphClient {
     /// version root and already escaped.
     async fn call(&self, method: Method, path: String) -> Result<GraphResponse, GraphError> {
         match &self.batcher {
-            Some(batcher) => batcher.call(method, path).await,
-            None => {
+            Some(batcher) if !batcher.bypasses(&method) => batcher.call(method, path).await,
+            _ => {
                 let url = self.url(&path);
                 self.send_with_auth_retry(Outgoing::new(method, url)).await
             }
@@ -644,10 +676,15 @@ enum Target {
     Absolute(Url),
 }
 
-fn is_forbidden(e: &anyhow::Error) -> bool {
+/// A refusal of the tenant-wide list: 403, or 400 (undocumented, seen for catalog-scoped callers).
+fn is_refused(e: &anyhow::Error) -> bool {
+    matches!(refusal_status(e), Some(400 | 403))
+}
+
+fn refusal_status(e: &anyhow::Error) -> Option<u16> {
     e.chain()
         .filter_map(|c| c.downcast_ref::<GraphError>())
-        .any(|g| g.status() == Some(403))
+        .find_map(GraphError::status)
 }
 
 impl From<AuthError> for GraphError {

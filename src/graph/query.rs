@@ -13,54 +13,39 @@ pub struct RequestFilter {
 }
 
 impl RequestFilter {
-    /// Server filter plans, most selective first. Each plan is a list of queries whose results
-    /// together cover the filter (`None` = no `$filter`); the caller falls back to the next plan
-    /// when a server answers 400.
+    /// Server filter plans, most preferred first. Each plan is a list of queries whose results
+    /// together cover the filter (`None` = no `$filter`), listed concurrently; the caller falls
+    /// back to the next plan when a server answers 400 (Graph's "Invalid filter clause").
     ///
-    /// Graph documents `state eq` and `accessPackage/id eq` on their own; combining them with
-    /// `and`/`or` is undocumented, so the later plans use only documented single clauses.
+    /// Graph documents `state eq` and `accessPackage/id eq` as single clauses only; `and`/`or`
+    /// combinations are not promised, so none is sent. With a package, states are checked on the
+    /// client; the package clause is never dropped, because catalog-scoped callers need it.
     pub fn server_filters(&self, version: ApiVersion) -> Vec<Vec<Option<String>>> {
-        let package = self
-            .package_id
-            .as_ref()
-            .map(|id| format!("accessPackage/id eq {}", odata_string(id)));
+        if let Some(id) = &self.package_id {
+            return vec![vec![Some(format!(
+                "accessPackage/id eq {}",
+                odata_string(id)
+            ))]];
+        }
+        if self.states.is_empty() {
+            return vec![vec![None]];
+        }
         let state_field = match version {
             ApiVersion::V1 => "state",
             ApiVersion::Beta => "requestState",
         };
-        let state_clause = |s: &RequestState| {
-            let value = match version {
-                ApiVersion::V1 => s.as_v1().to_string(),
-                ApiVersion::Beta => s.as_beta(),
-            };
-            format!("{state_field} eq {}", odata_string(&value))
-        };
-        let states: Vec<String> = self.states.iter().map(state_clause).collect();
-        let any_state = match states.len() {
-            0 => None,
-            1 => Some(states[0].clone()),
-            _ => Some(format!("({})", states.join(" or "))),
-        };
-
-        let mut plans = Vec::new();
-        match (&package, &any_state) {
-            (Some(p), Some(s)) => {
-                plans.push(vec![Some(format!("{p} and {s}"))]);
-                plans.push(vec![Some(p.clone())]);
-            }
-            (Some(p), None) => plans.push(vec![Some(p.clone())]),
-            (None, Some(s)) => {
-                if states.len() > 1 {
-                    plans.push(vec![Some(s.clone())]);
-                    plans.push(states.iter().cloned().map(Some).collect());
-                } else {
-                    plans.push(vec![Some(s.clone())]);
-                }
-                plans.push(vec![None]);
-            }
-            (None, None) => plans.push(vec![None]),
-        }
-        plans
+        let per_state = self
+            .states
+            .iter()
+            .map(|s| {
+                let value = match version {
+                    ApiVersion::V1 => s.as_v1().to_string(),
+                    ApiVersion::Beta => s.as_beta(),
+                };
+                Some(format!("{state_field} eq {}", odata_string(&value)))
+            })
+            .collect();
+        vec![per_state, vec![None]]
     }
 
     /// The client-side check: the whole filter, whatever the server did with it.
@@ -133,31 +118,23 @@ mod tests {
     }
 
     #[test]
-    fn combined_filter_falls_back_to_documented_clauses() {
+    fn package_listing_sends_only_the_documented_package_clause() {
         let f = RequestFilter {
             package_id: Some("9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea".into()),
             states: RequestState::FAILED.to_vec(),
         };
         let plans = f.server_filters(ApiVersion::V1);
         assert_eq!(
-            plans[0],
-            vec![Some(
-                "accessPackage/id eq '9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea' and \
-                 (state eq 'deliveryFailed' or state eq 'partiallyDelivered')"
-                    .to_string()
-            )]
-        );
-        assert_eq!(
-            plans[1],
-            vec![Some(
+            plans,
+            vec![vec![Some(
                 "accessPackage/id eq '9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea'".to_string()
-            )]
+            )]],
+            "no and/or combination, and the package filter itself is never dropped"
         );
-        assert_eq!(plans.len(), 2, "the package filter itself is never dropped");
     }
 
     #[test]
-    fn tenant_wide_state_filter_splits_into_single_clauses() {
+    fn tenant_wide_states_are_one_documented_query_each() {
         let f = RequestFilter {
             package_id: None,
             states: RequestState::FAILED.to_vec(),
@@ -165,18 +142,20 @@ mod tests {
         let plans = f.server_filters(ApiVersion::Beta);
         assert_eq!(
             plans[0],
-            vec![Some(
-                "(requestState eq 'DeliveryFailed' or requestState eq 'PartiallyDelivered')"
-                    .to_string()
-            )]
-        );
-        assert_eq!(
-            plans[1],
             vec![
                 Some("requestState eq 'DeliveryFailed'".to_string()),
                 Some("requestState eq 'PartiallyDelivered'".to_string())
             ]
         );
-        assert_eq!(plans[2], vec![None]);
+        assert_eq!(plans[1], vec![None]);
+        assert_eq!(plans.len(), 2);
+        let v1 = f.server_filters(ApiVersion::V1);
+        assert_eq!(
+            v1[0],
+            vec![
+                Some("state eq 'deliveryFailed'".to_string()),
+                Some("state eq 'partiallyDelivered'".to_string())
+            ]
+        );
     }
 }

@@ -11,7 +11,7 @@ pub use progress::Progress;
 
 pub use records::{
     Counts, ErrorInfo, Outcome, PackageRecord, ReprocessResult, ReprocessSummary, RequestRecord,
-    package_label, requestor_label,
+    WaitEnd, package_label, requestor_label,
 };
 
 use crate::error::BrokenPipe;

@@ -28,6 +28,8 @@ pub struct RequestRecord {
     pub created: Option<DateTime<Utc>>,
     #[serde(skip)]
     pub completed_age: Option<Duration>,
+    #[serde(skip)]
+    pub completed: Option<DateTime<Utc>>,
 }
 
 impl RequestRecord {
@@ -39,6 +41,7 @@ impl RequestRecord {
             created_date_time: request.created.as_ref().map(format_timestamp),
             completed_date_time: request.completed.as_ref().map(format_timestamp),
             completed_age: request.completed.map(|c| (now - c).max(Duration::zero())),
+            completed: request.completed,
             created: request.created,
             id: request.id,
             state: request.state,
@@ -275,6 +278,44 @@ pub struct ErrorInfo {
     pub message: String,
 }
 
+/// How a reprocessed request ended while `--wait` watched it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitEnd {
+    Delivered,
+    /// Seen `delivering`, then failed again: the cause is not fixed.
+    FailedAgain,
+    /// Still showing its failed state at the timeout: the service may still be retrying.
+    StillFailing,
+    /// Still `delivering` at the timeout.
+    StillDelivering,
+    /// Another end state (e.g. canceled).
+    Other,
+    /// Its state could not be read before the timeout.
+    Unknown,
+}
+
+impl WaitEnd {
+    /// Whether the wait ended in a failure worth a non-zero exit.
+    pub fn is_failure(self) -> bool {
+        matches!(self, WaitEnd::FailedAgain | WaitEnd::StillFailing)
+    }
+
+    /// What the table and JSON say about it, if anything beyond the final state.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            WaitEnd::FailedAgain => Some(
+                "failed again after delivering: fix the cause (see 'ep requests show ID') before reprocessing again",
+            ),
+            WaitEnd::StillFailing => Some(
+                "still failing at the timeout: the service may keep retrying for several hours; check later with 'ep requests show ID'",
+            ),
+            WaitEnd::StillDelivering => Some("still delivering at the timeout"),
+            WaitEnd::Unknown => Some("state could not be read before the timeout"),
+            WaitEnd::Delivered | WaitEnd::Other => None,
+        }
+    }
+}
+
 /// One request's line in a reprocess summary.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -287,9 +328,25 @@ pub struct ReprocessResult {
     pub error: Option<ErrorInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// How an outcome was concluded, or what `--wait` saw, when that needs saying.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// How `--wait` ended for this request.
+    #[serde(skip)]
+    pub wait_end: Option<WaitEnd>,
     /// Who and what, for people reading the table; not part of the JSON contract.
     #[serde(skip)]
     pub label: Option<String>,
+}
+
+impl ReprocessResult {
+    /// Adds a note, keeping any earlier one.
+    pub fn add_note(&mut self, note: &str) {
+        self.note = Some(match self.note.take() {
+            Some(earlier) => format!("{earlier}; {note}"),
+            None => note.to_string(),
+        });
+    }
 }
 
 impl Record for ReprocessResult {
@@ -303,6 +360,7 @@ impl Record for ReprocessResult {
             "outcome",
             "finalState",
             "reason",
+            "note",
             "errorStatus",
             "errorCode",
             "errorMessage",
@@ -319,6 +377,7 @@ impl Record for ReprocessResult {
                 .map(|s| s.to_string())
                 .unwrap_or_default(),
             self.reason.clone().unwrap_or_default(),
+            self.note.clone().unwrap_or_default(),
             e.and_then(|e| e.status)
                 .map(|s| s.to_string())
                 .unwrap_or_default(),
@@ -341,6 +400,9 @@ impl Record for ReprocessResult {
         }
         if let Some(r) = &self.reason {
             detail.push(r.clone());
+        }
+        if let Some(n) = &self.note {
+            detail.push(n.clone());
         }
         if let Some(e) = &self.error {
             let status = e.status.map(|s| format!("{s} ")).unwrap_or_default();
@@ -372,6 +434,9 @@ pub struct Counts {
     pub delivered: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_again: Option<usize>,
+    /// Still showing the failed state at the timeout (the service may still be retrying).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub still_failing: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub still_delivering: Option<usize>,
 }
@@ -388,14 +453,9 @@ pub struct ReprocessSummary {
 impl ReprocessSummary {
     pub fn new(dry_run: bool, results: Vec<ReprocessResult>) -> Self {
         let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
-        let waited = results.iter().any(|r| r.final_state.is_some());
-        let finals = |keep: fn(&RequestState) -> bool| {
-            waited.then(|| {
-                results
-                    .iter()
-                    .filter(|r| r.final_state.as_ref().is_some_and(keep))
-                    .count()
-            })
+        let waited = results.iter().any(|r| r.wait_end.is_some());
+        let finals = |end: WaitEnd| {
+            waited.then(|| results.iter().filter(|r| r.wait_end == Some(end)).count())
         };
         let counts = Counts {
             selected: results.len(),
@@ -403,9 +463,10 @@ impl ReprocessSummary {
             failed: count(Outcome::Failed),
             skipped: count(Outcome::Skipped),
             would_reprocess: dry_run.then(|| count(Outcome::WouldReprocess)),
-            delivered: finals(|s| *s == RequestState::Delivered),
-            failed_again: finals(RequestState::is_failed),
-            still_delivering: finals(|s| *s == RequestState::Delivering),
+            delivered: finals(WaitEnd::Delivered),
+            failed_again: finals(WaitEnd::FailedAgain),
+            still_failing: finals(WaitEnd::StillFailing),
+            still_delivering: finals(WaitEnd::StillDelivering),
         };
         ReprocessSummary {
             dry_run,
@@ -429,9 +490,14 @@ impl ReprocessSummary {
                 "reprocessed {}, failed {}, skipped {} of {} selected",
                 c.reprocessed, c.failed, c.skipped, c.selected
             );
-            if let (Some(d), Some(f), Some(s)) = (c.delivered, c.failed_again, c.still_delivering) {
+            if let (Some(d), Some(f), Some(sf), Some(sd)) = (
+                c.delivered,
+                c.failed_again,
+                c.still_failing,
+                c.still_delivering,
+            ) {
                 line.push_str(&format!(
-                    "; then delivered {d}, failed again {f}, still delivering {s}"
+                    "; then delivered {d}, failed again {f}, still failing {sf}, still delivering {sd}"
                 ));
             }
             line

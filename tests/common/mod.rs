@@ -94,6 +94,13 @@ impl Emu {
         self.emu().requests_snapshot()
     }
 
+    pub fn snapshot_by_id(&self) -> std::collections::HashMap<String, SeededRequest> {
+        self.truth()
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect()
+    }
+
     /// The oracle: what the 14-day rule allows, computed from the emulator's ground truth.
     pub fn eligible(&self, package_id: Option<&str>) -> BTreeSet<String> {
         let now = Utc::now();
@@ -157,6 +164,8 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// Wall time of the whole process.
+    pub elapsed: std::time::Duration,
 }
 
 impl Run {
@@ -171,11 +180,13 @@ impl Run {
 }
 
 pub fn run(cmd: &mut Command) -> Run {
+    let started = std::time::Instant::now();
     let out = cmd.output().unwrap();
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
+        elapsed: started.elapsed(),
     };
     assert!(
         !run.stderr.contains("panicked"),

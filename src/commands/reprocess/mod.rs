@@ -41,6 +41,9 @@ struct PlanItem {
     id: String,
     label: Option<String>,
     step: Step,
+    /// When the request completed, as the plan saw it: for the 7-versus-14-day question, and
+    /// so `--wait` can tell a request that completed again from one still being retried.
+    completed: Option<chrono::DateTime<Utc>>,
 }
 
 enum Step {
@@ -107,6 +110,8 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
     } else {
         Interrupt::install(GRACE)
     };
+    let mut beyond_portal_window = 0;
+    let mut completed_before = std::collections::HashMap::new();
     let mut results = if args.dry_run {
         plan.into_iter()
             .map(|item| match item.step {
@@ -117,7 +122,10 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
             .collect()
     } else {
         let journal = open_journal(args, journal_path.as_deref(), to_send)?;
-        let results = execute(&ctx.client, plan, journal.as_ref(), &interrupt).await;
+        let sent = execute(&ctx.client, plan, journal.as_ref(), &interrupt).await;
+        beyond_portal_window = sent.beyond_portal_window;
+        completed_before = sent.completed_before;
+        let results = sent.results;
         if let Some(journal) = journal {
             if let Err(e) = journal.close() {
                 diag::warn(format!("the journal could not be written completely: {e}"));
@@ -126,18 +134,22 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
         results
     };
 
-    let mut refailed = 0;
+    let mut wait_failures = 0;
     if args.wait && !args.dry_run && !interrupt.is_requested() {
         let accepted: Vec<String> = results
             .iter()
             .filter(|r| r.outcome == Outcome::Reprocessed)
             .map(|r| r.id.clone())
             .collect();
-        let finals = wait_for_final(&ctx.client, &accepted, args.timeout).await;
+        let finals = wait_for_final(&ctx.client, &accepted, &completed_before, args.timeout).await;
         for r in results.iter_mut() {
-            if let Some(state) = finals.get(&r.id) {
-                refailed += usize::from(state.is_failed());
-                r.final_state = Some(state.clone());
+            if let Some((state, end)) = finals.get(&r.id) {
+                wait_failures += usize::from(end.is_failure());
+                r.final_state = state.clone();
+                r.wait_end = Some(*end);
+                if let Some(note) = end.note() {
+                    r.add_note(note);
+                }
             }
         }
     }
@@ -150,9 +162,21 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
         );
         return Ok(ExitStatus::Interrupted);
     }
-    if args.wait && refailed > 0 {
+    if beyond_portal_window > 0 {
+        let days = send::PORTAL_WINDOW_DAYS;
         diag::warn(format!(
-            "{refailed} request(s) failed again after reprocessing"
+            "Graph refused {beyond_portal_window} request(s) completed more than {days} days ago: \
+             it may allow only the portal's {days} days, not the documented 14; rerun with \
+             --window {days}d so such requests are skipped with a reason instead"
+        ));
+    }
+    if wait_failures > 0 {
+        let c = &summary.counts;
+        diag::warn(format!(
+            "{} request(s) failed again after delivering, {} still failing when --timeout ran out \
+             (the service may keep retrying them for hours)",
+            c.failed_again.unwrap_or(0),
+            c.still_failing.unwrap_or(0)
         ));
         return Ok(ExitStatus::PartialFailure);
     }
@@ -303,6 +327,8 @@ fn result(id: String, label: Option<String>, outcome: Outcome) -> ReprocessResul
         final_state: None,
         error: None,
         reason: None,
+        note: None,
+        wait_end: None,
         label,
     }
 }

@@ -99,13 +99,19 @@ pub(super) async fn plan_for_ids(
                     }
                     Eligibility::Ineligible(reason) => Step::Skip(reason.to_string()),
                 };
-                plan.push(PlanItem { id, label, step });
+                plan.push(PlanItem {
+                    id,
+                    label,
+                    step,
+                    completed: request.completed,
+                });
             }
             // A request that cannot be found, or an id Graph calls invalid, fails alone.
             Err(e) if matches!(e.status(), Some(400 | 404)) => plan.push(PlanItem {
                 id,
                 label: None,
                 step: Step::Fail(error_info(&e)),
+                completed: None,
             }),
             // Anything else (no permission, Graph down) would fail every id the same way:
             // stop before sending anything.
@@ -164,6 +170,7 @@ pub(super) async fn plan_for_listing(
             )),
             id: r.id,
             step: Step::Send,
+            completed: r.completed,
         })
         .collect())
 }

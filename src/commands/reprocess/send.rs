@@ -4,57 +4,98 @@ use super::{PlanItem, Step, error_info, failed, result, skipped};
 use crate::graph::{GraphClient, GraphError, RequestState, RetryPolicy, Tries};
 use crate::interrupt::Interrupt;
 use crate::journal::JournalWriter;
-use crate::output::{ErrorInfo, Outcome, Progress, ReprocessResult, diag};
-use chrono::Duration;
+use crate::output::{ErrorInfo, Outcome, Progress, ReprocessResult, WaitEnd, diag};
+use chrono::{DateTime, Duration, Utc};
 use futures_util::{StreamExt, stream};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Send the plan; results come back in plan order. Each outcome is journaled as it happens.
+/// What sending the plan did.
+pub(super) struct Sent {
+    /// In plan order.
+    pub results: Vec<ReprocessResult>,
+    /// When each sent request had completed, as the plan saw it.
+    pub completed_before: HashMap<String, Option<DateTime<Utc>>>,
+    /// Refused although inside the documented 14 days, and older than the portal's 7.
+    pub beyond_portal_window: usize,
+}
+
+/// Send the plan. Each outcome is journaled as it happens.
 pub(super) async fn execute(
     client: &Arc<GraphClient>,
     plan: Vec<PlanItem>,
     journal: Option<&JournalWriter>,
     interrupt: &Interrupt,
-) -> Vec<ReprocessResult> {
+) -> Sent {
     let graph = client.graph_host();
+    let completed_before = plan
+        .iter()
+        .filter(|p| matches!(p.step, Step::Send))
+        .map(|p| (p.id.clone(), p.completed))
+        .collect();
     let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
     let progress = Progress::bar(to_send, "reprocessing");
     let progress = &progress;
     let graph = &graph;
-    let mut done: Vec<(usize, ReprocessResult)> = stream::iter(plan.into_iter().enumerate())
-        .map(|(i, item)| {
-            let client = client.clone();
-            async move {
-                let r = match item.step {
-                    Step::Send => {
-                        let r = send_one(&client, item.id, item.label, interrupt).await;
-                        progress.inc(1);
-                        let journaled = match (&r.outcome, &r.error) {
-                            (Outcome::Reprocessed, _) => Some("reprocessed"),
-                            (Outcome::Failed, Some(e)) if e.code == "interrupted" => {
-                                Some("unknown")
+    let mut done: Vec<(usize, (ReprocessResult, bool))> =
+        stream::iter(plan.into_iter().enumerate())
+            .map(|(i, item)| {
+                let client = client.clone();
+                async move {
+                    let r = match item.step {
+                        Step::Send => {
+                            let mut r = send_one(&client, item.id, item.label, interrupt).await;
+                            let beyond = portal_window_note(&r, item.completed);
+                            if let Some(note) = &beyond {
+                                r.add_note(note);
                             }
-                            (Outcome::Failed, _) => Some("failed"),
-                            _ => None,
-                        };
-                        if let (Some(j), Some(outcome)) = (journal, journaled) {
-                            j.record(graph, &r.id, outcome);
+                            progress.inc(1);
+                            let journaled = match (&r.outcome, &r.error) {
+                                (Outcome::Reprocessed, _) => Some("reprocessed"),
+                                (Outcome::Failed, Some(e)) if e.code == "interrupted" => {
+                                    Some("unknown")
+                                }
+                                (Outcome::Failed, _) => Some("failed"),
+                                _ => None,
+                            };
+                            if let (Some(j), Some(outcome)) = (journal, journaled) {
+                                j.record(graph, &r.id, outcome);
+                            }
+                            (r, beyond.is_some())
                         }
-                        r
-                    }
-                    Step::Skip(reason) => skipped(item.id, item.label, reason),
-                    Step::Fail(error) => failed(item.id, item.label, error),
-                };
-                (i, r)
-            }
-        })
-        .buffer_unordered(client.parallelism())
-        .collect()
-        .await;
+                        Step::Skip(reason) => (skipped(item.id, item.label, reason), false),
+                        Step::Fail(error) => (failed(item.id, item.label, error), false),
+                    };
+                    (i, r)
+                }
+            })
+            .buffer_unordered(client.parallelism())
+            .collect()
+            .await;
     progress.finish();
     done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    Sent {
+        completed_before,
+        beyond_portal_window: done.iter().filter(|(_, (_, beyond))| *beyond).count(),
+        results: done.into_iter().map(|(_, (r, _))| r).collect(),
+    }
+}
+
+/// The portal allows reprocessing for 7 days, Graph's docs say 14. A request completed between
+/// the two and refused by Graph suggests the service applies the portal's rule.
+pub(super) const PORTAL_WINDOW_DAYS: i64 = 7;
+
+fn portal_window_note(r: &ReprocessResult, completed: Option<DateTime<Utc>>) -> Option<String> {
+    let status = r.error.as_ref()?.status?;
+    let age = Utc::now() - completed?;
+    let refused = (400..500).contains(&status) && ![401, 403, 404, 408, 429].contains(&status);
+    (r.outcome == Outcome::Failed && refused && age > Duration::days(PORTAL_WINDOW_DAYS)).then(|| {
+        format!(
+            "completed {} ago: Graph may be applying the portal's {PORTAL_WINDOW_DAYS}-day limit \
+             rather than the documented 14 days; rerun with --window {PORTAL_WINDOW_DAYS}d to skip such requests",
+            crate::eligibility::format_age(age)
+        )
+    })
 }
 
 /// One request through Ctrl-C: not started after it, given the grace period if in flight.
@@ -72,7 +113,10 @@ async fn send_one(
         _ = interrupt.grace_expired() => None,
     };
     match outcome {
-        Some(Ok(())) => result(id, label, Outcome::Reprocessed),
+        Some(Ok(Accepted { note })) => ReprocessResult {
+            note,
+            ..result(id, label, Outcome::Reprocessed)
+        },
         Some(Err(SendFailure::NotSent)) => skipped(id, label, "not sent: interrupted".into()),
         Some(Err(SendFailure::Graph(e))) => failed(id, label, error_info(&e)),
         None => failed(
@@ -87,6 +131,12 @@ async fn send_one(
             },
         ),
     }
+}
+
+/// Graph accepted the reprocess, directly or as concluded after an uncertain attempt.
+struct Accepted {
+    /// How acceptance was concluded when Graph's answer itself was lost.
+    note: Option<String>,
 }
 
 /// Why a request was not reprocessed.
@@ -104,15 +154,18 @@ impl From<GraphError> for SendFailure {
 
 /// Reprocess one request exactly once as far as the server is concerned.
 ///
-/// The action is not idempotent: after a failure that may have reached Graph (a gateway timeout,
-/// a reset after sending, a lost batch answer), the request's state is read before anything is
-/// sent again. If it is already `delivering` or `delivered`, the earlier call landed. A 400
-/// ("wrong state") after such an attempt is checked the same way.
+/// The action is not idempotent. After a failure that may have reached Graph (a gateway timeout,
+/// a reset after sending, a lost batch answer) the request's state is read before anything is
+/// sent again: `delivering` or `delivered` proves the earlier call landed. An unchanged failed
+/// state proves nothing, because the service keeps retrying an accepted reprocess for hours
+/// without changing it (Graph's troubleshooting page), so the call is repeated; if Graph refuses
+/// that repeat with a 4xx, it is refusing to force a reprocess it is already running, and the
+/// earlier call most likely landed.
 async fn reprocess_one(
     client: &GraphClient,
     id: &str,
     interrupt: &Interrupt,
-) -> Result<(), SendFailure> {
+) -> Result<Accepted, SendFailure> {
     let policy = client.retry_policy().clone();
     let mut tries = Tries::default();
     // An earlier attempt may have landed and its effect has not been checked since.
@@ -121,8 +174,8 @@ async fn reprocess_one(
     let mut ever_uncertain = false;
     loop {
         if unchecked {
-            if landed(client, id).await? {
-                return Ok(());
+            if let Some(accepted) = landed(client, id).await? {
+                return Ok(accepted);
             }
             unchecked = false;
         }
@@ -130,7 +183,7 @@ async fn reprocess_one(
             return Err(SendFailure::NotSent);
         }
         let err = match client.reprocess_once(id).await {
-            Ok(_) => return Ok(()),
+            Ok(_) => return Ok(Accepted { note: None }),
             Err(e) => e,
         };
         let uncertain =
@@ -138,17 +191,19 @@ async fn reprocess_one(
         if uncertain {
             unchecked = true;
             ever_uncertain = true;
-        } else if ever_uncertain && err.status() == Some(400) {
-            return if landed(client, id).await? {
-                Ok(())
-            } else {
-                Err(err.into())
-            };
+        } else if ever_uncertain && is_refusal(&err) {
+            return Ok(Accepted {
+                note: Some(format!(
+                    "accepted, concluded: an earlier attempt's answer was lost and the repeat was \
+                     refused ({}), as Graph refuses while it is still retrying an accepted reprocess",
+                    refusal_label(&err)
+                )),
+            });
         }
         // After a state check, sending again is safe: count it like an idempotent retry.
         let Some(wait) = policy.retry_delay(&err, &mut tries, true) else {
-            if unchecked && landed(client, id).await? {
-                return Ok(());
+            if unchecked && let Some(accepted) = landed(client, id).await? {
+                return Ok(accepted);
             }
             return Err(policy.give_up(err, &tries).into());
         };
@@ -164,64 +219,116 @@ async fn reprocess_one(
     }
 }
 
-/// Whether an earlier reprocess of `id` was accepted: Graph moves it to `delivering` at once.
-async fn landed(client: &GraphClient, id: &str) -> Result<bool, GraphError> {
-    let current = client.get_request(id).await?;
-    let accepted = matches!(
-        current.state,
-        RequestState::Delivering | RequestState::Delivered
-    );
-    if accepted {
-        diag::trace(
-            1,
-            format!(
-                "{id}: an earlier attempt was accepted (now {})",
-                current.state
-            ),
-        );
-    }
-    Ok(accepted)
+/// A 4xx that refuses the action itself. Not 401/403 (who is calling), 404 (what), 408 or 429
+/// (not processed at all): none of those can follow from an earlier call having landed.
+fn is_refusal(err: &GraphError) -> bool {
+    matches!(err.status(), Some(s) if (400..500).contains(&s) && ![401, 403, 404, 408, 429].contains(&s))
 }
 
-/// Poll until each request leaves `delivering`, or the timeout passes.
+fn refusal_label(err: &GraphError) -> String {
+    match (err.status(), err.code()) {
+        (Some(s), Some(c)) if !c.is_empty() => format!("{s} {c}"),
+        (Some(s), _) => s.to_string(),
+        _ => "refused".into(),
+    }
+}
+
+/// Whether an earlier reprocess of `id` visibly landed: the request moved on to `delivering` or
+/// `delivered`. `None` when the state shows nothing either way.
+async fn landed(client: &GraphClient, id: &str) -> Result<Option<Accepted>, GraphError> {
+    let current = client.get_request(id).await?;
+    if !matches!(
+        current.state,
+        RequestState::Delivering | RequestState::Delivered
+    ) {
+        return Ok(None);
+    }
+    diag::trace(
+        1,
+        format!(
+            "{id}: an earlier attempt was accepted (now {})",
+            current.state
+        ),
+    );
+    Ok(Some(Accepted {
+        note: Some(format!(
+            "accepted, confirmed: an earlier attempt's answer was lost and the request was then {}",
+            current.state
+        )),
+    }))
+}
+
+/// How long one request was watched and what it showed.
+struct Watch {
+    seen_delivering: bool,
+    last: Option<RequestState>,
+    /// Its completion time before the reprocess: a new one means it completed again.
+    completed_before: Option<DateTime<Utc>>,
+}
+
+/// `--wait`: poll the accepted requests until each has settled, or the timeout passes.
+///
+/// Settled means `delivered`, or failed again after it was seen `delivering` or with a new
+/// completion time (it went through delivery between two polls), or any other end state such as
+/// `canceled`. A request that keeps showing its failed state unchanged has not settled:
+/// the service may still be retrying it (for hours, Graph's troubleshooting page says), so at the
+/// timeout it is reported as still failing, not as failed again.
 pub(super) async fn wait_for_final(
     client: &Arc<GraphClient>,
     ids: &[String],
+    completed_before: &HashMap<String, Option<DateTime<Utc>>>,
     timeout: Duration,
-) -> HashMap<String, RequestState> {
+) -> HashMap<String, (Option<RequestState>, WaitEnd)> {
     let deadline = tokio::time::Instant::now() + timeout.to_std().unwrap_or_default();
     let mut finals = HashMap::new();
-    let mut pending: Vec<String> = ids.to_vec();
+    let mut watching: HashMap<String, Watch> = ids
+        .iter()
+        .map(|id| {
+            let watch = Watch {
+                seen_delivering: false,
+                last: None,
+                completed_before: completed_before.get(id).copied().flatten(),
+            };
+            (id.clone(), watch)
+        })
+        .collect();
     let mut interval = std::time::Duration::from_secs(1);
-    if !pending.is_empty() {
+    if !watching.is_empty() {
         diag::note(format!(
-            "waiting for {} request(s) to finish delivering…",
-            pending.len()
+            "waiting up to {} for {} request(s) to be delivered…",
+            crate::eligibility::format_age(timeout),
+            watching.len()
         ));
     }
-    while !pending.is_empty() {
-        tokio::time::sleep(interval).await;
-        let states: Vec<(String, Option<RequestState>)> = stream::iter(pending.clone())
-            .map(|id| {
-                let client = client.clone();
-                async move {
-                    let state = client.get_request(&id).await.ok().map(|r| r.state);
-                    (id, state)
-                }
-            })
-            .buffer_unordered(client.parallelism())
-            .collect()
-            .await;
-        pending.clear();
-        for (id, state) in states {
-            match state {
-                Some(RequestState::Delivering) | None => pending.push(id.clone()),
-                Some(s) => {
-                    finals.insert(id.clone(), s);
-                }
+    while !watching.is_empty() {
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        tokio::time::sleep(interval.min(remaining)).await;
+        let states = poll_states(client, watching.keys().cloned().collect()).await;
+        for (id, current) in states {
+            let Some(watch) = watching.get_mut(&id) else {
+                continue;
+            };
+            let Some((state, completed)) = current else {
+                continue;
+            };
+            if completed.is_some() && completed != watch.completed_before {
+                watch.seen_delivering = true;
             }
-            if let Some(s) = finals.get(&id) {
-                diag::trace(1, format!("{id}: {s}"));
+            let end = match state {
+                RequestState::Delivered => Some(WaitEnd::Delivered),
+                RequestState::Delivering => {
+                    watch.seen_delivering = true;
+                    None
+                }
+                ref s if s.is_failed() && watch.seen_delivering => Some(WaitEnd::FailedAgain),
+                ref s if s.is_failed() => None,
+                _ => Some(WaitEnd::Other),
+            };
+            watch.last = Some(state.clone());
+            if let Some(end) = end {
+                diag::trace(1, format!("{id}: {state}"));
+                watching.remove(&id);
+                finals.insert(id, (Some(state), end));
             }
         }
         if tokio::time::Instant::now() >= deadline {
@@ -229,8 +336,35 @@ pub(super) async fn wait_for_final(
         }
         interval = (interval * 2).min(std::time::Duration::from_secs(10));
     }
-    for id in pending {
-        finals.insert(id, RequestState::Delivering);
+    for (id, watch) in watching {
+        let end = match &watch.last {
+            Some(RequestState::Delivering) => WaitEnd::StillDelivering,
+            Some(s) if s.is_failed() && watch.seen_delivering => WaitEnd::StillDelivering,
+            Some(_) => WaitEnd::StillFailing,
+            None => WaitEnd::Unknown,
+        };
+        finals.insert(id, (watch.last, end));
     }
     finals
+}
+
+async fn poll_states(
+    client: &Arc<GraphClient>,
+    ids: Vec<String>,
+) -> Vec<(String, Option<(RequestState, Option<DateTime<Utc>>)>)> {
+    stream::iter(ids)
+        .map(|id| {
+            let client = client.clone();
+            async move {
+                let state = client
+                    .get_request(&id)
+                    .await
+                    .ok()
+                    .map(|r| (r.state, r.completed));
+                (id, state)
+            }
+        })
+        .buffer_unordered(client.parallelism())
+        .collect()
+        .await
 }
