@@ -244,6 +244,19 @@ fn managed_identity_app_service_and_imds() {
     let query = imds.query.unwrap_or_default();
     assert!(query.contains("api-version=2018-02-01"), "{query}");
     assert!(query.contains(DEMO.reader_client_id), "{query}");
+    // `Metadata: true` goes to App Service as well, not only to IMDS (which requires it).
+    let identity_calls: Vec<_> = emu
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == "/msi/token" || c.path == "/metadata/identity/oauth2/token")
+        .collect();
+    assert!(
+        identity_calls.iter().any(|c| c.path == "/msi/token"),
+        "{identity_calls:?}"
+    );
+    for call in &identity_calls {
+        assert_eq!(call.metadata.as_deref(), Some("true"), "{call:?}");
+    }
 
     // A wrong App Service header is an auth failure, not a hang or a panic.
     let mut cmd = bare_ep();
@@ -251,6 +264,67 @@ fn managed_identity_app_service_and_imds() {
         .env("IDENTITY_ENDPOINT", format!("{}/msi/token", emu.url()))
         .env("IDENTITY_HEADER", "wrong-header");
     run_expect(cmd.args(["packages", "list"]), 3);
+}
+
+fn identity_calls(emu: &Emu) -> Vec<ep::emulator::RecordedCall> {
+    emu.calls()
+        .into_iter()
+        .filter(|c| c.path == "/metadata/identity/oauth2/token")
+        .collect()
+}
+
+#[test]
+fn imds_retries_while_it_updates_and_when_throttled() {
+    let emu = Emu::with(EmulatorConfig {
+        imds_failures: vec![410, 410],
+        ..stable_config()
+    });
+    let mut cmd = bare_ep();
+    cmd.env("EP_GRAPH_URL", emu.url())
+        .env("IMDS_ENDPOINT", emu.url());
+    let r = run_expect(cmd.args(["packages", "list", "-o", "json"]), 0);
+    assert!(!r.json().as_array().unwrap().is_empty());
+    let statuses: Vec<u16> = identity_calls(&emu).iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [410, 410, 200]);
+
+    // A 429's Retry-After (2 s here) is waited out, not the shorter first backoff step.
+    let emu = Emu::with(EmulatorConfig {
+        imds_failures: vec![429, 500],
+        ..stable_config()
+    });
+    let mut cmd = bare_ep();
+    cmd.env("EP_GRAPH_URL", emu.url())
+        .env("IMDS_ENDPOINT", emu.url());
+    run_expect(cmd.args(["packages", "list"]), 0);
+    let calls = identity_calls(&emu);
+    let statuses: Vec<u16> = calls.iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [429, 500, 200]);
+    assert_eq!(calls[0].retry_after_ms, Some(2000));
+    let waited = calls[1].at - calls[0].at;
+    assert!(
+        waited >= chrono::Duration::milliseconds(1900),
+        "waited {waited}"
+    );
+}
+
+#[test]
+fn an_imds_that_never_answers_fails_fast() {
+    // A port nobody listens on: off Azure, the first probe must not turn into a minute of retries.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let started = Instant::now();
+    let mut cmd = bare_ep();
+    cmd.env("IMDS_ENDPOINT", format!("http://127.0.0.1:{port}"));
+    let r = run_expect(cmd.args(["packages", "list"]), 3);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(r.stderr.contains("could not reach"), "{}", r.stderr);
 }
 
 #[cfg(unix)]

@@ -13,6 +13,16 @@ const NAME: &str = "managed-identity";
 const IMDS_BASE: &str = "http://169.254.169.254";
 const IMDS_PATH: &str = "/metadata/identity/oauth2/token";
 
+/// The first wait after a retryable answer. Short, because a 429 or a blip usually clears fast.
+const RETRY_FIRST_WAIT: Duration = Duration::from_millis(500);
+/// Waits double up to this, then stay there.
+const RETRY_MAX_WAIT: Duration = Duration::from_secs(30);
+/// IMDS answers 410 while it is being updated and documents that it is "available within 70
+/// seconds"; like azure-identity, ep keeps retrying at least that long before giving up.
+const RETRY_AT_LEAST: Duration = Duration::from_secs(70);
+/// A `Retry-After` is followed, but only up to this: a bad header must not park a run.
+const RETRY_AFTER_MAX: Duration = Duration::from_secs(60);
+
 enum Endpoint {
     AppService { url: Url, header: Secret },
     Imds { url: Url },
@@ -101,41 +111,83 @@ impl ManagedIdentitySource {
         url
     }
 
+    /// One GET. `Metadata: true` goes everywhere: the endpoints use it to tell a local client
+    /// from a request forwarded by a server-side request forgery, and App Service accepts it.
     async fn once(&self, http: &reqwest::Client, url: &Url) -> Result<RawResponse, AuthError> {
-        match &self.endpoint {
-            Endpoint::AppService { header, .. } => {
-                let request = http
-                    .get(url.clone())
-                    .header("X-IDENTITY-HEADER", header.expose());
-                send(
-                    NAME,
-                    request,
-                    "GET",
-                    url.as_str(),
-                    &[("X-IDENTITY-HEADER", header.expose())],
-                    None,
-                )
-                .await
-            }
-            Endpoint::Imds { .. } => {
-                let request = http.get(url.clone()).header("Metadata", "true");
-                send(
-                    NAME,
-                    request,
-                    "GET",
-                    url.as_str(),
-                    &[("Metadata", "true")],
-                    None,
-                )
-                .await
-            }
+        let mut headers: Vec<(&str, &str)> = vec![("Metadata", "true")];
+        if let Endpoint::AppService { header, .. } = &self.endpoint {
+            headers.push(("X-IDENTITY-HEADER", header.expose()));
+        }
+        let request = headers
+            .iter()
+            .fold(http.get(url.clone()), |r, (k, v)| r.header(*k, *v));
+        // `send` shows these at -vv with the credential headers redacted by name.
+        send(NAME, request, "GET", url.as_str(), &headers, None).await
+    }
+
+    /// IMDS asks for a retry on 404 (identity not yet assigned) and 410 (being updated); every
+    /// endpoint may answer 429 or a 5xx for a moment.
+    fn retryable(&self, status: u16) -> bool {
+        match self.endpoint {
+            Endpoint::Imds { .. } => matches!(status, 404 | 410 | 429 | 500..=599),
+            Endpoint::AppService { .. } => matches!(status, 408 | 429 | 500..=599),
+        }
+    }
+
+    /// [`once`](Self::once), retried on [`retry_schedule`]. A connection failure is only
+    /// retried once the endpoint has answered something (`contacted`): off Azure nothing
+    /// listens at the IMDS address, and the first probe must fail fast instead of waiting a
+    /// minute for a service that does not exist.
+    async fn get(
+        &self,
+        http: &reqwest::Client,
+        url: &Url,
+        contacted: &mut bool,
+    ) -> Result<RawResponse, AuthError> {
+        let mut waits = retry_schedule().into_iter();
+        loop {
+            let result = self.once(http, url).await;
+            let asked = match &result {
+                Ok(raw) => {
+                    *contacted = true;
+                    if !self.retryable(raw.status) {
+                        return result;
+                    }
+                    raw.headers
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(crate::graph::parse_retry_after)
+                }
+                Err(AuthError::Unreachable { .. }) if *contacted => None,
+                Err(_) => return result,
+            };
+            let Some(scheduled) = waits.next() else {
+                return result;
+            };
+            let wait = asked.map_or(scheduled, |a| a.min(RETRY_AFTER_MAX));
+            // An updating IMDS can keep a run quiet for a minute: -v says why.
+            crate::output::diag::trace(
+                1,
+                format!("{NAME}: retrying in {:.1} s", wait.as_secs_f64()),
+            );
+            tokio::time::sleep(wait).await;
         }
     }
 }
 
-/// IMDS asks for a retry on 404 (identity not yet assigned), 410 (restarting), 429 and 5xx.
-fn retryable(status: u16) -> bool {
-    matches!(status, 404 | 410 | 429 | 500..=599)
+/// The waits between attempts: doubling from [`RETRY_FIRST_WAIT`] up to [`RETRY_MAX_WAIT`]
+/// until they add up to [`RETRY_AT_LEAST`]. No jitter: each machine has its own endpoint, so
+/// there is no crowd of clients to spread out.
+fn retry_schedule() -> Vec<Duration> {
+    let mut waits = Vec::new();
+    let mut next = RETRY_FIRST_WAIT;
+    let mut total = Duration::ZERO;
+    while total < RETRY_AT_LEAST {
+        waits.push(next);
+        total += next;
+        next = next.saturating_mul(2).min(RETRY_MAX_WAIT);
+    }
+    waits
 }
 
 /// Off Azure nothing answers at 169.254.169.254; fail in seconds, not after the Graph client's
@@ -155,6 +207,31 @@ fn local_client() -> Result<reqwest::Client, AuthError> {
         })
 }
 
+/// A token from a 2xx answer; else the endpoint's error. IMDS answers OAuth-style
+/// errors, App Service `{"statusCode","message"}`.
+fn token_from(raw: RawResponse) -> Result<AccessToken, AuthError> {
+    if (200..300).contains(&raw.status) {
+        let parsed: TokenResponse = serde_json::from_slice(&raw.body)
+            .ok()
+            .filter(|t: &TokenResponse| !t.access_token.trim().is_empty())
+            .ok_or(AuthError::BadResponse { source_name: NAME })?;
+        return Ok(parsed.access_token());
+    }
+    let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap_or_default();
+    let text = |k: &str| body.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    Err(AuthError::Rejected {
+        source_name: NAME,
+        status: raw.status,
+        error: text("error").unwrap_or_else(|| format!("HTTP {}", raw.status)),
+        description: first_line(
+            &text("error_description")
+                .or_else(|| text("message"))
+                .or_else(|| text("Message"))
+                .unwrap_or_default(),
+        ),
+    })
+}
+
 #[async_trait]
 impl TokenSource for ManagedIdentitySource {
     fn name(&self) -> &'static str {
@@ -164,35 +241,9 @@ impl TokenSource for ManagedIdentitySource {
     async fn acquire(&self, _http: &reqwest::Client) -> Result<AccessToken, AuthError> {
         let http = local_client()?;
         let url = self.request_url();
-        let mut attempt = 0;
-        let raw = loop {
-            attempt += 1;
-            let raw = self.once(&http, &url).await?;
-            if retryable(raw.status) && attempt < 3 {
-                tokio::time::sleep(Duration::from_secs(attempt)).await;
-                continue;
-            }
-            break raw;
-        };
-        if (200..300).contains(&raw.status) {
-            let parsed: TokenResponse = serde_json::from_slice(&raw.body)
-                .map_err(|_| AuthError::BadResponse { source_name: NAME })?;
-            return Ok(parsed.access_token());
-        }
-        // IMDS answers OAuth-style errors; App Service `{"statusCode","message"}`.
-        let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap_or_default();
-        let text = |k: &str| body.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        Err(AuthError::Rejected {
-            source_name: NAME,
-            status: raw.status,
-            error: text("error").unwrap_or_else(|| format!("HTTP {}", raw.status)),
-            description: first_line(
-                &text("error_description")
-                    .or_else(|| text("message"))
-                    .or_else(|| text("Message"))
-                    .unwrap_or_default(),
-            ),
-        })
+        let mut contacted = false;
+        let raw = self.get(&http, &url, &mut contacted).await?;
+        token_from(raw)
     }
 }
 
@@ -246,5 +297,19 @@ mod tests {
             ..Credentials::default()
         };
         assert!(ManagedIdentitySource::from_credentials(&creds, &endpoint()).is_err());
+    }
+
+    #[test]
+    fn the_retry_schedule_outlasts_an_imds_update() {
+        let waits = retry_schedule();
+        let total: Duration = waits.iter().sum();
+        assert!(total >= RETRY_AT_LEAST, "{total:?}");
+        assert!(total >= Duration::from_secs(70), "{total:?}");
+        // Short at first, so a brief hiccup costs little; never longer than the cap.
+        assert!(waits[0] <= Duration::from_secs(1), "{waits:?}");
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]), "{waits:?}");
+        assert!(waits.iter().all(|w| *w <= RETRY_MAX_WAIT), "{waits:?}");
+        // ...and not absurdly long either: the last wait is what pushed it past the minimum.
+        assert!(total - *waits.last().unwrap() < RETRY_AT_LEAST, "{waits:?}");
     }
 }

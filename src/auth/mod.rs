@@ -185,6 +185,12 @@ impl AuthError {
             }
             AuthError::Unsupported(_) => None,
             AuthError::Rejected {
+                source_name: "managed-identity",
+                status,
+                description,
+                ..
+            } if aadsts_code(description).is_none() => Some(managed_identity_hint(*status).into()),
+            AuthError::Rejected {
                 description, error, ..
             } => Some(aadsts_hint(description, error)),
             AuthError::Unreachable {
@@ -225,6 +231,20 @@ impl AuthError {
                 "run 'ep auth login' (with --client-id or AZURE_CLIENT_ID of your app registration)".into(),
             ),
             AuthError::DeviceCode(_) => Some("run 'ep auth login' again".into()),
+        }
+    }
+}
+
+/// What to do when a managed identity endpoint (not the identity platform behind it) says no.
+fn managed_identity_hint(status: u16) -> &'static str {
+    match status {
+        401 | 403 => "the endpoint refused ep: check IDENTITY_HEADER (App Service)",
+        410 | 429 | 500..=599 => {
+            "the managed identity endpoint kept failing for over a minute: try again later"
+        }
+        _ => {
+            "is a managed identity assigned here? for a user-assigned one, set AZURE_CLIENT_ID \
+             to its client id"
         }
     }
 }
