@@ -266,11 +266,110 @@ fn managed_identity_app_service_and_imds() {
     run_expect(cmd.args(["packages", "list"]), 3);
 }
 
+/// `ep` on an Azure Arc machine played by `emu`, trusting keys in `key_dir`.
+fn ep_on_arc(emu: &Emu, key_dir: &Path) -> assert_cmd::Command {
+    let mut cmd = bare_ep();
+    cmd.env("EP_GRAPH_URL", emu.url())
+        .env(
+            "IDENTITY_ENDPOINT",
+            format!("{}/metadata/identity/oauth2/token", emu.url()),
+        )
+        .env("IMDS_ENDPOINT", emu.url())
+        .env("EP_TEST_ARC_KEY_DIR", key_dir);
+    cmd
+}
+
+fn arc_emulator(key_dir: &Path) -> Emu {
+    Emu::with(EmulatorConfig {
+        arc_key_dir: Some(key_dir.to_path_buf()),
+        ..stable_config()
+    })
+}
+
 fn identity_calls(emu: &Emu) -> Vec<ep::emulator::RecordedCall> {
     emu.calls()
         .into_iter()
         .filter(|c| c.path == "/metadata/identity/oauth2/token")
         .collect()
+}
+
+/// The contents of the key files the emulated agent wrote.
+fn key_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "key"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn azure_arc_answers_the_key_file_challenge_and_never_prints_the_key() {
+    let keys = TempDir::new();
+    let emu = arc_emulator(&keys.0);
+    // `auto` picks it: both endpoint variables, no IDENTITY_HEADER.
+    let r = run_expect(
+        ep_on_arc(&emu, &keys.0).args(["-vv", "packages", "list", "-o", "json"]),
+        0,
+    );
+    assert!(!r.json().as_array().unwrap().is_empty());
+    let calls = identity_calls(&emu);
+    let statuses: Vec<u16> = calls.iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [401, 200], "challenge, then the token: {calls:?}");
+    for call in &calls {
+        assert_eq!(call.metadata.as_deref(), Some("true"), "{call:?}");
+        let query = call.query.clone().unwrap_or_default();
+        assert!(query.contains("api-version=2020-06-01"), "{query}");
+        assert!(!query.contains("client_id"), "{query}");
+    }
+    // The emulator accepted `Authorization: Basic <key>`, so ep read the file it named; -vv
+    // shows that the header went out, never its value.
+    let written = key_files(&keys.0);
+    assert_eq!(written.len(), 1, "one challenge, one key");
+    assert!(
+        r.stderr.contains("Authorization: (redacted)"),
+        "{}",
+        r.stderr
+    );
+    let output = format!("{}{}", r.stdout, r.stderr);
+    assert_no_secret(&output, &written);
+    assert_no_secret(&output, &emu.issued_secrets());
+
+    let mut cmd = ep_on_arc(&emu, &keys.0);
+    assert_eq!(status_source(&mut cmd)["source"], "managed-identity");
+
+    // Arc has no user-assigned identities: refused before anything is sent.
+    let before = identity_calls(&emu).len();
+    let mut cmd = ep_on_arc(&emu, &keys.0);
+    cmd.env("AZURE_CLIENT_ID", DEMO.reader_client_id);
+    let r = run_expect(cmd.args(["packages", "list"]), 3);
+    assert!(r.stderr.contains("unset AZURE_CLIENT_ID"), "{}", r.stderr);
+    assert_eq!(identity_calls(&emu).len(), before);
+}
+
+#[test]
+fn azure_arc_key_outside_the_agents_directory_is_refused_unread() {
+    let keys = TempDir::new();
+    let trusted = TempDir::new();
+    let emu = arc_emulator(&keys.0);
+    let r = run_expect(
+        ep_on_arc(&emu, &trusted.0).args(["-vv", "packages", "list"]),
+        3,
+    );
+    assert!(r.stderr.contains("outside"), "{}", r.stderr);
+    assert!(r.stderr.contains("not read"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.lines().filter(|l| l.contains("error:")).count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    // Only the challenge: no second request, so the key went nowhere.
+    let statuses: Vec<u16> = identity_calls(&emu).iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [401]);
+    assert!(!r.stderr.contains("Authorization"), "{}", r.stderr);
+    assert_no_secret(&format!("{}{}", r.stdout, r.stderr), &key_files(&keys.0));
 }
 
 #[test]
