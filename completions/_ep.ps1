@@ -359,6 +359,8 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Lifetime of issued access tokens')
             [CompletionResult]::new('--client-certificate', '--client-certificate', [CompletionResultType]::ParameterName, 'Trust this PEM certificate for the demo app''s client assertions (--auth certificate)')
             [CompletionResult]::new('--device-code-interval', '--device-code-interval', [CompletionResultType]::ParameterName, 'Seconds between device-code polls that the device-code endpoint asks for')
+            [CompletionResult]::new('--arc-key-dir', '--arc-key-dir', [CompletionResultType]::ParameterName, 'Play Azure Arc: the IMDS path challenges with key files written into DIR')
+            [CompletionResult]::new('--imds-failures', '--imds-failures', [CompletionResultType]::ParameterName, 'The IMDS path''s first answers, in order, e.g. 410,410 while IMDS updates')
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')

@@ -341,6 +341,8 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --token-ttl 'Lifetime of issued access tokens'
             cand --client-certificate 'Trust this PEM certificate for the demo app''s client assertions (--auth certificate)'
             cand --device-code-interval 'Seconds between device-code polls that the device-code endpoint asks for'
+            cand --arc-key-dir 'Play Azure Arc: the IMDS path challenges with key files written into DIR'
+            cand --imds-failures 'The IMDS path''s first answers, in order, e.g. 410,410 while IMDS updates'
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
             cand --api-version 'Graph API version; beta field names are read and shown in the v1.0 vocabulary'

@@ -408,6 +408,8 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-refusal -d 'H
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-certificate -d 'Trust this PEM certificate for the demo app\'s client assertions (--auth certificate)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l arc-key-dir -d 'Play Azure Arc: the IMDS path challenges with key files written into DIR' -r -F
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l imds-failures -d 'The IMDS path\'s first answers, in order, e.g. 410,410 while IMDS updates' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''

@@ -400,4 +400,10 @@ pub struct EmulatorArgs {
     /// Seconds between device-code polls that the device-code endpoint asks for
     #[arg(long, value_name = "SECS", default_value_t = 5)]
     pub device_code_interval: u64,
+    /// Play Azure Arc: the IMDS path challenges with key files written into DIR
+    #[arg(long, value_name = "DIR")]
+    pub arc_key_dir: Option<std::path::PathBuf>,
+    /// The IMDS path's first answers, in order, e.g. 410,410 while IMDS updates
+    #[arg(long, value_name = "STATUS,...", value_delimiter = ',')]
+    pub imds_failures: Vec<u16>,
 }

@@ -129,7 +129,13 @@ pub fn redact_text(text: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        if after_bearer || looks_like_jwt(word) {
+        // A `Basic realm=…` challenge names where credentials are expected, not a credential:
+        // Azure Arc's names its key file, which is what one needs to see when that fails.
+        let challenge = word.len() > 6
+            && word
+                .get(..6)
+                .is_some_and(|p| p.eq_ignore_ascii_case("realm="));
+        if (after_bearer && !challenge) || looks_like_jwt(word) {
             out.push_str(REDACTED);
         } else {
             out.push_str(word);
@@ -199,6 +205,15 @@ mod tests {
         let shown = body(&format!("<html>token {jwt} here</html>"), 10_000);
         assert!(!shown.contains(jwt), "{shown}");
         assert_eq!(redact_text("Bearer abc.def"), "Bearer (redacted)");
+        assert_eq!(redact_text("Basic a2V5"), "Basic (redacted)");
+        assert_eq!(redact_text("Basic réalm=x"), "Basic (redacted)");
+        assert_eq!(
+            header_line(
+                "WWW-Authenticate",
+                "Basic realm=/var/opt/azcmagent/tokens/x.key"
+            ),
+            "WWW-Authenticate: Basic realm=/var/opt/azcmagent/tokens/x.key"
+        );
     }
 
     #[test]

@@ -244,6 +244,19 @@ fn managed_identity_app_service_and_imds() {
     let query = imds.query.unwrap_or_default();
     assert!(query.contains("api-version=2018-02-01"), "{query}");
     assert!(query.contains(DEMO.reader_client_id), "{query}");
+    // `Metadata: true` goes to App Service as well, not only to IMDS (which requires it).
+    let identity_calls: Vec<_> = emu
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == "/msi/token" || c.path == "/metadata/identity/oauth2/token")
+        .collect();
+    assert!(
+        identity_calls.iter().any(|c| c.path == "/msi/token"),
+        "{identity_calls:?}"
+    );
+    for call in &identity_calls {
+        assert_eq!(call.metadata.as_deref(), Some("true"), "{call:?}");
+    }
 
     // A wrong App Service header is an auth failure, not a hang or a panic.
     let mut cmd = bare_ep();
@@ -251,6 +264,166 @@ fn managed_identity_app_service_and_imds() {
         .env("IDENTITY_ENDPOINT", format!("{}/msi/token", emu.url()))
         .env("IDENTITY_HEADER", "wrong-header");
     run_expect(cmd.args(["packages", "list"]), 3);
+}
+
+/// `ep` on an Azure Arc machine played by `emu`, trusting keys in `key_dir`.
+fn ep_on_arc(emu: &Emu, key_dir: &Path) -> assert_cmd::Command {
+    let mut cmd = bare_ep();
+    cmd.env("EP_GRAPH_URL", emu.url())
+        .env(
+            "IDENTITY_ENDPOINT",
+            format!("{}/metadata/identity/oauth2/token", emu.url()),
+        )
+        .env("IMDS_ENDPOINT", emu.url())
+        .env("EP_TEST_ARC_KEY_DIR", key_dir);
+    cmd
+}
+
+fn arc_emulator(key_dir: &Path) -> Emu {
+    Emu::with(EmulatorConfig {
+        arc_key_dir: Some(key_dir.to_path_buf()),
+        ..stable_config()
+    })
+}
+
+fn identity_calls(emu: &Emu) -> Vec<ep::emulator::RecordedCall> {
+    emu.calls()
+        .into_iter()
+        .filter(|c| c.path == "/metadata/identity/oauth2/token")
+        .collect()
+}
+
+/// The contents of the key files the emulated agent wrote.
+fn key_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "key"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn azure_arc_answers_the_key_file_challenge_and_never_prints_the_key() {
+    let keys = TempDir::new();
+    let emu = arc_emulator(&keys.0);
+    // `auto` picks it: both endpoint variables, no IDENTITY_HEADER.
+    let r = run_expect(
+        ep_on_arc(&emu, &keys.0).args(["-vv", "packages", "list", "-o", "json"]),
+        0,
+    );
+    assert!(!r.json().as_array().unwrap().is_empty());
+    let calls = identity_calls(&emu);
+    let statuses: Vec<u16> = calls.iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [401, 200], "challenge, then the token: {calls:?}");
+    for call in &calls {
+        assert_eq!(call.metadata.as_deref(), Some("true"), "{call:?}");
+        let query = call.query.clone().unwrap_or_default();
+        assert!(query.contains("api-version=2020-06-01"), "{query}");
+        assert!(!query.contains("client_id"), "{query}");
+    }
+    // The emulator accepted `Authorization: Basic <key>`, so ep read the file it named; -vv
+    // shows that the header went out, never its value.
+    let written = key_files(&keys.0);
+    assert_eq!(written.len(), 1, "one challenge, one key");
+    assert!(
+        r.stderr.contains("Authorization: (redacted)"),
+        "{}",
+        r.stderr
+    );
+    let output = format!("{}{}", r.stdout, r.stderr);
+    assert_no_secret(&output, &written);
+    assert_no_secret(&output, &emu.issued_secrets());
+
+    let mut cmd = ep_on_arc(&emu, &keys.0);
+    assert_eq!(status_source(&mut cmd)["source"], "managed-identity");
+
+    // Arc has no user-assigned identities: refused before anything is sent.
+    let before = identity_calls(&emu).len();
+    let mut cmd = ep_on_arc(&emu, &keys.0);
+    cmd.env("AZURE_CLIENT_ID", DEMO.reader_client_id);
+    let r = run_expect(cmd.args(["packages", "list"]), 3);
+    assert!(r.stderr.contains("unset AZURE_CLIENT_ID"), "{}", r.stderr);
+    assert_eq!(identity_calls(&emu).len(), before);
+}
+
+#[test]
+fn azure_arc_key_outside_the_agents_directory_is_refused_unread() {
+    let keys = TempDir::new();
+    let trusted = TempDir::new();
+    let emu = arc_emulator(&keys.0);
+    let r = run_expect(
+        ep_on_arc(&emu, &trusted.0).args(["-vv", "packages", "list"]),
+        3,
+    );
+    assert!(r.stderr.contains("outside"), "{}", r.stderr);
+    assert!(r.stderr.contains("not read"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.lines().filter(|l| l.contains("error:")).count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    // Only the challenge: no second request, so the key went nowhere.
+    let statuses: Vec<u16> = identity_calls(&emu).iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [401]);
+    assert!(!r.stderr.contains("Authorization"), "{}", r.stderr);
+    assert_no_secret(&format!("{}{}", r.stdout, r.stderr), &key_files(&keys.0));
+}
+
+#[test]
+fn imds_retries_while_it_updates_and_when_throttled() {
+    let emu = Emu::with(EmulatorConfig {
+        imds_failures: vec![410, 410],
+        ..stable_config()
+    });
+    let mut cmd = bare_ep();
+    cmd.env("EP_GRAPH_URL", emu.url())
+        .env("IMDS_ENDPOINT", emu.url());
+    let r = run_expect(cmd.args(["packages", "list", "-o", "json"]), 0);
+    assert!(!r.json().as_array().unwrap().is_empty());
+    let statuses: Vec<u16> = identity_calls(&emu).iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [410, 410, 200]);
+
+    // A 429's Retry-After (2 s here) is waited out, not the shorter first backoff step.
+    let emu = Emu::with(EmulatorConfig {
+        imds_failures: vec![429, 500],
+        ..stable_config()
+    });
+    let mut cmd = bare_ep();
+    cmd.env("EP_GRAPH_URL", emu.url())
+        .env("IMDS_ENDPOINT", emu.url());
+    run_expect(cmd.args(["packages", "list"]), 0);
+    let calls = identity_calls(&emu);
+    let statuses: Vec<u16> = calls.iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [429, 500, 200]);
+    assert_eq!(calls[0].retry_after_ms, Some(2000));
+    let waited = calls[1].at - calls[0].at;
+    assert!(
+        waited >= chrono::Duration::milliseconds(1900),
+        "waited {waited}"
+    );
+}
+
+#[test]
+fn an_imds_that_never_answers_fails_fast() {
+    // A port nobody listens on: off Azure, the first probe must not turn into a minute of retries.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let started = Instant::now();
+    let mut cmd = bare_ep();
+    cmd.env("IMDS_ENDPOINT", format!("http://127.0.0.1:{port}"));
+    let r = run_expect(cmd.args(["packages", "list"]), 3);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(r.stderr.contains("could not reach"), "{}", r.stderr);
 }
 
 #[cfg(unix)]

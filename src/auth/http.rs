@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 /// What came back from an identity endpoint.
 pub(crate) struct RawResponse {
     pub(crate) status: u16,
+    /// For the few answers whose meaning is in a header: `Retry-After`, Azure Arc's challenge.
+    pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: bytes::Bytes,
 }
 
@@ -89,7 +91,11 @@ pub(crate) async fn send(
             );
         }
     }
-    Ok(RawResponse { status, body })
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// A token response: the identity platform's (`expires_in` a number) or a managed identity
@@ -253,6 +259,7 @@ mod tests {
         );
         let raw = RawResponse {
             status: 400,
+            headers: reqwest::header::HeaderMap::new(),
             body: bytes::Bytes::from_static(body.as_bytes()),
         };
         let Err(AuthError::Rejected { description, .. }) = parse_token_response("x", &raw) else {

@@ -112,7 +112,8 @@ pub struct Credentials {
     /// App Service / Functions / Container Apps: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER`.
     pub identity_endpoint: Option<String>,
     pub identity_header: Option<Secret>,
-    /// `IMDS_ENDPOINT`: overrides the IMDS base (Azure Arc, tests).
+    /// `IMDS_ENDPOINT`: with `IDENTITY_ENDPOINT` (and no header), Azure Arc; alone, the IMDS
+    /// base instead of 169.254.169.254 (tests).
     pub imds_endpoint: Option<String>,
     /// `az` found on `PATH`.
     pub azure_cli: Option<PathBuf>,
@@ -185,6 +186,12 @@ impl AuthError {
             }
             AuthError::Unsupported(_) => None,
             AuthError::Rejected {
+                source_name: "managed-identity",
+                status,
+                description,
+                ..
+            } if aadsts_code(description).is_none() => Some(managed_identity_hint(*status).into()),
+            AuthError::Rejected {
                 description, error, ..
             } => Some(aadsts_hint(description, error)),
             AuthError::Unreachable {
@@ -209,6 +216,12 @@ impl AuthError {
                                         holding the federated (OIDC) token"
                     .into(),
                 "device-code" => "run 'ep auth logout' and 'ep auth login' again".into(),
+                "managed-identity" => "the Azure Arc agent's key is read only from \
+                                       /var/opt/azcmagent/tokens (Linux) or \
+                                       %ProgramData%\\AzureConnectedMachineAgent\\Tokens \
+                                       (Windows); run ep as a member of the himds group or \
+                                       as an administrator"
+                    .into(),
                 _ => "check the file's path and permissions".into(),
             }),
             AuthError::AzureCliMissing => Some(
@@ -225,6 +238,23 @@ impl AuthError {
                 "run 'ep auth login' (with --client-id or AZURE_CLIENT_ID of your app registration)".into(),
             ),
             AuthError::DeviceCode(_) => Some("run 'ep auth login' again".into()),
+        }
+    }
+}
+
+/// What to do when a managed identity endpoint (not the identity platform behind it) says no.
+fn managed_identity_hint(status: u16) -> &'static str {
+    match status {
+        401 | 403 => {
+            "the endpoint refused ep: check IDENTITY_HEADER (App Service), or that the Azure \
+             Connected Machine agent is running (Azure Arc)"
+        }
+        410 | 429 | 500..=599 => {
+            "the managed identity endpoint kept failing for over a minute: try again later"
+        }
+        _ => {
+            "is a managed identity assigned here? for a user-assigned one, set AZURE_CLIENT_ID \
+             to its client id"
         }
     }
 }

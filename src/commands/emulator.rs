@@ -36,6 +36,32 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
         )
         .into());
     }
+    if let Some(status) = args
+        .imds_failures
+        .iter()
+        .find(|s| !(400..=599).contains(*s))
+    {
+        return Err(CliError::usage(format!(
+            "--imds-failures takes HTTP error statuses (400-599), not {status}"
+        ))
+        .into());
+    }
+    // The challenge names the key by absolute path, as the agent does; ep refuses anything else.
+    let arc_key_dir = match &args.arc_key_dir {
+        Some(dir) => Some(
+            std::fs::canonicalize(dir)
+                .ok()
+                .filter(|d| d.is_dir())
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "--arc-key-dir {} is not a directory",
+                        dir.display()
+                    ))
+                    .with_hint("create it first, e.g. with mktemp -d")
+                })?,
+        ),
+        None => None,
+    };
     let config = EmulatorConfig {
         seed: args.seed,
         requests: args.requests,
@@ -73,6 +99,8 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
             None => Vec::new(),
         },
         device_code_interval: args.device_code_interval.max(1),
+        arc_key_dir,
+        imds_failures: args.imds_failures,
         ..EmulatorConfig::default()
     };
     let emu = Emulator::start(config, ([127, 0, 0, 1], args.port).into())

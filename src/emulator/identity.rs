@@ -5,7 +5,8 @@
 //! assertion (certificate), device code or managed-identity grant means adding a variant and
 //! a match arm, not touching the error plumbing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -83,6 +84,10 @@ pub(crate) struct TokenIssuer {
     device_codes: Mutex<HashMap<String, DeviceCodeState>>,
     /// Refresh token → client id.
     refresh_tokens: Mutex<HashMap<String, String>>,
+    /// Contents of the Azure Arc key files written so far; each one opens the endpoint.
+    arc_keys: Mutex<HashSet<String>>,
+    /// What the IMDS path still answers before it works (`imds_failures`).
+    imds_failures: Mutex<VecDeque<u16>>,
 }
 
 /// The identity platform's side of the app registrations: uploaded certificates, federated
@@ -93,6 +98,9 @@ pub(crate) struct IdentityConfig {
     pub(crate) federations: Vec<FederatedCredential>,
     pub(crate) device_code_interval: u64,
     pub(crate) identity_header: String,
+    /// Serve the IMDS path as Azure Arc does, writing challenge keys into this directory.
+    pub(crate) arc_key_dir: Option<PathBuf>,
+    pub(crate) imds_failures: Vec<u16>,
 }
 
 #[derive(Debug)]
@@ -114,6 +122,8 @@ impl TokenIssuer {
 
     pub(crate) fn with_identity(ttl: std::time::Duration, identity: IdentityConfig) -> TokenIssuer {
         TokenIssuer {
+            arc_keys: Mutex::new(HashSet::new()),
+            imds_failures: Mutex::new(identity.imds_failures.iter().copied().collect()),
             salt: process_salt(),
             counter: AtomicU64::new(1),
             ttl: ChronoDuration::from_std(ttl).unwrap_or(ChronoDuration::hours(1)),
@@ -156,6 +166,9 @@ impl TokenIssuer {
         }
         if let Ok(m) = self.device_codes.lock() {
             all.extend(m.keys().cloned());
+        }
+        if let Ok(m) = self.arc_keys.lock() {
+            all.extend(m.iter().cloned());
         }
         all
     }
@@ -280,6 +293,8 @@ fn aad(status: u16, error: &'static str, code: u32, description: impl Into<Strin
 pub(crate) struct TokenResponse {
     pub(crate) status: u16,
     pub(crate) body: Value,
+    /// Beyond `Content-Type`: a challenge, a `Retry-After`.
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 /// Handles `POST /{tenant}/oauth2/v2.0/token`.
@@ -292,7 +307,11 @@ pub(crate) fn token_endpoint(
     now: DateTime<Utc>,
 ) -> TokenResponse {
     match grant_token(issuer, tenant, authorization, body, graph_base, now) {
-        Ok(body) => TokenResponse { status: 200, body },
+        Ok(body) => TokenResponse {
+            status: 200,
+            body,
+            headers: Vec::new(),
+        },
         Err(e) => error_response(issuer, e, graph_base, now),
     }
 }
@@ -322,6 +341,7 @@ fn error_response(
                     "correlation_id": correlation_id,
                     "error_uri": format!("{graph_base}/error?code={}", e.code),
                 }),
+                headers: Vec::new(),
             }
         }
     }
@@ -615,7 +635,11 @@ pub(crate) fn device_code_endpoint(
         }))
     })();
     match result {
-        Ok(body) => TokenResponse { status: 200, body },
+        Ok(body) => TokenResponse {
+            status: 200,
+            body,
+            headers: Vec::new(),
+        },
         Err(e) => error_response(issuer, e, graph_base, now),
     }
 }
@@ -638,15 +662,97 @@ pub(crate) enum ManagedIdentityFlavor {
     AppService,
     /// The VM's Instance Metadata Service: `Metadata: true`, all lifetimes as strings.
     Imds,
+    /// Azure Arc's Connected Machine agent on the IMDS path: IMDS's answers, behind a 401
+    /// challenge that names a key file only privileged local users can read.
+    Arc,
 }
 
-/// Handles `GET /msi/token` (App Service) and `GET /metadata/identity/oauth2/token` (IMDS).
-/// The system-assigned identity is the demo app; `client_id` picks another (user-assigned).
+/// The request headers a managed identity endpoint looks at.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ManagedIdentityHeaders<'a> {
+    pub(crate) metadata: Option<&'a str>,
+    pub(crate) identity_header: Option<&'a str>,
+    pub(crate) authorization: Option<&'a str>,
+}
+
+/// The `Retry-After` (seconds) of an IMDS 429 from `imds_failures`: longer than a client's
+/// first backoff step, so a test can tell the header was followed.
+pub(crate) const IMDS_THROTTLE_RETRY_AFTER_SECS: u64 = 2;
+
+/// What IMDS says while it cannot serve tokens, from its documented error table.
+fn imds_failure(status: u16) -> TokenResponse {
+    let (error, description) = match status {
+        404 => ("not_found", "IMDS endpoint is updating."),
+        410 => (
+            "gone",
+            "IMDS is going through updates and will be available within 70 seconds.",
+        ),
+        429 => ("too_many_requests", "IMDS Throttle limit reached."),
+        _ => ("server_error", "Transient error from service."),
+    };
+    TokenResponse {
+        status,
+        body: json!({"error": error, "error_description": description}),
+        headers: if status == 429 {
+            vec![("Retry-After", IMDS_THROTTLE_RETRY_AFTER_SECS.to_string())]
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Azure Arc's challenge: a fresh key written as `<guid>.key` into `dir`, named in
+/// `WWW-Authenticate`. Whoever can read it may present its content as `Basic` credentials.
+fn arc_challenge(issuer: &TokenIssuer, dir: &Path) -> TokenResponse {
+    let key = issuer.random_string("ep-emu-arc-key.");
+    let path = dir.join(format!("{}.key", uuid::Uuid::new_v4()));
+    if let Err(e) = write_key(&path, &key) {
+        return TokenResponse {
+            status: 500,
+            body: json!({
+                "error": "server_error",
+                "error_description": format!("could not write {}: {e}", path.display()),
+            }),
+            headers: Vec::new(),
+        };
+    }
+    if let Ok(mut keys) = issuer.arc_keys.lock() {
+        keys.insert(key);
+    }
+    TokenResponse {
+        status: 401,
+        body: json!({
+            "error": "unauthorized",
+            "error_description": "Authentication required: present the key file named in WWW-Authenticate.",
+        }),
+        headers: vec![(
+            "WWW-Authenticate",
+            format!("Basic realm={}", path.display()),
+        )],
+    }
+}
+
+/// Readable by its owner only, as the agent keeps them.
+fn write_key(path: &Path, key: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(key.as_bytes())
+}
+
+/// Handles `GET /msi/token` (App Service) and `GET /metadata/identity/oauth2/token` (IMDS, or
+/// Azure Arc when the emulator has a key directory). The system-assigned identity is the demo
+/// app; `client_id` picks another (user-assigned).
 pub(crate) fn managed_identity_endpoint(
     issuer: &TokenIssuer,
     flavor: ManagedIdentityFlavor,
     query: Option<&str>,
-    header: Option<&str>,
+    headers: ManagedIdentityHeaders<'_>,
     graph_base: &str,
     now: DateTime<Utc>,
 ) -> TokenResponse {
@@ -656,16 +762,30 @@ pub(crate) fn managed_identity_endpoint(
     let fail = |status: u16, error: &str, description: &str| TokenResponse {
         status,
         body: match flavor {
-            ManagedIdentityFlavor::Imds => {
+            ManagedIdentityFlavor::Imds | ManagedIdentityFlavor::Arc => {
                 json!({"error": error, "error_description": description})
             }
             ManagedIdentityFlavor::AppService => {
                 json!({"statusCode": status, "message": description})
             }
         },
+        headers: Vec::new(),
     };
+    if flavor != ManagedIdentityFlavor::AppService {
+        // Before anything else: an updating IMDS does not look at the request.
+        let failure = issuer
+            .imds_failures
+            .lock()
+            .ok()
+            .and_then(|mut f| f.pop_front());
+        if let Some(status) = failure {
+            return imds_failure(status);
+        }
+    }
     match flavor {
-        ManagedIdentityFlavor::Imds if header != Some("true") => {
+        ManagedIdentityFlavor::Imds | ManagedIdentityFlavor::Arc
+            if headers.metadata != Some("true") =>
+        {
             return fail(
                 400,
                 "invalid_request",
@@ -673,13 +793,46 @@ pub(crate) fn managed_identity_endpoint(
             );
         }
         ManagedIdentityFlavor::AppService
-            if header.is_none_or(|h| h != issuer.identity.identity_header) =>
+            if headers
+                .identity_header
+                .is_none_or(|h| h != issuer.identity.identity_header) =>
         {
             return fail(
                 401,
                 "unauthorized",
                 "X-IDENTITY-HEADER is missing or does not match IDENTITY_HEADER.",
             );
+        }
+        ManagedIdentityFlavor::Arc => {
+            let Some(dir) = &issuer.identity.arc_key_dir else {
+                return fail(500, "server_error", "no key directory configured");
+            };
+            let Some(authorization) = headers.authorization else {
+                return arc_challenge(issuer, dir);
+            };
+            let known = authorization
+                .split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+                .is_some_and(|(_, key)| {
+                    issuer
+                        .arc_keys
+                        .lock()
+                        .is_ok_and(|keys| keys.contains(key.trim()))
+                });
+            if !known {
+                return fail(
+                    401,
+                    "unauthorized",
+                    "The key in the Authorization header is not one this agent issued.",
+                );
+            }
+            if q.contains_key("client_id") {
+                return fail(
+                    400,
+                    "invalid_request",
+                    "User-assigned identities are not supported on Azure Arc.",
+                );
+            }
         }
         _ => {}
     }
@@ -725,7 +878,7 @@ pub(crate) fn managed_identity_endpoint(
             "token_type": "Bearer",
             "client_id": identity,
         }),
-        ManagedIdentityFlavor::Imds => json!({
+        ManagedIdentityFlavor::Imds | ManagedIdentityFlavor::Arc => json!({
             "access_token": token,
             "refresh_token": "",
             "expires_in": ttl.to_string(),
@@ -735,7 +888,11 @@ pub(crate) fn managed_identity_endpoint(
             "token_type": "Bearer",
         }),
     };
-    TokenResponse { status: 200, body }
+    TokenResponse {
+        status: 200,
+        body,
+        headers: Vec::new(),
+    }
 }
 
 fn parse_grant(
@@ -1009,5 +1166,52 @@ mod tests {
             Some(&format!("Basic {creds}")),
         );
         assert_eq!(r.status, 200, "{}", r.body);
+    }
+
+    #[test]
+    fn azure_arc_challenges_with_a_key_file_and_accepts_only_its_content() {
+        let dir = std::env::temp_dir().join(format!("ep-arc-unit-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let issuer = TokenIssuer::with_identity(
+            std::time::Duration::from_secs(60),
+            IdentityConfig {
+                arc_key_dir: Some(dir.clone()),
+                imds_failures: vec![410],
+                ..IdentityConfig::default()
+            },
+        );
+        let query = "api-version=2020-06-01&resource=https://graph.microsoft.com";
+        let ask = |metadata: Option<&str>, authorization: Option<&str>| {
+            managed_identity_endpoint(
+                &issuer,
+                ManagedIdentityFlavor::Arc,
+                Some(query),
+                ManagedIdentityHeaders {
+                    metadata,
+                    authorization,
+                    identity_header: None,
+                },
+                BASE,
+                Utc::now(),
+            )
+        };
+        assert_eq!(ask(Some("true"), None).status, 410, "the knob comes first");
+        assert_eq!(ask(None, None).status, 400, "Metadata: true is required");
+        let challenge = ask(Some("true"), None);
+        assert_eq!(challenge.status, 401);
+        let (_, realm) = challenge
+            .headers
+            .iter()
+            .find(|(k, _)| *k == "WWW-Authenticate")
+            .unwrap();
+        let path = realm.strip_prefix("Basic realm=").unwrap();
+        assert!(path.starts_with(dir.to_str().unwrap()) && path.ends_with(".key"));
+        let key = std::fs::read_to_string(path).unwrap();
+        assert!(issuer.issued_secrets().contains(&key));
+        assert_eq!(ask(Some("true"), Some("Basic wrong")).status, 401);
+        let r = ask(Some("true"), Some(&format!("Basic {key}")));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body["expires_in"].is_string());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -24,6 +24,8 @@
 //! - `retry_after`: how 429/503 `Retry-After` is written.
 //! - `catalog_scoped`: the demo apps only hold catalog-level roles on some catalogs.
 //! - `outage`: extra recent `deliveryFailed`/`partiallyDelivered` requests.
+//! - `imds_failures`: the IMDS path's first answers are these errors (410 while it updates).
+//! - `arc_key_dir`: the IMDS path plays Azure Arc, with its key-file challenge.
 //!
 //! Where the documents describe Graph as strict, the emulator is strict by default, and a knob
 //! turns on the older lenient behaviour only for tests that need it:
@@ -47,6 +49,7 @@ mod seed;
 mod throttle;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -163,6 +166,14 @@ pub struct EmulatorConfig {
     pub device_code_interval: u64,
     /// The App Service managed-identity secret (`IDENTITY_HEADER`).
     pub identity_header: String,
+    /// Play an Azure Arc machine: `/metadata/identity/oauth2/token` answers a first request
+    /// `401` with `WWW-Authenticate: Basic realm=<dir>/<guid>.key`, having written a fresh
+    /// random key there, and serves tokens to requests that present a key it wrote as
+    /// `Authorization: Basic <key>`. `None`: that path is plain IMDS.
+    pub arc_key_dir: Option<PathBuf>,
+    /// Statuses the IMDS path (Arc's too) answers its first calls with, in order, before it
+    /// works: 410 while IMDS is updating, 404, 429 (with `Retry-After`), 5xx.
+    pub imds_failures: Vec<u16>,
 }
 
 /// A federated identity credential on an app registration (issuer + subject + audience).
@@ -224,6 +235,8 @@ impl Default for EmulatorConfig {
             federated_credentials: vec![demo_federation()],
             device_code_interval: 5,
             identity_header: DEMO_IDENTITY_HEADER.to_string(),
+            arc_key_dir: None,
+            imds_failures: Vec::new(),
         }
     }
 }
@@ -268,6 +281,10 @@ pub struct RecordedCall {
     /// with `at`, what a benchmark needs to count requests sent inside a Retry-After window.
     #[serde(default)]
     pub retry_after_ms: Option<u64>,
+    /// The `Metadata` request header: managed identity endpoints use it to tell a local
+    /// client from a request forwarded by a server-side request forgery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<String>,
 }
 
 /// Ground truth about one assignment request, for test oracles.
@@ -326,6 +343,7 @@ impl Shared {
         path: &str,
         query: Option<&str>,
         in_batch: bool,
+        metadata: Option<&str>,
     ) -> usize {
         let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
         calls.push(RecordedCall {
@@ -337,6 +355,7 @@ impl Shared {
             at: Utc::now(),
             dropped: false,
             retry_after_ms: None,
+            metadata: metadata.map(str::to_string),
         });
         calls.len() - 1
     }
@@ -456,6 +475,8 @@ impl Emulator {
             federations: config.federated_credentials.clone(),
             device_code_interval: config.device_code_interval.max(1),
             identity_header: config.identity_header.clone(),
+            arc_key_dir: config.arc_key_dir.clone(),
+            imds_failures: config.imds_failures.clone(),
         };
         let shared = Arc::new(Shared {
             base_url: url.clone(),
@@ -582,6 +603,7 @@ impl Emulator {
              #     (unsigned is accepted here) in a file: export AZURE_FEDERATED_TOKEN_FILE=token.jwt\n\
              #   managed identity (App Service): export IDENTITY_ENDPOINT={url}/msi/token IDENTITY_HEADER={header}\n\
              #   managed identity (IMDS): export IMDS_ENDPOINT={url}; ep --auth managed-identity ...\n\
+             {arc}\
              #   device code: ep auth login   (completes by itself after two polls; then --auth device-code)\n\
              # Tokens live {ttl} s (--token-ttl).\n\
              # These are demo credentials for this local emulator only. They are not secrets and work nowhere else.\n",
@@ -589,6 +611,15 @@ impl Emulator {
             fed_sub = DEMO_FEDERATION_SUBJECT,
             fed_aud = DEMO_FEDERATION_AUDIENCE,
             header = c.identity_header,
+            arc = match &c.arc_key_dir {
+                Some(dir) => format!(
+                    "#   managed identity (Azure Arc, debug builds of ep): export IMDS_ENDPOINT={url} \
+                     IDENTITY_ENDPOINT={url}/metadata/identity/oauth2/token EP_TEST_ARC_KEY_DIR={}\n",
+                    dir.display(),
+                    url = self.url
+                ),
+                None => String::new(),
+            },
             ttl = c.token_ttl.as_secs(),
             url = self.url,
             knobs = knobs_line(c),
@@ -695,7 +726,8 @@ async fn handle(
                 .map(|v| (k.as_str().to_string(), v.to_string()))
         })
         .collect();
-    let slot = shared.record_arrival(method.as_str(), &path, query, false);
+    let metadata = headers.get("metadata").and_then(|v| v.to_str().ok());
+    let slot = shared.record_arrival(method.as_str(), &path, query, false, metadata);
     let call = routes::Call {
         method: method.as_str(),
         path: &path,

@@ -93,17 +93,16 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Handle
         return Handled::answer(device_code(shared, call, segments[0], body));
     }
     let flavor = match call.path.trim_end_matches('/') {
-        "/msi/token" => Some((
-            identity::ManagedIdentityFlavor::AppService,
-            "x-identity-header",
-        )),
-        "/metadata/identity/oauth2/token" => {
-            Some((identity::ManagedIdentityFlavor::Imds, "metadata"))
+        "/msi/token" => Some(identity::ManagedIdentityFlavor::AppService),
+        // The Arc agent serves the IMDS path on its own port; one emulator plays one machine.
+        "/metadata/identity/oauth2/token" if shared.config.arc_key_dir.is_some() => {
+            Some(identity::ManagedIdentityFlavor::Arc)
         }
+        "/metadata/identity/oauth2/token" => Some(identity::ManagedIdentityFlavor::Imds),
         _ => None,
     };
-    if let Some((flavor, header)) = flavor {
-        return Handled::answer(managed_identity(shared, call, flavor, header));
+    if let Some(flavor) = flavor {
+        return Handled::answer(managed_identity(shared, call, flavor));
     }
     // Decided before anything else, so a reset call has no effect at all.
     if shared.roll_reset() {
@@ -202,6 +201,9 @@ fn identity_reply(r: identity::TokenResponse) -> Reply {
     reply.body = Some(r.body);
     reply.set_header("Content-Type", "application/json; charset=utf-8".into());
     reply.set_header("Cache-Control", "no-store, no-cache".into());
+    for (name, value) in r.headers {
+        reply.set_header(name, value);
+    }
     reply
 }
 
@@ -226,7 +228,6 @@ fn managed_identity(
     shared: &Shared,
     call: &Call<'_>,
     flavor: identity::ManagedIdentityFlavor,
-    header: &str,
 ) -> Reply {
     if !call.method.eq_ignore_ascii_case("GET") {
         let mut reply = Reply::empty(405);
@@ -237,7 +238,11 @@ fn managed_identity(
         &shared.issuer,
         flavor,
         call.query,
-        call.header(header),
+        identity::ManagedIdentityHeaders {
+            metadata: call.header("metadata"),
+            identity_header: call.header("x-identity-header"),
+            authorization: call.header("authorization"),
+        },
         &shared.base_url,
         Utc::now(),
     ))
@@ -1180,6 +1185,7 @@ fn run_batch(
             &full_path,
             query.as_deref(),
             true,
+            None,
         );
         sub_slots.push(slot);
         has_reprocess |= is_reprocess(&sub.method, &full_path);

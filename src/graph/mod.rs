@@ -17,7 +17,7 @@ pub use model::{
 };
 pub use pacer::Pacer;
 pub use query::{RequestFilter, odata_string};
-pub use retry::{RetryPolicy, Tries};
+pub use retry::{RetryPolicy, Tries, parse_retry_after};
 
 use crate::auth::{AuthError, TokenCache};
 use crate::output::diag;
