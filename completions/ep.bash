@@ -137,7 +137,7 @@ _ep() {
 
     case "${cmd}" in
         ep)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version packages requests reprocess completions emulator auth help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version packages requests reprocess completions emulator auth help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +207,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -219,7 +223,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version login status logout help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version login status logout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -286,6 +290,10 @@ _ep() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -371,7 +379,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__login)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,6 +446,10 @@ _ep() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -453,7 +465,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__logout)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,6 +532,10 @@ _ep() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -535,7 +551,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__status)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,6 +621,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -617,7 +637,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__completions)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,6 +707,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -699,7 +723,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__emulator)
-            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-html --retry-after --catalog-scoped --outage --page-size --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-html --retry-after --catalog-scoped --outage --page-size --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,6 +890,10 @@ _ep() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1077,7 +1105,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__packages)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version list help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1147,6 +1175,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1201,7 +1233,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__packages__subcmd__list)
-            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1275,6 +1307,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1287,7 +1323,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__reprocess)
-            opts="-y -o -v -q -h -V --package --all --all-failed --select --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-y -o -v -q -h -V --package --all --all-failed --select --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,6 +1413,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1389,7 +1429,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version list show help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1456,6 +1496,10 @@ _ep() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1527,7 +1571,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__list)
-            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1609,6 +1653,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1621,7 +1669,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__show)
-            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1692,6 +1740,10 @@ _ep() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

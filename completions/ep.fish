@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= concurrency= no-batch demo v/verbose q/quiet no-color h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= max-wait= concurrency= no-batch demo v/verbose q/quiet no-color h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -54,7 +54,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_needs_command" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_needs_command" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_needs_command" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_needs_command" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -101,7 +102,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -144,7 +146,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -186,7 +189,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -232,7 +236,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
@@ -275,7 +280,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -323,7 +329,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all -d 'Every reprocessable request of --package'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all-failed -d 'Every reprocessable request in scope (tenant-wide without --package)'
@@ -371,7 +378,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -440,7 +448,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-html -d 'Injected faults answer 502 with a proxy\'s HTML page instead of OData 503/504'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-scoped -d 'The demo apps hold roles on all catalogs but one: tenant-wide request listing answers 403'
@@ -486,7 +495,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -530,7 +540,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -570,7 +581,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -610,7 +622,8 @@ json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries per Graph call after throttling (429), 5xx or a dropped connection' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'

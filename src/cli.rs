@@ -118,16 +118,30 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, env = "EP_OUTPUT", global = true, value_enum, default_value_t = Format::Table, hide_env_values = true)]
     pub output: Format,
 
-    /// Retries per Graph call after throttling (429), 5xx or a dropped connection
+    /// Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled
+    /// connection (0 = never retry)
     #[arg(
         long,
         env = "EP_RETRIES",
         global = true,
         value_name = "N",
-        default_value_t = 7,
+        default_value_t = 10,
         hide_env_values = true
     )]
     pub retries: u32,
+
+    /// The most one Graph call waits in total between its retries, Retry-After included; Graph
+    /// asking for longer ends the call (exit 5)
+    #[arg(
+        long,
+        env = "EP_MAX_WAIT",
+        global = true,
+        value_name = "DUR",
+        default_value = "5m",
+        value_parser = parse_duration,
+        hide_env_values = true
+    )]
+    pub max_wait: chrono::Duration,
 
     /// Graph calls in flight at once (a $batch of up to 20 counts as one)
     #[arg(long, env = "EP_CONCURRENCY", global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), hide_env_values = true)]

@@ -115,7 +115,8 @@ impl Config {
             },
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             retry: RetryPolicy {
-                max_attempts: args.retries.saturating_add(1),
+                max_retries: args.retries,
+                max_wait: args.max_wait.to_std().unwrap_or_default(),
                 ..RetryPolicy::default()
             },
             concurrency: usize::from(args.concurrency),

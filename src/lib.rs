@@ -11,6 +11,7 @@ pub mod eligibility;
 pub mod emulator;
 pub mod error;
 pub mod graph;
+pub mod http;
 pub mod interrupt;
 pub mod journal;
 pub mod output;

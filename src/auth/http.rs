@@ -40,7 +40,7 @@ pub(crate) async fn send(
     let unreachable = |e: reqwest::Error| AuthError::Unreachable {
         source_name,
         url: shown_url.clone(),
-        detail: crate::graph::describe_transport_error(&e),
+        detail: crate::http::describe_transport_error(&e),
     };
     let response = match request.send().await {
         Ok(r) => r,
@@ -57,7 +57,13 @@ pub(crate) async fn send(
     };
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(unreachable)?;
+    let body = crate::http::read_body(response)
+        .await
+        .map_err(|e| AuthError::Unreachable {
+            source_name,
+            url: shown_url.clone(),
+            detail: e.describe(),
+        })?;
     let request_id = headers
         .get("x-ms-request-id")
         .or_else(|| headers.get("request-id"))

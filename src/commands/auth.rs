@@ -29,7 +29,7 @@ fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 async fn login(config: &Config) -> anyhow::Result<ExitStatus> {
-    let http = crate::graph::http_client()?;
+    let http = crate::http::client()?;
     let outcome = device_code_login(&config.credentials, &config.token_endpoint, &http).await?;
     diag::note(format!(
         "signed in; tokens cached in {} (access token valid until {}, refreshed silently after that)",
@@ -72,7 +72,7 @@ fn describe_claims(claims: &Map<String, Value>) -> Map<String, Value> {
 async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
     let source = select_source(config.auth, &config.credentials, &config.token_endpoint)?;
     let cache = TokenCache::new(source);
-    let http = crate::graph::http_client()?;
+    let http = crate::http::client()?;
     let token = cache.access_token(&http).await?;
     let claims = unverified_claims(token.token.expose()).unwrap_or_default();
     let expires = token.expires_at.map(wall_clock).or_else(|| {

@@ -251,16 +251,25 @@ async fn send_directly(client: &GraphClient, batch: Vec<Queued>) {
 }
 
 fn sub_result(client: &GraphClient, sub: SubResponse) -> Result<GraphResponse, GraphError> {
-    let header = |name: &str| {
-        sub.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
     client.note_throttle_signals(
         sub.status,
-        header("x-ms-throttle-limit-percentage").as_deref(),
+        sub_header(&sub, "x-ms-throttle-limit-percentage").as_deref(),
     );
+    decode_sub(sub)
+}
+
+fn sub_header(sub: &SubResponse, name: &str) -> Option<String> {
+    sub.headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+}
+
+/// One sub-response as the caller's own answer. Pure, so it can be fuzzed.
+fn decode_sub(sub: SubResponse) -> Result<GraphResponse, GraphError> {
+    let header = |name: &str| sub_header(&sub, name);
+    let (content_type, request_id) = (header("content-type"), header("request-id"));
+    let retry_after = header("retry-after").and_then(|v| retry::parse_retry_after(&v));
     // JSON bodies are inlined; anything else would arrive as a (base64) string.
     let body = match sub.body {
         None | Some(Value::Null) => Vec::new(),
@@ -275,10 +284,10 @@ fn sub_result(client: &GraphClient, sub: SubResponse) -> Result<GraphResponse, G
     }
     Err(decode_error(
         sub.status,
-        header("content-type").as_deref(),
+        content_type.as_deref(),
         &body,
-        header("request-id"),
-        header("retry-after").and_then(|v| retry::parse_retry_after(&v)),
+        request_id,
+        retry_after,
     ))
 }
 
@@ -307,6 +316,10 @@ fn replicate(e: &GraphError) -> GraphError {
             detail: detail.clone(),
             maybe_sent: *maybe_sent,
         },
+        GraphError::TimedOut { url, detail } => GraphError::TimedOut {
+            url: url.clone(),
+            detail: detail.clone(),
+        },
         GraphError::BadResponse { url, detail } => GraphError::Transport {
             // A garbled batch answer: the calls in it may have run.
             url: url.clone(),
@@ -326,5 +339,104 @@ fn replicate(e: &GraphError) -> GraphError {
             detail: other.to_string(),
             maybe_sent: false,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arbitrary_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|f| json!(f)),
+            ".{0,40}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::hash_map(
+                    prop_oneof![
+                        Just("id".to_string()),
+                        Just("status".to_string()),
+                        Just("headers".to_string()),
+                        Just("body".to_string()),
+                        Just("responses".to_string()),
+                        Just("Retry-After".to_string()),
+                        Just("error".to_string()),
+                        ".{0,12}".prop_map(|s| s),
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever a server puts in a `$batch` answer, parsing and decoding it never panics.
+        #[test]
+        fn batch_answers_never_panic(doc in arbitrary_json(), raw in prop::collection::vec(any::<u8>(), 0..256)) {
+            for bytes in [doc.to_string().into_bytes(), raw] {
+                if let Ok(parsed) = serde_json::from_slice::<BatchResponse>(&bytes) {
+                    for sub in parsed.responses {
+                        let _ = decode_sub(sub);
+                    }
+                }
+            }
+        }
+
+        /// Sub-responses with hostile statuses, headers and bodies decode to a typed answer.
+        #[test]
+        fn hostile_sub_responses_decode(
+            status in any::<u16>(),
+            retry_after in prop_oneof![".{0,30}", "[0-9eE.+-]{1,30}"],
+            content_type in ".{0,30}",
+            body in arbitrary_json(),
+        ) {
+            let sub = SubResponse {
+                id: "1".into(),
+                status,
+                headers: [
+                    ("Retry-After".to_string(), retry_after),
+                    ("Content-Type".to_string(), content_type),
+                ]
+                .into_iter()
+                .collect(),
+                body: Some(body),
+            };
+            let decoded = decode_sub(sub);
+            prop_assert_eq!(decoded.is_ok(), (200..300).contains(&status));
+        }
+    }
+
+    #[test]
+    fn write_sub_requests_carry_the_documented_body_and_content_type() {
+        let (reply, _answer) = oneshot::channel();
+        let q = Queued {
+            method: Method::POST,
+            path: "/identityGovernance/entitlementManagement/assignmentRequests/x/reprocess".into(),
+            reply,
+        };
+        let sub = sub_request(3, &q);
+        assert_eq!(
+            sub,
+            json!({"id": "3", "method": "POST", "url": q.path, "body": {},
+                   "headers": {"Content-Type": "application/json"}})
+        );
+        let (reply, _answer) = oneshot::channel();
+        let get = Queued {
+            method: Method::GET,
+            path: "/x".into(),
+            reply,
+        };
+        assert_eq!(
+            sub_request(1, &get),
+            json!({"id": "1", "method": "GET", "url": "/x"})
+        );
     }
 }

@@ -27,10 +27,25 @@ pub enum GraphError {
         /// True when the request may have reached the server (timeout or reset after sending).
         maybe_sent: bool,
     },
+    /// The connection went silent (no data for the read timeout): the call may have reached
+    /// the server.
+    #[error("{url} stopped answering: {detail}")]
+    TimedOut { url: String, detail: String },
     /// Retried as long as the budget allowed; the last failure is kept.
     #[error("gave up after {attempts} attempts: {last}")]
     RetriesExhausted {
         attempts: u32,
+        last: Box<GraphError>,
+    },
+    /// Graph asked (`Retry-After`) for a longer wait than the call's budget had left.
+    #[error(
+        "Graph asked to wait {} (Retry-After), more than the {} this call may still wait (--max-wait): {last}",
+        show_wait(*asked),
+        show_wait(*left)
+    )]
+    WaitTooLong {
+        asked: Duration,
+        left: Duration,
         last: Box<GraphError>,
     },
     /// No token, so no call was made.
@@ -41,6 +56,18 @@ pub enum GraphError {
         "refusing to follow {url}: it leaves the Graph host {graph_host}, and the token must not go there"
     )]
     ForeignHost { url: String, graph_host: String },
+}
+
+/// A wait for people: whole seconds, and no 300-digit number for an absurd header.
+fn show_wait(d: Duration) -> String {
+    const YEAR: u64 = 365 * 24 * 3600;
+    if d.as_secs() >= YEAR {
+        return "more than a year".into();
+    }
+    humantime::format_duration(Duration::from_secs(
+        d.as_secs().max(u64::from(d.subsec_nanos() > 0)),
+    ))
+    .to_string()
 }
 
 fn api_message(status: u16, code: &str, message: &str, request_id: Option<&str>) -> String {
@@ -56,7 +83,9 @@ impl GraphError {
     pub fn status(&self) -> Option<u16> {
         match self {
             GraphError::Api { status, .. } => Some(*status),
-            GraphError::RetriesExhausted { last, .. } => last.status(),
+            GraphError::RetriesExhausted { last, .. } | GraphError::WaitTooLong { last, .. } => {
+                last.status()
+            }
             _ => None,
         }
     }
@@ -64,7 +93,9 @@ impl GraphError {
     pub fn code(&self) -> Option<&str> {
         match self {
             GraphError::Api { code, .. } => Some(code),
-            GraphError::RetriesExhausted { last, .. } => last.code(),
+            GraphError::RetriesExhausted { last, .. } | GraphError::WaitTooLong { last, .. } => {
+                last.code()
+            }
             _ => None,
         }
     }
@@ -80,7 +111,9 @@ impl GraphError {
             },
             GraphError::BadResponse { .. }
             | GraphError::Transport { .. }
-            | GraphError::RetriesExhausted { .. } => ExitStatus::Unavailable,
+            | GraphError::TimedOut { .. }
+            | GraphError::RetriesExhausted { .. }
+            | GraphError::WaitTooLong { .. } => ExitStatus::Unavailable,
             GraphError::ForeignHost { .. } => ExitStatus::Unavailable,
             GraphError::Auth(_) => ExitStatus::Auth,
         }
@@ -109,9 +142,12 @@ impl GraphError {
                 "is --graph-url / EP_GRAPH_URL a Microsoft Graph endpoint? A proxy or captive portal may be answering"
                     .into(),
             ),
-            GraphError::Transport { .. } => {
+            GraphError::Transport { .. } | GraphError::TimedOut { .. } => {
                 Some("check the network, proxy settings and --graph-url".into())
             }
+            GraphError::WaitTooLong { .. } => Some(
+                "Graph is throttling hard; rerun later, or allow longer waits with --max-wait".into(),
+            ),
             GraphError::ForeignHost { .. } => None,
             GraphError::Auth(e) => e.hint(),
             GraphError::Api { .. } => None,

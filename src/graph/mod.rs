@@ -4,8 +4,11 @@
 
 mod batch;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod model;
 mod pacer;
+mod paging;
 mod query;
 mod retry;
 
@@ -20,6 +23,7 @@ pub use query::{RequestFilter, odata_string};
 pub use retry::{RetryPolicy, Tries, parse_retry_after};
 
 use crate::auth::{AuthError, TokenCache};
+use crate::http::{BodyError, describe_transport_error};
 use crate::output::diag;
 use batch::Batcher;
 use model::{WirePackage, WireRequest};
@@ -129,7 +133,7 @@ struct WirePage<T> {
 impl GraphClient {
     /// Must be called inside the tokio runtime (the batcher is a task).
     pub fn new(config: GraphClientConfig, tokens: TokenCache) -> anyhow::Result<Arc<Self>> {
-        let http = http_client()?;
+        let http = crate::http::client()?;
         let concurrency = config.concurrency.max(1);
         let client = Arc::new_cyclic(|weak| GraphClient {
             http,
@@ -201,8 +205,9 @@ impl GraphClient {
 
     pub async fn get_request(&self, id: &str) -> Result<AssignmentRequest, GraphError> {
         let path = format!(
-            "{EM}{}/{id}?$expand={}",
+            "{EM}{}/{}?$expand={}",
             self.requests_collection(),
+            query::segment(id),
             self.expand_requests()
         );
         let response = self
@@ -213,7 +218,7 @@ impl GraphClient {
     }
 
     pub async fn get_package(&self, id: &str) -> Result<AccessPackage, GraphError> {
-        let mut url = self.url(&format!("{EM}/accessPackages/{id}"));
+        let mut url = self.url(&format!("{EM}/accessPackages/{}", query::segment(id)));
         query::set_query(&mut url, &[("$expand", self.catalog_expand())]);
         let response = self
             .execute(Method::GET, Target::Absolute(url.clone()), true)
@@ -233,11 +238,19 @@ impl GraphClient {
             pairs.push(("$filter", f));
         }
         query::set_query(&mut url, &pairs);
-        let mut packages = Vec::new();
+        let mut packages: Vec<AccessPackage> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut guard = paging::PageGuard::default();
         let mut next = Some(url);
         while let Some(url) = next {
             let page = self.get_page::<WirePackage>(url).await?;
-            packages.extend(page.values.into_iter().map(AccessPackage::from));
+            guard.check(page.values.len(), page.next.as_ref())?;
+            packages.extend(
+                page.values
+                    .into_iter()
+                    .map(AccessPackage::from)
+                    .filter(|p| seen.insert(p.id.to_ascii_lowercase())),
+            );
             next = page.next;
         }
         Ok(packages)
@@ -252,6 +265,34 @@ impl GraphClient {
     /// catalogs must filter by package: when the tenant-wide list is refused (403, or 400 — which
     /// one is undocumented), each visible package is listed on its own.
     pub async fn list_requests(
+        &self,
+        filter: &RequestFilter,
+        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut check = paging::ListingCheck::default();
+        let listed = {
+            let mut admitted = |page: Vec<AssignmentRequest>| on_page(check.admit(page));
+            self.list_requests_tenant_or_packages(filter, &mut admitted)
+                .await
+        };
+        if check.duplicates > 0 {
+            diag::note(format!(
+                "the server listed {} request(s) more than once; each is shown and sent once",
+                check.duplicates
+            ));
+        }
+        if check.invalid > 0 {
+            diag::warn(format!(
+                "left out {} request(s) whose id from the server is not a GUID (e.g. '{}'); \
+                 ep never sends such an id",
+                check.invalid,
+                check.first_invalid.as_deref().unwrap_or_default()
+            ));
+        }
+        listed
+    }
+
+    async fn list_requests_tenant_or_packages(
         &self,
         filter: &RequestFilter,
         mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
@@ -346,8 +387,10 @@ impl GraphClient {
         filter: &RequestFilter,
         tx: tokio::sync::mpsc::Sender<Vec<AssignmentRequest>>,
     ) -> Result<(), GraphError> {
+        let mut guard = paging::PageGuard::default();
         let mut page = Some(first);
         while let Some(current) = page {
+            guard.check(current.values.len(), current.next.as_ref())?;
             let batch: Vec<AssignmentRequest> = current
                 .values
                 .into_iter()
@@ -381,7 +424,11 @@ impl GraphClient {
     /// `POST .../{id}/reprocess` once, no retries: the caller owns the retry decision because
     /// the action is not idempotent.
     pub async fn reprocess_once(&self, id: &str) -> Result<GraphResponse, GraphError> {
-        let path = format!("{EM}{}/{id}/reprocess", self.requests_collection());
+        let path = format!(
+            "{EM}{}/{}/reprocess",
+            self.requests_collection(),
+            query::segment(id)
+        );
         self.call(Method::POST, path).await
     }
 
@@ -485,7 +532,9 @@ impl GraphClient {
         ) {
             return;
         }
-        let until = Instant::now() + wait;
+        let Some(until) = Instant::now().checked_add(wait) else {
+            return;
+        };
         if let Ok(mut pause) = self.pause_until.lock() {
             if pause.is_none_or(|p| p < until) {
                 *pause = Some(until);
@@ -602,15 +651,19 @@ impl GraphClient {
                 diag::trace(2, format!("> body: {shown}"));
             }
         }
-        let response = self
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| GraphError::Transport {
-                url: redact_query(&url),
-                detail: describe_transport_error(&e),
-                maybe_sent: !e.is_connect(),
-            })?;
+        let response = self.http.execute(request).await.map_err(|e| {
+            let url = redact_query(&url);
+            let detail = describe_transport_error(&e);
+            if e.is_timeout() {
+                GraphError::TimedOut { url, detail }
+            } else {
+                GraphError::Transport {
+                    url,
+                    detail,
+                    maybe_sent: !e.is_connect(),
+                }
+            }
+        })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let header = |name: &str| {
@@ -620,10 +673,17 @@ impl GraphClient {
                 .map(str::to_string)
         };
         let request_id = header("request-id");
-        let body = response.bytes().await.map_err(|e| GraphError::Transport {
-            url: redact_query(&url),
-            detail: describe_transport_error(&e),
-            maybe_sent: true,
+        let body = crate::http::read_body(response).await.map_err(|e| {
+            let (url, detail) = (redact_query(&url), e.describe());
+            match e {
+                BodyError::TooLarge => GraphError::BadResponse { url, detail },
+                _ if e.is_timeout() => GraphError::TimedOut { url, detail },
+                _ => GraphError::Transport {
+                    url,
+                    detail,
+                    maybe_sent: true,
+                },
+            }
         })?;
         diag::trace(
             1,
@@ -701,40 +761,6 @@ pub fn parse_request(value: Value) -> Result<AssignmentRequest, GraphError> {
 /// Parse one access package as Graph sends it (v1.0 or beta shape).
 pub fn parse_package(value: Value) -> Result<AccessPackage, GraphError> {
     from_value::<WirePackage>(value).map(Into::into)
-}
-
-/// A reqwest client with timeouts that keep a dead network from hanging a CI job.
-pub fn http_client() -> anyhow::Result<reqwest::Client> {
-    let client = reqwest::Client::builder()
-        .user_agent(concat!("ep/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(100))
-        // Redirects would carry the Authorization header to wherever they point; Graph does not
-        // redirect these calls, so any redirect is surfaced instead of followed.
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    Ok(client)
-}
-
-/// reqwest's Display nests causes; keep the useful part on one line.
-pub fn describe_transport_error(e: &reqwest::Error) -> String {
-    let mut parts = Vec::new();
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(err) = source {
-        let text = err.to_string();
-        if !parts.iter().any(|p: &String| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = err.source();
-    }
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else {
-        "request failed"
-    };
-    format!("{kind}: {}", parts.last().cloned().unwrap_or_default())
 }
 
 /// Skip tokens are opaque but can be long; keep logs and errors readable.

@@ -88,6 +88,23 @@ const QUERY_VALUE: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
+/// Everything but RFC 3986 unreserved characters is escaped in a path segment, so an id can never
+/// become another path (`../`), a query (`?`) or a fragment (`#`). Graph ids are GUIDs and pass
+/// unchanged; this is the second line of defence behind validating them.
+const PATH_SEGMENT: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One path segment, escaped. A segment of only dots would still mean "up" or "here".
+pub fn segment(value: &str) -> String {
+    if value.is_empty() || value.chars().all(|c| c == '.') {
+        return value.replace('.', "%2E");
+    }
+    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
 pub fn set_query(url: &mut Url, pairs: &[(&str, &str)]) {
     let query = pairs
         .iter()
@@ -100,6 +117,21 @@ pub fn set_query(url: &mut Url, pairs: &[(&str, &str)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_stay_one_path_segment() {
+        assert_eq!(
+            segment("9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea"),
+            "9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea"
+        );
+        assert_eq!(
+            segment("../../../../v1.0/users/victim"),
+            "..%2F..%2F..%2F..%2Fv1.0%2Fusers%2Fvictim"
+        );
+        assert_eq!(segment("x?y=1#frag"), "x%3Fy%3D1%23frag");
+        assert_eq!(segment(".."), "%2E%2E");
+        assert_eq!(segment("\u{1b}[2J"), "%1B%5B2J");
+    }
 
     #[test]
     fn quotes_are_doubled() {

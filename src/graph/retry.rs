@@ -4,43 +4,50 @@ use super::GraphError;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
+/// The retry budget of one Graph call. Every wait is bounded twice: by a count of retries and
+/// by a total time, so no header and no server can park a CI job for longer than `max_wait`.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
-    /// Attempts per call after errors (5xx, dropped connections), the first included.
-    pub max_attempts: u32,
-    /// 429s per call. Throttling is Graph working as designed, not failing: with a pacer that
-    /// keeps a run just below the limit a call is rarely throttled twice, but a busy tenant may
-    /// need several turns.
-    pub max_throttled: u32,
+    /// Retries per call, whatever the cause: throttling (429), 5xx, dropped or stalled
+    /// connections (`--retries`; 0 = never retry).
+    pub max_retries: u32,
+    /// The most one call waits in total between its attempts, `Retry-After` included
+    /// (`--max-wait`). A `Retry-After` longer than what is left ends the call at once.
+    pub max_wait: Duration,
+    /// Stalled attempts (no data for [`crate::http::READ_TIMEOUT`]) retried per call: each costs
+    /// that long, and a server that stalls twice is not about to recover.
+    pub max_stalls: u32,
     pub base_delay: Duration,
     pub max_delay: Duration,
-    /// A `Retry-After` longer than this is cut to it, so a bad header cannot park a CI job for hours.
-    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: 8,
-            max_throttled: 30,
+            max_retries: 10,
+            max_wait: Duration::from_secs(300),
+            max_stalls: 1,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
-            max_retry_after: Duration::from_secs(300),
         }
     }
 }
 
-/// How often one call has failed so far, by kind.
+/// What one call has used of its budget so far.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Tries {
-    pub failed: u32,
-    pub throttled: u32,
+    pub retries: u32,
+    pub stalls: u32,
+    /// Time waited between attempts.
+    pub waited: Duration,
+    /// A `Retry-After` that was longer than the budget left.
+    pub refused_wait: Option<Duration>,
 }
 
 impl RetryPolicy {
     /// Whether the failure is worth another attempt at all. Non-idempotent calls are not
     /// retried blindly after failures that may have reached the server (5xx other than 503, a
-    /// reset after sending): the caller must check what happened first.
+    /// reset after sending, a stall): the caller must check what happened first.
     pub fn is_transient(err: &GraphError, idempotent: bool) -> bool {
         match err {
             // 429 and 503 mean the request was not processed.
@@ -52,6 +59,7 @@ impl RetryPolicy {
                 ..
             } => idempotent,
             GraphError::Transport { maybe_sent, .. } => idempotent || !maybe_sent,
+            GraphError::TimedOut { .. } => idempotent,
             _ => false,
         }
     }
@@ -64,33 +72,31 @@ impl RetryPolicy {
         tries: &mut Tries,
         idempotent: bool,
     ) -> Option<Duration> {
-        if !Self::is_transient(err, idempotent) {
+        if !Self::is_transient(err, idempotent) || tries.retries >= self.max_retries {
             return None;
         }
-        if err.status() == Some(429) {
-            tries.throttled += 1;
-            if tries.throttled >= self.max_throttled {
+        if matches!(err, GraphError::TimedOut { .. }) {
+            if tries.stalls >= self.max_stalls {
                 return None;
             }
-        } else {
-            tries.failed += 1;
-            if tries.failed >= self.max_attempts {
-                return None;
-            }
+            tries.stalls += 1;
         }
-        // Throttles count too: a run of 429s without Retry-After must back off further each time.
-        Some(self.delay_for(err, tries.failed + tries.throttled))
+        let delay = self.delay_for(err, tries.retries + 1);
+        let left = self.max_wait.saturating_sub(tries.waited);
+        if delay > left {
+            if retry_after(err).is_some() {
+                tries.refused_wait = Some(delay);
+            }
+            return None;
+        }
+        tries.retries += 1;
+        tries.waited += delay;
+        Some(delay)
     }
 
     /// The server's `Retry-After` when given, else exponential backoff with jitter.
     pub fn delay_for(&self, err: &GraphError, attempt: u32) -> Duration {
-        match err {
-            GraphError::Api {
-                retry_after: Some(after),
-                ..
-            } => (*after).min(self.max_retry_after),
-            _ => self.backoff(attempt),
-        }
+        retry_after(err).unwrap_or_else(|| self.backoff(attempt))
     }
 
     pub fn backoff(&self, attempt: u32) -> Duration {
@@ -105,15 +111,28 @@ impl RetryPolicy {
 
     /// The error to report once retrying stops.
     pub fn give_up(&self, err: GraphError, tries: &Tries) -> GraphError {
-        let attempts = tries.failed + tries.throttled;
-        if attempts > 1 && Self::is_transient(&err, true) {
+        if let Some(asked) = tries.refused_wait {
+            return GraphError::WaitTooLong {
+                asked,
+                left: self.max_wait.saturating_sub(tries.waited),
+                last: Box::new(err),
+            };
+        }
+        if tries.retries > 0 && Self::is_transient(&err, true) {
             GraphError::RetriesExhausted {
-                attempts,
+                attempts: tries.retries + 1,
                 last: Box::new(err),
             }
         } else {
             err
         }
+    }
+}
+
+fn retry_after(err: &GraphError) -> Option<Duration> {
+    match err {
+        GraphError::Api { retry_after, .. } => *retry_after,
+        _ => None,
     }
 }
 
@@ -130,10 +149,15 @@ fn random_unit() -> f64 {
 }
 
 /// `Retry-After` as Graph sends it: seconds, possibly fractional (`2.128`), or an HTTP date.
+/// Absurd values (`1e308`, `inf`) saturate rather than fail: they still mean "wait longer than
+/// you are willing to", which the retry budget then refuses. Negative or `NaN`: no advice.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        if secs.is_nan() || secs < 0.0 {
+            return None;
+        }
+        return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
@@ -195,17 +219,75 @@ mod tests {
     }
 
     #[test]
-    fn throttling_has_its_own_budget() {
+    fn one_budget_counts_throttles_and_errors_alike() {
         let p = RetryPolicy::default();
         let mut t = Tries::default();
-        for _ in 0..p.max_attempts + 5 {
-            assert!(p.retry_delay(&api(429, None), &mut t, true).is_some());
+        for i in 0..p.max_retries {
+            let err = if i % 2 == 0 {
+                api(429, None)
+            } else {
+                api(503, None)
+            };
+            assert!(p.retry_delay(&err, &mut t, true).is_some());
         }
+        assert!(p.retry_delay(&api(429, None), &mut t, true).is_none());
+        let zero = RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        };
+        assert!(
+            zero.retry_delay(
+                &api(429, Some(Duration::from_secs(1))),
+                &mut Tries::default(),
+                true
+            )
+            .is_none(),
+            "--retries 0 retries nothing, 429s included"
+        );
+    }
+
+    #[test]
+    fn a_retry_after_beyond_the_wait_budget_gives_up_saying_what_graph_asked() {
+        let p = RetryPolicy::default();
+        for header in ["1e308", "1e20", "99999999999999999999", "999999999", "inf"] {
+            let asked = parse_retry_after(header).unwrap();
+            let mut t = Tries::default();
+            assert_eq!(
+                p.retry_delay(&api(429, Some(asked)), &mut t, true),
+                None,
+                "{header}"
+            );
+            let err = p.give_up(api(429, Some(asked)), &t);
+            assert!(
+                matches!(err, GraphError::WaitTooLong { asked: a, .. } if a == asked),
+                "{header}: {err}"
+            );
+            assert_eq!(err.exit_status(), crate::error::ExitStatus::Unavailable);
+        }
+        // The total is bounded too: many waits that each fit stop once they add up.
         let mut t = Tries::default();
-        for _ in 1..p.max_attempts {
-            assert!(p.retry_delay(&api(503, None), &mut t, true).is_some());
+        let mut total = Duration::ZERO;
+        while let Some(d) = p.retry_delay(&api(429, Some(Duration::from_secs(40))), &mut t, true) {
+            total += d;
         }
-        assert!(p.retry_delay(&api(503, None), &mut t, true).is_none());
+        assert!(total <= p.max_wait, "{total:?}");
+        assert_eq!(total, Duration::from_secs(280));
+    }
+
+    #[test]
+    fn a_stalled_call_is_retried_once() {
+        let p = RetryPolicy::default();
+        let stalled = GraphError::TimedOut {
+            url: "u".into(),
+            detail: "d".into(),
+        };
+        let mut t = Tries::default();
+        assert!(p.retry_delay(&stalled, &mut t, true).is_some());
+        assert!(p.retry_delay(&stalled, &mut t, true).is_none());
+        assert!(
+            p.retry_delay(&stalled, &mut Tries::default(), false)
+                .is_none()
+        );
     }
 
     #[test]
@@ -231,21 +313,20 @@ mod tests {
 
     #[test]
     fn budget_exhaustion_is_reported_as_such() {
-        let p = RetryPolicy::default();
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        };
         let mut t = Tries::default();
         while p.retry_delay(&api(429, None), &mut t, true).is_some() {}
-        assert_eq!(t.throttled, p.max_throttled);
+        assert_eq!(t.retries, p.max_retries);
         let err = p.give_up(api(429, None), &t);
         assert!(matches!(
             err,
-            GraphError::RetriesExhausted { attempts: 30, .. }
+            GraphError::RetriesExhausted { attempts: 11, .. }
         ));
-        let first = Tries {
-            failed: 1,
-            throttled: 0,
-        };
         assert!(matches!(
-            p.give_up(api(404, None), &first),
+            p.give_up(api(404, None), &Tries::default()),
             GraphError::Api { status: 404, .. }
         ));
     }

@@ -303,7 +303,7 @@ fn error_info(e: &GraphError) -> ErrorInfo {
             code: code.clone(),
             message: message.clone(),
         },
-        GraphError::RetriesExhausted { last, .. } => {
+        GraphError::RetriesExhausted { last, .. } | GraphError::WaitTooLong { last, .. } => {
             let mut info = error_info(last);
             info.message = e.to_string();
             info
@@ -312,6 +312,7 @@ fn error_info(e: &GraphError) -> ErrorInfo {
             status: None,
             code: match other {
                 GraphError::Transport { .. } => "transportError".into(),
+                GraphError::TimedOut { .. } => "timeout".into(),
                 GraphError::Auth(_) => "authenticationFailed".into(),
                 _ => "badResponse".into(),
             },

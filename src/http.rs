@@ -1,0 +1,91 @@
+//! The HTTP pieces every outside call shares: one client configuration, a bounded body read, and
+//! transport errors described on one line. Imports nothing of ep, so auth and graph can both use
+//! it without depending on each other.
+
+use bytes::{Bytes, BytesMut};
+use std::time::Duration;
+
+/// The largest response body ep reads. A Graph page of a few hundred requests is well under a
+/// megabyte; anything near this is a server streaming without end, and must not fill memory.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Silence after which a connection counts as stalled (between any two reads, headers included).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A reqwest client with timeouts that keep a dead or stalling network from hanging a CI job.
+pub fn client() -> anyhow::Result<reqwest::Client> {
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("ep/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(10))
+        .read_timeout(READ_TIMEOUT)
+        .timeout(Duration::from_secs(100))
+        // Redirects would carry the Authorization header to wherever they point; Graph does not
+        // redirect these calls, so any redirect is surfaced instead of followed.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    Ok(client)
+}
+
+/// Why a body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// The connection failed or stalled mid-body.
+    Transport(reqwest::Error),
+    /// More than [`MAX_BODY_BYTES`], announced or streamed.
+    TooLarge,
+}
+
+impl BodyError {
+    pub fn describe(&self) -> String {
+        match self {
+            BodyError::Transport(e) => describe_transport_error(e),
+            BodyError::TooLarge => format!(
+                "the response body is larger than {} MiB; stopped reading",
+                MAX_BODY_BYTES / (1024 * 1024)
+            ),
+        }
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, BodyError::Transport(e) if e.is_timeout())
+    }
+}
+
+/// The whole body, or an error as soon as it exceeds [`MAX_BODY_BYTES`].
+pub async fn read_body(mut response: reqwest::Response) -> Result<Bytes, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// reqwest's Display nests causes; keep the useful part on one line.
+pub fn describe_transport_error(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = source {
+        let text = err.to_string();
+        if !parts.iter().any(|p: &String| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = err.source();
+    }
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    format!("{kind}: {}", parts.last().cloned().unwrap_or_default())
+}
