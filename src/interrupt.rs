@@ -31,7 +31,7 @@ impl Interrupt {
                 GRACE.as_secs()
             ));
             if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("ep: quit at once; the summary is incomplete");
+                diag::fatal("quit at once; the summary is incomplete");
                 std::process::exit(130);
             }
         });

@@ -6,6 +6,7 @@
 pub mod diag;
 mod progress;
 mod records;
+pub mod sanitize;
 
 pub use progress::Progress;
 
@@ -16,7 +17,7 @@ pub use records::{
 
 use crate::error::BrokenPipe;
 use comfy_table::{
-    Cell, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width, presets,
+    Cell, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width, presets,
 };
 
 /// A rule under the header and nothing else: lines between rows double a listing's height for
@@ -48,7 +49,38 @@ pub trait Record: Serialize {
     fn csv_header() -> &'static [&'static str];
     fn csv_row(&self) -> Vec<String>;
     fn table_header() -> &'static [&'static str];
-    fn table_row(&self, style: Style) -> Vec<Cell>;
+    fn table_row(&self) -> Vec<TableCell>;
+}
+
+/// A table cell's raw text and colour. Records hand these over rather than finished cells so that
+/// the writer, not each record, makes the text safe for a terminal ([`sanitize::line`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableCell {
+    pub text: String,
+    /// Applied only when the table is coloured.
+    pub color: Option<Color>,
+}
+
+impl TableCell {
+    pub fn new(text: impl Into<String>) -> Self {
+        TableCell {
+            text: text.into(),
+            color: None,
+        }
+    }
+
+    pub fn color(mut self, color: Color) -> Self {
+        self.color = Some(color);
+        self
+    }
+
+    fn render(&self, style: Style) -> Cell {
+        let cell = Cell::new(sanitize::line(&self.text));
+        match self.color {
+            Some(color) if style.color => cell.fg(color),
+            _ => cell,
+        }
+    }
 }
 
 /// Writes records of one kind in the chosen format.
@@ -80,14 +112,14 @@ impl<R: Record> RecordWriter<R> {
             }
             Format::Ndjson => {
                 for r in &records {
-                    serde_json::to_writer(&mut self.out, r)?;
-                    self.out.write_all(b"\n").map_err(pipe)?;
+                    write_json(&mut self.out, r, false)?;
                 }
                 self.out.flush().map_err(pipe)
             }
             Format::Ids => {
                 for r in &records {
-                    writeln!(self.out, "{}", r.id()).map_err(pipe)?;
+                    // A valid id is unchanged; a hostile one cannot become two lines of a pipe.
+                    writeln!(self.out, "{}", sanitize::line(r.id())).map_err(pipe)?;
                 }
                 self.out.flush().map_err(pipe)
             }
@@ -112,10 +144,7 @@ impl<R: Record> RecordWriter<R> {
         let mut records = std::mem::take(&mut self.buffered);
         records.sort_by(order);
         match self.format {
-            Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, &records)?;
-                self.out.write_all(b"\n").map_err(pipe)?;
-            }
+            Format::Json => write_json(&mut self.out, &records, true)?,
             Format::Table if !records.is_empty() => {
                 let table = self.table(&records);
                 writeln!(self.out, "{table}").map_err(pipe)?;
@@ -139,12 +168,12 @@ impl<R: Record> RecordWriter<R> {
             table.set_width(width);
         }
         for r in records {
-            table.add_row(r.table_row(self.style));
+            table.add_row(r.table_row().iter().map(|c| c.render(self.style)));
         }
         // Ids are the first column of every record: wrapping one makes it uncopyable.
         let id_width = records
             .iter()
-            .map(|r| r.id().chars().count())
+            .map(|r| sanitize::line(r.id()).chars().count())
             .max()
             .unwrap_or(0);
         if let Some(column) = table.column_mut(0) {
@@ -157,16 +186,38 @@ impl<R: Record> RecordWriter<R> {
     }
 }
 
+/// One JSON document, then a newline. The data stays exact (serde escapes control characters);
+/// only the values of secrets ep holds are hidden, as everywhere.
+fn write_json<T: Serialize + ?Sized>(
+    out: &mut impl Write,
+    value: &T,
+    pretty: bool,
+) -> anyhow::Result<()> {
+    let bytes = if pretty {
+        serde_json::to_vec_pretty(value)?
+    } else {
+        serde_json::to_vec(value)?
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    out.write_all(crate::redact::known_secrets(&text).as_bytes())
+        .map_err(pipe)?;
+    out.write_all(b"\n").map_err(pipe)
+}
+
 /// Print one JSON document (summaries, `requests show`).
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    out.write_all(b"\n").map_err(pipe)?;
+    write_json(&mut out, value, true)?;
     out.flush().map_err(pipe)
 }
 
-/// Print text meant for people on stdout.
+/// Print text meant for people on stdout, made safe by [`sanitize::text`].
 pub fn print_text(text: &str) -> anyhow::Result<()> {
+    print_raw(&sanitize::text(text))
+}
+
+/// Print text that is a program, not a message (a completion script): as it is.
+pub fn print_raw(text: &str) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes()).map_err(pipe)?;
     if !text.ends_with('\n') {
@@ -175,7 +226,7 @@ pub fn print_text(text: &str) -> anyhow::Result<()> {
     out.flush().map_err(pipe)
 }
 
-/// A two-column key/value table for one item.
+/// A two-column key/value table for one item, each value made safe by [`sanitize::line`].
 pub fn key_value_table(rows: &[(&str, String)]) -> Table {
     let mut table = Table::new();
     table
@@ -185,7 +236,10 @@ pub fn key_value_table(rows: &[(&str, String)]) -> Table {
         table.set_width(width);
     }
     for (k, v) in rows {
-        table.add_row(vec![Cell::new(k), Cell::new(v)]);
+        table.add_row(vec![
+            Cell::new(sanitize::line(k)),
+            Cell::new(sanitize::line(v)),
+        ]);
     }
     table
 }

@@ -9,7 +9,7 @@ use crate::eligibility::{Eligibility, format_age, judge_request};
 use crate::error::{CliError, ExitStatus};
 use crate::graph::{AccessPackage, AssignmentRequest, GraphError, RequestFilter, RequestState};
 use crate::journal::{self, JournalWriter};
-use crate::output::{Progress, RequestRecord, diag};
+use crate::output::{Progress, RequestRecord, diag, sanitize};
 use chrono::{DateTime, Duration, Utc};
 use futures_util::{StreamExt, stream};
 use std::path::PathBuf;
@@ -181,9 +181,16 @@ pub(super) async fn pick(offered: Vec<PlanItem>) -> anyhow::Result<Vec<PlanItem>
     if offered.is_empty() {
         return Ok(offered);
     }
+    // inquire draws labels as they are: they go through the terminal sanitiser like a table.
     let labels: Vec<String> = offered
         .iter()
-        .map(|p| format!("{} · {}", p.label.clone().unwrap_or_default(), p.id))
+        .map(|p| {
+            sanitize::line(&format!(
+                "{} · {}",
+                p.label.clone().unwrap_or_default(),
+                p.id
+            ))
+        })
         .collect();
     let chosen = tokio::task::spawn_blocking(move || {
         inquire::MultiSelect::new(
