@@ -130,7 +130,9 @@ impl<R: Record> RecordWriter<R> {
                     self.csv_started = true;
                 }
                 for r in &records {
-                    w.write_record(r.csv_row()).map_err(csv_pipe)?;
+                    let row = r.csv_row();
+                    w.write_record(row.iter().map(|cell| csv_cell(cell).into_owned()))
+                        .map_err(csv_pipe)?;
                 }
                 w.flush().map_err(pipe)?;
                 drop(w);
@@ -244,6 +246,20 @@ pub fn key_value_table(rows: &[(&str, String)]) -> Table {
     table
 }
 
+/// A CSV cell as OWASP advises against CSV (formula) injection: a value a spreadsheet would run
+/// as a formula — starting with `=`, `+`, `-`, `@`, a tab or a CR — gets a leading `'`, which
+/// spreadsheets show as text. The rest of the value is kept exactly. Ids (GUIDs), timestamps
+/// (RFC 3339), booleans and status numbers never start with those characters, so they are
+/// always written untouched and stay machine-readable.
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let value = crate::redact::known_secrets(value);
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        value
+    }
+}
+
 fn terminal_width() -> Option<u16> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() {
@@ -267,5 +283,73 @@ fn csv_pipe(e: csv::Error) -> anyhow::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => pipe(io),
         other => anyhow::anyhow!("writing csv: {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_with_a_quote() {
+        for (raw, shown) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("plain", "plain"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(raw), shown, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn ids_timestamps_and_flags_are_never_touched() {
+        for raw in [
+            "9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea",
+            "2026-11-20T10:11:12Z",
+            "true",
+            "404",
+        ] {
+            assert!(
+                matches!(csv_cell(raw), std::borrow::Cow::Borrowed(_)),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn table_cells_are_made_safe_and_coloured_only_when_asked() {
+        let cell = TableCell::new("evil\u{1b}]0;x\u{7}\u{202e}name").color(Color::Red);
+        let plain = cell.render(Style { color: false });
+        assert_eq!(plain.content(), "evil\\x1b]0;x\\x07\\u{202e}name");
+    }
+
+    proptest! {
+        #[test]
+        fn no_csv_cell_starts_a_formula(s in any::<String>()) {
+            let shown = csv_cell(&s);
+            prop_assert!(!shown.starts_with(['=', '+', '-', '@', '\t', '\r']), "{shown:?}");
+            // Nothing is lost: the value is the original, or the original after one quote.
+            prop_assert!(shown == s || shown.strip_prefix('\'') == Some(s.as_str()));
+        }
+
+        #[test]
+        fn guids_and_timestamps_pass_unchanged(bytes in any::<[u8; 16]>(), secs in 0i64..4_102_444_800) {
+            let guid = uuid::Uuid::from_bytes(bytes).hyphenated().to_string();
+            prop_assert_eq!(csv_cell(&guid), guid.as_str());
+            let at = chrono::DateTime::from_timestamp(secs, 0).map(|t| crate::graph::format_timestamp(&t));
+            if let Some(at) = at {
+                prop_assert_eq!(csv_cell(&at), at.as_str());
+            }
+        }
     }
 }
