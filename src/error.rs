@@ -71,6 +71,12 @@ impl CliError {
 #[error("output pipe closed")]
 pub struct BrokenPipe;
 
+/// Whether `err` is, somewhere in its chain, a closed output pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|c| c.downcast_ref::<BrokenPipe>().is_some())
+}
+
 /// What main prints and returns for an error.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Report {

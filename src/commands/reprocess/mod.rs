@@ -3,7 +3,7 @@
 
 use super::{Context, packages};
 use crate::cli::ReprocessArgs;
-use crate::error::{CliError, ExitStatus};
+use crate::error::{CliError, ExitStatus, is_broken_pipe};
 use crate::graph::GraphError;
 use crate::interrupt::{GRACE, Interrupt};
 use crate::output::{
@@ -143,7 +143,12 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
     }
 
     let summary = ReprocessSummary::new(args.dry_run, results);
-    report(ctx, &summary)?;
+    // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
+    // code still says how the requests fared, as it would have with the whole summary read.
+    match report(ctx, &summary) {
+        Err(e) if !is_broken_pipe(&e) => return Err(e),
+        _ => {}
+    }
     if interrupt.is_requested() {
         diag::warn(
             "interrupted: the summary above says what was and was not done; rerun to finish",
