@@ -17,7 +17,10 @@ pub enum ExitStatus {
     Auth,
     NotFound,
     Unavailable,
+    /// Ctrl-C (SIGINT) stopped a run: 128 + 2.
     Interrupted,
+    /// SIGTERM stopped a run: 128 + 15.
+    Terminated,
 }
 
 impl ExitStatus {
@@ -30,6 +33,7 @@ impl ExitStatus {
             ExitStatus::NotFound => 4,
             ExitStatus::Unavailable => 5,
             ExitStatus::Interrupted => 130,
+            ExitStatus::Terminated => 143,
         }
     }
 }
@@ -159,6 +163,7 @@ mod tests {
             (ExitStatus::NotFound, 4),
             (ExitStatus::Unavailable, 5),
             (ExitStatus::Interrupted, 130),
+            (ExitStatus::Terminated, 143),
         ];
         for (status, code) in pairs {
             assert_eq!(status.code(), code, "{status:?}");

@@ -133,7 +133,11 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
             .filter(|r| r.outcome == Outcome::Reprocessed)
             .map(|r| r.id.clone())
             .collect();
-        let finals = wait_for_final(&ctx.client, &accepted, args.timeout).await;
+        // A signal while waiting stops the wait, not the report: everything was already sent.
+        let finals = tokio::select! {
+            finals = wait_for_final(&ctx.client, &accepted, args.timeout) => finals,
+            () = interrupt.requested() => Default::default(),
+        };
         for r in results.iter_mut() {
             if let Some(state) = finals.get(&r.id) {
                 refailed += usize::from(state.is_failed());
@@ -149,11 +153,11 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
         Err(e) if !is_broken_pipe(&e) => return Err(e),
         _ => {}
     }
-    if interrupt.is_requested() {
+    if let Some(status) = interrupt.exit_status() {
         diag::warn(
             "interrupted: the summary above says what was and was not done; rerun to finish",
         );
-        return Ok(ExitStatus::Interrupted);
+        return Ok(status);
     }
     if args.wait && refailed > 0 {
         diag::warn(format!(
