@@ -311,8 +311,8 @@ pub struct EmulatorArgs {
     /// Number of access packages (at least 2)
     #[arg(long, default_value_t = 6)]
     pub packages: usize,
-    /// Added to every response
-    #[arg(long, value_name = "MS", default_value_t = 0)]
+    /// Added to every response (at most 600000, 10 minutes)
+    #[arg(long, value_name = "MS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(..=600_000))]
     pub latency_ms: u64,
     /// Throttle above this many requests per second (429 + Retry-After)
     #[arg(long, value_name = "PER_SEC")]
@@ -344,14 +344,14 @@ pub struct EmulatorArgs {
     /// Items per page
     #[arg(long, default_value_t = 50)]
     pub page_size: usize,
-    /// How long a reprocessed request stays `delivering`
-    #[arg(long, value_name = "MS", default_value_t = 3000)]
+    /// How long a reprocessed request stays `delivering` (at most 86400000, a day)
+    #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(..=86_400_000))]
     pub settle_ms: u64,
     /// Share of reprocessed requests that fail again (0.0–1.0)
     #[arg(long, default_value_t = 0.1)]
     pub refail_rate: f64,
-    /// Lifetime of issued access tokens
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    /// Lifetime of issued access tokens (at most 86400, a day, as Entra's)
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(..=86_400))]
     pub token_ttl: u64,
     /// Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server
     #[arg(long)]
@@ -359,7 +359,7 @@ pub struct EmulatorArgs {
     /// Trust this PEM certificate for the demo app's client assertions (--auth certificate)
     #[arg(long, value_name = "PATH")]
     pub client_certificate: Option<std::path::PathBuf>,
-    /// Seconds between device-code polls that the device-code endpoint asks for
-    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    /// Seconds between device-code polls that the device-code endpoint asks for (at most 3600)
+    #[arg(long, value_name = "SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(..=3600))]
     pub device_code_interval: u64,
 }

@@ -257,7 +257,11 @@ pub(super) fn skip_recently_accepted(
     now: DateTime<Utc>,
     journal_window: Duration,
 ) {
-    let accepted = match journal::accepted_since(path, graph, now - journal_window) {
+    // --journal-window is bounded, but a clock near its end must not panic either.
+    let since = now
+        .checked_sub_signed(journal_window)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let accepted = match journal::accepted_since(path, graph, since) {
         Ok(a) => a,
         Err(e) => {
             diag::warn(format!(
