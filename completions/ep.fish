@@ -393,7 +393,7 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l port -d 'Port on 127.
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l seed -d 'Seed for the generated tenant; the same seed gives the same data' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l requests -d 'Number of assignment requests' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l packages -d 'Number of access packages (at least 2)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l latency-ms -d 'Added to every response' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l latency-ms -d 'Added to every response (at most 600000, 10 minutes)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l rate -d 'Throttle above this many requests per second (429 + Retry-After)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l burst -d 'Token-bucket size for --rate' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-rate -d 'Share of calls answered 503/504 (0.0–1.0)' -r
@@ -406,16 +406,16 @@ date\t'An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), rounded up to the next 
 absent\t'No `Retry-After` at all: the client must back off on its own'"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l outage -d 'Extra recent failed requests, as after a connector outage (in addition to --requests)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l page-size -d 'Items per page' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering`' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering` (at most 86400000, a day)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l refail-rate -d 'Share of reprocessed requests that fail again (0.0–1.0)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l trial-window-ms -d 'How long the service retries a reprocess that fails again, showing the failed state unchanged and refusing repeats' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l recover-delay-ms -d 'How long a reprocess that recovers keeps showing the failed state before `delivering`' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l repeat-refusal -d 'HTTP status refusing a repeat reprocess while the service still retries (400 or 409)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l reprocess-window-days -d 'Days after completion within which reprocess is accepted (Graph: 14, portal: 7)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-refusal -d 'HTTP status refusing a catalog-scoped caller\'s tenant-wide listing (403 or 400)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens (at most 86400, a day, as Entra\'s)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-certificate -d 'Trust this PEM certificate for the demo app\'s client assertions (--auth certificate)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for (at most 3600)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l arc-key-dir -d 'Play Azure Arc: the IMDS path challenges with key files written into DIR' -r -F
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l imds-failures -d 'The IMDS path\'s first answers, in order, e.g. 410,410 while IMDS updates' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r

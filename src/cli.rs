@@ -338,8 +338,8 @@ pub struct EmulatorArgs {
     /// Number of access packages (at least 2)
     #[arg(long, default_value_t = 6)]
     pub packages: usize,
-    /// Added to every response
-    #[arg(long, value_name = "MS", default_value_t = 0)]
+    /// Added to every response (at most 600000, 10 minutes)
+    #[arg(long, value_name = "MS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(..=600_000))]
     pub latency_ms: u64,
     /// Throttle above this many requests per second (429 + Retry-After)
     #[arg(long, value_name = "PER_SEC")]
@@ -371,18 +371,18 @@ pub struct EmulatorArgs {
     /// Items per page
     #[arg(long, default_value_t = 50)]
     pub page_size: usize,
-    /// How long a reprocessed request stays `delivering`
-    #[arg(long, value_name = "MS", default_value_t = 3000)]
+    /// How long a reprocessed request stays `delivering` (at most 86400000, a day)
+    #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(..=86_400_000))]
     pub settle_ms: u64,
     /// Share of reprocessed requests that fail again (0.0–1.0)
     #[arg(long, default_value_t = 0.1)]
     pub refail_rate: f64,
     /// How long the service retries a reprocess that fails again, showing the failed state
     /// unchanged and refusing repeats
-    #[arg(long, value_name = "MS", default_value_t = 30000)]
+    #[arg(long, value_name = "MS", default_value_t = 30000, value_parser = clap::value_parser!(u64).range(..=86_400_000))]
     pub trial_window_ms: u64,
     /// How long a reprocess that recovers keeps showing the failed state before `delivering`
-    #[arg(long, value_name = "MS", default_value_t = 0)]
+    #[arg(long, value_name = "MS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(..=86_400_000))]
     pub recover_delay_ms: u64,
     /// Older model: a reprocess that fails again shows `delivering` first, then `deliveryFailed`
     #[arg(long)]
@@ -402,8 +402,8 @@ pub struct EmulatorArgs {
     /// Refuse every $batch that carries a write sub-request, however well-formed
     #[arg(long)]
     pub batch_refuses_writes: bool,
-    /// Lifetime of issued access tokens
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    /// Lifetime of issued access tokens (at most 86400, a day, as Entra's)
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(..=86_400))]
     pub token_ttl: u64,
     /// Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server
     #[arg(long)]
@@ -411,8 +411,8 @@ pub struct EmulatorArgs {
     /// Trust this PEM certificate for the demo app's client assertions (--auth certificate)
     #[arg(long, value_name = "PATH")]
     pub client_certificate: Option<std::path::PathBuf>,
-    /// Seconds between device-code polls that the device-code endpoint asks for
-    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    /// Seconds between device-code polls that the device-code endpoint asks for (at most 3600)
+    #[arg(long, value_name = "SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(..=3600))]
     pub device_code_interval: u64,
     /// Play Azure Arc: the IMDS path challenges with key files written into DIR
     #[arg(long, value_name = "DIR")]

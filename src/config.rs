@@ -194,9 +194,21 @@ fn env_secret(name: &str) -> Option<Secret> {
         .map(|v| Secret::new(v.trim().to_string()))
 }
 
-/// A Graph or login URL: absolute http(s), no query or fragment, and `https` unless the host is
-/// loopback — a bearer token or client secret must never cross a network in clear text.
+/// A Graph or login URL: absolute http(s), no query or fragment, no `user:pass@`, and `https`
+/// unless the host is loopback — a bearer token or client secret must never cross a network in
+/// clear text.
 pub fn checked_url(raw: &str, what: &str) -> Result<Url, CliError> {
+    // Checked on the raw text, before anything else can quote it in a message: a URL that does not
+    // parse can still carry a password.
+    if let Some(shown) = without_userinfo(raw.trim()) {
+        return Err(CliError::usage(format!(
+            "{what}: '{shown}' has a user name or password in it"
+        ))
+        .with_hint(
+            "remove the 'user:password@' part: ep never sends credentials in a URL; choose how to \
+             sign in with --auth",
+        ));
+    }
     let url = Url::parse(raw.trim()).map_err(|e| {
         CliError::usage(format!("{what}: '{raw}' is not a URL ({e})"))
             .with_hint("write it as https://host, e.g. https://graph.microsoft.com")
@@ -220,12 +232,28 @@ pub fn checked_url(raw: &str, what: &str) -> Result<Url, CliError> {
     if url.host().is_none() {
         return Err(CliError::usage(format!("{what}: '{raw}' has no host")));
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Reached only by spellings the raw check does not know; the parsed URL says so.
+        return Err(CliError::usage(format!(
+            "{what}: the URL has a user name or password in it"
+        )));
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(CliError::usage(format!(
             "{what}: '{raw}' must not have a query or fragment"
         )));
     }
     Ok(url)
+}
+
+/// `raw` with its userinfo (`user:pass@`) shown as `…@`, or `None` when it has none. The authority
+/// is what follows `scheme://` (or the start) up to the first `/`, `\\`, `?` or `#`.
+fn without_userinfo(raw: &str) -> Option<String> {
+    let start = raw.find("://").map_or(0, |i| i + 3);
+    let rest = &raw[start..];
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..end].rfind('@')?;
+    Some(format!("{}…@{}", &raw[..start], &rest[at + 1..]))
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -251,6 +279,31 @@ mod tests {
         let err = checked_url("http://graph.contoso.com", "--graph-url").unwrap_err();
         assert!(err.message.contains("plain http"), "{}", err.message);
         assert!(checked_url("http://10.0.0.1", "x").is_err());
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_refused_and_never_repeated() {
+        for raw in [
+            "https://admin:hunter2@graph.microsoft.com",
+            "https://hunter2@graph.microsoft.com/v1.0",
+            "http://u:hunter2@127.0.0.1:notaport",
+            "u:hunter2@graph.microsoft.com",
+            "https://u:hunter2@[::1]:8080/",
+            "https:\\\\u:hunter2@graph.microsoft.com",
+            " https://u:p%40hunter2@host ",
+        ] {
+            let err = checked_url(raw, "--graph-url").unwrap_err();
+            assert_eq!(err.status, crate::error::ExitStatus::Usage, "{raw}");
+            let said = format!("{} {:?}", err.message, err.hint);
+            assert!(!said.contains("hunter2"), "{raw}: {said}");
+            assert!(err.message.contains("user name or password"), "{said}");
+        }
+        assert_eq!(
+            without_userinfo("https://a:b@host/x@y").as_deref(),
+            Some("https://…@host/x@y")
+        );
+        assert_eq!(without_userinfo("https://host/x@y"), None);
+        assert!(checked_url("https://graph.microsoft.com/v1.0@x", "x").is_ok());
     }
 
     #[test]

@@ -100,13 +100,25 @@ pub fn format_age(age: Duration) -> String {
     }
 }
 
-/// `--window` / `--timeout`: `14d`, `36h`, `1w`, `90m`, `1d 12h`.
+/// The longest duration any flag takes. Every duration is added to or subtracted from a clock
+/// (`now - --journal-window`, a `--timeout` deadline); a bound far below where those overflow
+/// turns `300000y` into a usage error instead of a panic, and no window or wait is meant to be
+/// longer.
+pub const MAX_DURATION_DAYS: i64 = 3650;
+
+/// `--window`, `--journal-window`, `--timeout`: `14d`, `36h`, `1w`, `90m`, `1d 12h`; more than
+/// zero and at most [`MAX_DURATION_DAYS`].
 pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let shown = crate::commands::excerpt(raw);
     let std = humantime::parse_duration(raw.trim())
-        .map_err(|e| format!("'{raw}' is not a duration ({e}); write e.g. 14d, 36h or 90m"))?;
-    let d = Duration::from_std(std).map_err(|_| format!("'{raw}' is too long"))?;
+        .map_err(|e| format!("'{shown}' is not a duration ({e}); write e.g. 14d, 36h or 90m"))?;
+    let too_long = || format!("'{shown}' is too long: at most {MAX_DURATION_DAYS}d (10 years)");
+    let d = Duration::from_std(std).map_err(|_| too_long())?;
     if d <= Duration::zero() {
-        return Err(format!("'{raw}' must be longer than zero"));
+        return Err(format!("'{shown}' must be longer than zero"));
+    }
+    if d > Duration::days(MAX_DURATION_DAYS) {
+        return Err(too_long());
     }
     Ok(d)
 }
@@ -228,6 +240,50 @@ mod tests {
         assert_eq!(parse_duration("1d 12h").unwrap(), Duration::hours(36));
         assert!(parse_duration("fortnight").is_err());
         assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn durations_are_bounded_where_clocks_are_safe() {
+        assert_eq!(
+            parse_duration("3650d").unwrap(),
+            Duration::days(MAX_DURATION_DAYS)
+        );
+        for raw in [
+            "3651d",
+            "300000y",
+            "11y",
+            "99999999999999999999y",
+            "18446744073709551615s",
+        ] {
+            let e = parse_duration(raw).unwrap_err();
+            assert!(
+                e.contains("too long") || e.contains("not a duration"),
+                "{raw}: {e}"
+            );
+        }
+        let e = parse_duration(&"9".repeat(10_000)).unwrap_err();
+        assert!(e.len() < 300, "the input is not echoed whole: {e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_accepted_duration_can_be_taken_from_now_and_added_to_a_clock(
+            n in 0u64..u64::MAX,
+            unit in proptest::sample::select(vec!["ns", "ms", "s", "m", "h", "d", "w", "M", "y"]),
+        ) {
+            if let Ok(d) = parse_duration(&format!("{n}{unit}")) {
+                proptest::prop_assert!(d > Duration::zero());
+                proptest::prop_assert!(Utc::now().checked_sub_signed(d).is_some());
+                proptest::prop_assert!(Utc::now().checked_add_signed(d).is_some());
+                let std = d.to_std().unwrap_or_default();
+                proptest::prop_assert!(std::time::Instant::now().checked_add(std).is_some());
+            }
+        }
+
+        #[test]
+        fn parsing_never_panics(raw in proptest::prelude::any::<String>()) {
+            let _ = parse_duration(&raw);
+        }
     }
 
     #[test]

@@ -17,7 +17,10 @@ pub enum ExitStatus {
     Auth,
     NotFound,
     Unavailable,
+    /// Ctrl-C (SIGINT) stopped a run: 128 + 2.
     Interrupted,
+    /// SIGTERM stopped a run: 128 + 15.
+    Terminated,
 }
 
 impl ExitStatus {
@@ -30,6 +33,7 @@ impl ExitStatus {
             ExitStatus::NotFound => 4,
             ExitStatus::Unavailable => 5,
             ExitStatus::Interrupted => 130,
+            ExitStatus::Terminated => 143,
         }
     }
 }
@@ -70,6 +74,12 @@ impl CliError {
 #[derive(Debug, thiserror::Error)]
 #[error("output pipe closed")]
 pub struct BrokenPipe;
+
+/// Whether `err` is, somewhere in its chain, a closed output pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|c| c.downcast_ref::<BrokenPipe>().is_some())
+}
 
 /// What main prints and returns for an error.
 #[derive(Debug, PartialEq, Eq)]
@@ -153,6 +163,7 @@ mod tests {
             (ExitStatus::NotFound, 4),
             (ExitStatus::Unavailable, 5),
             (ExitStatus::Interrupted, 130),
+            (ExitStatus::Terminated, 143),
         ];
         for (status, code) in pairs {
             assert_eq!(status.code(), code, "{status:?}");

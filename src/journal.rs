@@ -57,8 +57,55 @@ pub fn accepted_since(
     Ok(accepted)
 }
 
+/// The journal must be a regular file reached without a symbolic link. Following a link would let
+/// whoever placed it choose which file ep appends to, replaces or reads; a FIFO or a device would
+/// block or swallow the journal.
+fn refuse_unusual(path: &Path) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is a symbolic link; the journal must be a regular file (give its real path)",
+        )),
+        Ok(meta) if !meta.is_file() => Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is not a regular file",
+        )),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Open options that refuse a symbolic link at the last component even if one appears after
+/// [`refuse_unusual`] looked, and create files owner-only.
+fn options() -> OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Request ids and tenants are not secrets, but nobody else needs them.
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
+/// Open with [`options`], then check what was opened really is a regular file.
+fn open_checked(path: &Path, options: &OpenOptions) -> std::io::Result<File> {
+    refuse_unusual(path)?;
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file",
+        ));
+    }
+    Ok(file)
+}
+
 fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
-    let file = match File::open(path) {
+    let file = match open_checked(path, options().read(true)) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
@@ -85,15 +132,7 @@ impl JournalWriter {
             fs::create_dir_all(dir)?;
         }
         compact(path)?;
-        let mut options = OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            // Request ids and tenants are not secrets, but nobody else needs them.
-            options.mode(0o600);
-        }
-        let mut file = options.open(path)?;
+        let mut file = open_checked(path, options().create(true).append(true))?;
         let (tx, rx) = mpsc::channel::<Entry>();
         let thread = std::thread::spawn(move || -> std::io::Result<()> {
             while let Ok(first) = rx.recv() {
@@ -152,6 +191,11 @@ impl Drop for JournalWriter {
 }
 
 /// Drop entries older than a week once they are most of the file.
+///
+/// The kept entries go to a new file in the same directory, created exclusively (`O_EXCL`: an
+/// existing file or symbolic link at that name is an error, never followed) and owner-only from
+/// its first byte, then renamed over the journal: a crash leaves the old journal or the new one,
+/// and nobody else can read either or redirect the write.
 fn compact(path: &Path) -> std::io::Result<()> {
     let entries = read(path)?;
     let cutoff = Utc::now() - Duration::days(KEEP);
@@ -159,14 +203,39 @@ fn compact(path: &Path) -> std::io::Result<()> {
     if entries.len() < 1000 || keep.len() * 2 > entries.len() {
         return Ok(());
     }
-    let tmp = path.with_extension("ndjson.tmp");
     let mut buf = Vec::new();
     for entry in keep {
         serde_json::to_writer(&mut buf, entry)?;
         buf.push(b'\n');
     }
-    fs::write(&tmp, buf)?;
-    fs::rename(tmp, path)
+    let tmp = temp_path(path);
+    let written = options()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut file| {
+            file.write_all(&buf)?;
+            file.sync_all()
+        })
+        .and_then(|()| fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `.journal.ndjson.<pid>.<nanos>.tmp` beside the journal: unpredictable enough that nobody can
+/// place something there in advance, and `create_new` refuses it if they did.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "journal".into());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.{nanos}.tmp", std::process::id()))
 }
 
 #[cfg(test)]
@@ -214,6 +283,92 @@ mod tests {
         fs::write(&path, format!("{good}\n{{\"at\":\"20")).unwrap();
         let found = accepted_since(&path, "g", Utc::now() - Duration::hours(1)).unwrap();
         assert!(found.contains_key("x"));
+    }
+
+    fn old_entries(path: &Path, n: usize) {
+        let at = Utc::now() - Duration::days(KEEP + 1);
+        let mut text = String::new();
+        for i in 0..n {
+            let e = Entry {
+                at,
+                graph: "g".into(),
+                id: format!("old-{i}"),
+                outcome: "reprocessed".into(),
+            };
+            text.push_str(&serde_json::to_string(&e).unwrap());
+            text.push('\n');
+        }
+        fs::write(path, text).unwrap();
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn compaction_writes_an_owner_only_file_and_follows_no_link() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.ndjson");
+        old_entries(&path, 1200);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        // Where the old fixed temporary name pointed: a link there must not be written through.
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "untouched").unwrap();
+        symlink(&victim, dir.path().join("journal.ndjson.tmp")).unwrap();
+
+        let w = JournalWriter::open(&path).unwrap();
+        w.record("g", "new", "reprocessed");
+        w.close().unwrap();
+
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 1, "old entries dropped: {text}");
+        assert_eq!(mode(&path), 0o600);
+        assert!(
+            !fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "untouched");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp") && n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_journal_that_is_a_symlink_is_refused_and_its_target_untouched() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        fs::write(&target, "precious\n").unwrap();
+        let path = dir.path().join("journal.ndjson");
+        symlink(&target, &path).unwrap();
+        let err = JournalWriter::open(&path).err().expect("refused");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        let err = accepted_since(&path, "g", Utc::now()).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "precious\n");
+        // A dangling link is refused too, rather than creating its target.
+        let dangling = dir.path().join("dangling.ndjson");
+        symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        assert!(JournalWriter::open(&dangling).is_err());
+        assert!(!dir.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn a_journal_that_is_not_a_regular_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = JournalWriter::open(dir.path()).err().expect("refused");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
     }
 
     #[test]

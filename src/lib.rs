@@ -32,7 +32,7 @@ pub fn main_entry() -> i32 {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("ep: error: could not start the async runtime: {e}");
+            output::diag::error(&format!("could not start the async runtime: {e}"), None);
             return ExitStatus::PartialFailure.code();
         }
     };
@@ -44,10 +44,7 @@ pub fn main_entry() -> i32 {
         Err(err) => {
             let report = classify(&err);
             if !report.silent {
-                eprintln!("ep: error: {}", report.message);
-                if let Some(hint) = report.hint {
-                    eprintln!("  hint: {hint}");
-                }
+                output::diag::error(&report.message, report.hint.as_deref());
             }
             report.status.code()
         }
@@ -69,11 +66,13 @@ fn report_clap_error(e: clap::Error) -> i32 {
         _ => {
             let rendered = e.render().to_string();
             let (message, tips, command) = summarize_clap_error(&rendered);
-            eprintln!("ep: error: {message}");
+            // The message quotes the offending argument as typed: it goes through the same
+            // sanitiser as everything else on stderr.
+            output::diag::error(&message, None);
             for tip in tips {
-                eprintln!("  hint: {tip}");
+                output::diag::hint(&tip);
             }
-            eprintln!("  hint: see '{command} --help'");
+            output::diag::hint(&format!("see '{command} --help'"));
             ExitStatus::Usage.code()
         }
     }

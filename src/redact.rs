@@ -3,11 +3,62 @@
 //! Everything that can carry a credential (headers, form fields, JSON members, query parameters)
 //! is matched by name; values that look like a JWT are also hidden wherever they appear, because
 //! servers echo tokens in places no list of names anticipates.
+//!
+//! And the values themselves: every credential ep loads or is issued is registered in a
+//! process-wide set ([`register_secret`]), and [`known_secrets`] hides those exact values wherever
+//! they appear, since a server that echoes a token in an error body puts it where no name says so.
 
+use std::borrow::Cow;
+use std::sync::RwLock;
 use url::Url;
 
 /// Shown instead of a secret value.
 pub const REDACTED: &str = "(redacted)";
+
+/// Shorter values are not registered: hiding every occurrence of a few characters would mangle
+/// ordinary text, and no credential ep handles (tokens, client secrets, assertions, identity
+/// headers) is that short.
+pub const MIN_SECRET_CHARS: usize = 8;
+
+/// The values of every credential ep holds, longest first (so a secret that contains another is
+/// hidden whole), in the spellings a server may echo them in.
+static KNOWN: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Remember `value` as a secret: from now on [`known_secrets`] hides it. Called wherever a
+/// credential is loaded or issued ([`crate::auth::Secret::new`] does it for every wrapped value).
+pub fn register_secret(value: &str) {
+    let value = value.trim();
+    if value.chars().count() < MIN_SECRET_CHARS {
+        return;
+    }
+    // Echoed inside a JSON string or a form body, the same secret is spelled differently.
+    let json = serde_json::to_string(value)
+        .map(|q| q.trim_matches('"').to_string())
+        .unwrap_or_default();
+    let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    for spelling in [value.to_string(), json, form] {
+        if spelling.chars().count() >= MIN_SECRET_CHARS && !known.contains(&spelling) {
+            known.push(spelling);
+        }
+    }
+    known.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// `text` with every registered secret replaced by [`REDACTED`].
+pub fn known_secrets(text: &str) -> Cow<'_, str> {
+    let known = KNOWN.read().unwrap_or_else(|e| e.into_inner());
+    if !known.iter().any(|s| text.contains(s.as_str())) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for secret in known.iter() {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), REDACTED);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Names (compared case-insensitively, `-` and `_` alike) whose values are credentials.
 const SECRET_NAMES: &[&str] = &[
@@ -230,6 +281,32 @@ mod tests {
     fn long_bodies_are_cut() {
         let shown = body(&"x".repeat(50), 10);
         assert!(shown.starts_with("xxxxxxxxxx…"), "{shown}");
+    }
+
+    #[test]
+    fn registered_secrets_are_hidden_in_any_text_and_spelling() {
+        register_secret("Zx9~registered.secret_value");
+        register_secret("short");
+        assert_eq!(
+            known_secrets("<p>bad secret Zx9~registered.secret_value</p>"),
+            "<p>bad secret (redacted)</p>"
+        );
+        assert_eq!(
+            known_secrets("client_secret=Zx9%7Eregistered.secret_value&x=1"),
+            "client_secret=(redacted)&x=1"
+        );
+        assert_eq!(known_secrets("a short word"), "a short word");
+        assert!(matches!(known_secrets("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_secret_inside_a_longer_one_does_not_leave_a_tail() {
+        register_secret("inner-secret-123");
+        register_secret("outer-inner-secret-123-tail");
+        assert_eq!(
+            known_secrets("x outer-inner-secret-123-tail y inner-secret-123"),
+            "x (redacted) y (redacted)"
+        );
     }
 
     #[test]

@@ -122,9 +122,13 @@ fn load(path: &Path) -> Result<Option<CacheFile>, AuthError> {
             }
         }
     }
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|_| cache_error(path, "not an ep login cache"))
+    let cache: CacheFile =
+        serde_json::from_slice(&bytes).map_err(|_| cache_error(path, "not an ep login cache"))?;
+    crate::redact::register_secret(&cache.access_token);
+    if let Some(refresh) = &cache.refresh_token {
+        crate::redact::register_secret(refresh);
+    }
+    Ok(Some(cache))
 }
 
 fn now_unix() -> i64 {
@@ -301,6 +305,7 @@ pub async fn login(
     }
     let code: DeviceCodeResponse = serde_json::from_slice(&raw.body)
         .map_err(|_| AuthError::BadResponse { source_name: NAME })?;
+    crate::redact::register_secret(&code.device_code);
     diag::prompt(&code.message);
     let mut interval = Duration::from_secs(seconds(&code.interval, 5).max(1));
     let deadline = Instant::now() + Duration::from_secs(seconds(&code.expires_in, 900));

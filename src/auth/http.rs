@@ -104,6 +104,9 @@ pub(crate) async fn send(
     })
 }
 
+/// No Entra access token lives longer than a day; trusting a longer claim gains nothing.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 /// A token response: the identity platform's (`expires_in` a number) or a managed identity
 /// endpoint's (`expires_in`/`expires_on` strings).
 #[derive(Deserialize)]
@@ -133,14 +136,19 @@ fn number(v: &serde_json::Value) -> Option<u64> {
 }
 
 impl TokenResponse {
-    /// Seconds until expiry: `expires_in`, else `expires_on` (POSIX seconds) minus now.
+    /// Seconds until expiry: `expires_in`, else `expires_on` (POSIX seconds) minus now. At most
+    /// [`MAX_TOKEN_LIFETIME`]: a server's number is added to clocks, and an absurd one would
+    /// overflow them.
     pub(crate) fn lifetime(&self) -> Option<Duration> {
-        if let Some(secs) = self.expires_in.as_ref().and_then(number) {
-            return Some(Duration::from_secs(secs));
-        }
-        let on = self.expires_on.as_ref().and_then(number)?;
-        let now = chrono::Utc::now().timestamp().max(0) as u64;
-        Some(Duration::from_secs(on.saturating_sub(now)))
+        let secs = match self.expires_in.as_ref().and_then(number) {
+            Some(secs) => secs,
+            None => {
+                let on = self.expires_on.as_ref().and_then(number)?;
+                let now = chrono::Utc::now().timestamp().max(0) as u64;
+                on.saturating_sub(now)
+            }
+        };
+        Some(Duration::from_secs(secs).min(MAX_TOKEN_LIFETIME))
     }
 
     pub(crate) fn access_token(&self) -> AccessToken {
@@ -157,10 +165,16 @@ pub(crate) fn parse_token_response(
     raw: &RawResponse,
 ) -> Result<TokenResponse, AuthError> {
     if (200..300).contains(&raw.status) {
-        return serde_json::from_slice::<TokenResponse>(&raw.body)
+        let response = serde_json::from_slice::<TokenResponse>(&raw.body)
             .ok()
             .filter(|t| !t.access_token.trim().is_empty())
-            .ok_or(AuthError::BadResponse { source_name });
+            .ok_or(AuthError::BadResponse { source_name })?;
+        // Registered before anything else can print them: a later error may echo either.
+        crate::redact::register_secret(&response.access_token);
+        if let Some(refresh) = &response.refresh_token {
+            crate::redact::register_secret(refresh);
+        }
+        return Ok(response);
     }
     match serde_json::from_slice::<OAuthError>(&raw.body) {
         Ok(e) => Err(AuthError::Rejected {
@@ -202,6 +216,8 @@ pub(crate) async fn post_client_assertion(
     assertion: &str,
     scope: &str,
 ) -> Result<AccessToken, AuthError> {
+    // A certificate's signed assertion or a federated token: a bearer credential in its own right.
+    crate::redact::register_secret(assertion);
     let response = post_form(
         http,
         source_name,
@@ -256,6 +272,34 @@ mod tests {
                 .unwrap();
         let secs = parsed.lifetime().unwrap().as_secs();
         assert!((590..=600).contains(&secs), "{secs}");
+    }
+
+    #[test]
+    fn absurd_lifetimes_are_capped_not_overflowed() {
+        for body in [
+            r#"{"access_token":"x","expires_in":18446744073709551615}"#,
+            r#"{"access_token":"x","expires_in":"9223372036854775807"}"#,
+            r#"{"access_token":"x","expires_on":"18446744073709551615"}"#,
+        ] {
+            let parsed: TokenResponse = serde_json::from_str(body).unwrap();
+            assert_eq!(parsed.lifetime(), Some(MAX_TOKEN_LIFETIME), "{body}");
+            assert!(parsed.access_token().expires_at.is_some());
+        }
+    }
+
+    #[test]
+    fn issued_tokens_are_registered_for_redaction() {
+        let raw = RawResponse {
+            status: 200,
+            headers: reqwest::header::HeaderMap::new(),
+            body: bytes::Bytes::from_static(
+                br#"{"access_token":"at-registered-by-parse-0123","refresh_token":"rt-registered-by-parse-0123","expires_in":60}"#,
+            ),
+        };
+        parse_token_response("x", &raw).unwrap();
+        let shown =
+            crate::redact::known_secrets("at-registered-by-parse-0123 rt-registered-by-parse-0123");
+        assert_eq!(shown, "(redacted) (redacted)");
     }
 
     #[test]

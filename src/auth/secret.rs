@@ -9,7 +9,9 @@ pub struct Secret(String);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        let value = value.into();
+        crate::redact::register_secret(&value);
+        Secret(value)
     }
 
     /// The raw value, for the one place that must send it (a header or a form field).

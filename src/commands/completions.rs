@@ -7,7 +7,7 @@ use clap_complete::Shell;
 
 pub fn run(shell: Shell) -> anyhow::Result<ExitStatus> {
     let script = script(shell);
-    crate::output::print_text(&script)?;
+    crate::output::print_raw(&script)?;
     Ok(ExitStatus::Success)
 }
 

@@ -112,6 +112,21 @@ fn point_at_demo(config: &mut Config, url: &str) -> Result<(), CliError> {
     Ok(())
 }
 
+/// At most this many characters of a user's input are repeated in a message.
+const EXCERPT_CHARS: usize = 60;
+
+/// `raw` as quoted back in an error: its first [`EXCERPT_CHARS`] characters and `…` when longer.
+/// A 50 MB line on stdin is not worth 50 MB of terminal; the excerpt is still sanitised on output.
+pub fn excerpt(raw: &str) -> String {
+    let mut chars = raw.chars();
+    let head: String = chars.by_ref().take(EXCERPT_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
 /// Request and package ids are GUIDs; anything else is caught before a call is made.
 pub fn parse_guid(raw: &str, what: &str) -> Result<String, CliError> {
     let trimmed = raw.trim();
@@ -119,7 +134,8 @@ pub fn parse_guid(raw: &str, what: &str) -> Result<String, CliError> {
         .map(|u| u.hyphenated().to_string())
         .map_err(|_| {
             CliError::usage(format!(
-                "'{trimmed}' is not a valid {what} (expected a GUID)"
+                "'{}' is not a valid {what} (expected a GUID)",
+                excerpt(trimmed)
             ))
             .with_hint(
                 "ids look like 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea; 'ep requests list' shows them",

@@ -189,13 +189,53 @@ fn classify_word(word: &str, pos: usize, input: &str) -> Result<Token, FilterErr
     })
 }
 
+/// Nesting (parentheses, `not`, function calls) deeper than this is refused. The parser recurses
+/// once per level: without a bound, a few thousand `(` overflow the stack of the server thread
+/// and take the whole emulator down.
+pub(crate) const MAX_DEPTH: usize = 100;
+
+/// Nodes (comparisons, functions, `and`/`or`/`not`) in one filter, as OData servers bound them
+/// (`MaxNodeCount`, 100 by default). A long `and` chain builds a tree as deep as it is long, and
+/// validating, evaluating and dropping it recurse that deep.
+pub(crate) const MAX_NODES: usize = 100;
+
 struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     input: &'a str,
+    depth: usize,
+    nodes: usize,
 }
 
 impl Parser<'_> {
+    /// Enter one level of nesting; [`Parser::leave`] undoes it.
+    fn enter(&mut self) -> Result<(), FilterError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return err(format!(
+                "The query specified in the URI is not valid. The $filter expression is nested \
+                 more than {MAX_DEPTH} levels deep."
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Count one node of the tree being built.
+    fn node(&mut self) -> Result<(), FilterError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return err(format!(
+                "The query specified in the URI is not valid. The node count limit of \
+                 '{MAX_NODES}' has been exceeded."
+            ));
+        }
+        Ok(())
+    }
+
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.pos)
     }
@@ -227,6 +267,7 @@ impl Parser<'_> {
         let mut left = self.and_expr()?;
         while self.peek_ident() == Some("or") {
             self.pos += 1;
+            self.node()?;
             let right = self.and_expr()?;
             left = Expr::Or(Box::new(left), Box::new(right));
         }
@@ -237,6 +278,7 @@ impl Parser<'_> {
         let mut left = self.unary()?;
         while self.peek_ident() == Some("and") {
             self.pos += 1;
+            self.node()?;
             let right = self.unary()?;
             left = Expr::And(Box::new(left), Box::new(right));
         }
@@ -246,7 +288,11 @@ impl Parser<'_> {
     fn unary(&mut self) -> Result<Expr, FilterError> {
         if self.peek_ident() == Some("not") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            self.node()?;
+            self.enter()?;
+            let inner = self.unary()?;
+            self.leave();
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -254,10 +300,13 @@ impl Parser<'_> {
     fn primary(&mut self) -> Result<Expr, FilterError> {
         if self.peek() == Some(&Token::LParen) {
             self.pos += 1;
+            self.enter()?;
             let e = self.or_expr()?;
+            self.leave();
             self.expect(&Token::RParen, "')'")?;
             return Ok(e);
         }
+        self.node()?;
         let func = match self.peek_ident() {
             Some("contains") => Some(StrFunc::Contains),
             Some("startswith") => Some(StrFunc::StartsWith),
@@ -317,7 +366,10 @@ impl Parser<'_> {
                         }
                     };
                     self.pos += 1;
+                    self.node()?;
+                    self.enter()?;
                     let inner = self.operand()?;
+                    self.leave();
                     self.expect(&Token::RParen, "')'")?;
                     return Ok(wrap(Box::new(inner)));
                 }
@@ -350,6 +402,8 @@ pub(crate) fn parse(input: &str) -> Result<Expr, FilterError> {
         tokens,
         pos: 0,
         input,
+        depth: 0,
+        nodes: 0,
     };
     let e = p.or_expr()?;
     if p.pos < p.tokens.len() {
@@ -810,6 +864,100 @@ mod tests {
         let e = ok("contains(tolower(displayName),'o''c')", &V1_PACKAGE);
         assert!(eval(&e, &|_: &str| Value::Text("Siobhán O'Connor".into())));
         rejected("displayName eq 'Partners' Portal'", &V1_PACKAGE, false);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let clause = "state eq 'deliveryFailed'";
+        let nested = |n: usize| format!("{}{clause}{}", "(".repeat(n), ")".repeat(n));
+        ok(&nested(MAX_DEPTH), &V1_REQUEST);
+        for n in [MAX_DEPTH + 1, 3_000, 100_000] {
+            let m = rejected(&nested(n), &V1_REQUEST, false);
+            assert!(m.contains("nested more than 100 levels"), "{m}");
+        }
+        let m = rejected(
+            &format!("{}{clause}", "not ".repeat(5_000)),
+            &V1_REQUEST,
+            false,
+        );
+        assert!(m.contains("nested") || m.contains("node count"), "{m}");
+        let m = rejected(
+            &format!(
+                "{}displayName{} eq 'x'",
+                "tolower(".repeat(5_000),
+                ")".repeat(5_000)
+            ),
+            &V1_PACKAGE,
+            false,
+        );
+        assert!(m.contains("nested") || m.contains("node count"), "{m}");
+        // Unbalanced: only opening parentheses.
+        let m = rejected(&"(".repeat(50_000), &V1_REQUEST, false);
+        assert!(m.contains("nested"), "{m}");
+    }
+
+    #[test]
+    fn long_chains_are_bounded_by_the_node_count() {
+        let chain = |n: usize| vec!["state eq 'deliveryFailed'"; n].join(" and ");
+        ok(&chain(MAX_NODES / 2), &V1_REQUEST);
+        let m = rejected(&chain(50_000), &V1_REQUEST, false);
+        assert!(m.contains("node count limit of '100'"), "{m}");
+    }
+
+    fn filter_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let atom = prop::sample::select(vec![
+            "(",
+            ")",
+            "(",
+            ")",
+            " and ",
+            " or ",
+            "not ",
+            "state",
+            " eq ",
+            "'deliveryFailed'",
+            "displayName",
+            "contains(",
+            "tolower(",
+            ",",
+            "'x'",
+            "2026-01-01T00:00:00Z",
+            "9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea",
+            "createdDateTime",
+            " gt ",
+            "null",
+            "'",
+            "é",
+            "\u{202e}",
+            "\u{0}",
+        ]);
+        prop::collection::vec(atom, 0..400).prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_any_input_never_panics_and_depth_stays_bounded(input in filter_text()) {
+            for schema in [&V1_REQUEST, &V1_PACKAGE] {
+                if let Ok(e) = compile(&input, schema, false) {
+                    proptest::prop_assert!(depth(&e) <= MAX_DEPTH + MAX_NODES + 2);
+                    let _ = eval(&e, &|_: &str| Value::Text("x".into()));
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(input in proptest::prelude::any::<String>()) {
+            let _ = parse(&input);
+        }
+    }
+
+    fn depth(e: &Expr) -> usize {
+        match e {
+            Expr::And(a, b) | Expr::Or(a, b) => 1 + depth(a).max(depth(b)),
+            Expr::Not(a) => 1 + depth(a),
+            Expr::Cmp(..) | Expr::Func(..) => 1,
+        }
     }
 
     #[test]

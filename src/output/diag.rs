@@ -1,5 +1,12 @@
-//! Diagnostics on stderr: warnings, notes and `-v` traces. Set once from the config.
+//! Diagnostics on stderr: errors, warnings, notes and `-v` traces. Set once from the config.
+//!
+//! Every line ep writes to stderr goes through [`emit`]: the secrets ep holds are hidden, control
+//! and bidi characters are shown escaped ([`super::sanitize`]), and a stderr that is closed or
+//! full is ignored rather than a panic — a reader going away must not stop a run half-way, before
+//! its summary and journal are written.
 
+use super::sanitize;
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 static VERBOSITY: AtomicU8 = AtomicU8::new(0);
@@ -18,27 +25,55 @@ pub fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
+/// Write `prefix` + the made-safe `message` as one line. One `write_all` under the lock, so lines
+/// from concurrent tasks never interleave; errors (EPIPE, EBADF) are deliberately dropped.
+fn emit(prefix: &str, message: &str) {
+    let mut line = String::with_capacity(prefix.len() + message.len() + 1);
+    line.push_str(prefix);
+    line.push_str(&sanitize::text(message));
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// The error that ends the run, with its hint. Never silenced.
+pub fn error(message: &str, hint: Option<&str>) {
+    emit("ep: error: ", message);
+    if let Some(hint) = hint {
+        emit("  hint: ", hint);
+    }
+}
+
+/// A further hint under an [`error`].
+pub fn hint(message: &str) {
+    emit("  hint: ", message);
+}
+
 /// Something the user should know even in scripts (skips, fallbacks). Silenced by `-q`.
 pub fn note(message: impl AsRef<str>) {
     if !quiet() {
-        eprintln!("ep: {}", message.as_ref());
+        emit("ep: ", message.as_ref());
     }
 }
 
 /// Something went wrong but the run goes on. Never silenced.
 pub fn warn(message: impl AsRef<str>) {
-    eprintln!("ep: warning: {}", message.as_ref());
+    emit("ep: warning: ", message.as_ref());
+}
+
+/// A last word before exiting at once (a second Ctrl-C). Never silenced.
+pub fn fatal(message: impl AsRef<str>) {
+    emit("ep: ", message.as_ref());
 }
 
 /// `-v` (level 1) and `-vv` (level 2) traces.
 pub fn trace(level: u8, message: impl AsRef<str>) {
     if verbosity() >= level {
-        eprintln!("ep: [v] {}", message.as_ref());
+        emit("ep: [v] ", message.as_ref());
     }
 }
 
 /// Something the user must act on to continue (the device-code instructions): shown even with
 /// `-q`, because without it the command cannot finish.
 pub fn prompt(message: impl AsRef<str>) {
-    eprintln!("{}", message.as_ref());
+    emit("", message.as_ref());
 }

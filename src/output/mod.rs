@@ -6,6 +6,7 @@
 pub mod diag;
 mod progress;
 mod records;
+pub mod sanitize;
 
 pub use progress::Progress;
 
@@ -16,7 +17,7 @@ pub use records::{
 
 use crate::error::BrokenPipe;
 use comfy_table::{
-    Cell, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width, presets,
+    Cell, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width, presets,
 };
 
 /// A rule under the header and nothing else: lines between rows double a listing's height for
@@ -48,7 +49,38 @@ pub trait Record: Serialize {
     fn csv_header() -> &'static [&'static str];
     fn csv_row(&self) -> Vec<String>;
     fn table_header() -> &'static [&'static str];
-    fn table_row(&self, style: Style) -> Vec<Cell>;
+    fn table_row(&self) -> Vec<TableCell>;
+}
+
+/// A table cell's raw text and colour. Records hand these over rather than finished cells so that
+/// the writer, not each record, makes the text safe for a terminal ([`sanitize::line`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableCell {
+    pub text: String,
+    /// Applied only when the table is coloured.
+    pub color: Option<Color>,
+}
+
+impl TableCell {
+    pub fn new(text: impl Into<String>) -> Self {
+        TableCell {
+            text: text.into(),
+            color: None,
+        }
+    }
+
+    pub fn color(mut self, color: Color) -> Self {
+        self.color = Some(color);
+        self
+    }
+
+    fn render(&self, style: Style) -> Cell {
+        let cell = Cell::new(sanitize::line(&self.text));
+        match self.color {
+            Some(color) if style.color => cell.fg(color),
+            _ => cell,
+        }
+    }
 }
 
 /// Writes records of one kind in the chosen format.
@@ -80,14 +112,14 @@ impl<R: Record> RecordWriter<R> {
             }
             Format::Ndjson => {
                 for r in &records {
-                    serde_json::to_writer(&mut self.out, r)?;
-                    self.out.write_all(b"\n").map_err(pipe)?;
+                    write_json(&mut self.out, r, false)?;
                 }
                 self.out.flush().map_err(pipe)
             }
             Format::Ids => {
                 for r in &records {
-                    writeln!(self.out, "{}", r.id()).map_err(pipe)?;
+                    // A valid id is unchanged; a hostile one cannot become two lines of a pipe.
+                    writeln!(self.out, "{}", sanitize::line(r.id())).map_err(pipe)?;
                 }
                 self.out.flush().map_err(pipe)
             }
@@ -98,7 +130,9 @@ impl<R: Record> RecordWriter<R> {
                     self.csv_started = true;
                 }
                 for r in &records {
-                    w.write_record(r.csv_row()).map_err(csv_pipe)?;
+                    let row = r.csv_row();
+                    w.write_record(row.iter().map(|cell| csv_cell(cell).into_owned()))
+                        .map_err(csv_pipe)?;
                 }
                 w.flush().map_err(pipe)?;
                 drop(w);
@@ -112,10 +146,7 @@ impl<R: Record> RecordWriter<R> {
         let mut records = std::mem::take(&mut self.buffered);
         records.sort_by(order);
         match self.format {
-            Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, &records)?;
-                self.out.write_all(b"\n").map_err(pipe)?;
-            }
+            Format::Json => write_json(&mut self.out, &records, true)?,
             Format::Table if !records.is_empty() => {
                 let table = self.table(&records);
                 writeln!(self.out, "{table}").map_err(pipe)?;
@@ -139,12 +170,12 @@ impl<R: Record> RecordWriter<R> {
             table.set_width(width);
         }
         for r in records {
-            table.add_row(r.table_row(self.style));
+            table.add_row(r.table_row().iter().map(|c| c.render(self.style)));
         }
         // Ids are the first column of every record: wrapping one makes it uncopyable.
         let id_width = records
             .iter()
-            .map(|r| r.id().chars().count())
+            .map(|r| sanitize::line(r.id()).chars().count())
             .max()
             .unwrap_or(0);
         if let Some(column) = table.column_mut(0) {
@@ -157,16 +188,38 @@ impl<R: Record> RecordWriter<R> {
     }
 }
 
+/// One JSON document, then a newline. The data stays exact (serde escapes control characters);
+/// only the values of secrets ep holds are hidden, as everywhere.
+fn write_json<T: Serialize + ?Sized>(
+    out: &mut impl Write,
+    value: &T,
+    pretty: bool,
+) -> anyhow::Result<()> {
+    let bytes = if pretty {
+        serde_json::to_vec_pretty(value)?
+    } else {
+        serde_json::to_vec(value)?
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    out.write_all(crate::redact::known_secrets(&text).as_bytes())
+        .map_err(pipe)?;
+    out.write_all(b"\n").map_err(pipe)
+}
+
 /// Print one JSON document (summaries, `requests show`).
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    out.write_all(b"\n").map_err(pipe)?;
+    write_json(&mut out, value, true)?;
     out.flush().map_err(pipe)
 }
 
-/// Print text meant for people on stdout.
+/// Print text meant for people on stdout, made safe by [`sanitize::text`].
 pub fn print_text(text: &str) -> anyhow::Result<()> {
+    print_raw(&sanitize::text(text))
+}
+
+/// Print text that is a program, not a message (a completion script): as it is.
+pub fn print_raw(text: &str) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes()).map_err(pipe)?;
     if !text.ends_with('\n') {
@@ -175,7 +228,7 @@ pub fn print_text(text: &str) -> anyhow::Result<()> {
     out.flush().map_err(pipe)
 }
 
-/// A two-column key/value table for one item.
+/// A two-column key/value table for one item, each value made safe by [`sanitize::line`].
 pub fn key_value_table(rows: &[(&str, String)]) -> Table {
     let mut table = Table::new();
     table
@@ -185,9 +238,26 @@ pub fn key_value_table(rows: &[(&str, String)]) -> Table {
         table.set_width(width);
     }
     for (k, v) in rows {
-        table.add_row(vec![Cell::new(k), Cell::new(v)]);
+        table.add_row(vec![
+            Cell::new(sanitize::line(k)),
+            Cell::new(sanitize::line(v)),
+        ]);
     }
     table
+}
+
+/// A CSV cell as OWASP advises against CSV (formula) injection: a value a spreadsheet would run
+/// as a formula — starting with `=`, `+`, `-`, `@`, a tab or a CR — gets a leading `'`, which
+/// spreadsheets show as text. The rest of the value is kept exactly. Ids (GUIDs), timestamps
+/// (RFC 3339), booleans and status numbers never start with those characters, so they are
+/// always written untouched and stay machine-readable.
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let value = crate::redact::known_secrets(value);
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        value
+    }
 }
 
 fn terminal_width() -> Option<u16> {
@@ -213,5 +283,73 @@ fn csv_pipe(e: csv::Error) -> anyhow::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => pipe(io),
         other => anyhow::anyhow!("writing csv: {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_with_a_quote() {
+        for (raw, shown) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("plain", "plain"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(raw), shown, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn ids_timestamps_and_flags_are_never_touched() {
+        for raw in [
+            "9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea",
+            "2026-11-20T10:11:12Z",
+            "true",
+            "404",
+        ] {
+            assert!(
+                matches!(csv_cell(raw), std::borrow::Cow::Borrowed(_)),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn table_cells_are_made_safe_and_coloured_only_when_asked() {
+        let cell = TableCell::new("evil\u{1b}]0;x\u{7}\u{202e}name").color(Color::Red);
+        let plain = cell.render(Style { color: false });
+        assert_eq!(plain.content(), "evil\\x1b]0;x\\x07\\u{202e}name");
+    }
+
+    proptest! {
+        #[test]
+        fn no_csv_cell_starts_a_formula(s in any::<String>()) {
+            let shown = csv_cell(&s);
+            prop_assert!(!shown.starts_with(['=', '+', '-', '@', '\t', '\r']), "{shown:?}");
+            // Nothing is lost: the value is the original, or the original after one quote.
+            prop_assert!(shown == s || shown.strip_prefix('\'') == Some(s.as_str()));
+        }
+
+        #[test]
+        fn guids_and_timestamps_pass_unchanged(bytes in any::<[u8; 16]>(), secs in 0i64..4_102_444_800) {
+            let guid = uuid::Uuid::from_bytes(bytes).hyphenated().to_string();
+            prop_assert_eq!(csv_cell(&guid), guid.as_str());
+            let at = chrono::DateTime::from_timestamp(secs, 0).map(|t| crate::graph::format_timestamp(&t));
+            if let Some(at) = at {
+                prop_assert_eq!(csv_cell(&at), at.as_str());
+            }
+        }
     }
 }

@@ -1,13 +1,13 @@
 //! The records ep prints, shaped exactly as the contract's JSON.
 
-use super::{Record, Style};
+use super::{Record, TableCell};
 use crate::eligibility::{format_age, judge_request};
 use crate::graph::{
     AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
     format_timestamp,
 };
 use chrono::{DateTime, Duration, Utc};
-use comfy_table::{Cell, Color};
+use comfy_table::Color;
 use serde::Serialize;
 
 /// A request as listed: the Graph data plus ep's verdict.
@@ -129,27 +129,25 @@ impl Record for RequestRecord {
         ]
     }
 
-    fn table_row(&self, style: Style) -> Vec<Cell> {
-        let mut state = Cell::new(self.state.to_string());
+    fn table_row(&self) -> Vec<TableCell> {
+        let mut state = TableCell::new(self.state.to_string());
         let verdict = match &self.reason {
             None => "yes".to_string(),
             Some(reason) => format!("no: {reason}"),
         };
-        let mut verdict = Cell::new(verdict);
-        if style.color {
-            if self.state.is_failed() {
-                state = state.fg(Color::Red);
-            }
-            if self.reprocessable {
-                verdict = verdict.fg(Color::Green);
-            }
+        let mut verdict = TableCell::new(verdict);
+        if self.state.is_failed() {
+            state = state.color(Color::Red);
+        }
+        if self.reprocessable {
+            verdict = verdict.color(Color::Green);
         }
         vec![
-            Cell::new(&self.id),
+            TableCell::new(&self.id),
             state,
-            Cell::new(self.requestor_label()),
-            Cell::new(self.package_label()),
-            Cell::new(self.age_label()),
+            TableCell::new(self.requestor_label()),
+            TableCell::new(self.package_label()),
+            TableCell::new(self.age_label()),
             verdict,
         ]
     }
@@ -242,11 +240,11 @@ impl Record for PackageRecord {
         &["PACKAGE ID", "NAME", "CATALOG"]
     }
 
-    fn table_row(&self, _style: Style) -> Vec<Cell> {
+    fn table_row(&self) -> Vec<TableCell> {
         vec![
-            Cell::new(&self.id),
-            Cell::new(&self.display_name),
-            Cell::new(self.catalog_label()),
+            TableCell::new(&self.id),
+            TableCell::new(&self.display_name),
+            TableCell::new(self.catalog_label()),
         ]
     }
 }
@@ -390,7 +388,7 @@ impl Record for ReprocessResult {
         &["REQUEST", "OUTCOME", "DETAIL"]
     }
 
-    fn table_row(&self, style: Style) -> Vec<Cell> {
+    fn table_row(&self) -> Vec<TableCell> {
         let mut detail = Vec::new();
         if let Some(label) = &self.label {
             detail.push(label.clone());
@@ -408,15 +406,16 @@ impl Record for ReprocessResult {
             let status = e.status.map(|s| format!("{s} ")).unwrap_or_default();
             detail.push(format!("{status}{}: {}", e.code, e.message));
         }
-        let mut outcome = Cell::new(self.outcome.label());
-        if style.color {
-            outcome = outcome.fg(match self.outcome {
-                Outcome::Reprocessed | Outcome::WouldReprocess => Color::Green,
-                Outcome::Failed => Color::Red,
-                Outcome::Skipped => Color::Yellow,
-            });
-        }
-        vec![Cell::new(&self.id), outcome, Cell::new(detail.join("; "))]
+        let outcome = TableCell::new(self.outcome.label()).color(match self.outcome {
+            Outcome::Reprocessed | Outcome::WouldReprocess => Color::Green,
+            Outcome::Failed => Color::Red,
+            Outcome::Skipped => Color::Yellow,
+        });
+        vec![
+            TableCell::new(&self.id),
+            outcome,
+            TableCell::new(detail.join("; ")),
+        ]
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{Context, packages};
 use crate::cli::ReprocessArgs;
-use crate::error::{CliError, ExitStatus};
+use crate::error::{CliError, ExitStatus, is_broken_pipe};
 use crate::graph::GraphError;
 use crate::interrupt::{GRACE, Interrupt};
 use crate::output::{
@@ -141,7 +141,11 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
             .filter(|r| r.outcome == Outcome::Reprocessed)
             .map(|r| r.id.clone())
             .collect();
-        let finals = wait_for_final(&ctx.client, &accepted, &completed_before, args.timeout).await;
+        // A signal while waiting stops the wait, not the report: everything was already sent.
+        let finals = tokio::select! {
+            finals = wait_for_final(&ctx.client, &accepted, &completed_before, args.timeout) => finals,
+            () = interrupt.requested() => Default::default(),
+        };
         for r in results.iter_mut() {
             if let Some((state, end)) = finals.get(&r.id) {
                 wait_failures += usize::from(end.is_failure());
@@ -155,12 +159,17 @@ pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStat
     }
 
     let summary = ReprocessSummary::new(args.dry_run, results);
-    report(ctx, &summary)?;
-    if interrupt.is_requested() {
+    // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
+    // code still says how the requests fared, as it would have with the whole summary read.
+    match report(ctx, &summary) {
+        Err(e) if !is_broken_pipe(&e) => return Err(e),
+        _ => {}
+    }
+    if let Some(status) = interrupt.exit_status() {
         diag::warn(
             "interrupted: the summary above says what was and was not done; rerun to finish",
         );
-        return Ok(ExitStatus::Interrupted);
+        return Ok(status);
     }
     if beyond_portal_window > 0 {
         let days = send::PORTAL_WINDOW_DAYS;
