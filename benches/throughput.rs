@@ -11,7 +11,7 @@
 //! `EP_BENCH_ONLY=throttled` runs only the throttled reprocess rows.
 
 use chrono::{DateTime, Utc};
-use ep::emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall};
+use ep_emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall};
 use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

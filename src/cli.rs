@@ -360,8 +360,8 @@ pub struct EmulatorArgs {
     #[arg(long)]
     pub fault_html: bool,
     /// How 429/503 Retry-After is written
-    #[arg(long, value_name = "STYLE", value_enum, default_value_t = crate::emulator::RetryAfterStyle::Rotate)]
-    pub retry_after: crate::emulator::RetryAfterStyle,
+    #[arg(long, value_name = "STYLE", value_enum, default_value_t = ep_emulator::RetryAfterStyle::Rotate)]
+    pub retry_after: ep_emulator::RetryAfterStyle,
     /// The demo apps hold roles on all catalogs but one: tenant-wide request listing answers 403
     #[arg(long)]
     pub catalog_scoped: bool,

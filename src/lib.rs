@@ -8,7 +8,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod eligibility;
-pub mod emulator;
 pub mod error;
 pub mod graph;
 pub mod http;

@@ -1,9 +1,9 @@
 //! `ep emulator`: the built-in Graph-compatible server, in the foreground until Ctrl-C.
 
 use crate::cli::EmulatorArgs;
-use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::{CliError, ExitStatus};
 use crate::output::diag;
+use ep_emulator::{Emulator, EmulatorConfig};
 use std::time::Duration;
 
 pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
@@ -94,7 +94,7 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
                 let pem = std::fs::read_to_string(path).map_err(|e| {
                     CliError::usage(format!("--client-certificate {}: {e}", path.display()))
                 })?;
-                vec![(crate::emulator::DEMO.client_id.to_string(), pem)]
+                vec![(ep_emulator::DEMO.client_id.to_string(), pem)]
             }
             None => Vec::new(),
         },

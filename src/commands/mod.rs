@@ -10,10 +10,10 @@ mod requests;
 use crate::auth::{AuthMethod, Secret, TokenCache, select_source};
 use crate::cli::{Cli, Command, PackagesCommand, RequestsCommand};
 use crate::config::Config;
-use crate::emulator::{DEMO, Emulator, EmulatorConfig};
 use crate::error::{CliError, ExitStatus};
 use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style, diag};
+use ep_emulator::{DEMO, Emulator, EmulatorConfig};
 use std::sync::Arc;
 
 /// What every Graph-talking command gets.

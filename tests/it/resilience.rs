@@ -1,9 +1,7 @@
 //! Issue 4's guarantees through the real binary: the journal, Ctrl-C, faults and lost answers.
 
-mod common;
-
-use common::{Emu, ids_of, run_expect};
-use ep::emulator::EmulatorConfig;
+use crate::common::{Emu, ids_of, run_expect};
+use ep_emulator::EmulatorConfig;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -149,7 +147,7 @@ fn an_unwritable_journal_named_by_the_user_stops_the_run_before_sending() {
 fn ctrl_c_finishes_in_flight_calls_reports_truthfully_and_a_rerun_completes_without_repeats() {
     let emu = Emu::with(EmulatorConfig {
         latency: Duration::from_millis(150),
-        ..common::stable_config()
+        ..crate::common::stable_config()
     });
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.ndjson");
@@ -249,7 +247,7 @@ fn faulty() -> EmulatorConfig {
         lost_ack: 0.15,
         rate: Some(200.0),
         burst: 20,
-        ..common::stable_config()
+        ..crate::common::stable_config()
     }
 }
 
@@ -270,7 +268,7 @@ fn html_502s_from_a_proxy_are_retried() {
         EmulatorConfig {
             fault_rate: 0.2,
             fault_html: true,
-            ..common::stable_config()
+            ..crate::common::stable_config()
         },
         &["--no-batch"],
     );
@@ -280,7 +278,7 @@ fn html_502s_from_a_proxy_are_retried() {
 fn lost_acks_are_confirmed_by_reading_the_state_and_reported_reprocessed() {
     let emu = Emu::with(EmulatorConfig {
         lost_ack: 1.0,
-        ..common::stable_config()
+        ..crate::common::stable_config()
     });
     let package = emu.edge_package();
     let want = emu.eligible(Some(&package));
@@ -317,7 +315,7 @@ fn catalog_scoped_callers_list_each_visible_package() {
         let emu = Emu::with(EmulatorConfig {
             catalog_scoped: true,
             catalog_refusal: refusal,
-            ..common::stable_config()
+            ..crate::common::stable_config()
         });
         let hidden = emu.hidden_packages();
         assert!(!hidden.is_empty());
@@ -386,7 +384,7 @@ fn batched_reprocess_uses_the_documented_write_shape() {
 fn a_batch_refused_for_its_writes_falls_back_to_direct_posts_losing_and_doubling_nothing() {
     let emu = Emu::with(EmulatorConfig {
         batch_refuses_writes: true,
-        ..common::stable_config()
+        ..crate::common::stable_config()
     });
     let want = emu.eligible(None);
     let r = run_expect(
@@ -506,7 +504,7 @@ fn a_refused_repeat_after_a_lost_answer_is_reported_reprocessed_with_a_note() {
 fn a_service_applying_the_portals_seven_days_is_named_with_the_window_to_use() {
     let emu = Emu::with(EmulatorConfig {
         reprocess_window_days: 7,
-        ..common::stable_config()
+        ..crate::common::stable_config()
     });
     let now = chrono::Utc::now();
     let within_7: BTreeSet<String> = emu

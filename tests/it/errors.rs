@@ -1,12 +1,10 @@
 //! Bad input and bad servers: one clear line, a hint, the contract's exit code, never a panic.
 
-mod common;
-
+use crate::common::{Emu, bare_ep, run_expect};
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use common::{Emu, bare_ep, run_expect};
-use ep::emulator::{DEMO, EmulatorConfig};
+use ep_emulator::{DEMO, EmulatorConfig};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -280,7 +278,7 @@ fn throttling_and_faults_are_survived_and_every_request_reprocessed_once() {
         0,
     );
     let summary = r.json();
-    assert_eq!(common::ids_of(&summary, "reprocessed"), want);
+    assert_eq!(crate::common::ids_of(&summary, "reprocessed"), want);
     let accepted = emu.accepted_reprocess_ids();
     assert_eq!(
         accepted.len(),

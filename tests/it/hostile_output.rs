@@ -2,11 +2,9 @@
 //! lose the journal. The real binary against a small hostile server (canned answers, below) or
 //! the emulator.
 
-mod common;
-
+use crate::common::{Emu, Run, bare_ep, ids_of, run, run_expect};
 use assert_cmd::Command;
-use common::{Emu, Run, bare_ep, ids_of, run, run_expect};
-use ep::emulator::{DEMO, EmulatorConfig};
+use ep_emulator::{DEMO, EmulatorConfig};
 use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -564,15 +562,16 @@ fn credentials_in_the_graph_or_login_url_are_a_usage_error_that_never_shows_them
 
 // ---- row 9: broken pipes -------------------------------------------------------------------------
 
-/// The write end of a pipe whose read end is already closed: every write gets EPIPE.
+/// The write end of a pipe whose read end is already closed: every write gets EPIPE. The read
+/// end belongs to a child that has exited, so no unsafe descriptor juggling is needed.
 #[cfg(unix)]
 fn closed_pipe() -> Stdio {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    let mut fds = [0; 2];
-    // SAFETY: pipe() fills both descriptors on success; each is owned exactly once below.
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    drop(read);
+    let mut reader = std::process::Command::new("true")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let write = reader.stdin.take().unwrap();
+    reader.wait().unwrap();
     Stdio::from(write)
 }
 
@@ -656,7 +655,7 @@ fn a_closed_stdout_ends_quietly_in_every_format_and_reprocess_still_journals() {
 fn sigterm_is_handled_like_ctrl_c_summary_journal_and_exit_143() {
     let emu = Emu::with(EmulatorConfig {
         latency: Duration::from_millis(150),
-        ..common::stable_config()
+        ..crate::common::stable_config()
     });
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.ndjson");

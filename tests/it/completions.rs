@@ -1,5 +1,5 @@
 //! The committed completion scripts must be what the binary generates now.
-//! Regenerate with: EP_UPDATE_COMPLETIONS=1 cargo test --test completions
+//! Regenerate with: EP_UPDATE_SNAPSHOTS=1 cargo test --test it snapshots
 
 use assert_cmd::Command;
 use std::path::PathBuf;
@@ -13,9 +13,9 @@ const SHELLS: [(&str, &str); 5] = [
 ];
 
 #[test]
-fn committed_completions_are_current() {
+fn snapshots_completions_are_current() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("completions");
-    let update = std::env::var_os("EP_UPDATE_COMPLETIONS").is_some();
+    let update = crate::common::updating_snapshots();
     let mut stale = Vec::new();
     for (shell, file) in SHELLS {
         let out = Command::cargo_bin("ep")
@@ -47,7 +47,7 @@ fn committed_completions_are_current() {
     }
     assert!(
         stale.is_empty(),
-        "stale completion scripts {stale:?}: run EP_UPDATE_COMPLETIONS=1 cargo test --test completions"
+        "stale completion scripts {stale:?}: run EP_UPDATE_SNAPSHOTS=1 cargo test --test it snapshots"
     );
 }
 

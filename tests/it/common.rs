@@ -4,7 +4,7 @@
 
 use assert_cmd::Command;
 use chrono::{Duration, Utc};
-use ep::emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall, SeededRequest};
+use ep_emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall, SeededRequest};
 use std::collections::BTreeSet;
 
 pub struct Emu {
@@ -216,4 +216,11 @@ pub fn ids_of(results: &serde_json::Value, outcome: &str) -> BTreeSet<String> {
         .filter(|r| r["outcome"] == outcome)
         .map(|r| r["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// `EP_UPDATE_SNAPSHOTS=1 cargo test --test it snapshots` rewrites the committed completion
+/// scripts and CLI reference instead of comparing them (`EP_UPDATE_COMPLETIONS` still works).
+pub fn updating_snapshots() -> bool {
+    std::env::var_os("EP_UPDATE_SNAPSHOTS").is_some()
+        || std::env::var_os("EP_UPDATE_COMPLETIONS").is_some()
 }

@@ -1,8 +1,6 @@
 //! `ep packages list`, `ep requests list` and `ep requests show` against the real emulator.
 
-mod common;
-
-use common::{Emu, bare_ep, run_expect};
+use crate::common::{Emu, bare_ep, run_expect};
 use std::collections::BTreeSet;
 
 #[test]
@@ -274,9 +272,9 @@ fn the_14_day_edge_requests_fall_on_the_right_sides() {
 
 #[test]
 fn paging_follows_next_links_and_yields_each_request_once() {
-    let emu = Emu::with(ep::emulator::EmulatorConfig {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
         page_size: 7,
-        ..common::stable_config()
+        ..crate::common::stable_config()
     });
     let r = run_expect(
         emu.ep()
@@ -470,9 +468,9 @@ fn beta_lists_the_same_requests_in_the_v1_vocabulary() {
 #[test]
 fn only_documented_filters_are_sent_one_state_query_each() {
     // A strict server refuses and/or combinations; ep must not need any.
-    let emu = Emu::with(ep::emulator::EmulatorConfig {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
         strict_filters: true,
-        ..common::stable_config()
+        ..crate::common::stable_config()
     });
     let package = emu.edge_package();
     let list = |scope: &[&str]| -> BTreeSet<String> {
@@ -516,9 +514,9 @@ fn only_documented_filters_are_sent_one_state_query_each() {
 
 #[test]
 fn a_server_refusing_the_state_filter_is_listed_unfiltered() {
-    let emu = Emu::with(ep::emulator::EmulatorConfig {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
         refuse_state_filter: true,
-        ..common::stable_config()
+        ..crate::common::stable_config()
     });
     let r = run_expect(
         emu.ep().args([

@@ -3,13 +3,11 @@
 //! never end and connections that go silent. ep must never panic, loop, double, misdirect or
 //! wait without bound (issue 8's table, rows 1-5 and 11).
 
-mod common;
-
+use crate::common::{bare_ep, run_expect};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
-use common::{bare_ep, run_expect};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

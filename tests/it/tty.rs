@@ -1,9 +1,7 @@
 //! Terminal behaviour in a real pseudo-terminal: the --select picker and the bulk confirmation.
 #![cfg(unix)]
 
-mod common;
-
-use common::Emu;
+use crate::common::Emu;
 use rexpect::session::{PtySession, spawn_command};
 
 fn ep_in_pty(emu: &Emu, args: &[&str]) -> PtySession {

@@ -1,12 +1,10 @@
 //! Every credential source through the real binary against the emulator's identity endpoints,
 //! with only the environment a user would set; and the promise that no secret is ever printed.
 
-mod common;
-
+use crate::common::{Emu, bare_ep, run_expect, stable_config};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{Emu, bare_ep, run_expect, stable_config};
-use ep::emulator::{
+use ep_emulator::{
     DEMO, DEMO_FEDERATION_AUDIENCE, DEMO_FEDERATION_ISSUER, DEMO_FEDERATION_SUBJECT,
     DEMO_IDENTITY_HEADER, EmulatorConfig,
 };
@@ -286,7 +284,7 @@ fn arc_emulator(key_dir: &Path) -> Emu {
     })
 }
 
-fn identity_calls(emu: &Emu) -> Vec<ep::emulator::RecordedCall> {
+fn identity_calls(emu: &Emu) -> Vec<ep_emulator::RecordedCall> {
     emu.calls()
         .into_iter()
         .filter(|c| c.path == "/metadata/identity/oauth2/token")

@@ -1,9 +1,7 @@
 //! `ep reprocess` against the real emulator: exactly the eligible set, once each, and the truth
 //! about every selected request.
 
-mod common;
-
-use common::{Emu, ids_of, run_expect};
+use crate::common::{Emu, ids_of, run_expect};
 use std::collections::BTreeSet;
 
 #[test]
@@ -335,10 +333,10 @@ fn stream_formats_report_each_result() {
 
 #[test]
 fn wait_reports_final_states() {
-    let emu = Emu::with(ep::emulator::EmulatorConfig {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
         settle: std::time::Duration::from_millis(300),
         refail_rate: 0.0,
-        ..ep::emulator::EmulatorConfig::default()
+        ..ep_emulator::EmulatorConfig::default()
     });
     let package = emu.edge_package();
     let want = emu.eligible(Some(&package));
@@ -366,11 +364,11 @@ fn wait_reports_final_states() {
 #[test]
 fn wait_exits_1_when_a_request_fails_again() {
     // Seen delivering, then failed: settled as "failed again" long before the timeout.
-    let emu = Emu::with(ep::emulator::EmulatorConfig {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
         settle: std::time::Duration::from_millis(300),
         refail_rate: 1.0,
         visible_refail: true,
-        ..ep::emulator::EmulatorConfig::default()
+        ..ep_emulator::EmulatorConfig::default()
     });
     let package = emu.edge_package();
     let r = run_expect(
@@ -409,11 +407,11 @@ fn wait_exits_1_when_a_request_fails_again() {
 fn wait_reports_delivered_ones_and_watches_still_failing_ones_until_the_timeout() {
     // Graph keeps retrying a reprocess whose cause is not fixed for hours, showing the failed
     // state unchanged: such a request is "still failing" at the timeout, not "failed again".
-    let emu = Emu::with(ep::emulator::EmulatorConfig {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
         settle: std::time::Duration::from_millis(500),
         refail_rate: 0.5,
         trial_window: std::time::Duration::from_secs(600),
-        ..ep::emulator::EmulatorConfig::default()
+        ..ep_emulator::EmulatorConfig::default()
     });
     let want = emu.eligible(None);
     let r = run_expect(
@@ -474,10 +472,10 @@ fn read_only_app_gets_exit_3_naming_the_permission() {
     let id = emu.eligible(None).into_iter().next().unwrap();
     let r = run_expect(
         emu.ep()
-            .env("AZURE_CLIENT_ID", ep::emulator::DEMO.reader_client_id)
+            .env("AZURE_CLIENT_ID", ep_emulator::DEMO.reader_client_id)
             .env(
                 "AZURE_CLIENT_SECRET",
-                ep::emulator::DEMO.reader_client_secret,
+                ep_emulator::DEMO.reader_client_secret,
             )
             .args(["reprocess", &id, "-o", "json"]),
         3,

@@ -524,7 +524,7 @@ fn make_request(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::model::format_timestamp;
+    use crate::model::format_timestamp;
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::Utc;
-use ep::emulator::{DEMO, Emulator, EmulatorConfig, SeededRequest};
+use ep_emulator::{DEMO, Emulator, EmulatorConfig, SeededRequest};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -753,7 +753,7 @@ async fn reprocess_rules_and_settle() {
 }
 
 /// A reprocess request the 14-day rule allows now.
-fn eligible_failed(emu: &Emulator) -> ep::emulator::SeededRequest {
+fn eligible_failed(emu: &Emulator) -> ep_emulator::SeededRequest {
     let day14 = chrono::Duration::days(14) - chrono::Duration::hours(1);
     emu.requests_snapshot()
         .into_iter()
@@ -1300,7 +1300,7 @@ async fn fault_reset_drops_the_connection_without_any_response() {
         .collect();
     assert_eq!(graph.len(), 3, "{graph:?}");
     for c in &graph {
-        assert_eq!(c.status, ep::emulator::STATUS_RESET, "{c:?}");
+        assert_eq!(c.status, ep_emulator::STATUS_RESET, "{c:?}");
         assert!(c.dropped && !c.in_batch, "{c:?}");
     }
     emu.shutdown().await;
@@ -1558,7 +1558,7 @@ async fn first_429(emu: &Emulator, t: &str) -> Resp {
 
 #[tokio::test]
 async fn retry_after_styles_are_truthful() {
-    use ep::emulator::RetryAfterStyle;
+    use ep_emulator::RetryAfterStyle;
     let url_of = |emu: &Emulator| format!("{}/v1.0{EM}/accessPackages", emu.url());
     for style in [
         RetryAfterStyle::Seconds,
@@ -1642,7 +1642,7 @@ async fn retry_after_styles_are_truthful() {
 
 #[tokio::test]
 async fn batch_sub_responses_carry_throttle_headers() {
-    use ep::emulator::RetryAfterStyle;
+    use ep_emulator::RetryAfterStyle;
     for (style, check) in [
         (
             RetryAfterStyle::Fraction,
@@ -1908,76 +1908,4 @@ async fn twenty_thousand_requests_start_and_page_in_bounded_time() {
     assert!(listed < Duration::from_secs(30), "listing took {listed:?}");
     eprintln!("20k: seeded in {seeded:?}, listed in {listed:?}");
     emu.shutdown().await;
-}
-
-#[test]
-fn the_emulator_command_maps_and_prints_the_knobs() {
-    use std::io::{BufRead, BufReader};
-    let ep = env!("CARGO_BIN_EXE_ep");
-    let mut child = std::process::Command::new(ep)
-        .env_clear()
-        .args([
-            "emulator",
-            "--port",
-            "0",
-            "--requests",
-            "30",
-            "--outage",
-            "7",
-            "--fault-reset",
-            "0.25",
-            "--lost-ack",
-            "0.1",
-            "--fault-html",
-            "--fault-rate",
-            "0.05",
-            "--retry-after",
-            "date",
-            "--catalog-scoped",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut head = Vec::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        let done = line.contains("demo credentials");
-        head.push(line);
-        if done {
-            break;
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let text = head.join("\n");
-    assert!(
-        head[0].contains("30 requests + 7 outage failures"),
-        "{text}"
-    );
-    let knobs = head.iter().find(|l| l.starts_with("# knobs:")).unwrap();
-    for want in [
-        "faults 0.05 (502 html)",
-        "resets 0.25",
-        "lost acks 0.1",
-        "retry-after date",
-        "catalog-scoped on",
-    ] {
-        assert!(knobs.contains(want), "{want} in {knobs}");
-    }
-
-    // Shares outside 0..=1 and unknown styles are usage errors (exit 2), before binding.
-    for args in [
-        &["--fault-reset", "1.5"][..],
-        &["--lost-ack", "2"][..],
-        &["--retry-after", "sometimes"][..],
-    ] {
-        let out = std::process::Command::new(ep)
-            .env_clear()
-            .args(["emulator", "--port", "0"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-    }
 }

@@ -1,0 +1,18 @@
+//! ep's integration tests: one binary, so the crate is linked once (as jj does). Each module runs
+//! the real `ep` binary against a real server on 127.0.0.1 — the built-in emulator, or a
+//! deliberately broken or hostile one — and checks what it received and what ep printed.
+
+mod common;
+
+mod auth;
+mod cli_reference;
+mod completions;
+mod emulator_command;
+mod errors;
+mod graph_examples;
+mod hostile;
+mod hostile_output;
+mod reprocess;
+mod requests;
+mod resilience;
+mod tty;
