@@ -1,12 +1,60 @@
 //! The clap tree: the single source of help text and completion scripts.
 
 use crate::auth::{AssertionAlg, AuthMethod};
-use crate::config::Cloud;
+use crate::cloud::Cloud;
 use crate::eligibility::parse_duration;
 use crate::graph::ApiVersion;
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
+
+/// The domain types (cloud, API version, credential source, output format) stay free of clap:
+/// their flag values are declared here, the one place that knows the command line.
+macro_rules! value_enum {
+    ($ty:ty, [$($variant:expr => $name:literal $(: $help:literal)?),+ $(,)?]) => {
+        impl clap::ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($variant),+]
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                $(if *self == $variant {
+                    return Some(clap::builder::PossibleValue::new($name)$(.help($help))?);
+                })+
+                None
+            }
+        }
+    };
+}
+
+value_enum!(Cloud, [
+    Cloud::Global => "global",
+    Cloud::Usgov => "usgov",
+    Cloud::UsgovDod => "usgov-dod",
+    Cloud::China => "china",
+]);
+value_enum!(ApiVersion, [ApiVersion::V1 => "v1.0", ApiVersion::Beta => "beta"]);
+value_enum!(AuthMethod, [
+    AuthMethod::Auto => "auto",
+    AuthMethod::Token => "token",
+    AuthMethod::ClientSecret => "client-secret",
+    AuthMethod::Certificate => "certificate",
+    AuthMethod::WorkloadIdentity => "workload-identity",
+    AuthMethod::ManagedIdentity => "managed-identity",
+    AuthMethod::AzureCli => "azure-cli",
+    AuthMethod::DeviceCode => "device-code",
+]);
+value_enum!(AssertionAlg, [
+    AssertionAlg::Ps256 => "ps256": "RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now",
+    AssertionAlg::Rs256 => "rs256": "RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups",
+]);
+value_enum!(Format, [
+    Format::Table => "table",
+    Format::Json => "json",
+    Format::Ndjson => "ndjson",
+    Format::Csv => "csv",
+    Format::Ids => "ids",
+]);
 
 /// Find and reprocess Entra ID access package assignment requests that failed to deliver.
 ///

@@ -109,7 +109,7 @@ pub const MAX_DURATION_DAYS: i64 = 3650;
 /// `--window`, `--journal-window`, `--timeout`: `14d`, `36h`, `1w`, `90m`, `1d 12h`; more than
 /// zero and at most [`MAX_DURATION_DAYS`].
 pub fn parse_duration(raw: &str) -> Result<Duration, String> {
-    let shown = crate::commands::excerpt(raw);
+    let shown = crate::sanitize::excerpt(raw);
     let std = humantime::parse_duration(raw.trim())
         .map_err(|e| format!("'{shown}' is not a duration ({e}); write e.g. 14d, 36h or 90m"))?;
     let too_long = || format!("'{shown}' is too long: at most {MAX_DURATION_DAYS}d (10 years)");

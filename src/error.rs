@@ -6,6 +6,7 @@
 
 use crate::auth::AuthError;
 use crate::graph::GraphError;
+use crate::output::BrokenPipe;
 
 /// The contract's exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,11 +71,6 @@ impl CliError {
     }
 }
 
-/// Writing to a closed pipe (`ep ... | head`) is how a reader says "enough", not a failure.
-#[derive(Debug, thiserror::Error)]
-#[error("output pipe closed")]
-pub struct BrokenPipe;
-
 /// Whether `err` is, somewhere in its chain, a closed output pipe.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
@@ -120,7 +116,7 @@ pub fn classify(err: &anyhow::Error) -> Report {
         }
         if let Some(e) = cause.downcast_ref::<GraphError>() {
             return Report {
-                status: e.exit_status(),
+                status: graph_exit(e),
                 message: top_message(err, &e.to_string()),
                 hint: e.hint(),
                 silent: false,
@@ -139,6 +135,34 @@ pub fn classify(err: &anyhow::Error) -> Report {
     }
 }
 
+/// The one mapping of an HTTP status (or none: no answer at all) to the contract's exit codes,
+/// where the status alone decides. Other 4xx depend on what was asked: the caller chooses.
+pub fn status_exit(status: Option<u16>) -> Option<ExitStatus> {
+    match status {
+        Some(401 | 403) => Some(ExitStatus::Auth),
+        Some(404) => Some(ExitStatus::NotFound),
+        Some(429 | 500..=599) | None => Some(ExitStatus::Unavailable),
+        Some(_) => None,
+    }
+}
+
+/// A Graph failure that ended a whole command. A 4xx other than 401/403/404/429 means Graph
+/// refused what was asked: a usage error.
+pub fn graph_exit(e: &GraphError) -> ExitStatus {
+    match e {
+        GraphError::Auth(_) => ExitStatus::Auth,
+        GraphError::Api { status, .. } => {
+            status_exit(Some(*status)).unwrap_or(if (400..500).contains(status) {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Unavailable
+            })
+        }
+        // Gave up, or no usable answer: Graph (or the way to it) is unavailable.
+        _ => ExitStatus::Unavailable,
+    }
+}
+
 /// Keep the context a command added ("resolving package 'X'") in front of the typed error's text.
 fn top_message(err: &anyhow::Error, typed: &str) -> String {
     let outer = err.to_string();
@@ -147,6 +171,63 @@ fn top_message(err: &anyhow::Error, typed: &str) -> String {
     } else {
         format!("{outer}: {typed}")
     }
+}
+
+/// clap's own errors, shortened to the error line and its tip; `--help`/`--version` pass through.
+pub fn report_clap_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitStatus::Success.code()
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitStatus::Usage.code()
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let (message, tips, command) = summarize_clap_error(&rendered);
+            // The message quotes the offending argument as typed: it goes through the same
+            // sanitiser as everything else on stderr.
+            crate::diag::error(&message, None);
+            for tip in tips {
+                crate::diag::hint(&tip);
+            }
+            crate::diag::hint(&format!("see '{command} --help'"));
+            ExitStatus::Usage.code()
+        }
+    }
+}
+
+/// clap renders several lines; keep the message (with its indented continuation, e.g. the
+/// missing arguments), the tips, and the command path from the usage line.
+fn summarize_clap_error(rendered: &str) -> (String, Vec<String>, String) {
+    let mut message = String::new();
+    let mut tips = Vec::new();
+    let mut command = String::from("ep");
+    let mut in_message = true;
+    for line in rendered.lines() {
+        let trimmed = line.trim();
+        if let Some(tip) = trimmed.strip_prefix("tip:") {
+            tips.push(tip.trim().to_string());
+        } else if let Some(usage) = trimmed.strip_prefix("Usage:") {
+            command = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '-', '<']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        } else if trimmed.is_empty() {
+            in_message = message.is_empty();
+        } else if in_message {
+            let part = trimmed.strip_prefix("error: ").unwrap_or(trimmed);
+            if !message.is_empty() {
+                message.push(' ');
+            }
+            message.push_str(part);
+        }
+    }
+    (message, tips, command)
 }
 
 #[cfg(test)]
@@ -195,5 +276,25 @@ mod tests {
         let report = classify(&err);
         assert_eq!(report.status, ExitStatus::PartialFailure);
         assert_eq!(report.message, "writing journal: disk full");
+    }
+
+    #[test]
+    fn clap_errors_become_one_line_with_the_command_to_ask() {
+        let rendered = "error: the following required arguments were not provided:\n  --package <ID|NAME>\n\nUsage: ep requests list --package <ID|NAME>\n\nFor more information, try '--help'.\n";
+        let (message, tips, command) = summarize_clap_error(rendered);
+        assert_eq!(
+            message,
+            "the following required arguments were not provided: --package <ID|NAME>"
+        );
+        assert!(tips.is_empty());
+        assert_eq!(command, "ep requests list");
+        let rendered = "error: unexpected argument '--foo' found\n\n  tip: to pass '--foo' as a value, use '-- --foo'\n\nUsage: ep reprocess [OPTIONS] [REQUEST_ID]...\n";
+        let (message, tips, command) = summarize_clap_error(rendered);
+        assert_eq!(message, "unexpected argument '--foo' found");
+        assert_eq!(
+            tips,
+            vec!["to pass '--foo' as a value, use '-- --foo'".to_string()]
+        );
+        assert_eq!(command, "ep reprocess");
     }
 }

@@ -89,3 +89,19 @@ pub fn describe_transport_error(e: &reqwest::Error) -> String {
     };
     format!("{kind}: {}", parts.last().cloned().unwrap_or_default())
 }
+
+/// `Retry-After` as Graph sends it: seconds, possibly fractional (`2.128`), or an HTTP date.
+/// Absurd values (`1e308`, `inf`) saturate rather than fail: they still mean "wait longer than
+/// you are willing to", which the retry budget then refuses. Negative or `NaN`: no advice.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        if secs.is_nan() || secs < 0.0 {
+            return None;
+        }
+        return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}

@@ -4,7 +4,7 @@
 //! entitlement-management permissions in a tenant; a 403 then says which permission is missing.
 
 use super::{AccessToken, AuthError, Credentials, Secret, TokenSource};
-use crate::output::diag;
+use crate::diag;
 use async_trait::async_trait;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

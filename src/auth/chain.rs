@@ -1,7 +1,7 @@
 //! `--auth auto` between a person's credentials: the first of them that is signed in.
 
 use super::{AccessToken, AuthError, TokenSource};
-use crate::output::diag;
+use crate::diag;
 use async_trait::async_trait;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

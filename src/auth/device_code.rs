@@ -4,7 +4,7 @@
 use super::client_secret::endpoint_url;
 use super::http::{TokenResponse, post_form};
 use super::{AccessToken, AuthError, Credentials, Secret, TokenEndpoint, TokenSource};
-use crate::output::diag;
+use crate::diag;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

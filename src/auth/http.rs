@@ -2,7 +2,7 @@
 //! the identity platform's token response.
 
 use super::{AccessToken, AuthError, Secret};
-use crate::output::diag;
+use crate::diag;
 use crate::redact;
 use serde::Deserialize;
 use std::time::{Duration, Instant};

@@ -205,7 +205,7 @@ impl ManagedIdentitySource {
                     raw.headers
                         .get(reqwest::header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
-                        .and_then(crate::graph::parse_retry_after)
+                        .and_then(crate::http::parse_retry_after)
                 }
                 Err(AuthError::Unreachable { .. }) if *contacted => None,
                 Err(_) => return result,
@@ -215,7 +215,7 @@ impl ManagedIdentitySource {
             };
             let wait = asked.map_or(scheduled, |a| a.min(RETRY_AFTER_MAX));
             // An updating IMDS can keep a run quiet for a minute: -v says why.
-            crate::output::diag::trace(
+            crate::diag::trace(
                 1,
                 format!("{NAME}: retrying in {:.1} s", wait.as_secs_f64()),
             );

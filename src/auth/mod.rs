@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 /// `--auth` values, in the order `auto` tries them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMethod {
     Auto,
     Token,
@@ -60,7 +60,7 @@ impl AuthMethod {
 }
 
 /// `--assertion-alg`: how a certificate's client assertion is signed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AssertionAlg {
     /// RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now.
     #[default]

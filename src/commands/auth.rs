@@ -5,9 +5,9 @@ use crate::auth::{
 };
 use crate::cli::AuthCommand;
 use crate::config::Config;
+use crate::diag;
 use crate::error::ExitStatus;
-use crate::output::{self, Format, diag};
-use clap::ValueEnum;
+use crate::output::{self, Format};
 use serde_json::{Map, Value, json};
 use std::time::Instant;
 
@@ -81,11 +81,7 @@ async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
             .and_then(Value::as_i64)
             .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
     });
-    let cloud = config
-        .cloud
-        .to_possible_value()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default();
+    let cloud = config.cloud.name().to_string();
     let shown = describe_claims(&claims);
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     let tenant = config

@@ -1,8 +1,8 @@
 //! `ep emulator`: the built-in Graph-compatible server, in the foreground until Ctrl-C.
 
 use crate::cli::EmulatorArgs;
+use crate::diag;
 use crate::error::{CliError, ExitStatus};
-use crate::output::diag;
 use ep_emulator::{Emulator, EmulatorConfig};
 use std::time::Duration;
 

@@ -3,6 +3,7 @@
 mod auth;
 mod completions;
 mod emulator;
+pub mod interrupt;
 mod packages;
 mod reprocess;
 mod requests;
@@ -10,11 +11,44 @@ mod requests;
 use crate::auth::{AuthMethod, Secret, TokenCache, select_source};
 use crate::cli::{Cli, Command, PackagesCommand, RequestsCommand};
 use crate::config::Config;
-use crate::error::{CliError, ExitStatus};
+use crate::diag;
+use crate::error::{CliError, ExitStatus, classify};
 use crate::graph::{GraphClient, GraphClientConfig};
-use crate::output::{Format, Style, diag};
+use crate::output::{Format, Style};
+use clap::Parser;
 use ep_emulator::{DEMO, Emulator, EmulatorConfig};
 use std::sync::Arc;
+
+/// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
+pub fn main_entry() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return crate::error::report_clap_error(e),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            crate::diag::error(&format!("could not start the async runtime: {e}"), None);
+            return ExitStatus::PartialFailure.code();
+        }
+    };
+    let outcome = runtime.block_on(run(cli));
+    // The demo emulator and in-flight calls are dropped with the runtime; don't wait on them.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match outcome {
+        Ok(status) => status.code(),
+        Err(err) => {
+            let report = classify(&err);
+            if !report.silent {
+                crate::diag::error(&report.message, report.hint.as_deref());
+            }
+            report.status.code()
+        }
+    }
+}
 
 /// What every Graph-talking command gets.
 pub struct Context {
@@ -28,37 +62,40 @@ pub struct Context {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     diag::configure(cli.global.verbose, cli.global.quiet);
+    let global = &cli.global;
     match cli.command {
         Command::Completions { shell } => completions::run(shell),
         Command::Emulator(args) => emulator::run(args).await,
-        command => {
-            let config = Config::from_args(&cli.global)?;
+        Command::Auth(command) => {
+            let (config, _demo) = prepare(Config::from_args(global)?, global.demo).await?;
+            auth::run(command, &config).await
+        }
+        Command::Packages(PackagesCommand::List { search }) => {
+            let ctx = context(Config::from_args(global)?, global.demo).await?;
+            packages::list(&ctx, search.as_deref()).await
+        }
+        Command::Requests(RequestsCommand::List(args)) => {
+            let ctx = context(Config::from_args(global)?, global.demo).await?;
+            requests::list(&ctx, &args).await
+        }
+        Command::Requests(RequestsCommand::Show { request_id, window }) => {
+            let ctx = context(Config::from_args(global)?, global.demo).await?;
+            requests::show(&ctx, &request_id, window.window).await
+        }
+        Command::Reprocess(args) => {
+            let config = Config::from_args(global)?;
             // A bare or contradictory `reprocess` is a usage error before any sign-in.
-            if let Command::Reprocess(args) = &command {
-                reprocess::selection(args, config.interactive)?;
-            }
-            let (config, demo) = prepare(config, cli.global.demo).await?;
-            if let Command::Auth(command) = command {
-                let status = auth::run(command, &config).await;
-                drop(demo);
-                return status;
-            }
-            let ctx = connect(config, demo)?;
-            match command {
-                Command::Packages(PackagesCommand::List { search }) => {
-                    packages::list(&ctx, search.as_deref()).await
-                }
-                Command::Requests(RequestsCommand::List(args)) => requests::list(&ctx, &args).await,
-                Command::Requests(RequestsCommand::Show { request_id, window }) => {
-                    requests::show(&ctx, &request_id, window.window).await
-                }
-                Command::Reprocess(args) => reprocess::run(&ctx, &args).await,
-                Command::Completions { .. } | Command::Emulator(_) | Command::Auth(_) => {
-                    Ok(ExitStatus::Success)
-                }
-            }
+            let selection = reprocess::selection(&args, config.interactive)?;
+            let ctx = context(config, global.demo).await?;
+            reprocess::run(&ctx, &args, selection).await
         }
     }
+}
+
+/// A signed-in Graph client for `config` (against the demo emulator with `--demo`).
+async fn context(config: Config, demo: bool) -> anyhow::Result<Context> {
+    let (config, demo) = prepare(config, demo).await?;
+    connect(config, demo)
 }
 
 /// `--demo` starts the in-process emulator and points the config at it.
@@ -112,21 +149,6 @@ fn point_at_demo(config: &mut Config, url: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// At most this many characters of a user's input are repeated in a message.
-const EXCERPT_CHARS: usize = 60;
-
-/// `raw` as quoted back in an error: its first [`EXCERPT_CHARS`] characters and `…` when longer.
-/// A 50 MB line on stdin is not worth 50 MB of terminal; the excerpt is still sanitised on output.
-pub fn excerpt(raw: &str) -> String {
-    let mut chars = raw.chars();
-    let head: String = chars.by_ref().take(EXCERPT_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
-}
-
 /// Request and package ids are GUIDs; anything else is caught before a call is made.
 pub fn parse_guid(raw: &str, what: &str) -> Result<String, CliError> {
     let trimmed = raw.trim();
@@ -135,7 +157,7 @@ pub fn parse_guid(raw: &str, what: &str) -> Result<String, CliError> {
         .map_err(|_| {
             CliError::usage(format!(
                 "'{}' is not a valid {what} (expected a GUID)",
-                excerpt(trimmed)
+                crate::sanitize::excerpt(trimmed)
             ))
             .with_hint(
                 "ids look like 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea; 'ep requests list' shows them",

@@ -1,9 +1,10 @@
 //! `ep packages list`, and turning `--package ID|NAME` into one access package.
 
 use super::{Context, is_guid, parse_guid};
+use crate::diag;
 use crate::error::{CliError, ExitStatus};
 use crate::graph::{AccessPackage, GraphError, odata_string};
-use crate::output::{PackageRecord, RecordWriter, diag};
+use crate::output::{PackageRecord, RecordWriter};
 
 pub async fn list(ctx: &Context, search: Option<&str>) -> anyhow::Result<ExitStatus> {
     let filter = search.map(|text| {

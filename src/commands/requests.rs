@@ -2,11 +2,10 @@
 
 use super::{Context, packages, parse_guid};
 use crate::cli::RequestsListArgs;
+use crate::diag;
 use crate::error::{CliError, ExitStatus};
 use crate::graph::{AccessPackage, AssignmentRequest, PackageRef, RequestFilter, RequestState};
-use crate::output::{
-    Format, Record, RecordWriter, RequestRecord, diag, key_value_table, print_text,
-};
+use crate::output::{Format, Record, RecordWriter, RequestRecord, key_value_table, print_text};
 use chrono::Utc;
 
 pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<ExitStatus> {

@@ -11,8 +11,8 @@
 //! directly; if it carried a write, every later write of the run goes direct too, in case the
 //! service objects to batched writes themselves.
 
-use super::{GraphClient, GraphError, GraphResponse, Outgoing, decode_error, retry};
-use crate::output::diag;
+use super::{GraphClient, GraphError, GraphResponse, Outgoing, decode_error};
+use crate::diag;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -269,7 +269,7 @@ fn sub_header(sub: &SubResponse, name: &str) -> Option<String> {
 fn decode_sub(sub: SubResponse) -> Result<GraphResponse, GraphError> {
     let header = |name: &str| sub_header(&sub, name);
     let (content_type, request_id) = (header("content-type"), header("request-id"));
-    let retry_after = header("retry-after").and_then(|v| retry::parse_retry_after(&v));
+    let retry_after = header("retry-after").and_then(|v| crate::http::parse_retry_after(&v));
     // JSON bodies are inlined; anything else would arrive as a (base64) string.
     let body = match sub.body {
         None | Some(Value::Null) => Vec::new(),

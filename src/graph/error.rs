@@ -1,7 +1,6 @@
 //! Graph's failures as typed errors: OData error bodies decoded, and everything else (HTML from a
 //! proxy, truncated JSON, a dropped connection) named for what it is.
 
-use crate::error::ExitStatus;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -97,25 +96,6 @@ impl GraphError {
                 last.code()
             }
             _ => None,
-        }
-    }
-
-    pub fn exit_status(&self) -> ExitStatus {
-        match self {
-            GraphError::Api { status, .. } => match status {
-                401 | 403 => ExitStatus::Auth,
-                404 => ExitStatus::NotFound,
-                429 | 500..=599 => ExitStatus::Unavailable,
-                400..=499 => ExitStatus::Usage,
-                _ => ExitStatus::Unavailable,
-            },
-            GraphError::BadResponse { .. }
-            | GraphError::Transport { .. }
-            | GraphError::TimedOut { .. }
-            | GraphError::RetriesExhausted { .. }
-            | GraphError::WaitTooLong { .. } => ExitStatus::Unavailable,
-            GraphError::ForeignHost { .. } => ExitStatus::Unavailable,
-            GraphError::Auth(_) => ExitStatus::Auth,
         }
     }
 
@@ -241,6 +221,7 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{ExitStatus, graph_exit};
 
     #[test]
     fn decodes_the_documented_error_body() {
@@ -256,7 +237,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(err.exit_status(), ExitStatus::Usage);
+        assert_eq!(graph_exit(&err), ExitStatus::Usage);
     }
 
     #[test]
@@ -271,7 +252,7 @@ mod tests {
             Some(Duration::from_secs(10)),
         );
         assert_eq!(err.code(), Some("TooManyRequests"));
-        assert_eq!(err.exit_status(), ExitStatus::Unavailable);
+        assert_eq!(graph_exit(&err), ExitStatus::Unavailable);
         assert!(
             err.to_string()
                 .contains("94fb3b52-452a-4535-a601-69e0a90e3aa2")
@@ -290,7 +271,7 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("HTML page"), "{text}");
         assert!(text.contains("rid-1"), "{text}");
-        assert_eq!(err.exit_status(), ExitStatus::Unavailable);
+        assert_eq!(graph_exit(&err), ExitStatus::Unavailable);
     }
 
     #[test]
@@ -302,10 +283,10 @@ mod tests {
             request_id: None,
             retry_after: None,
         };
-        assert_eq!(api(401).exit_status(), ExitStatus::Auth);
-        assert_eq!(api(403).exit_status(), ExitStatus::Auth);
-        assert_eq!(api(404).exit_status(), ExitStatus::NotFound);
-        assert_eq!(api(503).exit_status(), ExitStatus::Unavailable);
-        assert_eq!(api(400).exit_status(), ExitStatus::Usage);
+        assert_eq!(graph_exit(&api(401)), ExitStatus::Auth);
+        assert_eq!(graph_exit(&api(403)), ExitStatus::Auth);
+        assert_eq!(graph_exit(&api(404)), ExitStatus::NotFound);
+        assert_eq!(graph_exit(&api(503)), ExitStatus::Unavailable);
+        assert_eq!(graph_exit(&api(400)), ExitStatus::Usage);
     }
 }

@@ -64,13 +64,13 @@ proptest! {
     ) {
         for body in [doc.to_string().into_bytes(), raw] {
             let e = decode_error(status, content_type.as_deref(), &body, None, None);
-            let _ = (e.to_string(), e.exit_status(), e.hint());
+            let _ = (e.to_string(), crate::error::graph_exit(&e), e.hint());
         }
     }
 
     #[test]
     fn retry_after_never_panics(value in prop_oneof![".{0,40}", "[0-9eE.+-]{1,40}", "-?[0-9]{1,400}"]) {
-        if let Some(d) = retry::parse_retry_after(&value) {
+        if let Some(d) = crate::http::parse_retry_after(&value) {
             let policy = retry::RetryPolicy::default();
             let mut tries = retry::Tries::default();
             let err = super::GraphError::Api {

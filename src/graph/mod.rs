@@ -20,11 +20,11 @@ pub use model::{
 };
 pub use pacer::Pacer;
 pub use query::{RequestFilter, odata_string};
-pub use retry::{RetryPolicy, Tries, parse_retry_after};
+pub use retry::{RetryPolicy, Tries};
 
 use crate::auth::{AuthError, TokenCache};
+use crate::diag;
 use crate::http::{BodyError, describe_transport_error};
-use crate::output::diag;
 use batch::Batcher;
 use model::{WirePackage, WireRequest};
 use reqwest::Method;
@@ -35,11 +35,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 /// `--api-version`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiVersion {
-    #[value(name = "v1.0")]
     V1,
-    #[value(name = "beta")]
     Beta,
 }
 
@@ -432,10 +430,6 @@ impl GraphClient {
         self.call(Method::POST, path).await
     }
 
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.retry
-    }
-
     // ---- transport ----------------------------------------------------------------------------
 
     async fn get_page<T: serde::de::DeserializeOwned>(
@@ -494,17 +488,7 @@ impl GraphClient {
             };
             match result {
                 Ok(response) => return Ok(response),
-                Err(err) => {
-                    let Some(wait) = self.retry.retry_delay(&err, &mut tries, idempotent) else {
-                        return Err(self.retry.give_up(err, &tries));
-                    };
-                    diag::trace(
-                        1,
-                        format!("retrying in {:.1}s after: {err}", wait.as_secs_f64()),
-                    );
-                    self.pause_for(&err, wait);
-                    tokio::time::sleep(wait).await;
-                }
+                Err(err) => self.wait_to_retry(err, &mut tries, idempotent).await?,
             }
         }
     }
@@ -521,8 +505,29 @@ impl GraphClient {
         }
     }
 
+    /// The one retry step of every Graph call: count `err` against the call's budget in `tries`,
+    /// honour a `Retry-After` for the whole client, and wait. `Ok` means "try again"; `Err` is
+    /// the error to report, the budget being spent or the failure not worth another attempt.
+    pub async fn wait_to_retry(
+        &self,
+        err: GraphError,
+        tries: &mut Tries,
+        idempotent: bool,
+    ) -> Result<(), GraphError> {
+        let Some(wait) = self.retry.retry_delay(&err, tries, idempotent) else {
+            return Err(self.retry.give_up(err, tries));
+        };
+        diag::trace(
+            1,
+            format!("retrying in {:.1}s after: {err}", wait.as_secs_f64()),
+        );
+        self.pause_for(&err, wait);
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
     /// A server `Retry-After` pauses every call of this client, not just the one that got it.
-    pub fn pause_for(&self, err: &GraphError, wait: Duration) {
+    fn pause_for(&self, err: &GraphError, wait: Duration) {
         if !matches!(
             err,
             GraphError::Api {
@@ -714,7 +719,7 @@ impl GraphClient {
         if (200..300).contains(&status) {
             return Ok(GraphResponse { status, body });
         }
-        let retry_after = header("retry-after").and_then(|v| retry::parse_retry_after(&v));
+        let retry_after = header("retry-after").and_then(|v| crate::http::parse_retry_after(&v));
         let err = decode_error(
             status,
             header("content-type").as_deref(),

@@ -163,7 +163,7 @@ impl State {
     fn set(&mut self, now: Instant, rate: f64, direction: &str) {
         self.rate = Some(rate);
         self.last_change = now;
-        crate::output::diag::trace(2, format!("pacing {direction} to {rate:.1} requests/s"));
+        crate::diag::trace(2, format!("pacing {direction} to {rate:.1} requests/s"));
     }
 }
 

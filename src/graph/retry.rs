@@ -148,25 +148,10 @@ fn random_unit() -> f64 {
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// `Retry-After` as Graph sends it: seconds, possibly fractional (`2.128`), or an HTTP date.
-/// Absurd values (`1e308`, `inf`) saturate rather than fail: they still mean "wait longer than
-/// you are willing to", which the retry budget then refuses. Negative or `NaN`: no advice.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<f64>() {
-        if secs.is_nan() || secs < 0.0 {
-            return None;
-        }
-        return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
-    }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::parse_retry_after;
 
     fn api(status: u16, retry_after: Option<Duration>) -> GraphError {
         GraphError::Api {
@@ -262,7 +247,10 @@ mod tests {
                 matches!(err, GraphError::WaitTooLong { asked: a, .. } if a == asked),
                 "{header}: {err}"
             );
-            assert_eq!(err.exit_status(), crate::error::ExitStatus::Unavailable);
+            assert_eq!(
+                crate::error::graph_exit(&err),
+                crate::error::ExitStatus::Unavailable
+            );
         }
         // The total is bounded too: many waits that each fit stop once they add up.
         let mut t = Tries::default();

@@ -3,10 +3,8 @@
 //! `ndjson`, `csv` and `ids` are written as pages arrive (constant memory, and a pipe sees results
 //! before the listing ends); `table` and `json` need the whole set, so they buffer and sort.
 
-pub mod diag;
 mod progress;
 mod records;
-pub mod sanitize;
 
 pub use progress::Progress;
 
@@ -15,7 +13,7 @@ pub use records::{
     WaitEnd, package_label, requestor_label,
 };
 
-use crate::error::BrokenPipe;
+use crate::sanitize;
 use comfy_table::{
     Cell, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width, presets,
 };
@@ -27,8 +25,13 @@ const HEADER_RULE_ONLY: TableStyle =
 use serde::Serialize;
 use std::io::{self, Write};
 
+/// Writing to a closed pipe (`ep ... | head`) is how a reader says "enough", not a failure.
+#[derive(Debug, thiserror::Error)]
+#[error("output pipe closed")]
+pub struct BrokenPipe;
+
 /// `-o, --output`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,

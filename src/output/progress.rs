@@ -8,7 +8,7 @@ pub struct Progress {
 }
 
 fn visible() -> bool {
-    std::io::stderr().is_terminal() && !super::diag::quiet()
+    std::io::stderr().is_terminal() && !crate::diag::quiet()
 }
 
 impl Progress {

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod architecture;
 mod auth;
 mod cli_reference;
 mod completions;

@@ -3,11 +3,12 @@
 
 use super::{Context, packages};
 use crate::cli::ReprocessArgs;
-use crate::error::{CliError, ExitStatus, is_broken_pipe};
+use crate::commands::interrupt::{GRACE, Interrupt};
+use crate::diag;
+use crate::error::{CliError, ExitStatus, is_broken_pipe, status_exit};
 use crate::graph::GraphError;
-use crate::interrupt::{GRACE, Interrupt};
 use crate::output::{
-    ErrorInfo, Format, Outcome, RecordWriter, ReprocessResult, ReprocessSummary, diag, print_json,
+    ErrorInfo, Format, Outcome, RecordWriter, ReprocessResult, ReprocessSummary, print_json,
     print_text,
 };
 use chrono::Utc;
@@ -52,8 +53,11 @@ enum Step {
     Fail(ErrorInfo),
 }
 
-pub async fn run(ctx: &Context, args: &ReprocessArgs) -> anyhow::Result<ExitStatus> {
-    let selection = selection(args, ctx.interactive)?;
+pub async fn run(
+    ctx: &Context,
+    args: &ReprocessArgs,
+    selection: Selection,
+) -> anyhow::Result<ExitStatus> {
     let now = Utc::now();
     let window = args.window.window;
     let bulk = selection.is_bulk();
@@ -286,12 +290,7 @@ fn exit_status(summary: &ReprocessSummary) -> ExitStatus {
     if summary.counts.reprocessed > 0 {
         return ExitStatus::PartialFailure;
     }
-    let class = |e: &ErrorInfo| match e.status {
-        Some(401 | 403) => ExitStatus::Auth,
-        Some(404) => ExitStatus::NotFound,
-        Some(429) | Some(500..=599) | None => ExitStatus::Unavailable,
-        _ => ExitStatus::PartialFailure,
-    };
+    let class = |e: &ErrorInfo| status_exit(e.status).unwrap_or(ExitStatus::PartialFailure);
     let first = class(failures[0]);
     if failures.iter().all(|e| class(e) == first) {
         first

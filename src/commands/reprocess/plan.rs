@@ -4,12 +4,15 @@
 use super::{PlanItem, Step, error_info};
 use crate::cli::ReprocessArgs;
 use crate::commands::requests::with_package;
-use crate::commands::{Context, excerpt, parse_guid};
+use crate::commands::{Context, parse_guid};
+use crate::diag;
 use crate::eligibility::{Eligibility, format_age, judge_request};
 use crate::error::{CliError, ExitStatus};
 use crate::graph::{AccessPackage, AssignmentRequest, GraphError, RequestFilter, RequestState};
 use crate::journal::{self, JournalWriter};
-use crate::output::{Progress, RequestRecord, diag, sanitize};
+use crate::output::{Progress, RequestRecord};
+use crate::sanitize;
+use crate::sanitize::excerpt;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::{StreamExt, stream};
 use std::path::PathBuf;

@@ -1,10 +1,11 @@
 //! Sending reprocess calls exactly once, through Ctrl-C, and waiting for the outcome.
 
 use super::{PlanItem, Step, error_info, failed, result, skipped};
+use crate::commands::interrupt::Interrupt;
+use crate::diag;
 use crate::graph::{GraphClient, GraphError, RequestState, RetryPolicy, Tries};
-use crate::interrupt::Interrupt;
 use crate::journal::JournalWriter;
-use crate::output::{ErrorInfo, Outcome, Progress, ReprocessResult, WaitEnd, diag};
+use crate::output::{ErrorInfo, Outcome, Progress, ReprocessResult, WaitEnd};
 use chrono::{DateTime, Duration, Utc};
 use futures_util::{StreamExt, stream};
 use std::collections::HashMap;
@@ -166,7 +167,6 @@ async fn reprocess_one(
     id: &str,
     interrupt: &Interrupt,
 ) -> Result<Accepted, SendFailure> {
-    let policy = client.retry_policy().clone();
     let mut tries = Tries::default();
     // An earlier attempt may have landed and its effect has not been checked since.
     let mut unchecked = false;
@@ -201,21 +201,12 @@ async fn reprocess_one(
             });
         }
         // After a state check, sending again is safe: count it like an idempotent retry.
-        let Some(wait) = policy.retry_delay(&err, &mut tries, true) else {
+        if let Err(last) = client.wait_to_retry(err, &mut tries, true).await {
             if unchecked && let Some(accepted) = landed(client, id).await? {
                 return Ok(accepted);
             }
-            return Err(policy.give_up(err, &tries).into());
-        };
-        client.pause_for(&err, wait);
-        diag::trace(
-            1,
-            format!(
-                "{id}: retrying reprocess in {:.1}s after: {err}",
-                wait.as_secs_f64()
-            ),
-        );
-        tokio::time::sleep(wait).await;
+            return Err(last.into());
+        }
     }
 }
 

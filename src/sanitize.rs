@@ -84,6 +84,21 @@ pub fn escape(s: &str, mode: Mode) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// At most this many characters of a user's input are repeated in a message.
+const EXCERPT_CHARS: usize = 60;
+
+/// `raw` as quoted back in an error: its first [`EXCERPT_CHARS`] characters and `…` when longer.
+/// A 50 MB line on stdin is not worth 50 MB of terminal; the excerpt is still sanitised on output.
+pub fn excerpt(raw: &str) -> String {
+    let mut chars = raw.chars();
+    let head: String = chars.by_ref().take(EXCERPT_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 //! full is ignored rather than a panic — a reader going away must not stop a run half-way, before
 //! its summary and journal are written.
 
-use super::sanitize;
+use crate::sanitize;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 

@@ -6,8 +6,8 @@
 //! grace period, 30 s by default, longer than ours): treating it like Ctrl-C is what lets the
 //! summary and the journal say what was done.
 
+use crate::diag;
 use crate::error::ExitStatus;
-use crate::output::diag;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
