@@ -6,9 +6,6 @@ use crate::graph::{AssignmentRequest, RequestState};
 use chrono::{DateTime, Duration, Utc};
 use std::fmt;
 
-/// Graph's documented reprocess window.
-pub const DEFAULT_WINDOW_DAYS: i64 = 14;
-
 /// Why a request cannot be reprocessed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IneligibleReason {
@@ -133,7 +130,8 @@ mod tests {
     }
 
     fn window() -> Duration {
-        Duration::days(DEFAULT_WINDOW_DAYS)
+        // Graph's documented reprocess window, the default of --window.
+        Duration::days(14)
     }
 
     fn failed_at(ago: Duration) -> Eligibility {

@@ -22,8 +22,21 @@ pub struct Entry {
     /// The Graph origin, so one journal serves several clouds or emulators.
     pub graph: String,
     pub id: String,
-    /// `reprocessed`, `failed`, or `unknown` (interrupted in flight).
-    pub outcome: String,
+    pub outcome: Outcome,
+}
+
+/// What happened to one reprocess call, as the journal records it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Reprocessed,
+    Failed,
+    /// Interrupted while the call was in flight: it may or may not have landed.
+    #[serde(rename = "unknown")]
+    Interrupted,
+    /// Written by a newer ep: kept readable, never taken for an acceptance.
+    #[serde(other)]
+    Other,
 }
 
 /// `$XDG_STATE_HOME/ep/journal.ndjson`, `~/.local/state/ep/…`, or `%LOCALAPPDATA%\ep\…`.
@@ -47,7 +60,7 @@ pub fn accepted_since(
 ) -> std::io::Result<HashMap<String, DateTime<Utc>>> {
     let mut accepted = HashMap::new();
     for entry in read(path)? {
-        if entry.graph == graph && entry.outcome == "reprocessed" && entry.at >= since {
+        if entry.graph == graph && entry.outcome == Outcome::Reprocessed && entry.at >= since {
             let slot = accepted.entry(entry.id).or_insert(entry.at);
             if *slot < entry.at {
                 *slot = entry.at;
@@ -155,13 +168,13 @@ impl JournalWriter {
         })
     }
 
-    pub fn record(&self, graph: &str, id: &str, outcome: &str) {
+    pub fn record(&self, graph: &str, id: &str, outcome: Outcome) {
         if let Some(tx) = &self.tx {
             let _ = tx.send(Entry {
                 at: Utc::now(),
                 graph: graph.to_string(),
                 id: id.to_string(),
-                outcome: outcome.to_string(),
+                outcome,
             });
         }
     }
@@ -247,9 +260,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested").join("journal.ndjson");
         let w = JournalWriter::open(&path).unwrap();
-        w.record("https://graph.microsoft.com", "a", "reprocessed");
-        w.record("https://graph.microsoft.com", "b", "failed");
-        w.record("http://127.0.0.1:1", "c", "reprocessed");
+        w.record("https://graph.microsoft.com", "a", Outcome::Reprocessed);
+        w.record("https://graph.microsoft.com", "b", Outcome::Failed);
+        w.record("http://127.0.0.1:1", "c", Outcome::Reprocessed);
         w.close().unwrap();
         let since = Utc::now() - Duration::hours(4);
         let found = accepted_since(&path, "https://graph.microsoft.com", since).unwrap();
@@ -277,7 +290,7 @@ mod tests {
             at: Utc::now(),
             graph: "g".into(),
             id: "x".into(),
-            outcome: "reprocessed".into(),
+            outcome: Outcome::Reprocessed,
         })
         .unwrap();
         fs::write(&path, format!("{good}\n{{\"at\":\"20")).unwrap();
@@ -293,7 +306,7 @@ mod tests {
                 at,
                 graph: "g".into(),
                 id: format!("old-{i}"),
-                outcome: "reprocessed".into(),
+                outcome: Outcome::Reprocessed,
             };
             text.push_str(&serde_json::to_string(&e).unwrap());
             text.push('\n');
@@ -321,7 +334,7 @@ mod tests {
         symlink(&victim, dir.path().join("journal.ndjson.tmp")).unwrap();
 
         let w = JournalWriter::open(&path).unwrap();
-        w.record("g", "new", "reprocessed");
+        w.record("g", "new", Outcome::Reprocessed);
         w.close().unwrap();
 
         let text = fs::read_to_string(&path).unwrap();

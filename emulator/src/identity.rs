@@ -50,10 +50,6 @@ pub(crate) fn app(client_id: &str) -> Option<&'static AppRegistration> {
 
 #[derive(Debug, Clone)]
 pub(crate) struct TokenInfo {
-    // Not read by the handlers yet; kept so per-client behaviour (e.g. per-app throttling
-    // as Graph does it) can be added without changing the registry.
-    #[allow(dead_code)]
-    pub(crate) client_id: String,
     pub(crate) roles: Vec<String>,
     pub(crate) expires_at: DateTime<Utc>,
 }
@@ -190,7 +186,6 @@ impl TokenIssuer {
             .map(|a| a.roles.iter().map(|r| (*r).to_string()).collect())
             .unwrap_or_default();
         let info = TokenInfo {
-            client_id: client_id.to_string(),
             roles,
             expires_at: now + self.ttl,
         };

@@ -137,8 +137,6 @@ pub enum AuthError {
         method: &'static str,
         missing: String,
     },
-    #[error("--auth {0} is not available in this build yet")]
-    Unsupported(&'static str),
     /// The identity platform answered with an OAuth error (`AADSTS…`).
     #[error("{source_name}: sign-in failed: {error}: {description}")]
     Rejected {
@@ -184,7 +182,6 @@ impl AuthError {
             AuthError::Incomplete { .. } => {
                 Some("see the README's 'Using it against your tenant' for each --auth method".into())
             }
-            AuthError::Unsupported(_) => None,
             AuthError::Rejected {
                 source_name: "managed-identity",
                 status,

@@ -4,12 +4,15 @@ use super::{PlanItem, Step, error_info, failed, result, skipped};
 use crate::commands::interrupt::Interrupt;
 use crate::diag;
 use crate::graph::{GraphClient, GraphError, RequestState, RetryPolicy, Tries};
-use crate::journal::JournalWriter;
+use crate::journal::{self, JournalWriter};
 use crate::output::{ErrorInfo, Outcome, Progress, ReprocessResult, WaitEnd};
 use chrono::{DateTime, Duration, Utc};
 use futures_util::{StreamExt, stream};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The error code of a request whose call was in flight when Ctrl-C's grace period ran out.
+const INTERRUPTED: &str = "interrupted";
 
 /// What sending the plan did.
 pub(super) struct Sent {
@@ -52,11 +55,11 @@ pub(super) async fn execute(
                             }
                             progress.inc(1);
                             let journaled = match (&r.outcome, &r.error) {
-                                (Outcome::Reprocessed, _) => Some("reprocessed"),
-                                (Outcome::Failed, Some(e)) if e.code == "interrupted" => {
-                                    Some("unknown")
+                                (Outcome::Reprocessed, _) => Some(journal::Outcome::Reprocessed),
+                                (Outcome::Failed, Some(e)) if e.code == INTERRUPTED => {
+                                    Some(journal::Outcome::Interrupted)
                                 }
-                                (Outcome::Failed, _) => Some("failed"),
+                                (Outcome::Failed, _) => Some(journal::Outcome::Failed),
                                 _ => None,
                             };
                             if let (Some(j), Some(outcome)) = (journal, journaled) {
@@ -125,7 +128,7 @@ async fn send_one(
             label,
             ErrorInfo {
                 status: None,
-                code: "interrupted".into(),
+                code: INTERRUPTED.into(),
                 message: "outcome unknown: interrupted while the call was in flight; \
                           check with 'ep requests show ID'"
                     .into(),
