@@ -625,52 +625,13 @@ impl GraphClient {
             .await
             .map_err(GraphError::from)?;
         let started = Instant::now();
-        let mut request = self
-            .http
-            .request(method.clone(), url.clone())
-            .bearer_auth(token.expose())
-            .header("Accept", "application/json")
-            .header("client-request-id", uuid::Uuid::new_v4().to_string());
-        request = match json_body {
-            Some(body) => request
-                .header("Content-Type", "application/json")
-                .body(body),
-            None if method == Method::POST => request.header("Content-Length", "0"),
-            None => request,
-        };
-        let request = request.build().map_err(|e| GraphError::Transport {
-            url: redact_query(&url),
-            detail: describe_transport_error(&e),
-            maybe_sent: false,
-        })?;
-        if diag::verbosity() >= 2 {
-            for (name, value) in request.headers() {
-                let value = value.to_str().unwrap_or("(not text)");
-                diag::trace(
-                    2,
-                    format!("> {}", crate::redact::header_line(name.as_str(), value)),
-                );
-            }
-            if let Some(body) = request.body().and_then(|b| b.as_bytes()) {
-                let shown = crate::redact::body(&String::from_utf8_lossy(body), 2000);
-                diag::trace(2, format!("> body: {shown}"));
-            }
-        }
-        let response = self.http.execute(request).await.map_err(|e| {
-            let url = redact_query(&url);
-            let detail = describe_transport_error(&e);
-            if e.is_timeout() {
-                GraphError::TimedOut { url, detail }
-            } else {
-                GraphError::Transport {
-                    url,
-                    detail,
-                    maybe_sent: !e.is_connect(),
-                }
-            }
-        })?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let request = self.build_request(&method, &url, json_body, &token)?;
+        trace_wire(
+            ">",
+            request.headers(),
+            request.body().and_then(|b| b.as_bytes()),
+        );
+        let (status, headers, body) = self.transmit(request, &url).await?;
         let header = |name: &str| {
             headers
                 .get(name)
@@ -678,18 +639,6 @@ impl GraphClient {
                 .map(str::to_string)
         };
         let request_id = header("request-id");
-        let body = crate::http::read_body(response).await.map_err(|e| {
-            let (url, detail) = (redact_query(&url), e.describe());
-            match e {
-                BodyError::TooLarge => GraphError::BadResponse { url, detail },
-                _ if e.is_timeout() => GraphError::TimedOut { url, detail },
-                _ => GraphError::Transport {
-                    url,
-                    detail,
-                    maybe_sent: true,
-                },
-            }
-        })?;
         diag::trace(
             1,
             format!(
@@ -702,35 +651,107 @@ impl GraphClient {
                     .unwrap_or_default()
             ),
         );
-        if diag::verbosity() >= 2 {
-            for (name, value) in &headers {
-                let value = value.to_str().unwrap_or("(not text)");
-                diag::trace(
-                    2,
-                    format!("< {}", crate::redact::header_line(name.as_str(), value)),
-                );
-            }
-            if !body.is_empty() {
-                let shown = crate::redact::body(&String::from_utf8_lossy(&body), 2000);
-                diag::trace(2, format!("< body: {shown}"));
-            }
-        }
+        trace_wire("<", &headers, Some(&body));
         self.note_throttle_signals(status, header("x-ms-throttle-limit-percentage").as_deref());
         if (200..300).contains(&status) {
             return Ok(GraphResponse { status, body });
         }
-        let retry_after = header("retry-after").and_then(|v| crate::http::parse_retry_after(&v));
-        let err = decode_error(
-            status,
-            header("content-type").as_deref(),
-            &body,
-            request_id,
-            retry_after,
-        );
         if status == 401 {
             self.tokens.invalidate(&token).await;
         }
-        Err(err)
+        let retry_after = header("retry-after").and_then(|v| crate::http::parse_retry_after(&v));
+        let content_type = header("content-type");
+        Err(decode_error(
+            status,
+            content_type.as_deref(),
+            &body,
+            request_id,
+            retry_after,
+        ))
+    }
+
+    fn build_request(
+        &self,
+        method: &Method,
+        url: &Url,
+        json_body: Option<bytes::Bytes>,
+        token: &crate::auth::Secret,
+    ) -> Result<reqwest::Request, GraphError> {
+        let request = self
+            .http
+            .request(method.clone(), url.clone())
+            .bearer_auth(token.expose())
+            .header("Accept", "application/json")
+            .header("client-request-id", uuid::Uuid::new_v4().to_string());
+        let request = match json_body {
+            Some(body) => request
+                .header("Content-Type", "application/json")
+                .body(body),
+            None if *method == Method::POST => request.header("Content-Length", "0"),
+            None => request,
+        };
+        request.build().map_err(|e| GraphError::Transport {
+            url: redact_query(url),
+            detail: describe_transport_error(&e),
+            maybe_sent: false,
+        })
+    }
+
+    /// One HTTP exchange, the body read within its size cap. Errors say whether the request may
+    /// have reached the server, which is what the retry policy needs for a non-idempotent call.
+    async fn transmit(
+        &self,
+        request: reqwest::Request,
+        url: &Url,
+    ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), GraphError> {
+        let response = self.http.execute(request).await.map_err(|e| {
+            let (url, detail) = (redact_query(url), describe_transport_error(&e));
+            if e.is_timeout() {
+                GraphError::TimedOut { url, detail }
+            } else {
+                GraphError::Transport {
+                    url,
+                    detail,
+                    maybe_sent: !e.is_connect(),
+                }
+            }
+        })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = crate::http::read_body(response).await.map_err(|e| {
+            let (url, detail) = (redact_query(url), e.describe());
+            match e {
+                BodyError::TooLarge => GraphError::BadResponse { url, detail },
+                _ if e.is_timeout() => GraphError::TimedOut { url, detail },
+                _ => GraphError::Transport {
+                    url,
+                    detail,
+                    maybe_sent: true,
+                },
+            }
+        })?;
+        Ok((status, headers, body))
+    }
+}
+
+/// `-vv`: headers and body of one direction of an exchange (`>` sent, `<` received), redacted.
+fn trace_wire(direction: &str, headers: &reqwest::header::HeaderMap, body: Option<&[u8]>) {
+    if diag::verbosity() < 2 {
+        return;
+    }
+    for (name, value) in headers {
+        let value = value.to_str().unwrap_or("(not text)");
+        diag::trace(
+            2,
+            format!(
+                "{direction} {}",
+                crate::redact::header_line(name.as_str(), value)
+            ),
+        );
+    }
+    if let Some(body) = body.filter(|b| !b.is_empty()) {
+        let shown = crate::redact::body(&String::from_utf8_lossy(body), 2000);
+        diag::trace(2, format!("{direction} body: {shown}"));
     }
 }
 

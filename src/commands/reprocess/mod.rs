@@ -20,7 +20,7 @@ use plan::{
     collect_ids, confirm, journal_path, open_journal, pick, plan_for_ids, plan_for_listing,
     skip_recently_accepted,
 };
-use send::{execute, wait_for_final};
+use send::{Sent, execute, wait_for_final};
 
 /// How the user chose what to reprocess.
 pub enum Selection {
@@ -59,10 +59,63 @@ pub async fn run(
     selection: Selection,
 ) -> anyhow::Result<ExitStatus> {
     let now = Utc::now();
-    let window = args.window.window;
     let bulk = selection.is_bulk();
     let journal_path = journal_path(args);
-    let mut plan = match selection {
+    let mut plan = make_plan(ctx, args, selection, now).await?;
+    if let Some(path) = journal_path.as_ref().filter(|_| !args.force) {
+        skip_recently_accepted(
+            &mut plan,
+            path,
+            &ctx.client.graph_host(),
+            now,
+            args.journal_window,
+        );
+    }
+    let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
+    if !consented(ctx, args, bulk, plan.len(), to_send).await? {
+        diag::note("nothing was sent");
+        return Ok(ExitStatus::Success);
+    }
+    let interrupt = if args.dry_run || to_send == 0 {
+        Interrupt::never()
+    } else {
+        Interrupt::install(GRACE)
+    };
+    let mut sent = if args.dry_run {
+        dry_run(plan)
+    } else {
+        send_plan(
+            ctx,
+            args,
+            plan,
+            journal_path.as_deref(),
+            to_send,
+            &interrupt,
+        )
+        .await?
+    };
+    if args.wait && !args.dry_run && !interrupt.is_requested() {
+        wait(ctx, args, &mut sent, &interrupt).await;
+    }
+    let summary = ReprocessSummary::new(args.dry_run, sent.results);
+    // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
+    // code still says how the requests fared, as it would have with the whole summary read.
+    match report(ctx, &summary) {
+        Err(e) if !is_broken_pipe(&e) => return Err(e),
+        _ => {}
+    }
+    Ok(conclude(&summary, sent.beyond_portal_window, &interrupt))
+}
+
+/// The requests the selection names, each with what will be done with it.
+async fn make_plan(
+    ctx: &Context,
+    args: &ReprocessArgs,
+    selection: Selection,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<Vec<PlanItem>> {
+    let window = args.window.window;
+    Ok(match selection {
         Selection::Ids { ids, stdin } => {
             let ids = collect_ids(ids, stdin).await?;
             plan_for_ids(ctx, ids, now, window, args.force, ctx.client.parallelism()).await?
@@ -83,97 +136,95 @@ pub async fn run(
             let offered = plan_for_listing(ctx, Some(&package), now, window).await?;
             pick(offered).await?
         }
-    };
+    })
+}
 
-    if let Some(path) = journal_path.as_ref().filter(|_| !args.force) {
-        skip_recently_accepted(
-            &mut plan,
-            path,
-            &ctx.client.graph_host(),
-            now,
-            args.journal_window,
-        );
-    }
-
-    let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
-    if plan.is_empty() {
+/// Whether to go on: a bulk selection at a terminal asks first, unless `--yes` or a dry run.
+async fn consented(
+    ctx: &Context,
+    args: &ReprocessArgs,
+    bulk: bool,
+    planned: usize,
+    to_send: usize,
+) -> anyhow::Result<bool> {
+    if planned == 0 {
         diag::note("nothing to reprocess: no request in scope is reprocessable");
-    } else if to_send > 0
-        && bulk
-        && !args.yes
-        && !args.dry_run
-        && ctx.interactive
-        && !confirm(to_send).await?
-    {
-        diag::note("nothing was sent");
-        return Ok(ExitStatus::Success);
+        return Ok(true);
     }
+    let ask = to_send > 0 && bulk && !args.yes && !args.dry_run && ctx.interactive;
+    Ok(!ask || confirm(to_send).await?)
+}
 
-    let interrupt = if args.dry_run || to_send == 0 {
-        Interrupt::never()
-    } else {
-        Interrupt::install(GRACE)
-    };
-    let mut beyond_portal_window = 0;
-    let mut completed_before = std::collections::HashMap::new();
-    let mut results = if args.dry_run {
-        plan.into_iter()
+fn dry_run(plan: Vec<PlanItem>) -> Sent {
+    Sent {
+        results: plan
+            .into_iter()
             .map(|item| match item.step {
                 Step::Send => result(item.id, item.label, Outcome::WouldReprocess),
                 Step::Skip(reason) => skipped(item.id, item.label, reason),
                 Step::Fail(error) => failed(item.id, item.label, error),
             })
-            .collect()
-    } else {
-        let journal = open_journal(args, journal_path.as_deref(), to_send)?;
-        let sent = execute(&ctx.client, plan, journal.as_ref(), &interrupt).await;
-        beyond_portal_window = sent.beyond_portal_window;
-        completed_before = sent.completed_before;
-        let results = sent.results;
-        if let Some(journal) = journal {
-            if let Err(e) = journal.close() {
-                diag::warn(format!("the journal could not be written completely: {e}"));
-            }
-        }
-        results
+            .collect(),
+        completed_before: Default::default(),
+        beyond_portal_window: 0,
+    }
+}
+
+/// Send the plan with its outcomes journaled; a journal the user named that cannot be written
+/// stops the run before anything is sent.
+async fn send_plan(
+    ctx: &Context,
+    args: &ReprocessArgs,
+    plan: Vec<PlanItem>,
+    journal_path: Option<&std::path::Path>,
+    to_send: usize,
+    interrupt: &Interrupt,
+) -> anyhow::Result<Sent> {
+    let journal = open_journal(args, journal_path, to_send)?;
+    let sent = execute(&ctx.client, plan, journal.as_ref(), interrupt).await;
+    if let Some(journal) = journal
+        && let Err(e) = journal.close()
+    {
+        diag::warn(format!("the journal could not be written completely: {e}"));
+    }
+    Ok(sent)
+}
+
+/// `--wait`: watch what was accepted and record how each ended.
+async fn wait(ctx: &Context, args: &ReprocessArgs, sent: &mut Sent, interrupt: &Interrupt) {
+    let accepted: Vec<String> = sent
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Reprocessed)
+        .map(|r| r.id.clone())
+        .collect();
+    // A signal while waiting stops the wait, not the report: everything was already sent.
+    let finals = tokio::select! {
+        finals = wait_for_final(&ctx.client, &accepted, &sent.completed_before, args.timeout) => finals,
+        () = interrupt.requested() => Default::default(),
     };
-
-    let mut wait_failures = 0;
-    if args.wait && !args.dry_run && !interrupt.is_requested() {
-        let accepted: Vec<String> = results
-            .iter()
-            .filter(|r| r.outcome == Outcome::Reprocessed)
-            .map(|r| r.id.clone())
-            .collect();
-        // A signal while waiting stops the wait, not the report: everything was already sent.
-        let finals = tokio::select! {
-            finals = wait_for_final(&ctx.client, &accepted, &completed_before, args.timeout) => finals,
-            () = interrupt.requested() => Default::default(),
-        };
-        for r in results.iter_mut() {
-            if let Some((state, end)) = finals.get(&r.id) {
-                wait_failures += usize::from(end.is_failure());
-                r.final_state = state.clone();
-                r.wait_end = Some(*end);
-                if let Some(note) = end.note() {
-                    r.add_note(note);
-                }
+    for r in sent.results.iter_mut() {
+        if let Some((state, end)) = finals.get(&r.id) {
+            r.final_state = state.clone();
+            r.wait_end = Some(*end);
+            if let Some(note) = end.note() {
+                r.add_note(note);
             }
         }
     }
+}
 
-    let summary = ReprocessSummary::new(args.dry_run, results);
-    // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
-    // code still says how the requests fared, as it would have with the whole summary read.
-    match report(ctx, &summary) {
-        Err(e) if !is_broken_pipe(&e) => return Err(e),
-        _ => {}
-    }
+/// The run's exit code, with a warning for whatever the table alone does not make plain.
+fn conclude(
+    summary: &ReprocessSummary,
+    beyond_portal_window: usize,
+    interrupt: &Interrupt,
+) -> ExitStatus {
     if let Some(status) = interrupt.exit_status() {
         diag::warn(
             "interrupted: the summary above says what was and was not done; rerun to finish",
         );
-        return Ok(status);
+        return status;
     }
     if beyond_portal_window > 0 {
         let days = send::PORTAL_WINDOW_DAYS;
@@ -183,17 +234,16 @@ pub async fn run(
              --window {days}d so such requests are skipped with a reason instead"
         ));
     }
-    if wait_failures > 0 {
-        let c = &summary.counts;
+    let c = &summary.counts;
+    let (failed_again, still_failing) = (c.failed_again.unwrap_or(0), c.still_failing.unwrap_or(0));
+    if failed_again + still_failing > 0 {
         diag::warn(format!(
-            "{} request(s) failed again after delivering, {} still failing when --timeout ran out \
-             (the service may keep retrying them for hours)",
-            c.failed_again.unwrap_or(0),
-            c.still_failing.unwrap_or(0)
+            "{failed_again} request(s) failed again after delivering, {still_failing} still \
+             failing when --timeout ran out (the service may keep retrying them for hours)"
         ));
-        return Ok(ExitStatus::PartialFailure);
+        return ExitStatus::PartialFailure;
     }
-    Ok(exit_status(&summary))
+    exit_status(summary)
 }
 
 pub fn selection(args: &ReprocessArgs, interactive: bool) -> Result<Selection, CliError> {
