@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde_json::{Value, json};
 
 use super::assertion::{self, Jwt, TrustedCertificate};
-use super::odata::base64_decode;
 use super::seed::{SplitMix64, hash_parts, mix64};
 use super::{DEMO, FederatedCredential};
 
@@ -976,7 +977,14 @@ fn parse_basic(header: &str) -> Option<(String, String)> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = String::from_utf8(base64_decode(rest.trim())?).ok()?;
+    // RFC 7617 credentials are padded standard base64, but missing or extra trailing `=` is
+    // accepted, as it always was here: the padding carries no information, and rejecting it
+    // would fail clients over a formality. Anything else malformed (a stray character, a
+    // dangling symbol, non-zero trailing bits) is still not credentials.
+    let raw = STANDARD_NO_PAD
+        .decode(rest.trim().trim_end_matches('='))
+        .ok()?;
+    let decoded = String::from_utf8(raw).ok()?;
     let (id, secret) = decoded.split_once(':')?;
     let unescape = |s: &str| {
         url::form_urlencoded::parse(format!("x={s}").as_bytes())
@@ -1148,10 +1156,46 @@ mod tests {
     }
 
     #[test]
-    fn basic_auth_is_accepted() {
-        let creds = super::super::odata::base64_encode(
-            format!("{}:{}", DEMO.reader_client_id, DEMO.reader_client_secret).as_bytes(),
+    fn basic_credentials_tolerate_padding_but_not_garbage() {
+        let pair = Some(("a b".to_string(), "p:w".to_string()));
+        // "a+b:p%3Aw": form-escaped as a client following RFC 6749 section 2.3.1 sends it.
+        for encoded in ["YStiOnAlM0F3", "YStiOnAlM0F3=", "YStiOnAlM0F3=="] {
+            assert_eq!(parse_basic(&format!("Basic {encoded}")), pair, "{encoded}");
+            assert_eq!(
+                parse_basic(&format!(" basic  {encoded} ")),
+                pair,
+                "{encoded}"
+            );
+        }
+        assert_eq!(
+            parse_basic("Basic dXNlcjpwYXNz"),
+            Some(("user".to_string(), "pass".to_string()))
         );
+        // "u:p" padded, unpadded and over-padded.
+        for encoded in ["dTpw", "dTpw=", "dTo=", "dTo", "dTo==="] {
+            assert!(
+                parse_basic(&format!("Basic {encoded}")).is_some(),
+                "{encoded}"
+            );
+        }
+        for bad in [
+            "Basic dTp",      // non-zero trailing bits
+            "Basic dTpwY",    // a dangling symbol
+            "Basic dT=w",     // padding inside
+            "Basic dTp!",     // not the alphabet
+            "Basic dTpw_-8",  // the URL-safe alphabet
+            "Bearer dTpw",    // another scheme
+            "Basic /w==",     // not UTF-8
+            "Basic dXNlcg==", // no colon
+        ] {
+            assert_eq!(parse_basic(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn basic_auth_is_accepted() {
+        let creds = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", DEMO.reader_client_id, DEMO.reader_client_secret).as_bytes());
         let r = call(
             DEMO.tenant_id,
             &[

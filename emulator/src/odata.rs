@@ -1,7 +1,10 @@
 //! OData plumbing shared by the handlers: error bodies, system query options, opaque
 //! `$skiptoken`s and absolute `@odata.nextLink`s.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::seed::hash_parts;
@@ -247,7 +250,7 @@ pub(crate) fn encode_skiptoken(next_index: usize, fingerprint: u64, key: u64) ->
     bytes.push(1);
     bytes.extend_from_slice(&idx.to_be_bytes());
     bytes.extend_from_slice(&sum.to_be_bytes());
-    base64url_encode(&bytes)
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 pub(crate) fn decode_skiptoken(
@@ -260,7 +263,12 @@ pub(crate) fn decode_skiptoken(
             "The $skiptoken value is invalid or has expired. Follow @odata.nextLink exactly as returned.",
         )
     };
-    let bytes = base64url_decode(token).ok_or_else(invalid)?;
+    // Trailing `=` is tolerated (a client may re-pad what it takes for base64), as it always was;
+    // anything else that is not the unpadded URL-safe encoding of some bytes, including
+    // non-zero trailing bits, is rejected, so only the encoder's own output round-trips.
+    let bytes = URL_SAFE_NO_PAD
+        .decode(token.trim_end_matches('='))
+        .map_err(|_| invalid())?;
     if bytes.len() != 15 || &bytes[..2] != TOKEN_MAGIC || bytes[2] != 1 {
         return Err(invalid());
     }
@@ -301,139 +309,37 @@ pub(crate) fn next_link(base_url: &str, path: &str, q: &QueryOptions, skiptoken:
     format!("{base_url}{path}?{}", parts.join("&"))
 }
 
+/// What [`percent_encode`] leaves as it is: ASCII letters and digits, RFC 3986's unreserved
+/// `-._~`, and `/:,()`, which OData expressions are full of and which are legal in a query, so
+/// the nextLink stays readable. Everything else, `'` and space included, is escaped; non-ASCII
+/// is always escaped (as UTF-8) by `utf8_percent_encode`.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b':')
+    .remove(b',')
+    .remove(b'(')
+    .remove(b')');
+
 /// Percent-encodes a query value. Space becomes `%20` (never `+`, which some clients would
 /// not turn back into a space) and `'` is encoded, as Graph's own nextLinks do.
 pub(crate) fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'.'
-            | b'_'
-            | b'~'
-            | b'/'
-            | b':'
-            | b','
-            | b'('
-            | b')' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
-/// Decodes `%XX` escapes in a URL path (not `+`, which is literal in paths).
+/// Decodes `%XX` escapes in a URL path. `+` stays literal (it is a space only in form-encoded
+/// queries). A `%` not followed by two hex digits stays literal and bytes that are not UTF-8
+/// become U+FFFD, rather than failing here: what to answer a mangled path is routing's call.
 pub(crate) fn percent_decode_path(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex_val(bytes[i + 1]), hex_val(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-const B64_STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn b64_encode(data: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        let chars = chunk.len() + 1;
-        for i in 0..4 {
-            if i < chars {
-                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else if pad {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn b64_decode(s: &str, alphabet: &[u8; 64]) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = alphabet.iter().position(|a| *a == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // Leftover bits must be zero padding, or the text was not produced by an encoder.
-    if acc != 0 || bits >= 6 {
-        return None;
-    }
-    Some(out)
-}
-
-pub(crate) fn base64url_encode(data: &[u8]) -> String {
-    b64_encode(data, B64_URL, false)
-}
-
-pub(crate) fn base64url_decode(s: &str) -> Option<Vec<u8>> {
-    b64_decode(s, B64_URL)
-}
-
-#[cfg(test)]
-pub(crate) fn base64_encode(data: &[u8]) -> String {
-    b64_encode(data, B64_STD, true)
-}
-
-pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    b64_decode(s, B64_STD)
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_round_trips() {
-        for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar"] {
-            assert_eq!(
-                base64_decode(&base64_encode(s.as_bytes())).unwrap(),
-                s.as_bytes()
-            );
-            assert_eq!(
-                base64url_decode(&base64url_encode(s.as_bytes())).unwrap(),
-                s.as_bytes()
-            );
-        }
-        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
-        assert_eq!(base64_decode("dXNlcjpwYXNz").unwrap(), b"user:pass");
-    }
 
     #[test]
     fn skiptoken_round_trip_and_tamper() {
@@ -445,6 +351,87 @@ mod tests {
         chars[5] = if chars[5] == 'A' { 'B' } else { 'A' };
         let tampered: String = chars.into_iter().collect();
         assert!(decode_skiptoken(&tampered, 7, 9).is_err());
+    }
+
+    #[test]
+    fn skiptoken_encoding_is_unpadded_url_safe_and_strict_but_for_padding() {
+        // 15 bytes are 20 symbols with no padding; the magic "EP\x01" is "RVAB".
+        let t = encode_skiptoken(0, 7, 9);
+        assert_eq!(t.len(), 20);
+        assert!(t.starts_with("RVAB"), "{t}");
+        assert!(!t.contains(['=', '+', '/']), "{t}");
+        // Re-padding is tolerated, as before.
+        assert_eq!(decode_skiptoken(&format!("{t}="), 7, 9).unwrap(), 0);
+        assert_eq!(decode_skiptoken(&format!("{t}===="), 7, 9).unwrap(), 0);
+        let last = t.chars().last().unwrap();
+        let head = &t[..t.len() - 1];
+        let garbage = [
+            String::new(),
+            "!!!!".to_string(),
+            format!("{t} "),
+            format!("={t}"),
+            format!("{head}={last}"),
+            format!("{t}A"),         // a dangling symbol
+            t.replacen('A', "+", 1), // the standard alphabet
+            // 15 bytes end on a whole symbol, so drop one byte to test the trailing bits: 14
+            // bytes leave 2 of the last symbol's bits over, which must be zero.
+            format!("{}B", &t[..18]),
+        ];
+        for g in garbage {
+            let e = decode_skiptoken(&g, 7, 9).unwrap_err();
+            assert_eq!((e.status, e.code), (400, "BadRequest"), "{g}");
+            assert_eq!(
+                e.message,
+                "The $skiptoken value is invalid or has expired. Follow @odata.nextLink exactly as returned.",
+                "{g}"
+            );
+        }
+    }
+
+    #[test]
+    fn percent_encode_escapes_all_but_the_readable_set() {
+        assert_eq!(
+            percent_encode("az AZ09-._~/:,()'+&=?#%$@!*;[]\"\u{7f}\tx"),
+            "az%20AZ09-._~/:,()%27%2B%26%3D%3F%23%25%24%40%21%2A%3B%5B%5D%22%7F%09x"
+        );
+        assert_eq!(percent_encode("é€"), "%C3%A9%E2%82%AC");
+        assert_eq!(percent_encode(""), "");
+    }
+
+    #[test]
+    fn percent_decode_path_is_lenient() {
+        assert_eq!(percent_decode_path("/v1.0/a%20b%2Fc"), "/v1.0/a b/c");
+        assert_eq!(percent_decode_path("%c3%A9"), "é");
+        // `+` is literal in a path; malformed escapes stay as they are.
+        assert_eq!(percent_decode_path("a+b"), "a+b");
+        assert_eq!(percent_decode_path("%zz%2%"), "%zz%2%");
+        assert_eq!(percent_decode_path("%%41%4"), "%A%4");
+        // Bytes that are not UTF-8 are replaced, not an error.
+        assert_eq!(percent_decode_path("x%FFy"), "x\u{fffd}y");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn percent_encoding_round_trips(s in proptest::prelude::any::<String>()) {
+            let e = percent_encode(&s);
+            proptest::prop_assert!(
+                e.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/:,()%".contains(&b)),
+                "{e}"
+            );
+            proptest::prop_assert_eq!(percent_decode_path(&e), s);
+        }
+
+        #[test]
+        fn skiptokens_round_trip(idx in 0..=u32::MAX as usize, fp: u64, key: u64) {
+            let t = encode_skiptoken(idx, fp, key);
+            proptest::prop_assert_eq!(decode_skiptoken(&t, fp, key).ok(), Some(idx));
+        }
+
+        #[test]
+        fn arbitrary_skiptokens_never_panic(t in "[A-Za-z0-9_=+/-]{0,24}") {
+            // A random string is all but never a valid token; what matters is no panic.
+            let _ = decode_skiptoken(&t, 7, 9);
+        }
     }
 
     #[test]
