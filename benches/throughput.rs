@@ -9,6 +9,12 @@
 //! `EP_BENCH_N` (default 1000) sets the outage size, `EP_BENCH_LIST` (default 100000) the
 //! listing size, `EP_BENCH_BURST` (default 100) the throttle's burst, and
 //! `EP_BENCH_ONLY=throttled` runs only the throttled reprocess rows.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use chrono::{DateTime, Utc};
 use ep_emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall};

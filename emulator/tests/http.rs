@@ -1,5 +1,11 @@
 //! The emulator over real HTTP: start it on an ephemeral port and talk to it with reqwest, the
 //! way ep (or any Graph client) would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;

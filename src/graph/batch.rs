@@ -168,51 +168,8 @@ async fn send(
     size: &BatchSize,
     writes_direct: &AtomicBool,
 ) {
-    let requests: Vec<Value> = batch
-        .iter()
-        .enumerate()
-        .map(|(i, q)| sub_request(i + 1, q))
-        .collect();
-    let body = json!({ "requests": requests }).to_string().into_bytes();
-    let url = client.url("/$batch");
-    let outgoing = Outgoing {
-        method: Method::POST,
-        url: url.clone(),
-        json_body: Some(body.into()),
-        weight: u32::try_from(batch.len()).unwrap_or(u32::MAX),
-        permit: Some(permit),
-    };
-    let answer = client.send_with_auth_retry(outgoing).await;
-    let parsed = answer.and_then(|response| {
-        serde_json::from_slice::<BatchResponse>(&response.body).map_err(|e| {
-            GraphError::BadResponse {
-                url: url.to_string(),
-                detail: format!("the $batch answer is not a batch response ({e})"),
-            }
-        })
-    });
-    match parsed {
-        Ok(parsed) => {
-            let mut by_id: HashMap<String, SubResponse> = parsed
-                .responses
-                .into_iter()
-                .map(|r| (r.id.clone(), r))
-                .collect();
-            let throttled = by_id.values().filter(|r| r.status == 429).count();
-            size.learn(by_id.len() - throttled, throttled);
-            for (i, q) in batch.into_iter().enumerate() {
-                let result = match by_id.remove(&(i + 1).to_string()) {
-                    Some(sub) => sub_result(client, sub),
-                    // It may or may not have run: treat like a dropped connection.
-                    None => Err(GraphError::Transport {
-                        url: q.path.clone(),
-                        detail: "the $batch answer has no response for this call".into(),
-                        maybe_sent: true,
-                    }),
-                };
-                let _ = q.reply.send(result);
-            }
-        }
+    match post_batch(client, &batch, permit).await {
+        Ok(parsed) => answer_each(client, batch, parsed, size),
         Err(e) if e.status() == Some(400) => {
             let carried_write = batch.iter().any(|q| is_write(&q.method));
             if carried_write && !writes_direct.swap(true, Ordering::Relaxed) {
@@ -228,6 +185,56 @@ async fn send(
                 let _ = q.reply.send(Err(replicate(&e)));
             }
         }
+    }
+}
+
+/// The `$batch` POST itself, its answer parsed.
+async fn post_batch(
+    client: &GraphClient,
+    batch: &[Queued],
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> Result<BatchResponse, GraphError> {
+    let requests: Vec<Value> = batch
+        .iter()
+        .enumerate()
+        .map(|(i, q)| sub_request(i + 1, q))
+        .collect();
+    let body = json!({ "requests": requests }).to_string().into_bytes();
+    let url = client.url("/$batch");
+    let outgoing = Outgoing {
+        method: Method::POST,
+        url: url.clone(),
+        json_body: Some(body.into()),
+        weight: u32::try_from(batch.len()).unwrap_or(u32::MAX),
+        permit: Some(permit),
+    };
+    let response = client.send_with_auth_retry(outgoing).await?;
+    serde_json::from_slice::<BatchResponse>(&response.body).map_err(|e| GraphError::BadResponse {
+        url: url.to_string(),
+        detail: format!("the $batch answer is not a batch response ({e})"),
+    })
+}
+
+/// Each caller gets its own sub-response, matched by id whatever order they came in.
+fn answer_each(client: &GraphClient, batch: Vec<Queued>, parsed: BatchResponse, size: &BatchSize) {
+    let mut by_id: HashMap<String, SubResponse> = parsed
+        .responses
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let throttled = by_id.values().filter(|r| r.status == 429).count();
+    size.learn(by_id.len() - throttled, throttled);
+    for (i, q) in batch.into_iter().enumerate() {
+        let result = match by_id.remove(&(i + 1).to_string()) {
+            Some(sub) => sub_result(client, sub),
+            // It may or may not have run: treat like a dropped connection.
+            None => Err(GraphError::Transport {
+                url: q.path.clone(),
+                detail: "the $batch answer has no response for this call".into(),
+                maybe_sent: true,
+            }),
+        };
+        let _ = q.reply.send(result);
     }
 }
 

@@ -1,6 +1,12 @@
 //! ep's integration tests: one binary, so the crate is linked once (as jj does). Each module runs
 //! the real `ep` binary against a real server on 127.0.0.1 — the built-in emulator, or a
 //! deliberately broken or hostile one — and checks what it received and what ep printed.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod common;
 

@@ -252,12 +252,53 @@ async fn landed(client: &GraphClient, id: &str) -> Result<Option<Accepted>, Grap
     }))
 }
 
-/// How long one request was watched and what it showed.
+/// What `--wait` has seen of one request.
 struct Watch {
     seen_delivering: bool,
     last: Option<RequestState>,
     /// Its completion time before the reprocess: a new one means it completed again.
     completed_before: Option<DateTime<Utc>>,
+}
+
+impl Watch {
+    fn new(completed_before: Option<DateTime<Utc>>) -> Self {
+        Watch {
+            seen_delivering: false,
+            last: None,
+            completed_before,
+        }
+    }
+
+    /// One poll's answer; `Some` once the request has settled.
+    fn observe(
+        &mut self,
+        state: &RequestState,
+        completed: Option<DateTime<Utc>>,
+    ) -> Option<WaitEnd> {
+        if completed.is_some() && completed != self.completed_before {
+            self.seen_delivering = true;
+        }
+        self.last = Some(state.clone());
+        match state {
+            RequestState::Delivered => Some(WaitEnd::Delivered),
+            RequestState::Delivering => {
+                self.seen_delivering = true;
+                None
+            }
+            s if s.is_failed() && self.seen_delivering => Some(WaitEnd::FailedAgain),
+            s if s.is_failed() => None,
+            _ => Some(WaitEnd::Other),
+        }
+    }
+
+    /// How a request that never settled is reported when the timeout passes.
+    fn at_timeout(&self) -> WaitEnd {
+        match &self.last {
+            Some(RequestState::Delivering) => WaitEnd::StillDelivering,
+            Some(_) => WaitEnd::StillFailing,
+            None => WaitEnd::Unknown,
+        }
+    }
 }
 
 /// `--wait`: poll the accepted requests until each has settled, or the timeout passes.
@@ -278,15 +319,10 @@ pub(super) async fn wait_for_final(
     let mut watching: HashMap<String, Watch> = ids
         .iter()
         .map(|id| {
-            let watch = Watch {
-                seen_delivering: false,
-                last: None,
-                completed_before: completed_before.get(id).copied().flatten(),
-            };
-            (id.clone(), watch)
+            let before = completed_before.get(id).copied().flatten();
+            (id.clone(), Watch::new(before))
         })
         .collect();
-    let mut interval = std::time::Duration::from_secs(1);
     if !watching.is_empty() {
         diag::note(format!(
             "waiting up to {} for {} request(s) to be delivered…",
@@ -294,32 +330,15 @@ pub(super) async fn wait_for_final(
             watching.len()
         ));
     }
+    let mut interval = std::time::Duration::from_secs(1);
     while !watching.is_empty() {
         let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
         tokio::time::sleep(interval.min(remaining)).await;
-        let states = poll_states(client, watching.keys().cloned().collect()).await;
-        for (id, current) in states {
-            let Some(watch) = watching.get_mut(&id) else {
+        for (id, current) in poll_states(client, watching.keys().cloned().collect()).await {
+            let (Some(watch), Some((state, completed))) = (watching.get_mut(&id), current) else {
                 continue;
             };
-            let Some((state, completed)) = current else {
-                continue;
-            };
-            if completed.is_some() && completed != watch.completed_before {
-                watch.seen_delivering = true;
-            }
-            let end = match state {
-                RequestState::Delivered => Some(WaitEnd::Delivered),
-                RequestState::Delivering => {
-                    watch.seen_delivering = true;
-                    None
-                }
-                ref s if s.is_failed() && watch.seen_delivering => Some(WaitEnd::FailedAgain),
-                ref s if s.is_failed() => None,
-                _ => Some(WaitEnd::Other),
-            };
-            watch.last = Some(state.clone());
-            if let Some(end) = end {
+            if let Some(end) = watch.observe(&state, completed) {
                 diag::trace(1, format!("{id}: {state}"));
                 watching.remove(&id);
                 finals.insert(id, (Some(state), end));
@@ -331,13 +350,7 @@ pub(super) async fn wait_for_final(
         interval = (interval * 2).min(std::time::Duration::from_secs(10));
     }
     for (id, watch) in watching {
-        let end = match &watch.last {
-            Some(RequestState::Delivering) => WaitEnd::StillDelivering,
-            Some(s) if s.is_failed() && watch.seen_delivering => WaitEnd::StillDelivering,
-            Some(_) => WaitEnd::StillFailing,
-            None => WaitEnd::Unknown,
-        };
-        finals.insert(id, (watch.last, end));
+        finals.insert(id, (watch.last.clone(), watch.at_timeout()));
     }
     finals
 }
@@ -361,4 +374,55 @@ async fn poll_states(
         .buffer_unordered(client.parallelism())
         .collect()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32) -> Option<DateTime<Utc>> {
+        Utc.with_ymd_and_hms(2026, 11, 20, h, 0, 0).single()
+    }
+
+    #[test]
+    fn an_unchanged_failed_state_never_settles() {
+        let mut w = Watch::new(at(1));
+        for _ in 0..5 {
+            assert_eq!(w.observe(&RequestState::DeliveryFailed, at(1)), None);
+        }
+        assert_eq!(w.at_timeout(), WaitEnd::StillFailing);
+    }
+
+    #[test]
+    fn failing_after_delivery_was_seen_settles_as_failed_again() {
+        let mut w = Watch::new(at(1));
+        assert_eq!(w.observe(&RequestState::Delivering, None), None);
+        assert_eq!(
+            w.observe(&RequestState::DeliveryFailed, at(2)),
+            Some(WaitEnd::FailedAgain)
+        );
+        // Between two polls: only the new completion time shows it went through delivery.
+        let mut w = Watch::new(at(1));
+        assert_eq!(
+            w.observe(&RequestState::PartiallyDelivered, at(3)),
+            Some(WaitEnd::FailedAgain)
+        );
+    }
+
+    #[test]
+    fn delivered_and_other_ends_settle_and_delivering_waits() {
+        let mut w = Watch::new(at(1));
+        assert_eq!(w.observe(&RequestState::Delivering, None), None);
+        assert_eq!(w.at_timeout(), WaitEnd::StillDelivering);
+        assert_eq!(
+            w.observe(&RequestState::Delivered, at(2)),
+            Some(WaitEnd::Delivered)
+        );
+        assert_eq!(
+            Watch::new(None).observe(&RequestState::Canceled, None),
+            Some(WaitEnd::Other)
+        );
+        assert_eq!(Watch::new(None).at_timeout(), WaitEnd::Unknown);
+    }
 }
