@@ -280,8 +280,24 @@ pub async fn login(
         .tenant
         .clone()
         .unwrap_or_else(|| ANY_ORGANIZATION.to_string());
+    let code = request_device_code(&settings, &tenant, http).await?;
+    diag::prompt(&code.message);
+    let response = poll_for_token(&settings, &tenant, &code, http).await?;
+    let token = remember(&settings, &tenant, &response, None)?;
+    Ok(LoginOutcome {
+        cache_path: settings.cache_path,
+        expires_at: token.expires_at.unwrap_or_else(Instant::now),
+    })
+}
+
+/// Ask the `devicecode` endpoint for a code and the message that tells the person what to do.
+async fn request_device_code(
+    settings: &Settings,
+    tenant: &str,
+    http: &reqwest::Client,
+) -> Result<DeviceCodeResponse, AuthError> {
     let scope = with_offline_access(&settings.scope);
-    let url = endpoint_url(&settings.authority_host, &tenant, "devicecode");
+    let url = endpoint_url(&settings.authority_host, tenant, "devicecode");
     let raw = super::http::send(
         NAME,
         http.post(&url).form(&[
@@ -306,10 +322,20 @@ pub async fn login(
     let code: DeviceCodeResponse = serde_json::from_slice(&raw.body)
         .map_err(|_| AuthError::BadResponse { source_name: NAME })?;
     crate::redact::register_secret(&code.device_code);
-    diag::prompt(&code.message);
+    Ok(code)
+}
+
+/// Poll the token endpoint at the service's interval until the person finishes signing in, the
+/// code expires, or the service gives a final answer.
+async fn poll_for_token(
+    settings: &Settings,
+    tenant: &str,
+    code: &DeviceCodeResponse,
+    http: &reqwest::Client,
+) -> Result<TokenResponse, AuthError> {
     let mut interval = Duration::from_secs(seconds(&code.interval, 5).max(1));
     let deadline = Instant::now() + Duration::from_secs(seconds(&code.expires_in, 900));
-    let token_url = endpoint_url(&settings.authority_host, &tenant, "token");
+    let token_url = endpoint_url(&settings.authority_host, tenant, "token");
     loop {
         tokio::time::sleep(interval).await;
         if Instant::now() > deadline {
@@ -329,33 +355,31 @@ pub async fn login(
         )
         .await;
         match polled {
-            Ok(response) => {
-                let token = remember(&settings, &tenant, &response, None)?;
-                return Ok(LoginOutcome {
-                    cache_path: settings.cache_path,
-                    expires_at: token.expires_at.unwrap_or_else(Instant::now),
-                });
-            }
-            Err(AuthError::Rejected { error, .. }) if error == "authorization_pending" => {}
-            Err(AuthError::Rejected { error, .. }) if error == "slow_down" => {
-                // RFC 8628 §3.5: every slow_down adds five seconds for the rest of the flow.
-                interval += Duration::from_secs(5);
-            }
-            Err(AuthError::Rejected { error, .. }) if error == "authorization_declined" => {
-                return Err(AuthError::DeviceCode("the sign-in was declined".into()));
-            }
-            Err(AuthError::Rejected { error, .. }) if error == "expired_token" => {
-                return Err(AuthError::DeviceCode(
-                    "the code expired before the sign-in was completed".into(),
-                ));
-            }
-            Err(AuthError::Rejected { error, .. }) if error == "bad_verification_code" => {
-                return Err(AuthError::DeviceCode(
-                    "the service did not recognise the device code".into(),
-                ));
-            }
-            Err(e) => return Err(e),
+            Ok(response) => return Ok(response),
+            Err(e) => interval = next_interval(e, interval)?,
         }
+    }
+}
+
+/// A failed poll: the interval to wait before the next one while the sign-in is still pending,
+/// or the error that ends the flow.
+fn next_interval(error: AuthError, interval: Duration) -> Result<Duration, AuthError> {
+    match error {
+        AuthError::Rejected { error, .. } if error == "authorization_pending" => Ok(interval),
+        AuthError::Rejected { error, .. } if error == "slow_down" => {
+            // RFC 8628 §3.5: every slow_down adds five seconds for the rest of the flow.
+            Ok(interval + Duration::from_secs(5))
+        }
+        AuthError::Rejected { error, .. } if error == "authorization_declined" => {
+            Err(AuthError::DeviceCode("the sign-in was declined".into()))
+        }
+        AuthError::Rejected { error, .. } if error == "expired_token" => Err(
+            AuthError::DeviceCode("the code expired before the sign-in was completed".into()),
+        ),
+        AuthError::Rejected { error, .. } if error == "bad_verification_code" => Err(
+            AuthError::DeviceCode("the service did not recognise the device code".into()),
+        ),
+        e => Err(e),
     }
 }
 

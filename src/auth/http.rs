@@ -25,23 +25,9 @@ pub(crate) async fn send(
     shown_headers: &[(&str, &str)],
     shown_form: Option<&[(&str, &str)]>,
 ) -> Result<RawResponse, AuthError> {
-    let shown_url = url::Url::parse(url)
-        .map(|u| redact::url(&u))
-        .unwrap_or_else(|_| url.to_string());
-    if diag::verbosity() >= 2 {
-        for (k, v) in shown_headers {
-            diag::trace(2, format!("> {}", redact::header_line(k, v)));
-        }
-        if let Some(form) = shown_form {
-            diag::trace(2, format!("> body: {}", redact::form(form)));
-        }
-    }
+    let shown_url = shown_url(url);
+    trace_request(shown_headers, shown_form);
     let started = Instant::now();
-    let unreachable = |e: reqwest::Error| AuthError::Unreachable {
-        source_name,
-        url: shown_url.clone(),
-        detail: crate::http::describe_transport_error(&e),
-    };
     let response = match request.send().await {
         Ok(r) => r,
         Err(e) => {
@@ -52,7 +38,11 @@ pub(crate) async fn send(
                     started.elapsed().as_millis()
                 ),
             );
-            return Err(unreachable(e));
+            return Err(AuthError::Unreachable {
+                source_name,
+                url: shown_url,
+                detail: crate::http::describe_transport_error(&e),
+            });
         }
     };
     let status = response.status().as_u16();
@@ -64,21 +54,56 @@ pub(crate) async fn send(
             url: shown_url.clone(),
             detail: e.describe(),
         })?;
-    let request_id = headers
+    diag::trace(
+        1,
+        format!(
+            "{source_name}: {method} {shown_url} -> {status} ({} ms){}",
+            started.elapsed().as_millis(),
+            request_id_suffix(&headers)
+        ),
+    );
+    trace_response(&headers, &body);
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// The URL as logs and errors show it, with any secret in it redacted.
+fn shown_url(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| redact::url(&u))
+        .unwrap_or_else(|_| url.to_string())
+}
+
+/// At `-vv`: the headers and form that were sent, redacted.
+fn trace_request(shown_headers: &[(&str, &str)], shown_form: Option<&[(&str, &str)]>) {
+    if diag::verbosity() >= 2 {
+        for (k, v) in shown_headers {
+            diag::trace(2, format!("> {}", redact::header_line(k, v)));
+        }
+        if let Some(form) = shown_form {
+            diag::trace(2, format!("> body: {}", redact::form(form)));
+        }
+    }
+}
+
+/// ` request-id …` for the `-v` line when the endpoint sent one (what support asks for), else
+/// nothing.
+fn request_id_suffix(headers: &reqwest::header::HeaderMap) -> String {
+    headers
         .get("x-ms-request-id")
         .or_else(|| headers.get("request-id"))
         .and_then(|v| v.to_str().ok())
         .map(|r| format!(" request-id {r}"))
-        .unwrap_or_default();
-    diag::trace(
-        1,
-        format!(
-            "{source_name}: {method} {shown_url} -> {status} ({} ms){request_id}",
-            started.elapsed().as_millis()
-        ),
-    );
+        .unwrap_or_default()
+}
+
+/// At `-vv`: the headers and body that came back, redacted.
+fn trace_response(headers: &reqwest::header::HeaderMap, body: &[u8]) {
     if diag::verbosity() >= 2 {
-        for (k, v) in &headers {
+        for (k, v) in headers {
             diag::trace(
                 2,
                 format!(
@@ -92,16 +117,11 @@ pub(crate) async fn send(
                 2,
                 format!(
                     "< body: {}",
-                    redact::body(&String::from_utf8_lossy(&body), 2000)
+                    redact::body(&String::from_utf8_lossy(body), 2000)
                 ),
             );
         }
     }
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
 }
 
 /// No Entra access token lives longer than a day; trusting a longer claim gains nothing.

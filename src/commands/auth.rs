@@ -69,6 +69,16 @@ fn describe_claims(claims: &Map<String, Value>) -> Map<String, Value> {
     .collect()
 }
 
+/// What `ep auth status` reports, gathered once and shown as JSON or as a table.
+struct Status {
+    source: &'static str,
+    tenant: Option<String>,
+    client_id: Option<String>,
+    cloud: String,
+    expires: Option<chrono::DateTime<chrono::Utc>>,
+    claims: Map<String, Value>,
+}
+
 async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
     let source = select_source(config.auth, &config.credentials, &config.token_endpoint)?;
     let cache = TokenCache::new(source);
@@ -81,8 +91,26 @@ async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
             .and_then(Value::as_i64)
             .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
     });
-    let cloud = config.cloud.name().to_string();
-    let shown = describe_claims(&claims);
+    let (tenant, client_id) = identity(config, &claims);
+    let status = Status {
+        source: cache.source_name(),
+        tenant,
+        client_id,
+        cloud: config.cloud.name().to_string(),
+        expires,
+        claims: describe_claims(&claims),
+    };
+    let doc = status_json(config, &status);
+    match config.format {
+        Format::Json | Format::Ndjson => output::print_json(&doc)?,
+        _ => print_status_table(config, status, &doc)?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Tenant and client id: as configured, else as the token says (`appid` for v1 tokens, `azp`
+/// for v2).
+fn identity(config: &Config, claims: &Map<String, Value>) -> (Option<String>, Option<String>) {
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     let tenant = config
         .credentials
@@ -94,53 +122,61 @@ async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
         .client_id
         .clone()
         .or_else(|| text(claims.get("appid")).or_else(|| text(claims.get("azp"))));
-    let doc = json!({
-        "source": cache.source_name(),
-        "tenant": tenant,
-        "clientId": client_id,
-        "cloud": cloud,
+    (tenant, client_id)
+}
+
+fn status_json(config: &Config, status: &Status) -> Value {
+    let shown = &status.claims;
+    json!({
+        "source": status.source,
+        "tenant": status.tenant,
+        "clientId": status.client_id,
+        "cloud": status.cloud,
         "graphUrl": config.graph_root.as_str().trim_end_matches('/'),
         "authorityHost": config.token_endpoint.authority_host,
         "scope": config.token_endpoint.scope,
-        "expiresOn": expires.map(rfc3339),
+        "expiresOn": status.expires.map(rfc3339),
         "claims": if shown.is_empty() { Value::Null } else { Value::Object(shown.clone()) },
-    });
-    match config.format {
-        Format::Json | Format::Ndjson => output::print_json(&doc)?,
-        _ => {
-            let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-            let mut rows = vec![
-                ("source", cache.source_name().to_string()),
-                ("tenant", or_dash(tenant)),
-                ("client id", or_dash(client_id)),
-                ("cloud", cloud),
-                (
-                    "graph url",
-                    doc["graphUrl"].as_str().unwrap_or_default().to_string(),
-                ),
-                ("authority", config.token_endpoint.authority_host.clone()),
-                (
-                    "token expires",
-                    or_dash(expires.map(|e| {
-                        let mins = (e - chrono::Utc::now()).num_minutes();
-                        format!("{} (in {mins} min)", rfc3339(e))
-                    })),
-                ),
-            ];
-            for (k, v) in &shown {
-                let value = match v {
-                    Value::Array(items) => items
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                rows.push((k.as_str(), value));
-            }
-            output::print_text(&output::key_value_table(&rows).to_string())?;
-        }
+    })
+}
+
+/// The table form: `doc` is the JSON form, whose `graphUrl` is already trimmed.
+fn print_status_table(config: &Config, status: Status, doc: &Value) -> anyhow::Result<()> {
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let mut rows = vec![
+        ("source", status.source.to_string()),
+        ("tenant", or_dash(status.tenant)),
+        ("client id", or_dash(status.client_id)),
+        ("cloud", status.cloud),
+        (
+            "graph url",
+            doc["graphUrl"].as_str().unwrap_or_default().to_string(),
+        ),
+        ("authority", config.token_endpoint.authority_host.clone()),
+        (
+            "token expires",
+            or_dash(status.expires.map(|e| {
+                let mins = (e - chrono::Utc::now()).num_minutes();
+                format!("{} (in {mins} min)", rfc3339(e))
+            })),
+        ),
+    ];
+    for (k, v) in &status.claims {
+        rows.push((k.as_str(), claim_text(v)));
     }
-    Ok(ExitStatus::Success)
+    output::print_text(&output::key_value_table(&rows).to_string())?;
+    Ok(())
+}
+
+/// A claim as one table cell: lists (`roles`, …) joined with commas, strings as they are.
+fn claim_text(v: &Value) -> String {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }

@@ -4,37 +4,47 @@ use crate::cli::EmulatorArgs;
 use crate::diag;
 use crate::error::{CliError, ExitStatus};
 use ep_emulator::{Emulator, EmulatorConfig};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
-    let share = |v: f64, flag: &str| {
-        if (0.0..=1.0).contains(&v) {
-            Ok(v)
-        } else {
-            Err(CliError::usage(format!(
-                "{flag} must be between 0.0 and 1.0, not {v}"
-            )))
-        }
-    };
+    validate(&args)?;
+    let port = args.port;
+    let config = emulator_config(args)?;
+    let emu = Emulator::start(config, ([127, 0, 0, 1], port).into())
+        .await
+        .map_err(|e| {
+            CliError::usage(format!("could not start the emulator on port {port}: {e}"))
+                .with_hint("pick another --port, or --port 0 for any free port")
+        })?;
+    crate::output::print_text(&emu.usage_text())?;
+    diag::note("emulator running; press Ctrl-C to stop");
+    tokio::signal::ctrl_c().await?;
+    emu.shutdown().await;
+    Ok(ExitStatus::Success)
+}
+
+/// The knobs whose values the emulator cannot use, refused before anything starts. (The shares
+/// are checked as the config is built, after these.)
+fn validate(args: &EmulatorArgs) -> Result<(), CliError> {
     if args.packages < 2 {
-        return Err(CliError::usage("--packages must be at least 2").into());
+        return Err(CliError::usage("--packages must be at least 2"));
     }
     if args.page_size == 0 {
-        return Err(CliError::usage("--page-size must be at least 1").into());
+        return Err(CliError::usage("--page-size must be at least 1"));
     }
     if let Some(rate) = args.rate {
         if !(rate.is_finite() && rate > 0.0) {
-            return Err(CliError::usage("--rate must be a positive number").into());
+            return Err(CliError::usage("--rate must be a positive number"));
         }
     }
     if ![400, 403].contains(&args.catalog_refusal) {
-        return Err(CliError::usage("--catalog-refusal must be 400 or 403").into());
+        return Err(CliError::usage("--catalog-refusal must be 400 or 403"));
     }
     if args.repeat_refusal == 429 {
         return Err(CliError::usage(
             "--repeat-refusal 429 would be throttling, not a refusal: choose another 4xx",
-        )
-        .into());
+        ));
     }
     if let Some(status) = args
         .imds_failures
@@ -43,26 +53,28 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
     {
         return Err(CliError::usage(format!(
             "--imds-failures takes HTTP error statuses (400-599), not {status}"
-        ))
-        .into());
+        )));
     }
-    // The challenge names the key by absolute path, as the agent does; ep refuses anything else.
-    let arc_key_dir = match &args.arc_key_dir {
-        Some(dir) => Some(
-            std::fs::canonicalize(dir)
-                .ok()
-                .filter(|d| d.is_dir())
-                .ok_or_else(|| {
-                    CliError::usage(format!(
-                        "--arc-key-dir {} is not a directory",
-                        dir.display()
-                    ))
-                    .with_hint("create it first, e.g. with mktemp -d")
-                })?,
-        ),
-        None => None,
-    };
-    let config = EmulatorConfig {
+    Ok(())
+}
+
+/// A fraction flag: between 0.0 and 1.0.
+fn share(v: f64, flag: &str) -> Result<f64, CliError> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(CliError::usage(format!(
+            "{flag} must be between 0.0 and 1.0, not {v}"
+        )))
+    }
+}
+
+/// The emulator's configuration from validated flags. The fields are evaluated in the order
+/// written, which decides the bad flag reported first: `--arc-key-dir`, the shares in field
+/// order, then `--client-certificate`.
+fn emulator_config(args: EmulatorArgs) -> Result<EmulatorConfig, CliError> {
+    let arc_key_dir = arc_key_dir(args.arc_key_dir.as_deref())?;
+    Ok(EmulatorConfig {
         seed: args.seed,
         requests: args.requests,
         packages: args.packages,
@@ -89,32 +101,39 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
         batch_refuses_writes: args.batch_refuses_writes,
         token_ttl: Duration::from_secs(args.token_ttl.max(1)),
         strict_filters: args.strict_filters,
-        client_certificates: match &args.client_certificate {
-            Some(path) => {
-                let pem = std::fs::read_to_string(path).map_err(|e| {
-                    CliError::usage(format!("--client-certificate {}: {e}", path.display()))
-                })?;
-                vec![(ep_emulator::DEMO.client_id.to_string(), pem)]
-            }
-            None => Vec::new(),
-        },
+        client_certificates: client_certificates(args.client_certificate.as_deref())?,
         device_code_interval: args.device_code_interval.max(1),
         arc_key_dir,
         imds_failures: args.imds_failures,
         ..EmulatorConfig::default()
+    })
+}
+
+/// `--arc-key-dir`, made absolute: the challenge names the key by absolute path, as the agent
+/// does; ep refuses anything else.
+fn arc_key_dir(dir: Option<&Path>) -> Result<Option<PathBuf>, CliError> {
+    let Some(dir) = dir else {
+        return Ok(None);
     };
-    let emu = Emulator::start(config, ([127, 0, 0, 1], args.port).into())
-        .await
-        .map_err(|e| {
+    std::fs::canonicalize(dir)
+        .ok()
+        .filter(|d| d.is_dir())
+        .ok_or_else(|| {
             CliError::usage(format!(
-                "could not start the emulator on port {}: {e}",
-                args.port
+                "--arc-key-dir {} is not a directory",
+                dir.display()
             ))
-            .with_hint("pick another --port, or --port 0 for any free port")
-        })?;
-    crate::output::print_text(&emu.usage_text())?;
-    diag::note("emulator running; press Ctrl-C to stop");
-    tokio::signal::ctrl_c().await?;
-    emu.shutdown().await;
-    Ok(ExitStatus::Success)
+            .with_hint("create it first, e.g. with mktemp -d")
+        })
+        .map(Some)
+}
+
+/// `--client-certificate`: the PEM the demo app's certificate credential is checked against.
+fn client_certificates(path: Option<&Path>) -> Result<Vec<(String, String)>, CliError> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let pem = std::fs::read_to_string(path)
+        .map_err(|e| CliError::usage(format!("--client-certificate {}: {e}", path.display())))?;
+    Ok(vec![(ep_emulator::DEMO.client_id.to_string(), pem)])
 }

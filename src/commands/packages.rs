@@ -54,30 +54,9 @@ pub async fn resolve(ctx: &Context, arg: &str) -> anyhow::Result<AccessPackage> 
             .into());
     }
     if is_guid(arg) {
-        let id = parse_guid(arg, "access package id")?;
-        return match ctx.client.get_package(&id).await {
-            Ok(p) => Ok(p),
-            Err(e) if e.status() == Some(404) => Err(CliError::not_found(format!(
-                "no access package with id {id}"
-            ))
-            .with_hint("'ep packages list' shows the packages you can see")
-            .into()),
-            Err(e) => Err(e.into()),
-        };
+        return resolve_id(ctx, arg).await;
     }
-    let filter = format!("displayName eq {}", odata_string(arg));
-    let found = ctx
-        .client
-        .list_packages(Some(&filter))
-        .await
-        .map_err(|e: GraphError| {
-            anyhow::Error::new(e).context(format!("looking up access package '{arg}'"))
-        })?;
-    // Graph's eq on strings is case-insensitive; check again in case a server is looser.
-    let mut matches: Vec<AccessPackage> = found
-        .into_iter()
-        .filter(|p| p.display_name.to_lowercase() == arg.to_lowercase())
-        .collect();
+    let mut matches = packages_named(ctx, arg).await?;
     match matches.len() {
         0 => Err(
             CliError::not_found(format!("no access package named '{arg}'"))
@@ -88,26 +67,61 @@ pub async fn resolve(ctx: &Context, arg: &str) -> anyhow::Result<AccessPackage> 
                 .into(),
         ),
         1 => Ok(matches.remove(0)),
-        n => {
-            matches.sort_by(|a, b| a.id.cmp(&b.id));
-            let candidates = matches
-                .iter()
-                .map(|p| {
-                    let catalog = p
-                        .catalog
-                        .as_ref()
-                        .and_then(|c| c.display_name.clone().or_else(|| c.id.clone()))
-                        .unwrap_or_else(|| "unknown catalog".into());
-                    format!("  {}  (catalog: {catalog})", p.id)
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            Err(CliError::usage(format!(
-                "{n} access packages are named '{arg}'; pass one of their ids to --package:\n{candidates}"
-            ))
-            .into())
-        }
+        _ => Err(ambiguous(arg, matches).into()),
     }
+}
+
+/// The package with this id; a 404 becomes "not found" with a hint.
+async fn resolve_id(ctx: &Context, arg: &str) -> anyhow::Result<AccessPackage> {
+    let id = parse_guid(arg, "access package id")?;
+    match ctx.client.get_package(&id).await {
+        Ok(p) => Ok(p),
+        Err(e) if e.status() == Some(404) => Err(CliError::not_found(format!(
+            "no access package with id {id}"
+        ))
+        .with_hint("'ep packages list' shows the packages you can see")
+        .into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every package whose display name is `name`, ignoring case.
+async fn packages_named(ctx: &Context, name: &str) -> anyhow::Result<Vec<AccessPackage>> {
+    let filter = format!("displayName eq {}", odata_string(name));
+    let found = ctx
+        .client
+        .list_packages(Some(&filter))
+        .await
+        .map_err(|e: GraphError| {
+            anyhow::Error::new(e).context(format!("looking up access package '{name}'"))
+        })?;
+    // Graph's eq on strings is case-insensitive; check again in case a server is looser.
+    Ok(found
+        .into_iter()
+        .filter(|p| p.display_name.to_lowercase() == name.to_lowercase())
+        .collect())
+}
+
+/// Several packages share the name: list their ids (sorted, so the message is stable) with
+/// their catalogs, which is what tells them apart.
+fn ambiguous(name: &str, mut matches: Vec<AccessPackage>) -> CliError {
+    let n = matches.len();
+    matches.sort_by(|a, b| a.id.cmp(&b.id));
+    let candidates = matches
+        .iter()
+        .map(|p| {
+            let catalog = p
+                .catalog
+                .as_ref()
+                .and_then(|c| c.display_name.clone().or_else(|| c.id.clone()))
+                .unwrap_or_else(|| "unknown catalog".into());
+            format!("  {}  (catalog: {catalog})", p.id)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    CliError::usage(format!(
+        "{n} access packages are named '{name}'; pass one of their ids to --package:\n{candidates}"
+    ))
 }
 
 fn shell_word(s: &str) -> String {

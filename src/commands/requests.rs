@@ -57,55 +57,10 @@ pub async fn show(
     window: chrono::Duration,
 ) -> anyhow::Result<ExitStatus> {
     let id = parse_guid(raw_id, "request id")?;
-    let request = match ctx.client.get_request(&id).await {
-        Ok(r) => r,
-        Err(e) if e.status() == Some(404) => {
-            return Err(
-                CliError::not_found(format!("no assignment request with id {id}"))
-                    .with_hint("'ep requests list --package NAME' shows a package's requests")
-                    .into(),
-            );
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let request = get_request(ctx, &id).await?;
     let record = RequestRecord::new(request, Utc::now(), window);
     match ctx.format {
-        Format::Table => {
-            let r = record.requestor.clone().unwrap_or_default();
-            let p = record.access_package.clone().unwrap_or_default();
-            let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-            let rows = [
-                ("id", record.id.clone()),
-                ("state", record.state.to_string()),
-                ("status", or_dash(record.status.clone())),
-                ("request type", or_dash(record.request_type.clone())),
-                ("created", or_dash(record.created_date_time.clone())),
-                (
-                    "completed",
-                    match &record.completed_date_time {
-                        Some(t) => format!("{t} ({})", record.age_label()),
-                        None => "-".into(),
-                    },
-                ),
-                ("requestor", or_dash(r.display_name)),
-                ("principal name", or_dash(r.principal_name)),
-                ("email", or_dash(r.email)),
-                ("object id", or_dash(r.object_id)),
-                ("access package", or_dash(p.display_name)),
-                (
-                    "access package id",
-                    if p.id.is_empty() { "-".into() } else { p.id },
-                ),
-                (
-                    "reprocessable",
-                    match &record.reason {
-                        None => "yes".into(),
-                        Some(reason) => format!("no: {reason}"),
-                    },
-                ),
-            ];
-            print_text(&key_value_table(&rows).to_string())?;
-        }
+        Format::Table => print_text(&key_value_table(&request_rows(&record)).to_string())?,
         Format::Json => crate::output::print_json(&record)?,
         _ => {
             let mut writer = RecordWriter::new(ctx.format, ctx.style);
@@ -114,6 +69,56 @@ pub async fn show(
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// One request by id; a 404 becomes "not found" with a hint where to look instead.
+async fn get_request(ctx: &Context, id: &str) -> anyhow::Result<AssignmentRequest> {
+    match ctx.client.get_request(id).await {
+        Ok(r) => Ok(r),
+        Err(e) if e.status() == Some(404) => Err(CliError::not_found(format!(
+            "no assignment request with id {id}"
+        ))
+        .with_hint("'ep requests list --package NAME' shows a package's requests")
+        .into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The table form of `ep requests show`: one labelled row per field, `-` for what is missing.
+fn request_rows(record: &RequestRecord) -> [(&'static str, String); 13] {
+    let r = record.requestor.clone().unwrap_or_default();
+    let p = record.access_package.clone().unwrap_or_default();
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    [
+        ("id", record.id.clone()),
+        ("state", record.state.to_string()),
+        ("status", or_dash(record.status.clone())),
+        ("request type", or_dash(record.request_type.clone())),
+        ("created", or_dash(record.created_date_time.clone())),
+        (
+            "completed",
+            match &record.completed_date_time {
+                Some(t) => format!("{t} ({})", record.age_label()),
+                None => "-".into(),
+            },
+        ),
+        ("requestor", or_dash(r.display_name)),
+        ("principal name", or_dash(r.principal_name)),
+        ("email", or_dash(r.email)),
+        ("object id", or_dash(r.object_id)),
+        ("access package", or_dash(p.display_name)),
+        (
+            "access package id",
+            if p.id.is_empty() { "-".into() } else { p.id },
+        ),
+        (
+            "reprocessable",
+            match &record.reason {
+                None => "yes".into(),
+                Some(reason) => format!("no: {reason}"),
+            },
+        ),
+    ]
 }
 
 /// `--state` values, accepted in v1.0 or beta spelling, any case.
