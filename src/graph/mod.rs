@@ -613,17 +613,7 @@ impl GraphClient {
                 graph_host: self.graph_host(),
             });
         }
-        let _permit = match permit {
-            Some(p) => p,
-            None => self.acquire_slot().await,
-        };
-        self.pacer.acquire(weight).await;
-        self.wait_for_pause().await;
-        let token = self
-            .tokens
-            .bearer(&self.http)
-            .await
-            .map_err(GraphError::from)?;
+        let (_permit, token) = self.admit(permit, weight).await?;
         let started = Instant::now();
         let request = self.build_request(&method, &url, json_body, &token)?;
         trace_wire(
@@ -639,16 +629,14 @@ impl GraphClient {
                 .map(str::to_string)
         };
         let request_id = header("request-id");
+        let shown_id = request_id.as_deref().map(|r| format!(" request-id {r}"));
+        let elapsed = started.elapsed().as_millis();
+        let call = format!("{method} {}", redact_query(&url));
         diag::trace(
             1,
             format!(
-                "{method} {} -> {status} ({} ms){}",
-                redact_query(&url),
-                started.elapsed().as_millis(),
-                request_id
-                    .as_deref()
-                    .map(|r| format!(" request-id {r}"))
-                    .unwrap_or_default()
+                "{call} -> {status} ({elapsed} ms){}",
+                shown_id.unwrap_or_default()
             ),
         );
         trace_wire("<", &headers, Some(&body));
@@ -668,6 +656,27 @@ impl GraphClient {
             request_id,
             retry_after,
         ))
+    }
+
+    /// Everything a call waits for before it may go: an HTTP slot, the pacer, any client-wide
+    /// `Retry-After` pause, and a token.
+    async fn admit(
+        &self,
+        permit: Option<OwnedSemaphorePermit>,
+        weight: u32,
+    ) -> Result<(OwnedSemaphorePermit, crate::auth::Secret), GraphError> {
+        let permit = match permit {
+            Some(p) => p,
+            None => self.acquire_slot().await,
+        };
+        self.pacer.acquire(weight).await;
+        self.wait_for_pause().await;
+        let token = self
+            .tokens
+            .bearer(&self.http)
+            .await
+            .map_err(GraphError::from)?;
+        Ok((permit, token))
     }
 
     fn build_request(
