@@ -173,7 +173,7 @@ pub struct GlobalArgs {
         env = "EP_RETRIES",
         global = true,
         value_name = "N",
-        default_value_t = 10,
+        default_value_t = 30,
         hide_env_values = true
     )]
     pub retries: u32,

@@ -302,14 +302,23 @@ impl GraphClient {
                      listing each visible access package instead",
                     refusal_status(&e).unwrap_or_default()
                 ));
-                for package in self.list_packages(None).await? {
-                    let scoped = RequestFilter {
-                        package_id: Some(package.id.clone()),
-                        states: filter.states.clone(),
-                    };
-                    self.list_requests_once(&scoped, &mut on_page).await?;
-                }
-                Ok(())
+                // Graph documents the package filter alone for these callers: one query per
+                // package, several at a time under the same slots and pacer.
+                let starts = self
+                    .list_packages(None)
+                    .await?
+                    .into_iter()
+                    .map(|package| {
+                        let scoped = RequestFilter {
+                            package_id: Some(package.id),
+                            states: filter.states.clone(),
+                        };
+                        let plan = scoped.server_filters(self.version);
+                        let clause = plan.first().and_then(|q| q.first()).cloned().flatten();
+                        self.requests_list_url(clause.as_deref())
+                    })
+                    .collect();
+                self.drain_each(starts, filter, &mut on_page).await
             }
             other => other,
         }
@@ -367,6 +376,39 @@ impl GraphClient {
         let producers = futures_util::future::try_join_all(streams);
         // When the consumer stops early (an error from `on_page`), its receiver is dropped with
         // it and the producers' sends fail, so neither side waits for the other forever.
+        let consumer = async move {
+            while let Some(batch) = rx.recv().await {
+                on_page(batch)?;
+            }
+            Ok::<(), anyhow::Error>(())
+        };
+        let (produced, consumed) = tokio::join!(producers, consumer);
+        consumed?;
+        produced?;
+        Ok(())
+    }
+
+    /// Like [`Self::drain`], from start URLs: at most `concurrency` streams are followed at once,
+    /// so a catalog-scoped caller's thousands of packages never hold thousands of pages.
+    async fn drain_each(
+        &self,
+        starts: Vec<Url>,
+        filter: &RequestFilter,
+        on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        use futures_util::{StreamExt, TryStreamExt};
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<AssignmentRequest>>(2);
+        // The only sender outside the streams lives in this closure, dropped with `producers`.
+        let producers = futures_util::stream::iter(starts)
+            .map(move |url| {
+                let tx = tx.clone();
+                async move {
+                    let first = self.get_page::<WireRequest>(url).await?;
+                    self.follow(first, filter, tx).await
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .try_for_each(|()| async { Ok(()) });
         let consumer = async move {
             while let Some(batch) = rx.recv().await {
                 on_page(batch)?;

@@ -9,7 +9,8 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Retries per call, whatever the cause: throttling (429), 5xx, dropped or stalled
-    /// connections (`--retries`; 0 = never retry).
+    /// connections (`--retries`; 0 = never retry). Generous, because a busy tenant may throttle
+    /// one call many times in a long run; `max_wait` is the bound that keeps a run short.
     pub max_retries: u32,
     /// The most one call waits in total between its attempts, `Retry-After` included
     /// (`--max-wait`). A `Retry-After` longer than what is left ends the call at once.
@@ -24,7 +25,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 10,
+            max_retries: 30,
             max_wait: Duration::from_secs(300),
             max_stalls: 1,
             base_delay: Duration::from_millis(500),
@@ -205,7 +206,12 @@ mod tests {
 
     #[test]
     fn one_budget_counts_throttles_and_errors_alike() {
-        let p = RetryPolicy::default();
+        // Short backoff, so the count and not the total wait is what runs out.
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        };
         let mut t = Tries::default();
         for i in 0..p.max_retries {
             let err = if i % 2 == 0 {
@@ -303,6 +309,7 @@ mod tests {
     fn budget_exhaustion_is_reported_as_such() {
         let p = RetryPolicy {
             base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(1),
             ..RetryPolicy::default()
         };
         let mut t = Tries::default();
@@ -311,7 +318,7 @@ mod tests {
         let err = p.give_up(api(429, None), &t);
         assert!(matches!(
             err,
-            GraphError::RetriesExhausted { attempts: 11, .. }
+            GraphError::RetriesExhausted { attempts: 31, .. }
         ));
         assert!(matches!(
             p.give_up(api(404, None), &Tries::default()),
