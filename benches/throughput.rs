@@ -17,7 +17,7 @@
     clippy::print_stderr
 )]
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use ep_emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall};
 use std::collections::HashSet;
 use std::process::{Command, Stdio};
@@ -298,25 +298,29 @@ fn reprocess_run(
     run
 }
 
-/// Graph calls that arrived inside a window a 429 had advertised. A call arriving within
-/// latency + 20 ms of the 429 may have been sent before the client could see it, so the window
-/// starts after that.
+/// Retries that came too early: a call for the same request (method and path) arriving inside
+/// the window a 429 for it had advertised. That is the reading of Graph's guidance ("retry each
+/// failed request ... using the value provided in the retry-after response header"); other
+/// requests may go on, at the pace the client has learned. A call arriving within latency +
+/// 20 ms of the 429 may have been sent before the client could see it, so the window starts then.
 fn retry_after_violations(calls: &[RecordedCall], latency: Duration) -> usize {
     let grace = chrono::Duration::from_std(latency + Duration::from_millis(20)).unwrap_or_default();
-    let windows: Vec<(DateTime<Utc>, DateTime<Utc>)> = calls
+    calls
         .iter()
         .filter(|c| c.status == 429)
         .filter_map(|c| {
             let wait = chrono::Duration::milliseconds(c.retry_after_ms? as i64);
-            Some((c.at + grace, c.at + wait))
+            Some((c, c.at + grace, c.at + wait))
         })
-        .filter(|(from, to)| from < to)
-        .collect();
-    calls
-        .iter()
-        .filter(|c| !c.path.ends_with("/token") && !c.path.ends_with("/$batch"))
-        .filter(|c| windows.iter().any(|(from, to)| c.at > *from && c.at < *to))
-        .count()
+        .filter(|(_, from, to)| from < to)
+        .map(|(throttled, from, to)| {
+            calls
+                .iter()
+                .filter(|c| c.method == throttled.method && c.path == throttled.path)
+                .filter(|c| c.at > from && c.at < to)
+                .count()
+        })
+        .sum()
 }
 
 /// The baseline: one reprocess POST after another, each waiting for its answer.

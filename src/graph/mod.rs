@@ -568,11 +568,16 @@ impl GraphClient {
         Ok(())
     }
 
-    /// A server `Retry-After` pauses every call of this client, not just the one that got it.
+    /// A 503's `Retry-After` says the service is unavailable: every call of this client waits.
+    /// A 429's is advice for the throttled request itself — Graph's throttling guidance says to
+    /// "retry each failed request ... using the value provided in the retry-after response
+    /// header" — so only that request waits it out, while the pacer slows everyone down. Pausing
+    /// the whole client on each throttled sub-request is what made small buckets so slow.
     fn pause_for(&self, err: &GraphError, wait: Duration) {
         if !matches!(
             err,
             GraphError::Api {
+                status: 503,
                 retry_after: Some(_),
                 ..
             }

@@ -1,9 +1,19 @@
 //! A client-side rate limiter that learns Graph's limit instead of hitting it.
 //!
 //! Graph does not publish a limit for entitlement management, so the pacer starts unlimited and
-//! adapts: `x-ms-throttle-limit-percentage` near the limit or a 429 lowers the rate below what
-//! was just being achieved; a while without either raises it again. Every request (each `$batch`
-//! sub-request too) takes a slot, so throttled retries and fresh calls share one budget.
+//! adapts the way TCP's congestion control does (RFC 5681): a 429 is the loss signal.
+//! - **Slow start.** The first 429 only says that a burst emptied Graph's bucket; what was served
+//!   then measures the bucket, not its refill rate. So the first rate is provisional and grows
+//!   multiplicatively (×1.25 every 250 ms) until Graph throttles again.
+//! - **Congestion avoidance.** Each later 429 records the rate as the ceiling and multiplies the
+//!   rate by 0.9 (the multiplicative decrease); quiet periods probe upward quickly far below the
+//!   ceiling and slowly near it, and raise the ceiling when quiet above it.
+//! - `x-ms-throttle-limit-percentage` near the limit holds the rate (no probing up) but does not
+//!   lower it: a client paced at a small bucket's refill rate keeps the bucket nearly empty all
+//!   the time, which is the goal, not a warning.
+//!
+//! Every request (each `$batch` sub-request too) takes a slot, so throttled retries and fresh
+//! calls share one budget. Batches are kept no larger than the bucket (see `batch.rs`).
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -13,10 +23,8 @@ use std::time::{Duration, Instant};
 const NEAR_LIMIT: f64 = 0.8;
 /// Rate after a 429.
 const BACK_OFF: f64 = 0.9;
-/// Rate after a "near the limit" header: slow down a little and stop probing upward. The
-/// header also comes with bursts below the limit, so a larger step would ratchet the rate down
-/// for nothing.
-const EASE_OFF: f64 = 0.98;
+/// Growth per quiet step during slow start, before the limit has been found once.
+const SLOW_START: f64 = 1.25;
 /// Growth per quiet step far below the last known limit (fast, like a cold start)…
 const PROBE_FAST: f64 = 1.05;
 const PROBE_FAST_EVERY: Duration = Duration::from_millis(250);
@@ -37,6 +45,8 @@ struct State {
     rate: Option<f64>,
     /// The rate at the last throttling signal: where the limit was found.
     ceiling: Option<f64>,
+    /// Slow start: the limit has not been found yet (only a burst has been throttled).
+    slow_start: bool,
     next_slot: Instant,
     last_change: Instant,
     /// When recent requests were served (not throttled).
@@ -57,6 +67,7 @@ impl Pacer {
             state: Mutex::new(State {
                 rate: None,
                 ceiling: None,
+                slow_start: false,
                 next_slot: now,
                 last_change: now,
                 served: VecDeque::new(),
@@ -97,9 +108,8 @@ impl Pacer {
         {
             s.served.pop_front();
         }
-        if limit_percentage.is_some_and(|p| p >= NEAR_LIMIT) {
-            s.slow_down(now, EASE_OFF);
-        } else {
+        // Near the limit: hold the rate, neither up nor down.
+        if !limit_percentage.is_some_and(|p| p >= NEAR_LIMIT) {
             s.probe_up(now);
         }
     }
@@ -132,13 +142,28 @@ impl State {
         }
         // The pacing rate, once there is one, is a better measure than the served rate, which
         // a Retry-After pause drags down.
-        let current = self.rate.unwrap_or_else(|| self.served_rate(now));
+        let current = match self.rate {
+            None => {
+                self.slow_start = true;
+                self.served_rate(now)
+            }
+            Some(rate) => {
+                self.slow_start = false;
+                rate
+            }
+        };
         self.ceiling = Some(current);
         self.set(now, (current * factor).max(1.0), "down");
     }
 
     fn probe_up(&mut self, now: Instant) {
         let Some(rate) = self.rate else { return };
+        if self.slow_start {
+            if now.duration_since(self.last_change) >= PROBE_FAST_EVERY {
+                self.set(now, rate * SLOW_START, "up (slow start)");
+            }
+            return;
+        }
         let near = self.ceiling.is_some_and(|c| rate >= c * 0.97);
         let (factor, every) = if near {
             (PROBE_SLOW, PROBE_SLOW_EVERY)
@@ -184,17 +209,44 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_near_limit_header_sets_a_rate_below_what_was_served() {
+    async fn a_near_limit_header_holds_the_rate() {
         let p = Pacer::new();
         for _ in 0..40 {
+            p.on_response(Some(0.9));
+        }
+        assert_eq!(p.rate(), None, "no 429, no limit");
+        p.on_throttled();
+        let rate = p.rate().expect("limited");
+        tokio::time::sleep(PROBE_FAST_EVERY + Duration::from_millis(20)).await;
+        p.on_response(Some(0.95));
+        assert_eq!(p.rate(), Some(rate), "held: neither up nor down");
+    }
+
+    #[tokio::test]
+    async fn slow_start_grows_fast_until_the_second_429_finds_the_limit() {
+        let p = Pacer::new();
+        for _ in 0..5 {
             p.on_response(None);
         }
-        p.on_response(Some(0.9));
-        let rate = p.rate().expect("limited");
-        // 41 served within the 200 ms minimum span: at most ~205/s, eased off.
-        assert!(rate <= 41.0 / 0.2 * EASE_OFF + 0.01, "{rate}");
-        p.on_response(Some(0.95));
-        assert_eq!(p.rate(), Some(rate), "one adjustment per overload");
+        // A burst of 5 was served, then throttled: that measures the bucket, not the rate.
+        p.on_throttled();
+        let first = p.rate().unwrap();
+        let mut rate = first;
+        for _ in 0..3 {
+            tokio::time::sleep(PROBE_FAST_EVERY + Duration::from_millis(10)).await;
+            p.on_response(None);
+            let next = p.rate().unwrap();
+            assert!((next / rate - SLOW_START).abs() < 1e-9, "{rate} -> {next}");
+            rate = next;
+        }
+        tokio::time::sleep(SETTLE + Duration::from_millis(10)).await;
+        p.on_throttled();
+        let after = p.rate().unwrap();
+        assert!((after - rate * BACK_OFF).abs() < 1e-9, "{rate} -> {after}");
+        // Congestion avoidance from here: growth is capped below the ceiling found.
+        tokio::time::sleep(PROBE_FAST_EVERY + Duration::from_millis(10)).await;
+        p.on_response(None);
+        assert!(p.rate().unwrap() <= rate * 0.97 + 1e-9);
     }
 
     #[tokio::test]
