@@ -49,6 +49,9 @@ struct State {
     slow_start: bool,
     next_slot: Instant,
     last_change: Instant,
+    /// Throttles closer to the last decrease than [`SETTLE`] belong to the same overload. Kept
+    /// apart from `last_change`: probing up must not make a 429 look like old news.
+    last_decrease: Option<Instant>,
     /// When recent requests were served (not throttled).
     served: VecDeque<Instant>,
     first_served: Option<Instant>,
@@ -70,6 +73,7 @@ impl Pacer {
                 slow_start: false,
                 next_slot: now,
                 last_change: now,
+                last_decrease: None,
                 served: VecDeque::new(),
                 first_served: None,
             }),
@@ -137,9 +141,13 @@ impl State {
     }
 
     fn slow_down(&mut self, now: Instant, factor: f64) {
-        if self.rate.is_some() && now.duration_since(self.last_change) < SETTLE {
+        if self
+            .last_decrease
+            .is_some_and(|t| now.duration_since(t) < SETTLE)
+        {
             return;
         }
+        self.last_decrease = Some(now);
         // The pacing rate, once there is one, is a better measure than the served rate, which
         // a Retry-After pause drags down.
         let current = match self.rate {
@@ -241,12 +249,18 @@ mod tests {
         }
         tokio::time::sleep(SETTLE + Duration::from_millis(10)).await;
         p.on_throttled();
+        // Decreased below both the rate and what Graph was seen serving.
         let after = p.rate().unwrap();
-        assert!((after - rate * BACK_OFF).abs() < 1e-9, "{rate} -> {after}");
-        // Congestion avoidance from here: growth is capped below the ceiling found.
+        assert!(after <= rate * BACK_OFF + 1e-9, "{rate} -> {after}");
+        // Congestion avoidance from here: growth is capped below the ceiling found, and a 429
+        // right after a probe up still counts (it is a new overload, not the last one's echo).
         tokio::time::sleep(PROBE_FAST_EVERY + Duration::from_millis(10)).await;
         p.on_response(None);
         assert!(p.rate().unwrap() <= rate * 0.97 + 1e-9);
+        let probed = p.rate().unwrap();
+        tokio::time::sleep(SETTLE + Duration::from_millis(10)).await;
+        p.on_throttled();
+        assert!(p.rate().unwrap() < probed);
     }
 
     #[tokio::test]
