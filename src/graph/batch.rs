@@ -46,35 +46,67 @@ fn is_write(method: &Method) -> bool {
     *method == Method::POST || *method == Method::PUT || *method == Method::PATCH
 }
 
-/// How many calls a batch may carry now. Graph throttles sub-requests one by one, so a batch
-/// larger than the service's burst allowance is partly throttled however well it is paced:
-/// when some sub-requests of a batch are served and others throttled, later batches carry as
-/// many as were served; each batch without a 429 grows it by one, back to 20.
+/// How many calls a batch may carry now. Graph throttles sub-requests one by one against a
+/// bucket, so a batch larger than the bucket is partly throttled however well it is paced. The
+/// bucket's size is learned as the most sub-requests Graph ever served from one batch; after a
+/// throttled batch, batches carry at most that many. Below it they grow back quickly; above it
+/// only a rare probe checks whether the bucket has grown.
 #[derive(Clone)]
-struct BatchSize(Arc<Mutex<(usize, Instant)>>);
+struct BatchSize(Arc<Mutex<Sizing>>);
 
-/// Growth by one per this long without a throttled sub-request.
+struct Sizing {
+    size: usize,
+    /// The most sub-requests served from one batch: a lower bound of Graph's bucket.
+    burst: usize,
+    /// Set once a batch was throttled: from then on `burst` caps the size.
+    capped: bool,
+    changed: Instant,
+}
+
+/// Growth by one per this long without a throttled sub-request, up to the learned burst…
 const GROW_EVERY: Duration = Duration::from_millis(500);
+/// …and beyond it, a probe this rarely: each probe into a full bucket costs a 429.
+const PROBE_EVERY: Duration = Duration::from_secs(5);
 
 impl BatchSize {
     fn new() -> Self {
-        BatchSize(Arc::new(Mutex::new((MAX_BATCH, Instant::now()))))
+        BatchSize(Arc::new(Mutex::new(Sizing {
+            size: MAX_BATCH,
+            burst: 0,
+            capped: false,
+            changed: Instant::now(),
+        })))
     }
 
     fn get(&self) -> usize {
-        self.0.lock().map_or(MAX_BATCH, |s| s.0).clamp(1, MAX_BATCH)
+        self.0
+            .lock()
+            .map_or(MAX_BATCH, |s| s.size)
+            .clamp(1, MAX_BATCH)
     }
 
     fn learn(&self, served: usize, throttled: usize) {
         let Ok(mut s) = self.0.lock() else { return };
         let now = Instant::now();
-        match (served, throttled) {
-            (_, 0) if now.duration_since(s.1) >= GROW_EVERY => {
-                *s = ((s.0 + 1).min(MAX_BATCH), now);
-            }
-            (_, 0) => {}
-            (0, _) => *s = ((s.0 / 2).max(1), now),
-            (served, _) => *s = (served.min(s.0).max(1), now),
+        s.burst = s.burst.max(served);
+        if throttled > 0 {
+            s.capped = true;
+            s.size = if served == 0 {
+                (s.size / 2).max(1)
+            } else {
+                s.burst.min(s.size).max(1)
+            };
+            s.changed = now;
+            return;
+        }
+        let every = if s.capped && s.size >= s.burst {
+            PROBE_EVERY
+        } else {
+            GROW_EVERY
+        };
+        if now.duration_since(s.changed) >= every {
+            s.size = (s.size + 1).min(MAX_BATCH);
+            s.changed = now;
         }
     }
 }
@@ -419,6 +451,25 @@ mod tests {
             let decoded = decode_sub(sub);
             prop_assert_eq!(decoded.is_ok(), (200..300).contains(&status));
         }
+    }
+
+    #[test]
+    fn batches_shrink_to_the_learned_burst_and_stay_there() {
+        let size = BatchSize::new();
+        assert_eq!(size.get(), MAX_BATCH);
+        // A first wave against a bucket of 5: 5 served, 15 throttled.
+        size.learn(5, 15);
+        assert_eq!(size.get(), 5);
+        // A batch that met a part-drained bucket does not lower the size below the burst seen:
+        // the pacer, not the batch size, is what must slow down then.
+        size.learn(2, 3);
+        assert_eq!(size.get(), 5);
+        // Nothing served at all: halve.
+        size.learn(0, 5);
+        assert_eq!(size.get(), 2);
+        // Quiet batches grow back, but not past the burst without waiting for a probe.
+        let s = size.0.lock().map(|s| (s.burst, s.capped)).unwrap();
+        assert_eq!(s, (5, true));
     }
 
     #[test]
