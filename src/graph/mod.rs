@@ -705,8 +705,8 @@ impl GraphClient {
         ))
     }
 
-    /// Everything a call waits for before it may go: an HTTP slot, the pacer, any client-wide
-    /// `Retry-After` pause, and a token.
+    /// Everything a call waits for before it may go: an HTTP slot, the pacer, a 503's
+    /// client-wide `Retry-After` pause, and a token.
     async fn admit(
         &self,
         permit: Option<OwnedSemaphorePermit>,
