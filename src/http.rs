@@ -105,3 +105,24 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
     Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
+
+/// `-vv`: headers and body of one direction of an exchange (`>` sent, `<` received), redacted.
+pub fn trace_wire(direction: &str, headers: &reqwest::header::HeaderMap, body: Option<&[u8]>) {
+    if crate::diag::verbosity() < 2 {
+        return;
+    }
+    for (name, value) in headers {
+        let value = value.to_str().unwrap_or("(not text)");
+        crate::diag::trace(
+            2,
+            format!(
+                "{direction} {}",
+                crate::redact::header_line(name.as_str(), value)
+            ),
+        );
+    }
+    if let Some(body) = body.filter(|b| !b.is_empty()) {
+        let shown = crate::redact::body(&String::from_utf8_lossy(body), 2000);
+        crate::diag::trace(2, format!("{direction} body: {shown}"));
+    }
+}

@@ -62,7 +62,7 @@ pub(crate) async fn send(
             request_id_suffix(&headers)
         ),
     );
-    trace_response(&headers, &body);
+    crate::http::trace_wire("<", &headers, Some(&body));
     Ok(RawResponse {
         status,
         headers,
@@ -98,30 +98,6 @@ fn request_id_suffix(headers: &reqwest::header::HeaderMap) -> String {
         .and_then(|v| v.to_str().ok())
         .map(|r| format!(" request-id {r}"))
         .unwrap_or_default()
-}
-
-/// At `-vv`: the headers and body that came back, redacted.
-fn trace_response(headers: &reqwest::header::HeaderMap, body: &[u8]) {
-    if diag::verbosity() >= 2 {
-        for (k, v) in headers {
-            diag::trace(
-                2,
-                format!(
-                    "< {}",
-                    redact::header_line(k.as_str(), v.to_str().unwrap_or("(binary)"))
-                ),
-            );
-        }
-        if !body.is_empty() {
-            diag::trace(
-                2,
-                format!(
-                    "< body: {}",
-                    redact::body(&String::from_utf8_lossy(body), 2000)
-                ),
-            );
-        }
-    }
 }
 
 /// No Entra access token lives longer than a day; trusting a longer claim gains nothing.

@@ -663,7 +663,7 @@ impl GraphClient {
         let (_permit, token) = self.admit(permit, weight).await?;
         let started = Instant::now();
         let request = self.build_request(&method, &url, json_body, &token)?;
-        trace_wire(
+        crate::http::trace_wire(
             ">",
             request.headers(),
             request.body().and_then(|b| b.as_bytes()),
@@ -686,7 +686,7 @@ impl GraphClient {
                 shown_id.unwrap_or_default()
             ),
         );
-        trace_wire("<", &headers, Some(&body));
+        crate::http::trace_wire("<", &headers, Some(&body));
         self.note_throttle_signals(status, header("x-ms-throttle-limit-percentage").as_deref());
         if (200..300).contains(&status) {
             return Ok(GraphResponse { status, body });
@@ -787,27 +787,6 @@ impl GraphClient {
             }
         })?;
         Ok((status, headers, body))
-    }
-}
-
-/// `-vv`: headers and body of one direction of an exchange (`>` sent, `<` received), redacted.
-fn trace_wire(direction: &str, headers: &reqwest::header::HeaderMap, body: Option<&[u8]>) {
-    if diag::verbosity() < 2 {
-        return;
-    }
-    for (name, value) in headers {
-        let value = value.to_str().unwrap_or("(not text)");
-        diag::trace(
-            2,
-            format!(
-                "{direction} {}",
-                crate::redact::header_line(name.as_str(), value)
-            ),
-        );
-    }
-    if let Some(body) = body.filter(|b| !b.is_empty()) {
-        let shown = crate::redact::body(&String::from_utf8_lossy(body), 2000);
-        diag::trace(2, format!("{direction} body: {shown}"));
     }
 }
 
