@@ -92,7 +92,7 @@ pub(super) const PORTAL_WINDOW_DAYS: i64 = 7;
 fn portal_window_note(r: &ReprocessResult, completed: Option<DateTime<Utc>>) -> Option<String> {
     let status = r.error.as_ref()?.status?;
     let age = Utc::now() - completed?;
-    let refused = (400..500).contains(&status) && ![401, 403, 404, 408, 429].contains(&status);
+    let refused = is_refusal_status(status);
     (r.outcome == Outcome::Failed && refused && age > Duration::days(PORTAL_WINDOW_DAYS)).then(|| {
         format!(
             "completed {} ago: Graph may be applying the portal's {PORTAL_WINDOW_DAYS}-day limit \
@@ -214,9 +214,14 @@ async fn reprocess_one(
 }
 
 /// A 4xx that refuses the action itself. Not 401/403 (who is calling), 404 (what), 408 or 429
-/// (not processed at all): none of those can follow from an earlier call having landed.
+/// (not processed at all): none of those can follow from an earlier call having landed, nor
+/// from the request's age.
+fn is_refusal_status(status: u16) -> bool {
+    (400..500).contains(&status) && ![401, 403, 404, 408, 429].contains(&status)
+}
+
 fn is_refusal(err: &GraphError) -> bool {
-    matches!(err.status(), Some(s) if (400..500).contains(&s) && ![401, 403, 404, 408, 429].contains(&s))
+    err.status().is_some_and(is_refusal_status)
 }
 
 fn refusal_label(err: &GraphError) -> String {
