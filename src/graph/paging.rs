@@ -81,7 +81,7 @@ pub struct ListingCheck {
     seen: HashSet<u128>,
     pub duplicates: usize,
     pub invalid: usize,
-    /// The first invalid id, shortened, for the message.
+    /// The first invalid id, shortened, for the message (made safe where it is printed).
     pub first_invalid: Option<String>,
 }
 
@@ -101,7 +101,7 @@ impl ListingCheck {
             None => {
                 self.invalid += 1;
                 if self.first_invalid.is_none() {
-                    self.first_invalid = Some(shorten(id));
+                    self.first_invalid = Some(crate::sanitize::excerpt(id));
                 }
                 false
             }
@@ -116,15 +116,6 @@ pub fn server_guid(id: &str) -> Option<u128> {
         return None;
     }
     uuid::Uuid::try_parse(id).ok().map(|u| u.as_u128())
-}
-
-/// Short and printable: escaped controls, at most 40 characters.
-fn shorten(id: &str) -> String {
-    let escaped: String = id.chars().flat_map(char::escape_default).collect();
-    match escaped.char_indices().nth(40) {
-        Some((i, _)) => format!("{}…", &escaped[..i]),
-        None => escaped,
-    }
 }
 
 #[cfg(test)]
@@ -184,6 +175,5 @@ mod tests {
             c.first_invalid.as_deref(),
             Some("../../../../v1.0/users/victim")
         );
-        assert_eq!(shorten("\u{1b}[2J"), "\\u{1b}[2J");
     }
 }
