@@ -358,34 +358,25 @@ impl GraphClient {
         Ok(())
     }
 
-    /// Follow every query's nextLinks concurrently; pages reach `on_page` as they arrive, at most
-    /// a few ahead of it, so memory stays bounded whatever the tenant's size.
+    /// Follow every query's nextLinks concurrently; pages reach `on_page` as they arrive.
     async fn drain(
         &self,
         firsts: Vec<Page<WireRequest>>,
         filter: &RequestFilter,
         on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<AssignmentRequest>>(2);
-        let streams: Vec<_> = firsts
-            .into_iter()
-            .map(|first| self.follow(first, filter, tx.clone()))
-            .collect();
-        // Only the streams hold senders now, so the channel closes when the last one ends.
-        drop(tx);
-        let producers = futures_util::future::try_join_all(streams);
-        // When the consumer stops early (an error from `on_page`), its receiver is dropped with
-        // it and the producers' sends fail, so neither side waits for the other forever.
-        let consumer = async move {
-            while let Some(batch) = rx.recv().await {
-                on_page(batch)?;
+        let produce = |tx: PageSender| {
+            let streams: Vec<_> = firsts
+                .into_iter()
+                .map(|first| self.follow(first, filter, tx.clone()))
+                .collect();
+            async move {
+                futures_util::future::try_join_all(streams)
+                    .await
+                    .map(|_| ())
             }
-            Ok::<(), anyhow::Error>(())
         };
-        let (produced, consumed) = tokio::join!(producers, consumer);
-        consumed?;
-        produced?;
-        Ok(())
+        relay(produce, on_page).await
     }
 
     /// Like [`Self::drain`], from start URLs: at most `concurrency` streams are followed at once,
@@ -397,35 +388,26 @@ impl GraphClient {
         on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         use futures_util::{StreamExt, TryStreamExt};
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<AssignmentRequest>>(2);
-        // The only sender outside the streams lives in this closure, dropped with `producers`.
-        let producers = futures_util::stream::iter(starts)
-            .map(move |url| {
-                let tx = tx.clone();
-                async move {
-                    let first = self.get_page::<WireRequest>(url).await?;
-                    self.follow(first, filter, tx).await
-                }
-            })
-            .buffer_unordered(self.concurrency)
-            .try_for_each(|()| async { Ok(()) });
-        let consumer = async move {
-            while let Some(batch) = rx.recv().await {
-                on_page(batch)?;
-            }
-            Ok::<(), anyhow::Error>(())
+        let produce = |tx: PageSender| {
+            futures_util::stream::iter(starts)
+                .map(move |url| {
+                    let tx = tx.clone();
+                    async move {
+                        let first = self.get_page::<WireRequest>(url).await?;
+                        self.follow(first, filter, tx).await
+                    }
+                })
+                .buffer_unordered(self.concurrency)
+                .try_for_each(|()| async { Ok(()) })
         };
-        let (produced, consumed) = tokio::join!(producers, consumer);
-        consumed?;
-        produced?;
-        Ok(())
+        relay(produce, on_page).await
     }
 
     async fn follow(
         &self,
         first: Page<WireRequest>,
         filter: &RequestFilter,
-        tx: tokio::sync::mpsc::Sender<Vec<AssignmentRequest>>,
+        tx: PageSender,
     ) -> Result<(), GraphError> {
         let mut guard = paging::PageGuard::default();
         let mut page = Some(first);
@@ -788,6 +770,34 @@ impl GraphClient {
         })?;
         Ok((status, headers, body))
     }
+}
+
+type PageSender = tokio::sync::mpsc::Sender<Vec<AssignmentRequest>>;
+
+/// Pages from `produce`'s streams reach `on_page` through a small channel, so producers run at
+/// most a few pages ahead and memory stays bounded whatever the tenant's size. The producers hold
+/// the only senders, so the channel closes when they end; when the consumer stops early (an
+/// error from `on_page`) its receiver goes with it and the producers' sends fail, so neither side
+/// waits for the other forever.
+async fn relay<F>(
+    produce: impl FnOnce(PageSender) -> F,
+    on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+) -> anyhow::Result<()>
+where
+    F: std::future::Future<Output = Result<(), GraphError>>,
+{
+    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let producers = produce(tx);
+    let consumer = async move {
+        while let Some(batch) = rx.recv().await {
+            on_page(batch)?;
+        }
+        Ok::<(), anyhow::Error>(())
+    };
+    let (produced, consumed) = tokio::join!(producers, consumer);
+    consumed?;
+    produced?;
+    Ok(())
 }
 
 /// Where a call goes: relative to the version root (may be batched) or an absolute URL
