@@ -32,6 +32,7 @@ pub(super) async fn execute(
     interrupt: &Interrupt,
 ) -> Sent {
     let graph = client.graph_host();
+    let graph = graph.as_str();
     let completed_before = plan
         .iter()
         .filter(|p| matches!(p.step, Step::Send))
@@ -40,38 +41,19 @@ pub(super) async fn execute(
     let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
     let progress = Progress::bar(to_send, "reprocessing");
     let progress = &progress;
-    let graph = &graph;
     let mut done: Vec<(usize, (ReprocessResult, bool))> =
         stream::iter(plan.into_iter().enumerate())
-            .map(|(i, item)| {
-                let client = client.clone();
-                async move {
-                    let r = match item.step {
-                        Step::Send => {
-                            let mut r = send_one(&client, item.id, item.label, interrupt).await;
-                            let beyond = portal_window_note(&r, item.completed);
-                            if let Some(note) = &beyond {
-                                r.add_note(note);
-                            }
-                            progress.inc(1);
-                            let journaled = match (&r.outcome, &r.error) {
-                                (Outcome::Reprocessed, _) => Some(journal::Outcome::Reprocessed),
-                                (Outcome::Failed, Some(e)) if e.code == INTERRUPTED => {
-                                    Some(journal::Outcome::Interrupted)
-                                }
-                                (Outcome::Failed, _) => Some(journal::Outcome::Failed),
-                                _ => None,
-                            };
-                            if let (Some(j), Some(outcome)) = (journal, journaled) {
-                                j.record(graph, &r.id, outcome);
-                            }
-                            (r, beyond.is_some())
-                        }
-                        Step::Skip(reason) => (skipped(item.id, item.label, reason), false),
-                        Step::Fail(error) => (failed(item.id, item.label, error), false),
-                    };
-                    (i, r)
-                }
+            .map(|(i, item)| async move {
+                let r = match item.step {
+                    Step::Send => {
+                        let sent = send_and_journal(client, item, journal, graph, interrupt).await;
+                        progress.inc(1);
+                        sent
+                    }
+                    Step::Skip(reason) => (skipped(item.id, item.label, reason), false),
+                    Step::Fail(error) => (failed(item.id, item.label, error), false),
+                };
+                (i, r)
             })
             .buffer_unordered(client.parallelism())
             .collect()
@@ -82,6 +64,37 @@ pub(super) async fn execute(
         completed_before,
         beyond_portal_window: done.iter().filter(|(_, (_, beyond))| *beyond).count(),
         results: done.into_iter().map(|(_, (r, _))| r).collect(),
+    }
+}
+
+/// Send one planned request and journal the outcome; `true` when Graph refused it in a way that
+/// suggests the portal's 7-day limit.
+async fn send_and_journal(
+    client: &GraphClient,
+    item: PlanItem,
+    journal: Option<&JournalWriter>,
+    graph: &str,
+    interrupt: &Interrupt,
+) -> (ReprocessResult, bool) {
+    let mut r = send_one(client, item.id, item.label, interrupt).await;
+    let beyond = portal_window_note(&r, item.completed);
+    if let Some(note) = &beyond {
+        r.add_note(note);
+    }
+    if let (Some(j), Some(outcome)) = (journal, journal_outcome(&r)) {
+        j.record(graph, &r.id, outcome);
+    }
+    (r, beyond.is_some())
+}
+
+/// What the journal keeps of a sent request: acceptances, failures, and calls whose outcome an
+/// interruption left unknown.
+fn journal_outcome(r: &ReprocessResult) -> Option<journal::Outcome> {
+    match (&r.outcome, &r.error) {
+        (Outcome::Reprocessed, _) => Some(journal::Outcome::Reprocessed),
+        (Outcome::Failed, Some(e)) if e.code == INTERRUPTED => Some(journal::Outcome::Interrupted),
+        (Outcome::Failed, _) => Some(journal::Outcome::Failed),
+        _ => None,
     }
 }
 
