@@ -224,3 +224,23 @@ pub fn updating_snapshots() -> bool {
     std::env::var_os("EP_UPDATE_SNAPSHOTS").is_some()
         || std::env::var_os("EP_UPDATE_COMPLETIONS").is_some()
 }
+
+/// Wait until `child` has had some reprocess calls accepted, send it `signal` (`INT`, `TERM`)
+/// and collect what it printed: how the Ctrl-C and SIGTERM tests stop a run halfway.
+pub fn signal_mid_reprocess(
+    emu: &Emu,
+    child: std::process::Child,
+    signal: &str,
+) -> std::process::Output {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while emu.accepted_reprocess_ids().len() < 3 {
+        assert!(std::time::Instant::now() < deadline, "reprocessing started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait_with_output().unwrap()
+}

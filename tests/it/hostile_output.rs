@@ -677,17 +677,7 @@ fn sigterm_is_handled_like_ctrl_c_summary_journal_and_exit_143() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while emu.accepted_reprocess_ids().len() < 3 {
-        assert!(std::time::Instant::now() < deadline, "reprocessing started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
+    let out = crate::common::signal_mid_reprocess(&emu, child, "TERM");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(143), "stderr: {stderr}");
     assert!(stderr.contains("SIGTERM"), "{stderr}");

@@ -167,18 +167,7 @@ fn ctrl_c_finishes_in_flight_calls_reports_truthfully_and_a_rerun_completes_with
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
-    // Wait until some reprocess calls have been accepted, then interrupt.
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while emu.accepted_reprocess_ids().len() < 3 {
-        assert!(std::time::Instant::now() < deadline, "reprocessing started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
+    let out = crate::common::signal_mid_reprocess(&emu, child, "INT");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "stderr: {stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
