@@ -11,16 +11,18 @@
 //! directly; if it carried a write, every later write of the run goes direct too, in case the
 //! service objects to batched writes themselves.
 
-use super::{GraphClient, GraphError, GraphResponse, Outgoing, decode_error};
+use super::{
+    Departure, GraphClient, GraphError, GraphResponse, Outgoing, decode_error, is_near_limit,
+};
 use crate::diag;
+use crate::graph::pacer::InFlight;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
-use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
 /// Graph's limit per `$batch`.
@@ -46,77 +48,11 @@ fn is_write(method: &Method) -> bool {
     *method == Method::POST || *method == Method::PUT || *method == Method::PATCH
 }
 
-/// How many calls a batch may carry now. Graph throttles sub-requests one by one against a
-/// bucket, so a batch larger than the bucket is partly throttled however well it is paced. The
-/// bucket's size is learned as the most sub-requests Graph ever served from one batch; after a
-/// throttled batch, batches carry at most that many. Below it they grow back quickly; above it
-/// only a rare probe checks whether the bucket has grown.
-#[derive(Clone)]
-struct BatchSize(Arc<Mutex<Sizing>>);
-
-struct Sizing {
-    size: usize,
-    /// The most sub-requests served from one batch: a lower bound of Graph's bucket.
-    burst: usize,
-    /// Set once a batch was throttled: from then on `burst` caps the size.
-    capped: bool,
-    changed: Instant,
-}
-
-/// Growth by one per this long without a throttled sub-request, up to the learned burst…
-const GROW_EVERY: Duration = Duration::from_millis(500);
-/// …and beyond it, a probe this rarely: each probe into a full bucket costs a 429.
-const PROBE_EVERY: Duration = Duration::from_secs(5);
-
-impl BatchSize {
-    fn new() -> Self {
-        BatchSize(Arc::new(Mutex::new(Sizing {
-            size: MAX_BATCH,
-            burst: 0,
-            capped: false,
-            changed: Instant::now(),
-        })))
-    }
-
-    fn get(&self) -> usize {
-        self.0
-            .lock()
-            .map_or(MAX_BATCH, |s| s.size)
-            .clamp(1, MAX_BATCH)
-    }
-
-    fn learn(&self, served: usize, throttled: usize) {
-        let Ok(mut s) = self.0.lock() else { return };
-        let now = Instant::now();
-        s.burst = s.burst.max(served);
-        if throttled > 0 {
-            s.capped = true;
-            s.size = if served == 0 {
-                (s.size / 2).max(1)
-            } else {
-                s.burst.min(s.size).max(1)
-            };
-            s.changed = now;
-            return;
-        }
-        let every = if s.capped && s.size >= s.burst {
-            PROBE_EVERY
-        } else {
-            GROW_EVERY
-        };
-        if now.duration_since(s.changed) >= every {
-            s.size = (s.size + 1).min(MAX_BATCH);
-            s.changed = now;
-        }
-    }
-}
-
 impl Batcher {
     pub fn spawn(client: Weak<GraphClient>) -> Batcher {
         let (tx, rx) = mpsc::unbounded_channel();
-        let size = BatchSize::new();
         let writes_direct = Arc::new(AtomicBool::new(false));
-        tokio::spawn(collect(client, rx, size, writes_direct.clone()));
+        tokio::spawn(collect(client, rx, writes_direct.clone()));
         Batcher { tx, writes_direct }
     }
 
@@ -150,10 +86,18 @@ impl Batcher {
 async fn collect(
     client: Weak<GraphClient>,
     mut rx: mpsc::UnboundedReceiver<Queued>,
-    size: BatchSize,
     writes_direct: Arc<AtomicBool>,
 ) {
-    while let Some(first) = rx.recv().await {
+    // Calls taken from the queue but left out of a batch that had to shrink: they go first.
+    let mut carried: VecDeque<Queued> = VecDeque::new();
+    loop {
+        let first = match carried.pop_front() {
+            Some(q) => q,
+            None => match rx.recv().await {
+                Some(q) => q,
+                None => break,
+            },
+        };
         let Some(client) = client.upgrade() else {
             break;
         };
@@ -161,20 +105,49 @@ async fn collect(
         // the next batch leaves full.
         let permit = client.acquire_slot().await;
         let mut batch = vec![first];
-        let deadline = tokio::time::Instant::now() + LINGER;
-        let limit = size.get();
-        while batch.len() < limit {
-            match rx.try_recv() {
-                Ok(q) => batch.push(q),
-                Err(_) => match tokio::time::timeout_at(deadline, rx.recv()).await {
-                    Ok(Some(q)) => batch.push(q),
-                    _ => break,
-                },
+        fill(&mut batch, &mut carried, &mut rx, client.batch_size()).await;
+        let (mut departure, mut in_flight) = client.pace_batch(batch.len() as u32).await;
+        // Never more than Graph was seen to serve at once: a batch larger than its bucket is
+        // partly throttled however well it is paced, and the bucket may have shown itself
+        // smaller while this batch waited for the pacer.
+        let limit = client.batch_size();
+        if batch.len() > limit {
+            for q in batch.drain(limit..).rev() {
+                carried.push_front(q);
             }
+            client.refund_batch(&mut departure, &mut in_flight, limit as u32);
         }
-        let size = size.clone();
         let writes_direct = writes_direct.clone();
-        tokio::spawn(async move { send(&client, batch, permit, &size, &writes_direct).await });
+        tokio::spawn(async move {
+            let paced = (departure, in_flight);
+            send(&client, batch, permit, paced, &writes_direct).await
+        });
+    }
+}
+
+/// Top `batch` up to `limit` calls: carried ones first, then what is queued, waiting a moment
+/// for stragglers.
+async fn fill(
+    batch: &mut Vec<Queued>,
+    carried: &mut VecDeque<Queued>,
+    rx: &mut mpsc::UnboundedReceiver<Queued>,
+    limit: usize,
+) {
+    while batch.len() < limit {
+        match carried.pop_front() {
+            Some(q) => batch.push(q),
+            None => break,
+        }
+    }
+    let deadline = tokio::time::Instant::now() + LINGER;
+    while batch.len() < limit {
+        match rx.try_recv() {
+            Ok(q) => batch.push(q),
+            Err(_) => match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(q)) => batch.push(q),
+                _ => break,
+            },
+        }
     }
 }
 
@@ -197,11 +170,11 @@ async fn send(
     client: &GraphClient,
     batch: Vec<Queued>,
     permit: tokio::sync::OwnedSemaphorePermit,
-    size: &BatchSize,
+    paced: (Departure, InFlight),
     writes_direct: &AtomicBool,
 ) {
-    match post_batch(client, &batch, permit).await {
-        Ok(parsed) => answer_each(client, batch, parsed, size),
+    match post_batch(client, &batch, permit, paced).await {
+        Ok((parsed, departure)) => answer_each(client, batch, parsed, departure),
         Err(e) if e.status() == Some(400) => {
             let carried_write = batch.iter().any(|q| is_write(&q.method));
             if carried_write && !writes_direct.swap(true, Ordering::Relaxed) {
@@ -225,7 +198,8 @@ async fn post_batch(
     client: &GraphClient,
     batch: &[Queued],
     permit: tokio::sync::OwnedSemaphorePermit,
-) -> Result<BatchResponse, GraphError> {
+    paced: (Departure, InFlight),
+) -> Result<(BatchResponse, Option<Departure>), GraphError> {
     let requests: Vec<Value> = batch
         .iter()
         .enumerate()
@@ -239,26 +213,39 @@ async fn post_batch(
         json_body: Some(body.into()),
         weight: u32::try_from(batch.len()).unwrap_or(u32::MAX),
         permit: Some(permit),
+        paced: Some(paced),
+        batch: true,
     };
     let response = client.send_with_auth_retry(outgoing).await?;
-    serde_json::from_slice::<BatchResponse>(&response.body).map_err(|e| GraphError::BadResponse {
-        url: url.to_string(),
-        detail: format!("the $batch answer is not a batch response ({e})"),
-    })
+    let parsed = serde_json::from_slice::<BatchResponse>(&response.body).map_err(|e| {
+        GraphError::BadResponse {
+            url: url.to_string(),
+            detail: format!("the $batch answer is not a batch response ({e})"),
+        }
+    })?;
+    Ok((parsed, response.departure))
 }
 
-/// Each caller gets its own sub-response, matched by id whatever order they came in.
-fn answer_each(client: &GraphClient, batch: Vec<Queued>, parsed: BatchResponse, size: &BatchSize) {
+/// Each caller gets its own sub-response, matched by id whatever order they came in; the pacer
+/// learns how many Graph served and how many it throttled.
+fn answer_each(
+    client: &GraphClient,
+    batch: Vec<Queued>,
+    parsed: BatchResponse,
+    departure: Option<Departure>,
+) {
     let mut by_id: HashMap<String, SubResponse> = parsed
         .responses
         .into_iter()
         .map(|r| (r.id.clone(), r))
         .collect();
-    let throttled = by_id.values().filter(|r| r.status == 429).count();
-    size.learn(by_id.len() - throttled, throttled);
+    if let Some(departure) = departure {
+        let (served, throttled, near_limit) = fates(by_id.values());
+        client.record_batch(departure, served, throttled, near_limit);
+    }
     for (i, q) in batch.into_iter().enumerate() {
         let result = match by_id.remove(&(i + 1).to_string()) {
-            Some(sub) => sub_result(client, sub),
+            Some(sub) => decode_sub(sub),
             // It may or may not have run: treat like a dropped connection.
             None => Err(GraphError::Transport {
                 url: q.path.clone(),
@@ -289,12 +276,19 @@ async fn send_directly(client: &GraphClient, batch: Vec<Queued>) {
     futures_util::future::join_all(sends).await;
 }
 
-fn sub_result(client: &GraphClient, sub: SubResponse) -> Result<GraphResponse, GraphError> {
-    client.note_throttle_signals(
-        sub.status,
-        sub_header(&sub, "x-ms-throttle-limit-percentage").as_deref(),
-    );
-    decode_sub(sub)
+/// Of a batch's sub-responses: how many Graph served (5xx tell nothing of its bucket), how many
+/// it throttled, and whether any said the caller is near its limit.
+fn fates<'a>(subs: impl Iterator<Item = &'a SubResponse>) -> (u32, u32, bool) {
+    let (mut served, mut throttled, mut near_limit) = (0u32, 0u32, false);
+    for sub in subs {
+        match sub.status {
+            429 => throttled += 1,
+            s if s < 500 => served += 1,
+            _ => {}
+        }
+        near_limit |= is_near_limit(sub_header(sub, "x-ms-throttle-limit-percentage").as_deref());
+    }
+    (served, throttled, near_limit)
 }
 
 fn sub_header(sub: &SubResponse, name: &str) -> Option<String> {
@@ -319,6 +313,7 @@ fn decode_sub(sub: SubResponse) -> Result<GraphResponse, GraphError> {
         return Ok(GraphResponse {
             status: sub.status,
             body: body.into(),
+            departure: None,
         });
     }
     Err(decode_error(
@@ -451,25 +446,6 @@ mod tests {
             let decoded = decode_sub(sub);
             prop_assert_eq!(decoded.is_ok(), (200..300).contains(&status));
         }
-    }
-
-    #[test]
-    fn batches_shrink_to_the_learned_burst_and_stay_there() {
-        let size = BatchSize::new();
-        assert_eq!(size.get(), MAX_BATCH);
-        // A first wave against a bucket of 5: 5 served, 15 throttled.
-        size.learn(5, 15);
-        assert_eq!(size.get(), 5);
-        // A batch that met a part-drained bucket does not lower the size below the burst seen:
-        // the pacer, not the batch size, is what must slow down then.
-        size.learn(2, 3);
-        assert_eq!(size.get(), 5);
-        // Nothing served at all: halve.
-        size.learn(0, 5);
-        assert_eq!(size.get(), 2);
-        // Quiet batches grow back, but not past the burst without waiting for a probe.
-        let s = size.0.lock().map(|s| (s.burst, s.capped)).unwrap();
-        assert_eq!(s, (5, true));
     }
 
     #[test]

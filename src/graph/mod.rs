@@ -18,7 +18,7 @@ pub use model::{
     AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
     format_timestamp, parse_timestamp,
 };
-pub use pacer::Pacer;
+pub use pacer::{Departure, Pacer, Phase};
 pub use query::{RequestFilter, odata_string};
 pub use retry::{RetryPolicy, Tries};
 
@@ -76,7 +76,7 @@ pub struct GraphClient {
     retry: RetryPolicy,
     slots: Arc<Semaphore>,
     concurrency: usize,
-    pacer: Pacer,
+    pacers: Pacers,
     batcher: Option<Batcher>,
     /// Graph's `Retry-After` applies to the caller, not to the one request: every call waits until
     /// this instant before sending.
@@ -87,6 +87,26 @@ pub struct GraphClient {
 pub struct GraphResponse {
     pub status: u16,
     pub body: bytes::Bytes,
+    /// For a `$batch`: when it left, so the batcher can tell the pacer what became of each
+    /// sub-request once it has read them.
+    departure: Option<Departure>,
+}
+
+/// One pacer per throttling scope: Graph throttles the audit log apart from entitlement
+/// management, at a documented 5 requests per 10 seconds per app and tenant (Microsoft Graph
+/// throttling limits, "Identity and access reports"); everything else is learned.
+struct Pacers {
+    graph: Pacer,
+    audit: Pacer,
+}
+
+impl Default for Pacers {
+    fn default() -> Self {
+        Pacers {
+            graph: Pacer::new(),
+            audit: Pacer::documented(5, Duration::from_secs(10)),
+        }
+    }
 }
 
 /// One HTTP request on its way out.
@@ -99,6 +119,10 @@ pub(crate) struct Outgoing {
     weight: u32,
     /// An HTTP slot already held (the batcher takes one before filling a batch).
     permit: Option<OwnedSemaphorePermit>,
+    /// The pacer's leave already given (the batcher sizes a batch by it).
+    paced: Option<(Departure, pacer::InFlight)>,
+    /// A `$batch`: its sub-requests' fates are read, and told to the pacer, by the batcher.
+    batch: bool,
 }
 
 impl Outgoing {
@@ -109,6 +133,8 @@ impl Outgoing {
             json_body: None,
             weight: 1,
             permit: None,
+            paced: None,
+            batch: false,
         }
     }
 }
@@ -142,7 +168,7 @@ impl GraphClient {
             retry: config.retry,
             slots: Arc::new(Semaphore::new(concurrency)),
             concurrency,
-            pacer: Pacer::new(),
+            pacers: Pacers::default(),
             batcher: config.batch.then(|| Batcher::spawn(weak.clone())),
             pause_until: Mutex::new(None),
         });
@@ -598,27 +624,71 @@ impl GraphClient {
             .expect("the HTTP slot semaphore is never closed")
     }
 
-    /// Throttling signals from a response (or a `$batch` sub-response) feed the pacer.
-    fn note_throttle_signals(&self, status: u16, limit_percentage: Option<&str>) {
-        if status == 429 {
-            self.pacer.on_throttled();
+    /// The pacer of the throttling scope `url` belongs to.
+    fn pacer_for(&self, url: &Url) -> &Pacer {
+        if url.path().contains("/auditLogs/") {
+            &self.pacers.audit
         } else {
-            self.pacer
-                .on_response(limit_percentage.and_then(|p| p.trim().parse::<f64>().ok()));
+            &self.pacers.graph
         }
     }
 
+    /// How many calls the next `$batch` may carry.
+    fn batch_size(&self) -> usize {
+        self.pacers.graph.batch_size(MAX_BATCH)
+    }
+
+    /// The pacer's leave for a `$batch` of `weight` calls.
+    async fn pace_batch(&self, weight: u32) -> (Departure, pacer::InFlight) {
+        self.pacers.graph.acquire(weight).await
+    }
+
+    fn refund_batch(
+        &self,
+        departure: &mut Departure,
+        in_flight: &mut pacer::InFlight,
+        weight: u32,
+    ) {
+        self.pacers.graph.refund(departure, in_flight, weight);
+    }
+
+    /// What Graph did with the sub-requests of a `$batch` that left at `departure`.
+    fn record_batch(&self, departure: Departure, served: u32, throttled: u32, near_limit: bool) {
+        self.pacers
+            .graph
+            .record(departure, served, throttled, near_limit);
+    }
+
+    /// Tell the pacer what became of one exchange. A `$batch`'s departure is handed back, so the
+    /// batcher can count its sub-requests once it has read them; a 5xx says nothing of the bucket.
+    fn record_exchange(
+        pacer: &Pacer,
+        departure: Departure,
+        batch: bool,
+        status: u16,
+        near_limit: bool,
+    ) -> Option<Departure> {
+        match status {
+            429 => pacer.record(departure, 0, departure.weight(), near_limit),
+            200..=299 if batch => return Some(departure),
+            500.. => {}
+            _ if batch => pacer.record(departure, 0, 0, near_limit),
+            _ => pacer.record(departure, departure.weight(), 0, near_limit),
+        }
+        None
+    }
+
     /// One send; a 401 from an expired token is answered by signing in again once.
-    async fn send_with_auth_retry(&self, mut out: Outgoing) -> Result<GraphResponse, GraphError> {
-        let permit = out.permit.take();
+    async fn send_with_auth_retry(&self, out: Outgoing) -> Result<GraphResponse, GraphError> {
         let again = Outgoing {
             method: out.method.clone(),
             url: out.url.clone(),
             json_body: out.json_body.clone(),
             weight: out.weight,
             permit: None,
+            paced: None,
+            batch: out.batch,
         };
-        out.permit = permit;
         match self.send_once(out).await {
             Err(GraphError::Api { status: 401, .. }) if self.tokens.can_refresh() => {
                 diag::trace(1, "token rejected (401); signing in again");
@@ -635,6 +705,8 @@ impl GraphClient {
             json_body,
             weight,
             permit,
+            paced,
+            batch,
         } = out;
         if url.origin() != self.root.origin() {
             return Err(GraphError::ForeignHost {
@@ -642,7 +714,9 @@ impl GraphClient {
                 graph_host: self.graph_host(),
             });
         }
-        let (_permit, token) = self.admit(permit, weight).await?;
+        let pacer = self.pacer_for(&url);
+        let (_permit, token, departure, in_flight) =
+            self.admit(pacer, permit, paced, weight).await?;
         let started = Instant::now();
         let request = self.build_request(&method, &url, json_body, &token)?;
         crate::http::trace_wire(
@@ -650,7 +724,16 @@ impl GraphClient {
             request.headers(),
             request.body().and_then(|b| b.as_bytes()),
         );
-        let (status, headers, body) = self.transmit(request, &url).await?;
+        let transmitted = self.transmit(request, &url).await;
+        drop(in_flight);
+        let (status, headers, body) = match transmitted {
+            Ok(answer) => answer,
+            Err(e) => {
+                // Nothing learned of Graph's bucket, but the exchange is over.
+                pacer.record(departure, 0, 0, false);
+                return Err(e);
+            }
+        };
         let header = |name: &str| {
             headers
                 .get(name)
@@ -669,9 +752,14 @@ impl GraphClient {
             ),
         );
         crate::http::trace_wire("<", &headers, Some(&body));
-        self.note_throttle_signals(status, header("x-ms-throttle-limit-percentage").as_deref());
+        let near_limit = is_near_limit(header("x-ms-throttle-limit-percentage").as_deref());
+        let departure = Self::record_exchange(pacer, departure, batch, status, near_limit);
         if (200..300).contains(&status) {
-            return Ok(GraphResponse { status, body });
+            return Ok(GraphResponse {
+                status,
+                body,
+                departure,
+            });
         }
         if status == 401 {
             self.tokens.invalidate(&token).await;
@@ -687,25 +775,31 @@ impl GraphClient {
         ))
     }
 
-    /// Everything a call waits for before it may go: an HTTP slot, the pacer, a 503's
-    /// client-wide `Retry-After` pause, and a token.
+    /// Everything a call waits for before it may go: an HTTP slot, a 503's client-wide
+    /// `Retry-After` pause, a token, and last the pacer, so the departure it records is when
+    /// the call really leaves.
     async fn admit(
         &self,
+        pacer: &Pacer,
         permit: Option<OwnedSemaphorePermit>,
+        paced: Option<(Departure, pacer::InFlight)>,
         weight: u32,
-    ) -> Result<(OwnedSemaphorePermit, crate::auth::Secret), GraphError> {
+    ) -> Result<Admitted, GraphError> {
         let permit = match permit {
             Some(p) => p,
             None => self.acquire_slot().await,
         };
-        self.pacer.acquire(weight).await;
         self.wait_for_pause().await;
         let token = self
             .tokens
             .bearer(&self.http)
             .await
             .map_err(GraphError::from)?;
-        Ok((permit, token))
+        let (departure, in_flight) = match paced {
+            Some(paced) => paced,
+            None => pacer.acquire(weight).await,
+        };
+        Ok((permit, token, departure, in_flight))
     }
 
     fn build_request(
@@ -770,6 +864,21 @@ impl GraphClient {
         })?;
         Ok((status, headers, body))
     }
+}
+
+type Admitted = (
+    OwnedSemaphorePermit,
+    crate::auth::Secret,
+    Departure,
+    pacer::InFlight,
+);
+
+/// `x-ms-throttle-limit-percentage` (0.8–1.8, the share of the limit in use) at the point where
+/// Graph advises slowing down.
+fn is_near_limit(value: Option<&str>) -> bool {
+    value
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .is_some_and(|p| p >= pacer::NEAR_LIMIT)
 }
 
 type PageSender = tokio::sync::mpsc::Sender<Vec<AssignmentRequest>>;

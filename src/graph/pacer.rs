@@ -1,60 +1,164 @@
-//! A client-side rate limiter that learns Graph's limit instead of hitting it.
+//! A client-side model of Graph's throttle, learned from what Graph serves and refuses, so that
+//! once the limit is known nothing more is throttled.
 //!
-//! Graph does not publish a limit for entitlement management, so the pacer starts unlimited and
-//! adapts the way TCP's congestion control does (RFC 5681): a 429 is the loss signal.
-//! - **Slow start.** The first 429 only says that a burst emptied Graph's bucket; what was served
-//!   then measures the bucket, not its refill rate. So the first rate is provisional and grows
-//!   multiplicatively (×1.25 every 250 ms) until Graph throttles again.
-//! - **Congestion avoidance.** Each later 429 records the rate as the ceiling and multiplies the
-//!   rate by 0.9 (the multiplicative decrease); quiet periods probe upward quickly far below the
-//!   ceiling and slowly near it, and raise the ceiling when quiet above it.
-//! - `x-ms-throttle-limit-percentage` near the limit holds the rate (no probing up) but does not
-//!   lower it: a client paced at a small bucket's refill rate keeps the bucket nearly empty all
-//!   the time, which is the goal, not a warning.
+//! Graph publishes no limit for entitlement management, and throttles each request (each `$batch`
+//! sub-request too) against a bucket whose rate and burst it does not tell. The pacer treats the
+//! service as a token-bucket policer and estimates both numbers, the way Linux's BBR detects a
+//! policer and paces at its rate instead of probing into it (`net/ipv4/tcp_bbr.c`: "Token-bucket
+//! traffic policers are common … BBR detects token-bucket policers and explicitly models their
+//! policed rate"; Cardwell et al., "BBR: Congestion-Based Congestion Control", ACM Queue 14(5),
+//! 2016; Flach et al., "An Internet-Wide Analysis of Traffic Policing", SIGCOMM 2016):
 //!
-//! Every request (each `$batch` sub-request too) takes a slot, so throttled retries and fresh
-//! calls share one budget. Batches are kept no larger than the bucket (see `batch.rs`).
+//! - **Start-up.** Nothing is known, so nothing is paced; only the requests in flight are
+//!   limited, to one full batch at first, growing by what Graph serves (TCP's slow start,
+//!   RFC 5681), so the first wave that meets a small bucket is one batch, not eight.
+//! - **The burst** is the most sub-requests Graph ever served from one exchange: a lower bound of
+//!   its bucket. Batches are never larger (nor larger than a quarter second's worth at the
+//!   current rate), so a batch never needs more than a full bucket.
+//! - **The rate.** A 429 means the bucket was empty when that request arrived. Between two
+//!   throttles, with the offered rate never raised in between, Graph served exactly what its
+//!   bucket refilled: `served / elapsed` is the policed rate (BBR's delivery-rate sample, taken
+//!   between losses as its long-term policer sampling does). Intervals are timed by when
+//!   requests left, so latency cancels out, and each is counted once every exchange in it has
+//!   been answered. Measuring starts from a deliberately high guess (what Graph served lately,
+//!   or the burst per round trip); far above the samples it comes down to 1.25 times them, and
+//!   when nothing is throttled for a quarter second it grows by half. After half a second and
+//!   40 served requests of samples the estimate is final.
+//! - **Cruise.** Requests then leave through a token bucket of the learned burst refilled at
+//!   97 % of the learned rate: a batch goes only when the model holds all of its tokens, and
+//!   Graph's own bucket slowly fills, absorbing jitter. Every throttle resynchronises the model
+//!   (the real bucket was empty then, less what left since). A single throttle in cruise costs
+//!   2 % of the pace; two within two seconds mean the limit fell, and the rate is measured again.
+//!   After 30 quiet seconds the pacer probes 10 % higher in case the limit rose, unless Graph's
+//!   `x-ms-throttle-limit-percentage` says the caller is near its limit.
+//!
+//! A bucket of a single token (no burst at all) wastes what it cannot hold while it is
+//! measured, so its rate is learned low: paced safely, but slower than it could be.
+//!
+//! A documented limit (the audit log's 5 requests per 10 seconds) is not learned: such a pacer
+//! starts in cruise, one request at a time, so no window of the documented length ever holds
+//! more than the documented count. `Retry-After` is honoured per request by the retry policy; the
+//! pacer only decides when new requests leave.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+use tokio::time::{Duration, Instant};
 
-/// `x-ms-throttle-limit-percentage` at or above this means "slow down now".
-const NEAR_LIMIT: f64 = 0.8;
-/// Rate after a 429.
-const BACK_OFF: f64 = 0.9;
-/// Growth per quiet step during slow start, before the limit has been found once.
-const SLOW_START: f64 = 1.25;
-/// Growth per quiet step far below the last known limit (fast, like a cold start)…
-const PROBE_FAST: f64 = 1.05;
-const PROBE_FAST_EVERY: Duration = Duration::from_millis(250);
-/// …and close to it (slow, so the limit is approached rather than rammed).
-const PROBE_SLOW: f64 = 1.03;
-const PROBE_SLOW_EVERY: Duration = Duration::from_secs(1);
-/// Signals closer together than this describe one overload.
-const SETTLE: Duration = Duration::from_millis(250);
-/// Served requests are counted over this window to estimate Graph's limit the first time.
-const WINDOW: Duration = Duration::from_secs(1);
+/// Requests in flight at first: one full batch (or as many single calls).
+const INITIAL_WINDOW: u32 = 20;
+/// Batches are sized to leave at least this often.
+const BATCH_SPACING: Duration = Duration::from_millis(250);
+/// Cruise at this share below the learned rate.
+const MARGIN: f64 = 0.03;
+/// While measuring, offer this much more than the estimate so far.
+const MEASURE_GAIN: f64 = 1.25;
+/// Growth while measuring when the offered rate turns out to be below the limit.
+const GROW: f64 = 1.5;
+/// Samples spanning this long make the estimate final.
+const MIN_SPAN: Duration = Duration::from_millis(500);
+/// Requests served in the samples before the estimate is final.
+const MIN_SERVED: u64 = 40;
+/// An interval this long (or a tenth of one, whichever is longer) is worth adjusting the pace.
+const EARLY_SPAN: Duration = Duration::from_millis(80);
+/// No throttle for this long while measuring means the offered rate is below the limit.
+const MEASURE_QUIET: Duration = Duration::from_millis(250);
+/// Quiet cruising this long probes for a raised limit.
+const PROBE_AFTER: Duration = Duration::from_secs(30);
+const PROBE_GAIN: f64 = 1.1;
+/// Two throttles in cruise within this long mean the limit fell.
+const RELEARN_WITHIN: Duration = Duration::from_secs(2);
+/// A single throttle in cruise lowers the pace this much.
+const NUDGE: f64 = 0.98;
+/// `x-ms-throttle-limit-percentage` at or above this holds off probing.
+pub const NEAR_LIMIT: f64 = 0.8;
+/// The window of the first estimate when Graph first throttles.
+const RECENT: Duration = Duration::from_secs(1);
+/// An exchange unanswered this long is not waited for before sampling (its answer was lost).
+const LATE: Duration = Duration::from_secs(5);
+/// Departures remembered for the rate samples; older ones are never needed.
+const LEDGER_AGE: Duration = Duration::from_secs(15);
+const LEDGER_MAX: usize = 20_000;
 
-pub struct Pacer {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// No sign of a limit yet.
+    StartUp,
+    /// Throttled: measuring the rate.
+    Measure,
+    /// The rate is known: pacing just below it.
+    Cruise,
+}
+
+/// When an exchange left and how many Graph requests it carried.
+#[derive(Debug, Clone, Copy)]
+pub struct Departure {
+    at: Instant,
+    weight: u32,
+    seq: u64,
+}
+
+impl Departure {
+    pub fn weight(&self) -> u32 {
+        self.weight
+    }
+}
+
+/// Holds its requests' place in the start-up window until the exchange is answered (or
+/// abandoned).
+pub struct InFlight(Arc<Shared>, u32);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.0.state.lock() {
+            s.in_flight = s.in_flight.saturating_sub(self.1);
+        }
+        self.0.freed.notify_waiters();
+    }
+}
+
+pub struct Pacer(Arc<Shared>);
+
+struct Shared {
     state: Mutex<State>,
+    /// Woken when the start-up window may have room.
+    freed: Notify,
 }
 
 struct State {
-    /// Requests per second, or `None` while Graph has given no sign of a limit.
-    rate: Option<f64>,
-    /// The rate at the last throttling signal: where the limit was found.
-    ceiling: Option<f64>,
-    /// Slow start: the limit has not been found yet (only a burst has been throttled).
-    slow_start: bool,
-    next_slot: Instant,
-    last_change: Instant,
-    /// Throttles closer to the last decrease than [`SETTLE`] belong to the same overload. Kept
-    /// apart from `last_change`: probing up must not make a 429 look like old news.
-    last_decrease: Option<Instant>,
-    /// When recent requests were served (not throttled).
-    served: VecDeque<Instant>,
-    first_served: Option<Instant>,
+    phase: Phase,
+    /// Requests per second the model refills at, once limited.
+    pace: Option<f64>,
+    /// The learned (or documented) rate.
+    estimate: Option<f64>,
+    /// Most requests served from one exchange.
+    burst: u32,
+    tokens: f64,
+    tokens_at: Instant,
+    /// Requests that may be in flight before the first throttle, and those that are.
+    window: u32,
+    in_flight: u32,
+    served_total: u64,
+    first_departure: Option<Instant>,
+    departed: u64,
+    /// Departure of the latest throttled exchange: Graph's bucket was empty then.
+    last_throttle: Option<Instant>,
+    /// The end of the last interval sampled (a throttled departure), and throttled departures
+    /// whose interval waits for every earlier exchange to be answered.
+    sampled_to: Option<Instant>,
+    unsampled: VecDeque<Instant>,
+    /// When the pace was raised: an interval holding a raise is not exact.
+    raises: VecDeque<Instant>,
+    changed_at: Instant,
+    /// Sum of the exact intervals measured so far, and what Graph served in them.
+    span: Duration,
+    served_in_span: u64,
+    /// Every exchange that left lately, and what Graph served of it once answered.
+    departures: VecDeque<Sent>,
+    cruise_throttles: VecDeque<Instant>,
+    near_limit_at: Option<Instant>,
+    /// Measuring because quiet cruising probed higher, not because the limit fell.
+    probing: bool,
 }
 
 impl Default for Pacer {
@@ -64,229 +168,449 @@ impl Default for Pacer {
 }
 
 impl Pacer {
+    /// A pacer that learns the limit.
     pub fn new() -> Self {
         let now = Instant::now();
-        Pacer {
+        Pacer(Arc::new(Shared {
             state: Mutex::new(State {
-                rate: None,
-                ceiling: None,
-                slow_start: false,
-                next_slot: now,
-                last_change: now,
-                last_decrease: None,
-                served: VecDeque::new(),
-                first_served: None,
+                phase: Phase::StartUp,
+                pace: None,
+                estimate: None,
+                burst: 0,
+                tokens: 0.0,
+                tokens_at: now,
+                window: INITIAL_WINDOW,
+                in_flight: 0,
+                served_total: 0,
+                first_departure: None,
+                departed: 0,
+                last_throttle: None,
+                sampled_to: None,
+                unsampled: VecDeque::new(),
+                raises: VecDeque::new(),
+                changed_at: now,
+                span: Duration::ZERO,
+                served_in_span: 0,
+                departures: VecDeque::new(),
+                cruise_throttles: VecDeque::new(),
+                near_limit_at: None,
+                probing: false,
             }),
-        }
+            freed: Notify::new(),
+        }))
     }
 
-    /// Wait for `n` request slots.
-    pub async fn acquire(&self, n: u32) {
-        let wait = {
-            let Ok(mut s) = self.state.lock() else { return };
-            let now = Instant::now();
-            match s.rate {
-                None => Duration::ZERO,
-                Some(rate) => {
-                    let slot = s.next_slot.max(now);
-                    s.next_slot = slot + Duration::from_secs_f64(f64::from(n) / rate);
-                    slot - now
-                }
+    /// A pacer for a documented limit of `count` requests per `per`: one request at a time,
+    /// evenly spaced, so that no window of length `per` (fixed or sliding) holds more.
+    pub fn documented(count: u32, per: Duration) -> Self {
+        let pacer = Self::new();
+        if let Ok(mut s) = pacer.0.state.lock() {
+            let rate = f64::from(count.max(1)) / per.as_secs_f64().max(0.001);
+            s.phase = Phase::Cruise;
+            s.estimate = Some(rate);
+            s.pace = Some(rate * (1.0 - MARGIN));
+            s.burst = 1;
+            s.tokens = 1.0;
+        }
+        pacer
+    }
+
+    /// Wait until an exchange carrying `weight` requests may leave.
+    pub async fn acquire(&self, weight: u32) -> (Departure, InFlight) {
+        let weight = weight.max(1);
+        loop {
+            // Registered before the state is read, so an answer in between is not missed.
+            let freed = self.0.freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
+            let wait = match self.0.state.lock() {
+                Ok(mut s) => s.try_depart(weight, Instant::now()),
+                // A poisoned lock only means another call panicked: send unpaced.
+                Err(_) => Ok(Departure {
+                    at: Instant::now(),
+                    weight,
+                    seq: 0,
+                }),
+            };
+            match wait {
+                Ok(departure) => return (departure, InFlight(self.0.clone(), weight)),
+                Err(Wait::Window) => freed.await,
+                Err(Wait::For(d)) => tokio::time::sleep(d).await,
             }
+        }
+    }
+
+    /// What Graph did with an exchange: `served` requests answered, `throttled` answered 429;
+    /// `near_limit` from `x-ms-throttle-limit-percentage`.
+    pub fn record(&self, departure: Departure, served: u32, throttled: u32, near_limit: bool) {
+        let phase_before = self.phase();
+        if let Ok(mut s) = self.0.state.lock() {
+            s.record(departure, served, throttled, near_limit, Instant::now());
+        }
+        if phase_before == Phase::StartUp {
+            // The window grew, or pacing replaced it.
+            self.0.freed.notify_waiters();
+        }
+    }
+
+    /// An exchange admitted for `departure.weight` requests carries only `weight`: the rest
+    /// of its tokens go back to the model.
+    pub fn refund(&self, departure: &mut Departure, in_flight: &mut InFlight, weight: u32) {
+        let weight = weight.min(departure.weight);
+        let Ok(mut s) = self.0.state.lock() else {
+            return;
         };
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
+        let unused = departure.weight - weight;
+        s.in_flight = s.in_flight.saturating_sub(unused);
+        in_flight.1 = in_flight.1.saturating_sub(unused);
+        if s.pace.is_some() {
+            s.tokens += f64::from(unused);
         }
-    }
-
-    /// A request was served; `limit_percentage` is Graph's `x-ms-throttle-limit-percentage`.
-    pub fn on_response(&self, limit_percentage: Option<f64>) {
-        let Ok(mut s) = self.state.lock() else { return };
-        let now = Instant::now();
-        s.served.push_back(now);
-        s.first_served.get_or_insert(now);
-        while s
-            .served
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > WINDOW)
+        if let Some(sent) = s
+            .departures
+            .iter_mut()
+            .rev()
+            .find(|e| e.seq == departure.seq)
         {
-            s.served.pop_front();
+            sent.weight = weight;
         }
-        // Near the limit: hold the rate, neither up nor down.
-        if !limit_percentage.is_some_and(|p| p >= NEAR_LIMIT) {
-            s.probe_up(now);
-        }
+        departure.weight = weight;
     }
 
-    /// Graph answered 429.
-    pub fn on_throttled(&self) {
-        if let Ok(mut s) = self.state.lock() {
-            s.slow_down(Instant::now(), BACK_OFF);
+    /// How many calls a `$batch` may carry now: never more than Graph was seen to serve at once.
+    pub fn batch_size(&self, max: usize) -> usize {
+        let Ok(s) = self.0.state.lock() else {
+            return max;
+        };
+        match (s.phase, s.pace) {
+            // Nothing throttled yet: what was served says nothing of the bucket's size.
+            (Phase::StartUp, _) | (_, None) => max,
+            // At most the burst, and at most a quarter second's worth, so that batches leave
+            // often enough for a throttle (or its absence) to show soon.
+            (_, Some(pace)) => {
+                let quarter = (pace * BATCH_SPACING.as_secs_f64()).floor() as usize;
+                (s.burst as usize).min(quarter).clamp(1, max.max(1))
+            }
         }
     }
 
     pub fn rate(&self) -> Option<f64> {
-        self.state.lock().ok().and_then(|s| s.rate)
+        self.0.state.lock().ok().and_then(|s| s.pace)
     }
+
+    pub fn estimate(&self) -> Option<f64> {
+        self.0.state.lock().ok().and_then(|s| s.estimate)
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.0.state.lock().map_or(Phase::StartUp, |s| s.phase)
+    }
+}
+
+enum Wait {
+    /// The start-up window is full: wait for an answer.
+    Window,
+    For(Duration),
 }
 
 impl State {
-    /// What Graph served lately, per second: the first estimate of its limit.
-    fn served_rate(&self, now: Instant) -> f64 {
-        let span = self
-            .first_served
-            .map_or(WINDOW, |first| now.duration_since(first))
-            .clamp(Duration::from_millis(200), WINDOW);
-        self.served.len() as f64 / span.as_secs_f64()
+    fn try_depart(&mut self, weight: u32, now: Instant) -> Result<Departure, Wait> {
+        let Some(pace) = self.pace else {
+            // One exchange may always go, however large.
+            if self.in_flight > 0 && self.in_flight + weight > self.window {
+                return Err(Wait::Window);
+            }
+            return Ok(self.depart(weight, now));
+        };
+        self.maybe_probe(now);
+        let pace = self.pace.unwrap_or(pace);
+        let capacity = f64::from(self.burst.max(weight));
+        let elapsed = now.saturating_duration_since(self.tokens_at).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * pace).min(capacity);
+        self.tokens_at = now;
+        let need = f64::from(weight);
+        if self.tokens + 1e-9 >= need {
+            self.tokens -= need;
+            return Ok(self.depart(weight, now));
+        }
+        Err(Wait::For(Duration::from_secs_f64(
+            ((need - self.tokens) / pace).clamp(0.001, 60.0),
+        )))
     }
 
-    fn slow_down(&mut self, now: Instant, factor: f64) {
-        if self
-            .last_decrease
-            .is_some_and(|t| now.duration_since(t) < SETTLE)
+    fn depart(&mut self, weight: u32, now: Instant) -> Departure {
+        self.in_flight += weight;
+        self.departed += 1;
+        self.first_departure.get_or_insert(now);
+        self.departures.push_back(Sent {
+            at: now,
+            weight,
+            seq: self.departed,
+            served: None,
+        });
+        while self.departures.len() > LEDGER_MAX
+            || self
+                .departures
+                .front()
+                .is_some_and(|e| now.saturating_duration_since(e.at) > LEDGER_AGE)
         {
-            return;
+            self.departures.pop_front();
         }
-        self.last_decrease = Some(now);
-        // The pacing rate, once there is one, is a better measure than the served rate, which
-        // a Retry-After pause drags down.
-        let current = match self.rate {
-            None => {
-                self.slow_start = true;
-                self.served_rate(now)
-            }
-            Some(rate) => {
-                self.slow_start = false;
-                rate
-            }
-        };
-        self.ceiling = Some(current);
-        self.set(now, (current * factor).max(1.0), "down");
+        Departure {
+            at: now,
+            weight,
+            seq: self.departed,
+        }
     }
 
-    fn probe_up(&mut self, now: Instant) {
-        let Some(rate) = self.rate else { return };
-        if self.slow_start {
-            if now.duration_since(self.last_change) >= PROBE_FAST_EVERY {
-                self.set(now, rate * SLOW_START, "up (slow start)");
+    fn record(&mut self, d: Departure, served: u32, throttled: u32, near: bool, now: Instant) {
+        if near {
+            self.near_limit_at = Some(now);
+        }
+        self.served_total += u64::from(served);
+        self.burst = self.burst.max(served);
+        if let Some(sent) = self.departures.iter_mut().rev().find(|e| e.seq == d.seq) {
+            sent.served = Some(served);
+        }
+        if throttled > 0 {
+            self.throttled(d, now);
+        } else if served > 0 {
+            self.quiet(d, now);
+        }
+        self.sample_answered(now);
+    }
+
+    /// An exchange served in full.
+    fn quiet(&mut self, d: Departure, now: Instant) {
+        match (self.phase, self.pace) {
+            (Phase::StartUp, _) => self.window = self.window.saturating_add(d.weight),
+            (Phase::Measure, Some(pace)) if d.at > self.changed_at => {
+                let since = self
+                    .last_throttle
+                    .map_or(self.changed_at, |e| e.max(self.changed_at));
+                let patience = MEASURE_QUIET.max(secs(3.0 * f64::from(d.weight) / pace));
+                if now.saturating_duration_since(since) > patience {
+                    self.set_pace(
+                        now,
+                        pace * GROW,
+                        "measuring: no throttle yet, offering more",
+                    );
+                }
             }
+            _ => {}
+        }
+    }
+
+    /// Graph's bucket was empty when the exchange that left at `d.at` arrived.
+    fn throttled(&mut self, d: Departure, now: Instant) {
+        if self.last_throttle.is_none_or(|t| d.at > t) {
+            self.last_throttle = Some(d.at);
+        }
+        if self.sampled_to.is_none() {
+            self.sampled_to = Some(d.at);
+        } else if self.sampled_to.is_some_and(|t| d.at > t) {
+            let at = self.unsampled.partition_point(|u| *u < d.at);
+            self.unsampled.insert(at, d.at);
+        }
+        match self.phase {
+            Phase::StartUp => {
+                self.phase = Phase::Measure;
+                // Rather too high than too low: measuring comes down from a high start within a
+                // fraction of a second, but climbs from a low one in steps.
+                let round_trip = now.saturating_duration_since(d.at).as_secs_f64().max(0.001);
+                let first = self
+                    .recent_delivery_rate(now)
+                    .max(f64::from(self.burst) / round_trip);
+                self.set_pace(now, first, "throttled: measuring Graph's rate");
+            }
+            Phase::Measure => {}
+            Phase::Cruise if d.at > self.changed_at => self.cruise_throttled(now),
+            Phase::Cruise => {}
+        }
+        // While measuring, requests leave evenly at the offered rate: a pause after each
+        // throttle would let a small bucket overflow, and what it wasted would not be counted.
+        if self.phase == Phase::Cruise {
+            self.resync(d.at, now);
+        }
+    }
+
+    /// What Graph served of the exchanges that left in the last second, per second of their
+    /// span: where measuring starts. It counts the bucket's burst as if it were rate, so it
+    /// starts high when the bucket is large, and measuring comes down from there quickly; a
+    /// listing that ran for minutes before does not drag it down.
+    fn recent_delivery_rate(&self, now: Instant) -> f64 {
+        let recent = self
+            .departures
+            .iter()
+            .filter(|e| now.saturating_duration_since(e.at) <= RECENT);
+        let (mut served, mut oldest) = (0u64, now);
+        for e in recent {
+            served += u64::from(e.served.unwrap_or(0));
+            oldest = oldest.min(e.at);
+        }
+        let span = now
+            .saturating_duration_since(oldest)
+            .as_secs_f64()
+            .max(0.001);
+        (served as f64 / span).max(1.0)
+    }
+
+    /// Sample each interval between two throttles once every exchange that left in it has been
+    /// answered (or is too old to wait for), so none of what Graph served in it is missed.
+    fn sample_answered(&mut self, now: Instant) {
+        while let (Some(from), Some(&to)) = (self.sampled_to, self.unsampled.front()) {
+            let pending = self.departures.iter().any(|e| {
+                e.at <= to && e.served.is_none() && now.saturating_duration_since(e.at) < LATE
+            });
+            if pending {
+                return;
+            }
+            self.unsampled.pop_front();
+            self.sampled_to = Some(to);
+            if self.sample(from, to) && self.phase == Phase::Measure {
+                self.measured(now);
+            }
+        }
+    }
+
+    /// Add the interval `(from, to]` to the samples if it is exact: nothing raised the offered
+    /// rate inside it, so Graph served just what its bucket refilled.
+    fn sample(&mut self, from: Instant, to: Instant) -> bool {
+        if self.raises.iter().any(|r| *r > from && *r < to) {
+            return false;
+        }
+        self.span += to - from;
+        self.served_in_span += self
+            .departures
+            .iter()
+            .filter(|e| e.at > from && e.at <= to)
+            .map(|e| u64::from(e.served.unwrap_or(0)))
+            .sum::<u64>();
+        true
+    }
+
+    fn measured(&mut self, now: Instant) {
+        let (Some(pace), false) = (self.pace, self.span.is_zero()) else {
+            return;
+        };
+        if self.served_in_span == 0 {
             return;
         }
-        let near = self.ceiling.is_some_and(|c| rate >= c * 0.97);
-        let (factor, every) = if near {
-            (PROBE_SLOW, PROBE_SLOW_EVERY)
+        let rate = self.served_in_span as f64 / self.span.as_secs_f64();
+        // Each interval is off by less than one request either way: enough of them make the
+        // estimate good to a few percent.
+        if self.span >= MIN_SPAN && self.served_in_span >= MIN_SERVED {
+            // A probe only ever raises the estimate: the limit falling shows as throttles in
+            // cruise, which relearn from scratch.
+            let rate = match self.estimate {
+                Some(known) if self.probing => rate.max(known),
+                _ => rate,
+            };
+            self.probing = false;
+            self.estimate = Some(rate);
+            self.phase = Phase::Cruise;
+            self.cruise_throttles.clear();
+            self.set_pace(
+                now,
+                rate * (1.0 - MARGIN),
+                &format!(
+                    "Graph's limit is {rate:.1} requests/s (burst {})",
+                    self.burst
+                ),
+            );
+            if let Some(last) = self.last_throttle {
+                self.resync(last, now);
+            }
+        } else if self.span >= EARLY_SPAN
+            && self.served_in_span >= MIN_SERVED / 5
+            && rate * 2.0 < pace
+        {
+            // Far above the estimate so far: most of what is offered is throttled. Nearer, the
+            // pace stays put, so the early estimate's noise does not pull it below the limit.
+            self.set_pace(now, rate * MEASURE_GAIN, "measuring");
+        }
+    }
+
+    fn cruise_throttled(&mut self, now: Instant) {
+        let Some(pace) = self.pace else { return };
+        self.cruise_throttles
+            .retain(|t| now.saturating_duration_since(*t) < RELEARN_WITHIN);
+        self.cruise_throttles.push_back(now);
+        if self.cruise_throttles.len() >= 2 {
+            self.phase = Phase::Measure;
+            self.probing = false;
+            self.span = Duration::ZERO;
+            self.served_in_span = 0;
+            self.set_pace(now, pace * MEASURE_GAIN, "throttled again: measuring anew");
         } else {
-            (PROBE_FAST, PROBE_FAST_EVERY)
-        };
-        if now.duration_since(self.last_change) < every {
-            return;
+            self.set_pace(now, pace * NUDGE, "throttled once");
         }
-        let mut next = rate * factor;
-        if let Some(c) = self.ceiling {
-            if !near {
-                next = next.min(c * 0.97);
-            } else if next > c {
-                // Quiet above the old limit: the limit has risen.
-                self.ceiling = Some(next);
-            }
-        }
-        self.set(now, next, "up");
     }
 
-    fn set(&mut self, now: Instant, rate: f64, direction: &str) {
-        self.rate = Some(rate);
-        self.last_change = now;
-        crate::diag::trace(2, format!("pacing {direction} to {rate:.1} requests/s"));
+    /// Quiet cruising for long: the limit may have risen.
+    fn maybe_probe(&mut self, now: Instant) {
+        let (Phase::Cruise, Some(estimate)) = (self.phase, self.estimate) else {
+            return;
+        };
+        let quiet =
+            |t: Option<Instant>| t.is_none_or(|t| now.saturating_duration_since(t) > PROBE_AFTER);
+        if now.saturating_duration_since(self.changed_at) > PROBE_AFTER
+            && quiet(self.near_limit_at)
+            && quiet(self.cruise_throttles.back().copied())
+        {
+            self.phase = Phase::Measure;
+            self.probing = true;
+            self.span = Duration::ZERO;
+            self.served_in_span = 0;
+            self.set_pace(now, estimate * PROBE_GAIN, "probing for a higher limit");
+        }
     }
+
+    /// The model's bucket follows Graph's: empty when the throttled exchange left, refilled
+    /// since, less what left after it.
+    fn resync(&mut self, empty_at: Instant, now: Instant) {
+        let Some(pace) = self.pace else { return };
+        let left_since: u32 = self
+            .departures
+            .iter()
+            .filter(|e| e.at > empty_at)
+            .map(|e| e.weight)
+            .sum();
+        let refilled = now.saturating_duration_since(empty_at).as_secs_f64() * pace;
+        self.tokens = refilled.min(f64::from(self.burst.max(1))) - f64::from(left_since);
+        self.tokens_at = now;
+    }
+
+    fn set_pace(&mut self, now: Instant, pace: f64, why: &str) {
+        let pace = pace.clamp(0.01, 1e6);
+        if self.pace.is_none_or(|p| pace > p) {
+            self.raises.push_back(now);
+            while self
+                .raises
+                .front()
+                .is_some_and(|r| now.saturating_duration_since(*r) > LEDGER_AGE)
+            {
+                self.raises.pop_front();
+            }
+        }
+        self.pace = Some(pace);
+        self.changed_at = now;
+        crate::diag::trace(1, format!("pacing at {pace:.1} requests/s: {why}"));
+    }
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s.clamp(0.0, 3600.0))
+}
+
+/// An exchange that left, for the rate samples and the model's resynchronisation.
+struct Sent {
+    at: Instant,
+    weight: u32,
+    seq: u64,
+    /// What Graph served of it, once answered.
+    served: Option<u32>,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn unlimited_until_graph_signals_a_limit() {
-        let p = Pacer::new();
-        let start = Instant::now();
-        for _ in 0..100 {
-            p.acquire(1).await;
-            p.on_response(None);
-        }
-        assert!(start.elapsed() < Duration::from_millis(50));
-        assert_eq!(p.rate(), None);
-    }
-
-    #[tokio::test]
-    async fn a_near_limit_header_holds_the_rate() {
-        let p = Pacer::new();
-        for _ in 0..40 {
-            p.on_response(Some(0.9));
-        }
-        assert_eq!(p.rate(), None, "no 429, no limit");
-        p.on_throttled();
-        let rate = p.rate().expect("limited");
-        tokio::time::sleep(PROBE_FAST_EVERY + Duration::from_millis(20)).await;
-        p.on_response(Some(0.95));
-        assert_eq!(p.rate(), Some(rate), "held: neither up nor down");
-    }
-
-    #[tokio::test]
-    async fn slow_start_grows_fast_until_the_second_429_finds_the_limit() {
-        let p = Pacer::new();
-        for _ in 0..5 {
-            p.on_response(None);
-        }
-        // A burst of 5 was served, then throttled: that measures the bucket, not the rate.
-        p.on_throttled();
-        let first = p.rate().unwrap();
-        let mut rate = first;
-        for _ in 0..3 {
-            tokio::time::sleep(PROBE_FAST_EVERY + Duration::from_millis(10)).await;
-            p.on_response(None);
-            let next = p.rate().unwrap();
-            assert!((next / rate - SLOW_START).abs() < 1e-9, "{rate} -> {next}");
-            rate = next;
-        }
-        tokio::time::sleep(SETTLE + Duration::from_millis(10)).await;
-        p.on_throttled();
-        // Decreased below both the rate and what Graph was seen serving.
-        let after = p.rate().unwrap();
-        assert!(after <= rate * BACK_OFF + 1e-9, "{rate} -> {after}");
-        // Congestion avoidance from here: growth is capped below the ceiling found, and a 429
-        // right after a probe up still counts (it is a new overload, not the last one's echo).
-        tokio::time::sleep(PROBE_FAST_EVERY + Duration::from_millis(10)).await;
-        p.on_response(None);
-        assert!(p.rate().unwrap() <= rate * 0.97 + 1e-9);
-        let probed = p.rate().unwrap();
-        tokio::time::sleep(SETTLE + Duration::from_millis(10)).await;
-        p.on_throttled();
-        assert!(p.rate().unwrap() < probed);
-    }
-
-    #[tokio::test]
-    async fn quiet_periods_probe_upward() {
-        let p = Pacer::new();
-        p.on_response(None);
-        p.on_throttled();
-        let low = p.rate().unwrap();
-        tokio::time::sleep(PROBE_SLOW_EVERY + Duration::from_millis(20)).await;
-        p.on_response(None);
-        assert!(p.rate().unwrap() > low);
-    }
-
-    #[tokio::test]
-    async fn paced_slots_are_spread_by_the_rate() {
-        let p = Pacer::new();
-        for _ in 0..20 {
-            p.on_response(None);
-        }
-        p.on_throttled();
-        let rate = p.rate().unwrap();
-        let start = Instant::now();
-        p.acquire(1).await;
-        p.acquire(1).await;
-        p.acquire(1).await;
-        let elapsed = start.elapsed().as_secs_f64();
-        assert!(elapsed >= 2.0 / rate * 0.9, "{elapsed} for rate {rate}");
-    }
-}
+mod tests;

@@ -1,0 +1,298 @@
+//! The pacer against a simulated Graph: a token bucket that answers 429 with a whole-second
+//! `Retry-After`, 50 ms away, in tokio's paused time (so each run takes no real time and is
+//! repeatable).
+
+use super::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const LATENCY: Duration = Duration::from_millis(50);
+
+/// Graph's side: a token bucket, as the emulator and the issue's independent server have.
+struct Bucket {
+    rate: f64,
+    burst: f64,
+    tokens: f64,
+    at: Instant,
+    throttled: Vec<Instant>,
+}
+
+impl Bucket {
+    fn new(rate: f64, burst: u32) -> Self {
+        Bucket {
+            rate,
+            burst: f64::from(burst),
+            tokens: f64::from(burst),
+            at: Instant::now(),
+            throttled: Vec::new(),
+        }
+    }
+
+    /// `None` when served, else the whole-second `Retry-After`.
+    fn admit(&mut self, now: Instant) -> Option<Duration> {
+        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        self.at = now;
+        if self.tokens + 1e-9 >= 1.0 {
+            self.tokens -= 1.0;
+            return None;
+        }
+        self.throttled.push(now);
+        let wait = (1.0 - self.tokens) / self.rate;
+        Some(Duration::from_secs(wait.ceil().max(1.0) as u64))
+    }
+}
+
+struct Run {
+    seconds: f64,
+    throttled: Vec<Instant>,
+    /// When the pacer first cruised: "learned".
+    learned: Option<Instant>,
+    start: Instant,
+    pacer: Arc<Pacer>,
+}
+
+impl Run {
+    /// Throttles of requests that left after the limit was learned (answers already on their
+    /// way then are the learning's, not the cruise's).
+    fn throttled_after_learning(&self) -> usize {
+        let Some(learned) = self.learned else {
+            return self.throttled.len();
+        };
+        self.throttled
+            .iter()
+            .filter(|t| **t > learned + LATENCY)
+            .count()
+    }
+}
+
+/// `n` requests through 8 concurrent exchanges of up to `max_batch` each, formed and paced
+/// one at a time as the batcher does, throttled requests retried after their own
+/// `Retry-After` as GraphClient does.
+async fn simulate(rate: f64, burst: u32, max_batch: usize, n: usize) -> Run {
+    let pacer = Arc::new(Pacer::new());
+    let bucket = Arc::new(Mutex::new(Bucket::new(rate, burst)));
+    let queue = Arc::new(Mutex::new((0..n).collect::<VecDeque<usize>>()));
+    let done = Arc::new(AtomicUsize::new(0));
+    let learned = Arc::new(Mutex::new(None::<Instant>));
+    let slots = Arc::new(tokio::sync::Semaphore::new(8));
+    let start = Instant::now();
+    while done.load(Ordering::SeqCst) < n {
+        let permit = slots.clone().acquire_owned().await.unwrap();
+        let size = pacer.batch_size(max_batch);
+        let mut batch: Vec<usize> = {
+            let mut q = queue.lock().unwrap();
+            (0..size).filter_map(|_| q.pop_front()).collect()
+        };
+        if batch.is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            continue;
+        }
+        let (mut departure, mut in_flight) = pacer.acquire(batch.len() as u32).await;
+        let limit = pacer.batch_size(max_batch);
+        if batch.len() > limit {
+            let mut q = queue.lock().unwrap();
+            for id in batch.drain(limit..).rev() {
+                q.push_front(id);
+            }
+            pacer.refund(&mut departure, &mut in_flight, limit as u32);
+        }
+        let (pacer, bucket, queue, done, learned) = (
+            pacer.clone(),
+            bucket.clone(),
+            queue.clone(),
+            done.clone(),
+            learned.clone(),
+        );
+        tokio::spawn(async move {
+            tokio::time::sleep(LATENCY / 2).await;
+            let answers: Vec<Option<Duration>> = {
+                let mut b = bucket.lock().unwrap();
+                batch.iter().map(|_| b.admit(Instant::now())).collect()
+            };
+            tokio::time::sleep(LATENCY / 2).await;
+            drop((in_flight, permit));
+            let served = answers.iter().filter(|a| a.is_none()).count() as u32;
+            pacer.record(departure, served, batch.len() as u32 - served, false);
+            if pacer.phase() == Phase::Cruise {
+                learned.lock().unwrap().get_or_insert(Instant::now());
+            }
+            done.fetch_add(served as usize, Ordering::SeqCst);
+            for (id, answer) in batch.into_iter().zip(answers) {
+                if let Some(wait) = answer {
+                    let queue = queue.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(wait).await;
+                        queue.lock().unwrap().push_back(id);
+                    });
+                }
+            }
+        });
+    }
+    let throttled = bucket.lock().unwrap().throttled.clone();
+    let learned = *learned.lock().unwrap();
+    Run {
+        seconds: start.elapsed().as_secs_f64(),
+        throttled,
+        learned,
+        start,
+        pacer,
+    }
+}
+
+/// Issue 10's bucket shapes and two more, batched and not: within 1.15x the bound plus a
+/// second, the rate learned within 3 %, and nothing throttled once it was learned.
+#[tokio::test(start_paused = true)]
+async fn every_bucket_shape_is_learned_and_then_never_throttled() {
+    let shapes = [
+        (100.0, 20, 20),
+        (50.0, 5, 20),
+        (100.0, 100, 20),
+        (300.0, 40, 20),
+        (100.0, 20, 1),
+        (50.0, 5, 1),
+        (100.0, 100, 1),
+    ];
+    for (rate, burst, max_batch) in shapes {
+        let n = 746;
+        let run = simulate(rate, burst, max_batch, n).await;
+        let bound = n as f64 / rate;
+        let shape = format!("{rate}/s burst {burst}, batches of {max_batch}");
+        assert!(
+            run.seconds <= bound * 1.15 + 1.0,
+            "{shape}: {:.2}s against a bound of {bound:.2}s",
+            run.seconds
+        );
+        let learned = run.learned.expect("the limit was learned");
+        let estimate = run.pacer.estimate().unwrap();
+        assert!(
+            (estimate / rate - 1.0).abs() < 0.03,
+            "{shape}: estimated {estimate:.1}/s"
+        );
+        assert_eq!(run.throttled_after_learning(), 0, "{shape}");
+        let learning = (learned - run.start).as_secs_f64();
+        assert!(learning < 3.0, "{shape}: learned after {learning:.2}s");
+        // Learning costs a few batches, not a wave per second.
+        // Learning costs a few batches, not a wave per second.
+        assert!(
+            run.throttled.len() <= 150,
+            "{shape}: {} throttled",
+            run.throttled.len()
+        );
+    }
+}
+
+/// A bucket of one token allows no burst at all: each sub-request must wait for its own
+/// token. Offering more than the rate then wastes tokens the bucket cannot hold, so the
+/// measured rate is low, never high: slower than ideal, but never throttled in cruise.
+#[tokio::test(start_paused = true)]
+async fn a_bucket_of_one_is_paced_below_its_rate_never_above() {
+    for max_batch in [20, 1] {
+        let run = simulate(20.0, 1, max_batch, 300).await;
+        let estimate = run.pacer.estimate().unwrap();
+        assert!(estimate <= 20.0, "{estimate}");
+        assert!(estimate >= 12.0, "{estimate}");
+        assert!(run.seconds < 300.0 / 20.0 * 1.7, "{:.1}s", run.seconds);
+    }
+}
+
+/// Unbatched at 8 in flight and 50 ms, ep cannot reach 300/s: a limit never reached is never
+/// paced.
+#[tokio::test(start_paused = true)]
+async fn a_limit_above_what_is_offered_is_never_paced() {
+    let run = simulate(300.0, 40, 1, 746).await;
+    assert!(run.throttled.is_empty());
+    assert_eq!(run.pacer.rate(), None);
+    assert!(
+        run.seconds < 746.0 * 0.05 / 8.0 * 1.2,
+        "{:.2}s",
+        run.seconds
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unthrottled_service_is_never_paced() {
+    let run = simulate(1e9, 1_000_000, 20, 2000).await;
+    assert!(run.throttled.is_empty());
+    assert_eq!(run.pacer.phase(), Phase::StartUp);
+    assert_eq!(run.pacer.rate(), None);
+    // 100 batches over 8 slots after a slow start: a handful of round trips.
+    assert!(run.seconds < 1.0, "{:.2}s", run.seconds);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_start_up_window_opens_one_answer_at_a_time() {
+    let pacer = Pacer::new();
+    let (first, in_flight) = pacer.acquire(20).await;
+    // A second exchange waits until the first is answered…
+    let second = tokio::time::timeout(Duration::from_secs(5), pacer.acquire(20)).await;
+    assert!(second.is_err(), "the window is one exchange");
+    drop(in_flight);
+    pacer.record(first, 20, 0, false);
+    // …then two may be in flight.
+    let (_a, _ga) = pacer.acquire(20).await;
+    let (_b, _gb) = pacer.acquire(20).await;
+    let third = tokio::time::timeout(Duration::from_secs(5), pacer.acquire(20)).await;
+    assert!(third.is_err());
+}
+
+#[tokio::test(start_paused = true)]
+async fn batches_never_exceed_what_graph_served_at_once() {
+    let pacer = Pacer::new();
+    assert_eq!(pacer.batch_size(20), 20);
+    let (d, g) = pacer.acquire(20).await;
+    drop(g);
+    pacer.record(d, 5, 15, false);
+    assert_eq!(pacer.batch_size(20), 5);
+    assert_eq!(pacer.phase(), Phase::Measure);
+    // A later batch that met a part-drained bucket does not lower it.
+    let (d, g) = pacer.acquire(5).await;
+    drop(g);
+    pacer.record(d, 2, 3, false);
+    assert_eq!(pacer.batch_size(20), 5);
+}
+
+/// The audit log documents 5 requests per 10 seconds: no 10-second window, sliding or fixed,
+/// may hold a sixth.
+#[tokio::test(start_paused = true)]
+async fn a_documented_limit_is_never_exceeded_in_any_window() {
+    let pacer = Pacer::documented(5, Duration::from_secs(10));
+    let start = Instant::now();
+    let mut at = Vec::new();
+    for _ in 0..16 {
+        let (d, g) = pacer.acquire(1).await;
+        drop(g);
+        pacer.record(d, 1, 0, false);
+        at.push(Instant::now());
+    }
+    assert_eq!(at[0], start, "the first goes at once");
+    for (i, t) in at.iter().enumerate() {
+        let in_window = at[i..]
+            .iter()
+            .filter(|u| u.duration_since(*t) < Duration::from_secs(10))
+            .count();
+        assert!(in_window <= 5, "{in_window} requests within 10 s of #{i}");
+    }
+    let total = (at[15] - start).as_secs_f64();
+    assert!(total < 32.0, "paced no slower than needed: {total:.1}s");
+}
+
+#[tokio::test(start_paused = true)]
+async fn quiet_cruising_probes_for_a_higher_limit_unless_graph_says_it_is_near() {
+    let near = Pacer::documented(10, Duration::from_secs(1));
+    let quiet = Pacer::documented(10, Duration::from_secs(1));
+    let before = quiet.rate().unwrap();
+    tokio::time::sleep(PROBE_AFTER - Duration::from_secs(5)).await;
+    for (pacer, near_limit) in [(&near, true), (&quiet, false)] {
+        let (d, g) = pacer.acquire(1).await;
+        drop(g);
+        pacer.record(d, 1, 0, near_limit);
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    for pacer in [&near, &quiet] {
+        let (_d, _g) = pacer.acquire(1).await;
+    }
+    assert_eq!(near.phase(), Phase::Cruise, "near its limit: no probe");
+    assert_eq!(quiet.phase(), Phase::Measure);
+    assert!(quiet.rate().unwrap() > before);
+}
