@@ -59,19 +59,7 @@ pub(crate) fn audit_logs(
     let events = &shared.delivery.events;
     match rest.get(1..) {
         Some([]) => {}
-        Some([id]) => {
-            let e = events.iter().find(|e| eq(&e.id, id)).ok_or_else(|| {
-                GraphError::new(
-                    404,
-                    "ResourceNotFound",
-                    format!("Audit event '{id}' not found."),
-                )
-            })?;
-            let mut o = Map::new();
-            o.insert("@odata.context".into(), json!(format!("{context}/$entity")));
-            o.extend(delivery::render_event(e));
-            return Ok(Reply::json(200, Value::Object(o)));
-        }
+        Some([id]) => return audit_event(events, id, &context),
         _ => return Err(not_found_segment(rest.last().copied().unwrap_or(""))),
     }
     let q = parse_query(call.query)?;
@@ -102,6 +90,25 @@ pub(crate) fn audit_logs(
         },
         delivery::render_event,
     )
+}
+
+/// `GET /{version}/auditLogs/directoryAudits/{id}`.
+fn audit_event(
+    events: &[delivery::AuditEvent],
+    id: &str,
+    context: &str,
+) -> Result<Reply, GraphError> {
+    let e = events.iter().find(|e| eq(&e.id, id)).ok_or_else(|| {
+        GraphError::new(
+            404,
+            "ResourceNotFound",
+            format!("Audit event '{id}' not found."),
+        )
+    })?;
+    let mut o = Map::new();
+    o.insert("@odata.context".into(), json!(format!("{context}/$entity")));
+    o.extend(delivery::render_event(e));
+    Ok(Reply::json(200, Value::Object(o)))
 }
 
 /// `GET catalogs/{id}/resources` (beta: `accessPackageCatalogs/{id}/accessPackageResources`).

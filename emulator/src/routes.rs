@@ -488,19 +488,7 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
         // The entitlementManagement singleton itself is not emulated.
         return Err(not_found_segment(EM[1]));
     };
-    let collection = if eq(coll_name, "assignmentRequests")
-        || (version == ApiVersion::Beta && eq(coll_name, "accessPackageAssignmentRequests"))
-    {
-        Collection::Requests
-    } else if eq(coll_name, "accessPackages") {
-        Collection::Packages
-    } else if (version == ApiVersion::V1 && eq(coll_name, "catalogs"))
-        || (version == ApiVersion::Beta && eq(coll_name, "accessPackageCatalogs"))
-    {
-        Collection::Catalogs
-    } else if version == ApiVersion::Beta && eq(coll_name, "accessPackageAssignments") {
-        Collection::Assignments
-    } else {
+    let Some(collection) = collection_of(version, coll_name) else {
         return Err(not_found_segment(coll_name));
     };
     // The collection path as the client spelled it, for nextLink and @odata.context.
@@ -554,6 +542,22 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
         }
         (_, [] | [_], _) => Err(method_not_allowed()),
         (_, [_, seg, ..], _) => Err(not_found_segment(seg)),
+    }
+}
+
+/// The collection a path segment names, in this version.
+fn collection_of(version: ApiVersion, name: &str) -> Option<Collection> {
+    let beta = version == ApiVersion::Beta;
+    if eq(name, "assignmentRequests") || (beta && eq(name, "accessPackageAssignmentRequests")) {
+        Some(Collection::Requests)
+    } else if eq(name, "accessPackages") {
+        Some(Collection::Packages)
+    } else if (!beta && eq(name, "catalogs")) || (beta && eq(name, "accessPackageCatalogs")) {
+        Some(Collection::Catalogs)
+    } else if beta && eq(name, "accessPackageAssignments") {
+        Some(Collection::Assignments)
+    } else {
+        None
     }
 }
 

@@ -45,29 +45,7 @@ pub async fn expected_for(ctx: &Context, package_ids: &[String]) -> (Expected, V
             ),
         }
     }
-    let mut catalogs: Vec<String> = found
-        .iter()
-        .filter_map(|p| p.package.catalog.as_ref().and_then(|c| c.id.clone()))
-        .collect();
-    catalogs.sort();
-    catalogs.dedup();
-    let resources: Vec<(String, Result<Vec<CatalogResource>, GraphError>)> = stream::iter(catalogs)
-        .map(|id| async move { (id.clone(), client.list_catalog_resources(&id).await) })
-        .buffer_unordered(parallel)
-        .collect()
-        .await;
-    let mut by_catalog: HashMap<String, Vec<CatalogResource>> = HashMap::new();
-    for (id, result) in resources {
-        match result {
-            Ok(r) => {
-                by_catalog.insert(id, r);
-            }
-            Err(e) => note_once(
-                &mut unavailable,
-                source_error("catalogResources", &e, "resource names"),
-            ),
-        }
-    }
+    let by_catalog = catalog_resources(ctx, &found, &mut unavailable).await;
     let expected = found
         .into_iter()
         .map(|p| {
@@ -86,6 +64,39 @@ pub async fn expected_for(ctx: &Context, package_ids: &[String]) -> (Expected, V
         })
         .collect();
     (expected, unavailable)
+}
+
+/// The resources of the packages' catalogs, each catalog read once.
+async fn catalog_resources(
+    ctx: &Context,
+    packages: &[crate::graph::PackageDelivery],
+    unavailable: &mut Vec<Unavailable>,
+) -> HashMap<String, Vec<CatalogResource>> {
+    let client = &ctx.client;
+    let mut catalogs: Vec<String> = packages
+        .iter()
+        .filter_map(|p| p.package.catalog.as_ref().and_then(|c| c.id.clone()))
+        .collect();
+    catalogs.sort();
+    catalogs.dedup();
+    let resources: Vec<(String, Result<Vec<CatalogResource>, GraphError>)> = stream::iter(catalogs)
+        .map(|id| async move { (id.clone(), client.list_catalog_resources(&id).await) })
+        .buffer_unordered(client.parallelism().max(1))
+        .collect()
+        .await;
+    let mut by_catalog = HashMap::new();
+    for (id, result) in resources {
+        match result {
+            Ok(r) => {
+                by_catalog.insert(id, r);
+            }
+            Err(e) => note_once(
+                unavailable,
+                source_error("catalogResources", &e, "resource names"),
+            ),
+        }
+    }
+    by_catalog
 }
 
 /// The audit events of these requests' times: one query per time range and activity, one at a

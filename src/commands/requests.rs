@@ -127,22 +127,7 @@ async fn delivery_report(
             hint: "archive the audit log to Azure Monitor to keep it longer".into(),
         });
     }
-    let roles = if ctx.client.api_version() == ApiVersion::Beta {
-        match delivery::roles_of(ctx, detail).await {
-            Ok(roles) => Some(roles),
-            Err(e) => {
-                unavailable.push(delivery::source_error(
-                    "resourceRoles",
-                    &e,
-                    "resource roles",
-                ));
-                None
-            }
-        }
-    } else {
-        unavailable.push(delivery::beta_only());
-        None
-    };
+    let roles = show_roles(ctx, detail, &mut unavailable).await;
     let mut matched = diagnosis::correlate(&one, &events, now);
     let (events, how) = match matched.remove(&request.id) {
         Some((events, how)) => (events, Some(how)),
@@ -161,6 +146,29 @@ async fn delivery_report(
         roles.as_deref(),
         unavailable,
     )
+}
+
+/// beta's resource roles of the request, or why they were not read.
+async fn show_roles(
+    ctx: &Context,
+    detail: &RequestDetail,
+    unavailable: &mut Vec<Unavailable>,
+) -> Option<Vec<crate::graph::AssignmentResourceRole>> {
+    if ctx.client.api_version() != ApiVersion::Beta {
+        unavailable.push(delivery::beta_only());
+        return None;
+    }
+    match delivery::roles_of(ctx, detail).await {
+        Ok(roles) => Some(roles),
+        Err(e) => {
+            unavailable.push(delivery::source_error(
+                "resourceRoles",
+                &e,
+                "resource roles",
+            ));
+            None
+        }
+    }
 }
 
 /// One request by id; a 404 becomes "not found" with a hint where to look instead.

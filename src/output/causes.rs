@@ -117,32 +117,14 @@ fn section(header: &[&str], rows: Vec<Vec<String>>) -> Table {
     table
 }
 
+fn or_dash(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".into())
+}
+
 /// The delivery section of `requests show`, for people.
 pub fn delivery_text(report: &DeliveryReport) -> String {
-    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let mut out = String::from("\nDelivery: expected resources\n");
-    if report.resources.is_empty() {
-        out.push_str("  (none read)\n");
-    } else {
-        let rows = report
-            .resources
-            .iter()
-            .map(|r| {
-                vec![
-                    r.expected.resource.display_name.clone(),
-                    r.expected.resource.kind.clone(),
-                    or_dash(&r.expected.role),
-                    r.status
-                        .clone()
-                        .map_or_else(|| "-".into(), |s| format!("{s} (beta)")),
-                ]
-            })
-            .collect();
-        out.push_str(&format!(
-            "{}\n",
-            section(&["RESOURCE", "KIND", "ROLE", "STATUS"], rows)
-        ));
-    }
+    out.push_str(&resources_text(report));
     if !report.custom_extensions.is_empty() {
         out.push_str("\nCustom extension calls\n");
         let rows = report
@@ -161,38 +143,7 @@ pub fn delivery_text(report: &DeliveryReport) -> String {
             section(&["STATUS", "DETAIL", "EXTENSION"], rows)
         ));
     }
-    let how = report
-        .correlation
-        .map(|c| format!(" (matched {})", c.describe()))
-        .unwrap_or_default();
-    out.push_str(&format!("\nAudit events{how}\n"));
-    if report.audit_events.is_empty() {
-        out.push_str("  (none)\n");
-    } else {
-        let rows = report
-            .audit_events
-            .iter()
-            .map(|e| {
-                vec![
-                    or_dash(&e.activity_date_time),
-                    e.activity.clone(),
-                    or_dash(&e.result),
-                    e.resource
-                        .as_ref()
-                        .map(resource_label)
-                        .unwrap_or_else(|| "-".into()),
-                    e.reason
-                        .clone()
-                        .filter(|r| !r.is_empty())
-                        .unwrap_or_else(|| "-".into()),
-                ]
-            })
-            .collect();
-        out.push_str(&format!(
-            "{}\n",
-            section(&["WHEN", "ACTIVITY", "RESULT", "RESOURCE", "REASON"], rows)
-        ));
-    }
+    out.push_str(&audit_text(report));
     if let Some(Cause {
         resource,
         reason,
@@ -211,5 +162,65 @@ pub fn delivery_text(report: &DeliveryReport) -> String {
             out.push_str(&format!("  {}\n", u.line()));
         }
     }
+    out
+}
+
+fn resources_text(report: &DeliveryReport) -> String {
+    if report.resources.is_empty() {
+        return "  (none read)\n".into();
+    }
+    let rows = report
+        .resources
+        .iter()
+        .map(|r| {
+            vec![
+                r.expected.resource.display_name.clone(),
+                r.expected.resource.kind.clone(),
+                or_dash(&r.expected.role),
+                r.status
+                    .clone()
+                    .map_or_else(|| "-".into(), |s| format!("{s} (beta)")),
+            ]
+        })
+        .collect();
+    format!(
+        "{}\n",
+        section(&["RESOURCE", "KIND", "ROLE", "STATUS"], rows)
+    )
+}
+
+fn audit_text(report: &DeliveryReport) -> String {
+    let how = report
+        .correlation
+        .map(|c| format!(" (matched {})", c.describe()))
+        .unwrap_or_default();
+    let mut out = format!("\nAudit events{how}\n");
+    if report.audit_events.is_empty() {
+        out.push_str("  (none)\n");
+        return out;
+    }
+    let rows = report
+        .audit_events
+        .iter()
+        .map(|e| {
+            vec![
+                or_dash(&e.activity_date_time),
+                e.activity.clone(),
+                or_dash(&e.result),
+                e.resource
+                    .as_ref()
+                    .map(resource_label)
+                    .unwrap_or_else(|| "-".into()),
+                e.reason
+                    .clone()
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    out.push_str(&format!(
+        "{}\n",
+        section(&["WHEN", "ACTIVITY", "RESULT", "RESOURCE", "REASON"], rows)
+    ));
     out
 }
