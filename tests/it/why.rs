@@ -501,3 +501,42 @@ fn closing_within_a_day_selects_exactly_the_windows_that_close_within_a_day() {
     );
     assert!(ids.stderr.contains("--closing-within"), "{}", ids.stderr);
 }
+
+#[test]
+fn show_ties_events_by_requestor_when_they_do_not_name_the_request_and_shows_failed_callouts() {
+    let emu = Emu::with(EmulatorConfig {
+        audit_correlation: AuditCorrelation::Requestor,
+        ..stable_config()
+    });
+    let c = audited_resource_failure(&emu);
+    let doc = run_expect(
+        emu.ep()
+            .args(["requests", "show", &c.request_id, "-o", "json"]),
+        0,
+    )
+    .json();
+    assert_eq!(doc["delivery"]["correlation"], "requestorPackageTime");
+    assert_eq!(
+        doc["delivery"]["cause"]["resource"]["id"],
+        c.resource.as_ref().unwrap().id.as_str()
+    );
+    assert_eq!(doc["delivery"]["cause"]["reason"], normalised(&c).as_str());
+    let failed = failed_now(&emu);
+    let callout = emu
+        .causes()
+        .into_iter()
+        .find(|c| c.kind == "customExtension" && failed.contains(&c.request_id))
+        .expect("the seed has a failed callout");
+    let table = run_expect(emu.ep().args(["requests", "show", &callout.request_id]), 0);
+    assert!(
+        table.stdout.contains("Custom extension calls"),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains(&callout.reason), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("source: customExtension"),
+        "{}",
+        table.stdout
+    );
+}
