@@ -172,13 +172,15 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a package''s assignment requests, newest first, with whether each can be reprocessed')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full')
+            [CompletionResult]::new('why', 'why', [CompletionResultType]::ParameterValue, 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ep;requests;list' {
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Access package id (GUID) or display name')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered')
+            [CompletionResult]::new('--closing-within', '--closing-within', [CompletionResultType]::ParameterName, 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose')
             [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
@@ -200,6 +202,42 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Graph calls in flight at once (a $batch of up to 20 counts as one)')
             [CompletionResult]::new('--all-packages', '--all-packages', [CompletionResultType]::ParameterName, 'Every package the caller can see')
             [CompletionResult]::new('--reprocessable', '--reprocessable', [CompletionResultType]::ParameterName, 'Only requests that can be reprocessed now')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--no-batch', '--no-batch', [CompletionResultType]::ParameterName, 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ep;requests;why' {
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Access package id (GUID) or display name (default: every package)')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)')
+            [CompletionResult]::new('--assertion-alg', '--assertion-alg', [CompletionResultType]::ParameterName, 'How --auth certificate signs its client assertion')
+            [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'client-secret')
+            [CompletionResult]::new('--access-token', '--access-token', [CompletionResultType]::ParameterName, 'access-token')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'password')
+            [CompletionResult]::new('--certificate-password', '--certificate-password', [CompletionResultType]::ParameterName, 'certificate-password')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Graph calls in flight at once (a $batch of up to 20 counts as one)')
+            [CompletionResult]::new('--all-packages', '--all-packages', [CompletionResultType]::ParameterName, 'Every package the caller can see (the default)')
             [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
             [CompletionResult]::new('--no-batch', '--no-batch', [CompletionResultType]::ParameterName, 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
@@ -250,11 +288,15 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
         }
         'ep;requests;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a package''s assignment requests, newest first, with whether each can be reprocessed')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full')
+            [CompletionResult]::new('why', 'why', [CompletionResultType]::ParameterValue, 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ep;requests;help;list' {
+            break
+        }
+        'ep;requests;help;why' {
             break
         }
         'ep;requests;help;show' {
@@ -265,6 +307,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
         }
         'ep;reprocess' {
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)')
+            [CompletionResult]::new('--closing-within', '--closing-within', [CompletionResultType]::ParameterName, 'With --all, --all-failed or --select: only requests whose reprocess window closes within DUR (e.g. 24h), so a nightly job reprocesses what would otherwise be lost')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: how long to poll before reporting the rest as still failing or delivering')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)')
             [CompletionResult]::new('--journal-window', '--journal-window', [CompletionResultType]::ParameterName, 'Skip requests the journal shows were accepted this recently (Graph retries them itself)')
@@ -369,6 +412,9 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--device-code-interval', '--device-code-interval', [CompletionResultType]::ParameterName, 'Seconds between device-code polls that the device-code endpoint asks for (at most 3600)')
             [CompletionResult]::new('--arc-key-dir', '--arc-key-dir', [CompletionResultType]::ParameterName, 'Play Azure Arc: the IMDS path challenges with key files written into DIR')
             [CompletionResult]::new('--imds-failures', '--imds-failures', [CompletionResultType]::ParameterName, 'The IMDS path''s first answers, in order, e.g. 410,410 while IMDS updates')
+            [CompletionResult]::new('--audit-rate', '--audit-rate', [CompletionResultType]::ParameterName, 'The audit log''s own throttle, in requests per second (Graph documents 5 per 10 s)')
+            [CompletionResult]::new('--audit-burst', '--audit-burst', [CompletionResultType]::ParameterName, 'Token-bucket size for --audit-rate')
+            [CompletionResult]::new('--audit-correlation', '--audit-correlation', [CompletionResultType]::ParameterName, 'How audit events name their request (undocumented): in targetResources, or only by requestor and access package')
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
@@ -393,6 +439,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--lenient-batch-writes', '--lenient-batch-writes', [CompletionResultType]::ParameterName, 'Accept $batch write sub-requests without body and Content-Type (Graph refuses them)')
             [CompletionResult]::new('--batch-refuses-writes', '--batch-refuses-writes', [CompletionResultType]::ParameterName, 'Refuse every $batch that carries a write sub-request, however well-formed')
             [CompletionResult]::new('--strict-filters', '--strict-filters', [CompletionResultType]::ParameterName, 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server')
+            [CompletionResult]::new('--resource-roles-unavailable', '--resource-roles-unavailable', [CompletionResultType]::ParameterName, 'beta''s accessPackageAssignmentResourceRoles answers 404, as where it is not available')
             [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
             [CompletionResult]::new('--no-batch', '--no-batch', [CompletionResultType]::ParameterName, 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
@@ -581,10 +628,14 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
         }
         'ep;help;requests' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a package''s assignment requests, newest first, with whether each can be reprocessed')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full')
+            [CompletionResult]::new('why', 'why', [CompletionResultType]::ParameterValue, 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause')
             break
         }
         'ep;help;requests;list' {
+            break
+        }
+        'ep;help;requests;why' {
             break
         }
         'ep;help;requests;show' {

@@ -163,12 +163,14 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List a package''s assignment requests, newest first, with whether each can be reprocessed'
-            cand show 'Show one request in full'
+            cand why 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
+            cand show 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ep;requests;list'= {
             cand --package 'Access package id (GUID) or display name'
             cand --state 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered'
+            cand --closing-within 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose'
             cand --window 'Reprocess eligibility window after completion'
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
@@ -190,6 +192,41 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --concurrency 'Graph calls in flight at once (a $batch of up to 20 counts as one)'
             cand --all-packages 'Every package the caller can see'
             cand --reprocessable 'Only requests that can be reprocessed now'
+            cand --legacy-beta-path 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+            cand --no-batch 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+            cand --demo 'Run against the built-in emulator with demo data (no tenant needed)'
+            cand -v 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+            cand --verbose 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand --no-color 'No colour in tables (also: NO_COLOR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ep;requests;why'= {
+            cand --package 'Access package id (GUID) or display name (default: every package)'
+            cand --window 'Reprocess eligibility window after completion'
+            cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
+            cand --cloud 'National cloud: sets the Graph host, login host and token scope'
+            cand --api-version 'Graph API version; beta field names are read and shown in the v1.0 vocabulary'
+            cand --tenant 'Directory (tenant) id or domain'
+            cand --client-id 'Application (client) id'
+            cand --authority-host 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)'
+            cand --auth 'Credential source; `auto` tries them in the documented order'
+            cand --client-secret-file 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)'
+            cand --assertion-alg 'How --auth certificate signs its client assertion'
+            cand --client-secret 'client-secret'
+            cand --access-token 'access-token'
+            cand --password 'password'
+            cand --certificate-password 'certificate-password'
+            cand -o 'Output format; machine formats carry no colour or decoration'
+            cand --output 'Output format; machine formats carry no colour or decoration'
+            cand --retries 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)'
+            cand --max-wait 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)'
+            cand --concurrency 'Graph calls in flight at once (a $batch of up to 20 counts as one)'
+            cand --all-packages 'Every package the caller can see (the default)'
             cand --legacy-beta-path 'beta only: use the deprecated accessPackageAssignmentRequests collection'
             cand --no-batch 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
             cand --demo 'Run against the built-in emulator with demo data (no tenant needed)'
@@ -238,10 +275,13 @@ set edit:completion:arg-completer[ep] = {|@words|
         }
         &'ep;requests;help'= {
             cand list 'List a package''s assignment requests, newest first, with whether each can be reprocessed'
-            cand show 'Show one request in full'
+            cand why 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
+            cand show 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ep;requests;help;list'= {
+        }
+        &'ep;requests;help;why'= {
         }
         &'ep;requests;help;show'= {
         }
@@ -249,6 +289,7 @@ set edit:completion:arg-completer[ep] = {|@words|
         }
         &'ep;reprocess'= {
             cand --package 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)'
+            cand --closing-within 'With --all, --all-failed or --select: only requests whose reprocess window closes within DUR (e.g. 24h), so a nightly job reprocesses what would otherwise be lost'
             cand --timeout 'With --wait: how long to poll before reporting the rest as still failing or delivering'
             cand --journal 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)'
             cand --journal-window 'Skip requests the journal shows were accepted this recently (Graph retries them itself)'
@@ -351,6 +392,9 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --device-code-interval 'Seconds between device-code polls that the device-code endpoint asks for (at most 3600)'
             cand --arc-key-dir 'Play Azure Arc: the IMDS path challenges with key files written into DIR'
             cand --imds-failures 'The IMDS path''s first answers, in order, e.g. 410,410 while IMDS updates'
+            cand --audit-rate 'The audit log''s own throttle, in requests per second (Graph documents 5 per 10 s)'
+            cand --audit-burst 'Token-bucket size for --audit-rate'
+            cand --audit-correlation 'How audit events name their request (undocumented): in targetResources, or only by requestor and access package'
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
             cand --api-version 'Graph API version; beta field names are read and shown in the v1.0 vocabulary'
@@ -375,6 +419,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --lenient-batch-writes 'Accept $batch write sub-requests without body and Content-Type (Graph refuses them)'
             cand --batch-refuses-writes 'Refuse every $batch that carries a write sub-request, however well-formed'
             cand --strict-filters 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
+            cand --resource-roles-unavailable 'beta''s accessPackageAssignmentResourceRoles answers 404, as where it is not available'
             cand --legacy-beta-path 'beta only: use the deprecated accessPackageAssignmentRequests collection'
             cand --no-batch 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
             cand --demo 'Run against the built-in emulator with demo data (no tenant needed)'
@@ -550,9 +595,12 @@ set edit:completion:arg-completer[ep] = {|@words|
         }
         &'ep;help;requests'= {
             cand list 'List a package''s assignment requests, newest first, with whether each can be reprocessed'
-            cand show 'Show one request in full'
+            cand why 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
+            cand show 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
         }
         &'ep;help;requests;list'= {
+        }
+        &'ep;help;requests;why'= {
         }
         &'ep;help;requests;show'= {
         }

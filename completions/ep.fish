@@ -159,17 +159,17 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "list" -d 'List access packages with their catalogs'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
 certificate\t''
@@ -177,34 +177,36 @@ workload-identity\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one request in full'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l package -d 'Access package id (GUID) or display name' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l state -d 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l closing-within -d 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l window -d 'Reprocess eligibility window after completion' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -249,6 +251,50 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l package -d 'Access package id (GUID) or display name (default: every package)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l window -d 'Reprocess eligibility window after completion' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l all-packages -d 'Every package the caller can see (the default)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l window -d 'Reprocess eligibility window after completion' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -292,9 +338,11 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request in full'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l closing-within -d 'With --all, --all-failed or --select: only requests whose reprocess window closes within DUR (e.g. 24h), so a nightly job reprocesses what would otherwise be lost' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before reporting the rest as still failing or delivering' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently (Graph retries them itself)' -r
@@ -418,6 +466,10 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-certificate -d
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for (at most 3600)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l arc-key-dir -d 'Play Azure Arc: the IMDS path challenges with key files written into DIR' -r -F
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l imds-failures -d 'The IMDS path\'s first answers, in order, e.g. 410,410 while IMDS updates' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-rate -d 'The audit log\'s own throttle, in requests per second (Graph documents 5 per 10 s)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-burst -d 'Token-bucket size for --audit-rate' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-correlation -d 'How audit events name their request (undocumented): in targetResources, or only by requestor and access package' -r -f -a "request-id\t'The request id is one of the event\'s `targetResources`'
+requestor\t'Only the requestor and the access package are named; match by time'"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -457,6 +509,7 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l visible-refail -d 'Ol
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l lenient-batch-writes -d 'Accept $batch write sub-requests without body and Content-Type (Graph refuses them)'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l batch-refuses-writes -d 'Refuse every $batch that carries a write sub-request, however well-formed'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l resource-roles-unavailable -d 'beta\'s accessPackageAssignmentResourceRoles answers 404, as where it is not available'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
@@ -646,7 +699,8 @@ complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from packages" -f -a "list" -d 'List access packages with their catalogs'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request in full'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'

@@ -266,7 +266,15 @@ pub enum PackagesCommand {
 pub enum RequestsCommand {
     /// List a package's assignment requests, newest first, with whether each can be reprocessed
     List(RequestsListArgs),
-    /// Show one request in full
+    /// Why failed requests failed: grouped by cause, with how many can still be reprocessed and
+    /// when the first of them leaves the window
+    ///
+    /// Causes come from the audit log (needs AuditLog.Read.All), failed custom extension calls,
+    /// and with --api-version beta each resource's fulfilment status. A source that cannot be
+    /// read is named on stderr with what would add it.
+    Why(RequestsWhyArgs),
+    /// Show one request in full, with its delivery: expected resources, custom extension calls,
+    /// audit events and the cause
     Show {
         /// The request id (a GUID)
         #[arg(value_name = "REQUEST_ID")]
@@ -304,6 +312,25 @@ pub struct RequestsListArgs {
     #[arg(long)]
     pub reprocessable: bool,
 
+    /// Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job
+    /// would otherwise lose
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub closing_within: Option<chrono::Duration>,
+
+    #[command(flatten)]
+    pub window: WindowArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestsWhyArgs {
+    /// Access package id (GUID) or display name (default: every package)
+    #[arg(long, value_name = "ID|NAME")]
+    pub package: Option<String>,
+
+    /// Every package the caller can see (the default)
+    #[arg(long, conflicts_with = "package")]
+    pub all_packages: bool,
+
     #[command(flatten)]
     pub window: WindowArg,
 }
@@ -329,6 +356,11 @@ pub struct ReprocessArgs {
     /// Pick requests of --package from a list (needs a terminal)
     #[arg(long, requires = "package")]
     pub select: bool,
+
+    /// With --all, --all-failed or --select: only requests whose reprocess window closes within
+    /// DUR (e.g. 24h), so a nightly job reprocesses what would otherwise be lost
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "ids")]
+    pub closing_within: Option<chrono::Duration>,
 
     /// Print the plan and send nothing
     #[arg(long)]
@@ -468,4 +500,17 @@ pub struct EmulatorArgs {
     /// The IMDS path's first answers, in order, e.g. 410,410 while IMDS updates
     #[arg(long, value_name = "STATUS,...", value_delimiter = ',')]
     pub imds_failures: Vec<u16>,
+    /// The audit log's own throttle, in requests per second (Graph documents 5 per 10 s)
+    #[arg(long, value_name = "PER_SEC", default_value_t = 0.5)]
+    pub audit_rate: f64,
+    /// Token-bucket size for --audit-rate
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub audit_burst: u32,
+    /// How audit events name their request (undocumented): in targetResources, or only by
+    /// requestor and access package
+    #[arg(long, value_name = "HOW", value_enum, default_value_t = ep_emulator::AuditCorrelation::RequestId)]
+    pub audit_correlation: ep_emulator::AuditCorrelation,
+    /// beta's accessPackageAssignmentResourceRoles answers 404, as where it is not available
+    #[arg(long)]
+    pub resource_roles_unavailable: bool,
 }

@@ -82,6 +82,45 @@ pub fn judge_request(
     judge(&request.state, request.completed, now, window)
 }
 
+/// When a request's reprocess window closes: `window` after it completed, or `None` when it is
+/// not reprocessable at `now`. A completion time in the future counts as "just completed", as
+/// in [`judge`], so the window never closes later than `now + window`.
+pub fn closes_at(
+    state: &RequestState,
+    completed: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Option<DateTime<Utc>> {
+    if !judge(state, completed, now, window).is_reprocessable() {
+        return None;
+    }
+    completed?.min(now).checked_add_signed(window)
+}
+
+pub fn request_closes_at(
+    request: &AssignmentRequest,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Option<DateTime<Utc>> {
+    closes_at(&request.state, request.completed, now, window)
+}
+
+/// `--closing-within`: reprocessable now, and its window closes no later than `within` from now.
+pub fn closes_within(
+    state: &RequestState,
+    completed: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    window: Duration,
+    within: Duration,
+) -> bool {
+    closes_at(state, completed, now, window).is_some_and(|at| at - now <= within)
+}
+
+/// `closes in 2d 3h`, for a window that closes at `at`.
+pub fn closing_label(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    format!("closes in {}", format_age(at - now))
+}
+
 /// `19d`, `14d 1h`, `5h`, `12m`, `40s`: days with hours while hours still matter.
 pub fn format_age(age: Duration) -> String {
     let secs = age.num_seconds().max(0);
@@ -282,6 +321,54 @@ mod tests {
         fn parsing_never_panics(raw in proptest::prelude::any::<String>()) {
             let _ = parse_duration(&raw);
         }
+    }
+
+    #[test]
+    fn a_window_closes_window_after_completion_and_only_while_reprocessable() {
+        let state = RequestState::DeliveryFailed;
+        let done = now() - Duration::days(13) - Duration::hours(21);
+        assert_eq!(
+            closes_at(&state, Some(done), now(), window()),
+            Some(now() + Duration::hours(3))
+        );
+        assert_eq!(
+            closing_label(now() + Duration::days(2) + Duration::hours(3), now()),
+            "closes in 2d 3h"
+        );
+        // Clock skew: a completion in the future counts as now.
+        assert_eq!(
+            closes_at(&state, Some(now() + Duration::hours(1)), now(), window()),
+            Some(now() + window())
+        );
+        let old = now() - Duration::days(14) - Duration::seconds(1);
+        assert_eq!(closes_at(&state, Some(old), now(), window()), None);
+        assert_eq!(closes_at(&state, None, now(), window()), None);
+        assert_eq!(
+            closes_at(&RequestState::Delivered, Some(done), now(), window()),
+            None
+        );
+    }
+
+    #[test]
+    fn closing_within_is_inclusive_and_needs_a_reprocessable_request() {
+        let state = RequestState::PartiallyDelivered;
+        let day = Duration::days(1);
+        let at = |age: Duration| closes_within(&state, Some(now() - age), now(), window(), day);
+        assert!(at(Duration::days(13)), "closes in exactly a day");
+        assert!(at(Duration::days(13) + Duration::seconds(1)));
+        assert!(at(Duration::days(14)), "closes now");
+        assert!(!at(Duration::days(13) - Duration::seconds(1)));
+        assert!(
+            !at(Duration::days(14) + Duration::seconds(1)),
+            "already closed"
+        );
+        assert!(!closes_within(
+            &RequestState::Delivered,
+            Some(now() - Duration::days(13) - Duration::hours(1)),
+            now(),
+            window(),
+            day
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod cloud;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod diagnosis;
 pub mod eligibility;
 pub mod error;
 pub mod graph;

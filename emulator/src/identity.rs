@@ -21,6 +21,9 @@ use super::{DEMO, FederatedCredential};
 
 pub(crate) const ROLE_READ: &str = "EntitlementManagement.Read.All";
 pub(crate) const ROLE_READ_WRITE: &str = "EntitlementManagement.ReadWrite.All";
+/// What `auditLogs/directoryAudits` needs. The read-only demo app lacks it, so a client's answer
+/// to "not permitted" can be tried.
+pub(crate) const ROLE_AUDIT_READ: &str = "AuditLog.Read.All";
 pub(crate) const TENANT_DOMAIN: &str = "ep-demo.onmicrosoft.com";
 
 /// An app registration known to the demo tenant.
@@ -35,7 +38,7 @@ pub(crate) const APPS: &[AppRegistration] = &[
     AppRegistration {
         client_id: DEMO.client_id,
         secret: DEMO.client_secret,
-        roles: &[ROLE_READ_WRITE],
+        roles: &[ROLE_READ_WRITE, ROLE_AUDIT_READ],
     },
     AppRegistration {
         client_id: DEMO.reader_client_id,

@@ -26,6 +26,15 @@
 //! - `outage`: extra recent `deliveryFailed`/`partiallyDelivered` requests.
 //! - `imds_failures`: the IMDS path's first answers are these errors (410 while it updates).
 //! - `arc_key_dir`: the IMDS path plays Azure Arc, with its key-file challenge.
+//! - `audit_correlation`: whether audit events name their request in `targetResources` or only
+//!   its requestor and access package (undocumented).
+//! - `resource_roles_unavailable`: beta's `accessPackageAssignmentResourceRoles` answers 404.
+//!
+//! Why each failed request failed is seeded too (see `delivery`): the resources each package
+//! delivers, custom extension callouts, and directory audit events kept 30 days, with the audit
+//! log's own throttle (`audit_rate`/`audit_burst`, five requests per 10 seconds by default, as
+//! Graph documents it), separate from `rate`. The demo app holds AuditLog.Read.All; the reader
+//! app does not, and is answered 403. [`Emulator::causes_snapshot`] is the ground truth.
 //!
 //! Where the documents describe Graph as strict, the emulator is strict by default, and a knob
 //! turns on the older lenient behaviour only for tests that need it:
@@ -40,6 +49,8 @@
 
 mod assertion;
 mod conn;
+mod delivery;
+mod delivery_routes;
 mod filter;
 mod identity;
 mod model;
@@ -72,6 +83,7 @@ use routes::Delivery;
 use seed::{SplitMix64, mix64};
 use throttle::{Dice, FaultInjector, TokenBucket};
 
+pub use delivery::AuditCorrelation;
 pub use throttle::RetryAfterStyle;
 
 /// [`RecordedCall::status`] of a call whose connection was reset before anything was done
@@ -174,6 +186,17 @@ pub struct EmulatorConfig {
     /// Statuses the IMDS path (Arc's too) answers its first calls with, in order, before it
     /// works: 410 while IMDS is updating, 404, 429 (with `Retry-After`), 5xx.
     pub imds_failures: Vec<u16>,
+    /// The audit log's own throttle (Graph's "identity and access reports" limit: five requests
+    /// per 10 seconds per app per tenant): refill per second, `None` = no throttling. Separate
+    /// from `rate`, which the audit log does not count against.
+    pub audit_rate: Option<f64>,
+    /// Token-bucket size of the audit log's throttle.
+    pub audit_burst: u32,
+    /// How audit events name the request they are about (undocumented).
+    pub audit_correlation: AuditCorrelation,
+    /// beta's `accessPackageAssignmentResourceRoles` is not served (404), as by a service where
+    /// that beta API is not available.
+    pub resource_roles_unavailable: bool,
 }
 
 /// A federated identity credential on an app registration (issuer + subject + audience).
@@ -237,6 +260,10 @@ impl Default for EmulatorConfig {
             identity_header: DEMO_IDENTITY_HEADER.to_string(),
             arc_key_dir: None,
             imds_failures: Vec::new(),
+            audit_rate: Some(0.5),
+            audit_burst: 5,
+            audit_correlation: AuditCorrelation::RequestId,
+            resource_roles_unavailable: false,
         }
     }
 }
@@ -302,6 +329,42 @@ pub struct SeededRequest {
     pub reprocess_calls: u32,
 }
 
+/// Ground truth about why one request failed, for test oracles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeededCause {
+    pub request_id: String,
+    /// `resource` (one resource could not be delivered), `request` (the request failed as a
+    /// whole) or `customExtension` (a custom extension call failed).
+    pub kind: String,
+    /// The resource that could not be delivered (`kind` `resource`).
+    pub resource: Option<SeededResource>,
+    /// The reason as a template, `{objectId}` standing where the text names the requestor.
+    pub reason_template: String,
+    /// The reason as written for this request: the audit event's `resultReason`, or the
+    /// callout's `detail`.
+    pub reason: String,
+    /// Whether the audit log holds the request's events (they are kept 30 days).
+    pub audited: bool,
+    /// The resources of the request's package that beta reports `PendingFulfillment` now.
+    pub pending: Vec<SeededResource>,
+}
+
+/// One resource of a catalog: `originSystem`, `originId` and display name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SeededResource {
+    pub kind: String,
+    pub id: String,
+    pub display_name: String,
+}
+
+fn seeded_resource(d: &delivery::Delivery, idx: usize) -> Option<SeededResource> {
+    d.resources.get(idx).map(|r| SeededResource {
+        kind: r.origin_system.as_str().to_string(),
+        id: r.origin_id.clone(),
+        display_name: r.display_name.clone(),
+    })
+}
+
 /// State shared by all connections.
 pub(crate) struct Shared {
     config: EmulatorConfig,
@@ -310,6 +373,10 @@ pub(crate) struct Shared {
     calls: Mutex<Vec<RecordedCall>>,
     issuer: identity::TokenIssuer,
     bucket: Option<Mutex<TokenBucket>>,
+    /// The audit log's own throttle (`audit_rate`).
+    audit_bucket: Option<Mutex<TokenBucket>>,
+    /// Resources, role scopes, failure causes and audit events: fixed at start.
+    delivery: delivery::Delivery,
     faults: Mutex<FaultInjector>,
     resets: Mutex<Dice>,
     lost_acks: Mutex<Dice>,
@@ -401,6 +468,48 @@ impl Shared {
         self.lost_acks.lock().is_ok_and(|mut d| d.roll())
     }
 
+    fn causes(&self) -> Vec<SeededCause> {
+        let mut store = self.lock_store();
+        store.settle_all(Utc::now());
+        let d = &self.delivery;
+        store
+            .requests
+            .iter()
+            .filter_map(|r| {
+                let c = d.causes.get(&r.id.to_ascii_lowercase())?;
+                let (kind, resource) = match &c.cause {
+                    delivery::Cause::Resource { scope, .. } => (
+                        "resource",
+                        d.role_scopes
+                            .get(*scope)
+                            .and_then(|s| seeded_resource(d, s.resource_idx)),
+                    ),
+                    delivery::Cause::Request { .. } => ("request", None),
+                    delivery::Cause::Callout { .. } => ("customExtension", None),
+                };
+                let pending = d
+                    .resource_status(r)
+                    .into_iter()
+                    .filter(|(_, delivered)| !delivered)
+                    .filter_map(|(s, _)| {
+                        d.role_scopes
+                            .get(s)
+                            .and_then(|s| seeded_resource(d, s.resource_idx))
+                    })
+                    .collect();
+                Some(SeededCause {
+                    request_id: r.id.clone(),
+                    kind: kind.to_string(),
+                    resource,
+                    reason_template: c.template().to_string(),
+                    reason: c.text(),
+                    audited: c.audited,
+                    pending,
+                })
+            })
+            .collect()
+    }
+
     fn snapshot(&self) -> Vec<SeededRequest> {
         let mut store = self.lock_store();
         store.settle_all(Utc::now());
@@ -462,6 +571,8 @@ impl Emulator {
             config.outage,
             now,
         );
+        let delivery =
+            delivery::Delivery::build(config.seed, &store, now, config.audit_correlation);
         let hidden_catalog = config
             .catalog_scoped
             .then(|| hidden_catalog(&store))
@@ -491,6 +602,15 @@ impl Emulator {
                     config.retry_after,
                 ))
             }),
+            audit_bucket: config.audit_rate.map(|r| {
+                Mutex::new(TokenBucket::new(
+                    r,
+                    config.audit_burst,
+                    Instant::now(),
+                    config.retry_after,
+                ))
+            }),
+            delivery,
             faults: Mutex::new(FaultInjector::new(config.fault_rate, config.seed)),
             resets: Mutex::new(Dice::new(
                 config.fault_reset,
@@ -552,6 +672,27 @@ impl Emulator {
         self.shared.snapshot()
     }
 
+    /// Ground truth about deliveries: the seeded cause of every request that failed at start.
+    pub fn causes_snapshot(&self) -> Vec<SeededCause> {
+        self.shared.causes()
+    }
+
+    /// The resources each access package delivers (by package id), as seeded.
+    pub fn package_resources(&self, package_id: &str) -> Vec<SeededResource> {
+        let store = self.shared.lock_store();
+        let d = &self.shared.delivery;
+        store
+            .packages
+            .iter()
+            .position(|p| p.id.eq_ignore_ascii_case(package_id))
+            .map(|idx| {
+                d.scopes_of(idx)
+                    .filter_map(|s| seeded_resource(d, s.resource_idx))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Mints a valid access token for `client_id` (with that app's roles; none if unknown).
     pub fn issue_token(&self, client_id: &str) -> String {
         self.shared.issuer.mint(client_id, Utc::now())
@@ -593,7 +734,7 @@ impl Emulator {
              export AZURE_TENANT_ID={tenant}\n\
              export AZURE_CLIENT_ID={client}\n\
              export AZURE_CLIENT_SECRET={secret}\n\
-             # Read-only client (EntitlementManagement.Read.All; reprocess answers 403):\n\
+             # Read-only client (EntitlementManagement.Read.All; no AuditLog.Read.All; reprocess and the audit log answer 403):\n\
              #   export AZURE_CLIENT_ID={reader} AZURE_CLIENT_SECRET={reader_secret}\n\
              #\n\
              # Other sign-ins (unset AZURE_CLIENT_SECRET first, or pick one with --auth):\n\
@@ -647,8 +788,12 @@ fn knobs_line(c: &EmulatorConfig) -> String {
     let rate = c
         .rate
         .map_or_else(|| "off".to_string(), |r| format!("{r}/s burst {}", c.burst));
+    let audit = c.audit_rate.map_or_else(
+        || "off".to_string(),
+        |r| format!("{r}/s burst {}", c.audit_burst),
+    );
     format!(
-        "knobs: latency {}ms, rate {rate}, page size {}, faults {} ({}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}",
+        "knobs: latency {}ms, rate {rate}, page size {}, faults {} ({}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}, audit log rate {audit}, audit correlation {}, beta resource roles {}",
         c.latency.as_millis(),
         c.page_size,
         c.fault_rate,
@@ -674,6 +819,12 @@ fn knobs_line(c: &EmulatorConfig) -> String {
             (_, true) => "refused",
             (true, false) => "lenient",
             (false, false) => "need body + Content-Type",
+        },
+        c.audit_correlation.as_str(),
+        if c.resource_roles_unavailable {
+            "unavailable"
+        } else {
+            "served"
         },
     )
 }

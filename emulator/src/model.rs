@@ -381,6 +381,9 @@ pub(crate) struct Expand {
     pub(crate) requestor_connected_org: bool,
     pub(crate) assignment: bool,
     pub(crate) catalog: bool,
+    /// A package's `resourceRoleScopes` (beta `accessPackageResourceRoleScopes`), with which
+    /// nested navigations.
+    pub(crate) role_scopes: Option<super::delivery::RoleScopeExpand>,
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ use std::time::Instant;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde_json::{Map, Value, json};
 
+use super::delivery_routes::{self, ThrottleScope};
 use super::filter::{self, Schema};
 use super::identity::{self, ROLE_READ, ROLE_READ_WRITE, TokenInfo, TokenRejection};
 use super::model::{
@@ -273,7 +274,8 @@ pub(crate) fn graph_call(shared: &Shared, call: &Call<'_>, in_batch: bool) -> Re
         return proxy_bad_gateway(shared, now);
     }
     let mut limit_percentage = None;
-    let outcome = admit(shared, fault, &mut limit_percentage, now).and_then(|()| {
+    let scope = delivery_routes::throttle_scope(call.path);
+    let outcome = admit(shared, fault, scope, &mut limit_percentage, now).and_then(|()| {
         if in_batch
             && call
                 .path
@@ -301,10 +303,12 @@ pub(crate) fn graph_call(shared: &Shared, call: &Call<'_>, in_batch: bool) -> Re
     reply
 }
 
-/// Faults first (drawn before anything else happens), then the shared token bucket.
+/// Faults first (drawn before anything else happens), then the token bucket of the path's
+/// throttle scope.
 fn admit(
     shared: &Shared,
     fault: Option<Fault>,
+    scope: ThrottleScope,
     limit_percentage: &mut Option<f64>,
     now: DateTime<Utc>,
 ) -> Result<(), GraphError> {
@@ -331,7 +335,11 @@ fn admit(
         }
         None => {}
     }
-    if let Some(bucket) = &shared.bucket {
+    let bucket = match scope {
+        ThrottleScope::Default => &shared.bucket,
+        ThrottleScope::AuditLog => &shared.audit_bucket,
+    };
+    if let Some(bucket) = bucket {
         let admission = bucket
             .lock()
             .map(|mut b| b.admit(Instant::now(), now))
@@ -354,7 +362,7 @@ fn admit(
     Ok(())
 }
 
-fn not_found_segment(segment: &str) -> GraphError {
+pub(crate) fn not_found_segment(segment: &str) -> GraphError {
     GraphError::new(
         404,
         "BadRequest",
@@ -391,7 +399,7 @@ fn authenticate(
     })
 }
 
-fn require_role(token: &TokenInfo, roles: &[&str]) -> Result<(), GraphError> {
+pub(crate) fn require_role(token: &TokenInfo, roles: &[&str]) -> Result<(), GraphError> {
     if roles.iter().any(|r| token.has_role(r)) {
         Ok(())
     } else {
@@ -402,7 +410,7 @@ fn require_role(token: &TokenInfo, roles: &[&str]) -> Result<(), GraphError> {
 /// The answer to a caller without a role on the target: a missing app permission, or (with
 /// `catalog_scoped`) a catalog the caller holds no role in. Like Graph, it does not say which
 /// and does not hide that the object exists (403, not 404).
-fn denied() -> GraphError {
+pub(crate) fn denied() -> GraphError {
     GraphError::new(
         403,
         "Authorization_RequestDenied",
@@ -422,7 +430,7 @@ fn catalog_refusal(config: &EmulatorConfig) -> GraphError {
 }
 
 /// Whether the caller may see objects of package `idx` (always, unless `catalog_scoped`).
-fn package_visible(shared: &Shared, store: &Store, idx: usize) -> bool {
+pub(crate) fn package_visible(shared: &Shared, store: &Store, idx: usize) -> bool {
     shared.hidden_catalog.is_none_or(|hidden| {
         store
             .packages
@@ -445,7 +453,7 @@ fn package_constraint(e: &filter::Expr) -> Option<String> {
     }
 }
 
-fn eq(a: &str, b: &str) -> bool {
+pub(crate) fn eq(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
@@ -454,6 +462,9 @@ fn eq(a: &str, b: &str) -> bool {
 enum Collection {
     Requests,
     Packages,
+    Catalogs,
+    /// beta only: the assignments, for their resource roles.
+    Assignments,
 }
 
 fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, GraphError> {
@@ -463,6 +474,9 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
     };
     let token = authenticate(shared, call, now)?;
     let rest = &segments[1..];
+    if rest.first().is_some_and(|s| eq(s, "auditLogs")) {
+        return delivery_routes::audit_logs(shared, call, version, &rest[1..], &token);
+    }
     for (i, want) in EM.iter().enumerate() {
         match rest.get(i) {
             Some(s) if eq(s, want) => {}
@@ -474,13 +488,7 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
         // The entitlementManagement singleton itself is not emulated.
         return Err(not_found_segment(EM[1]));
     };
-    let collection = if eq(coll_name, "assignmentRequests")
-        || (version == ApiVersion::Beta && eq(coll_name, "accessPackageAssignmentRequests"))
-    {
-        Collection::Requests
-    } else if eq(coll_name, "accessPackages") {
-        Collection::Packages
-    } else {
+    let Some(collection) = collection_of(version, coll_name) else {
         return Err(not_found_segment(coll_name));
     };
     // The collection path as the client spelled it, for nextLink and @odata.context.
@@ -515,11 +523,49 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
             require_role(&token, &[ROLE_READ, ROLE_READ_WRITE])?;
             get_package(shared, call, version, id, &context_base)
         }
+        (Collection::Catalogs, [id, nav], "GET") if eq(nav, catalog_resources_nav(version)) => {
+            let path = format!("{collection_path}/{id}/{nav}");
+            let context = format!("{context_base}('{id}')/{nav}");
+            delivery_routes::catalog_resources(shared, call, version, id, &path, &context, &token)
+        }
+        (Collection::Assignments, [id, nav], "GET")
+            if eq(nav, "accessPackageAssignmentResourceRoles") =>
+        {
+            let context = format!("{context_base}('{id}')/{nav}");
+            delivery_routes::assignment_resource_roles(shared, call, id, &context, &token)
+        }
+        (Collection::Catalogs | Collection::Assignments, [] | [_], _) => {
+            Err(not_found_segment(coll_name))
+        }
         (Collection::Requests, [_, action], _) if eq(action, "reprocess") => {
             Err(method_not_allowed())
         }
         (_, [] | [_], _) => Err(method_not_allowed()),
         (_, [_, seg, ..], _) => Err(not_found_segment(seg)),
+    }
+}
+
+/// The collection a path segment names, in this version.
+fn collection_of(version: ApiVersion, name: &str) -> Option<Collection> {
+    let beta = version == ApiVersion::Beta;
+    if eq(name, "assignmentRequests") || (beta && eq(name, "accessPackageAssignmentRequests")) {
+        Some(Collection::Requests)
+    } else if eq(name, "accessPackages") {
+        Some(Collection::Packages)
+    } else if (!beta && eq(name, "catalogs")) || (beta && eq(name, "accessPackageCatalogs")) {
+        Some(Collection::Catalogs)
+    } else if beta && eq(name, "accessPackageAssignments") {
+        Some(Collection::Assignments)
+    } else {
+        None
+    }
+}
+
+/// A catalog's resources, per version.
+fn catalog_resources_nav(version: ApiVersion) -> &'static str {
+    match version {
+        ApiVersion::V1 => "resources",
+        ApiVersion::Beta => "accessPackageResources",
     }
 }
 
@@ -582,11 +628,14 @@ fn parse_package_expand(version: ApiVersion, raw: Option<&str>) -> Result<Expand
         ApiVersion::Beta => "accessPackageCatalog",
     };
     for item in split_list(raw) {
-        let name = item
-            .split_once('(')
-            .map_or(item.as_str(), |(n, _)| n.trim());
+        let (name, nested) = match item.split_once('(') {
+            Some((n, rest)) => (n.trim(), rest),
+            None => (item.as_str(), ""),
+        };
         if eq(name, catalog) || name == "*" {
             e.catalog = true;
+        } else if eq(name, delivery_routes::role_scopes_nav(version)) {
+            e.role_scopes = Some(delivery_routes::parse_role_scope_expand(version, nested)?);
         } else {
             return Err(GraphError::bad_request(format!(
                 "Could not find a property named '{name}' on type 'microsoft.graph.accessPackage'."
@@ -619,7 +668,7 @@ fn parse_select(
     Ok(Some(out))
 }
 
-fn compile_filter(
+pub(crate) fn compile_filter(
     q: &QueryOptions,
     schema: &Schema,
     strict: bool,
@@ -677,7 +726,7 @@ fn package_options(version: ApiVersion, q: &QueryOptions) -> Result<RenderOption
 /// Pages through `rows` (in stable server order) starting at the skiptoken's index.
 /// The continuation is an index into the *unfiltered* order, so a row whose state changes
 /// between pages is neither repeated nor skipped.
-fn page<T>(
+pub(crate) fn page<T>(
     shared: &Shared,
     q: &QueryOptions,
     collection_path: &str,
@@ -786,7 +835,11 @@ fn list_requests(
                     })
                 })
         },
-        |r| render_request(store, r, &opts),
+        |r| {
+            let mut o = render_request(store, r, &opts);
+            delivery_routes::patch_request(shared, &r.id, &mut o);
+            o
+        },
     )
 }
 
@@ -813,6 +866,7 @@ fn get_request(
     let mut obj = Map::new();
     obj.insert("@odata.context".into(), json!(format!("{context}/$entity")));
     obj.extend(render_request(&store, r, &opts));
+    delivery_routes::patch_request(shared, &r.id, &mut obj);
     Ok(Reply::json(200, Value::Object(obj)))
 }
 
@@ -957,7 +1011,12 @@ fn list_packages(
                     })
                 })
         },
-        |p| render_package(store, p, &opts),
+        |p| {
+            let mut o = render_package(store, p, &opts);
+            let scopes = opts.expand.role_scopes;
+            delivery_routes::patch_package(shared, store, &p.id, version, scopes, &mut o);
+            o
+        },
     )
 }
 
@@ -989,6 +1048,8 @@ fn get_package(
     let mut obj = Map::new();
     obj.insert("@odata.context".into(), json!(format!("{context}/$entity")));
     obj.extend(render_package(&store, p, &opts));
+    let scopes = opts.expand.role_scopes;
+    delivery_routes::patch_package(shared, &store, id, version, scopes, &mut obj);
     Ok(Reply::json(200, Value::Object(obj)))
 }
 

@@ -1915,3 +1915,275 @@ async fn twenty_thousand_requests_start_and_page_in_bounded_time() {
     eprintln!("20k: seeded in {seeded:?}, listed in {listed:?}");
     emu.shutdown().await;
 }
+
+// ---- delivery: resources, callouts, audit log -------------------------------------------------
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn role_scopes_and_catalog_resources_name_what_a_package_delivers() {
+    let emu = start(EmulatorConfig::default()).await;
+    let t = admin_token(&emu).await;
+    let base = emu.url();
+    let (packages, _) = collect_all(&format!("{base}/v1.0{EM}/accessPackages"), &t).await;
+    for p in &packages {
+        let id = p["id"].as_str().unwrap();
+        let expand = enc("catalog,resourceRoleScopes($expand=role,scope)");
+        let r = get(
+            &format!("{base}/v1.0{EM}/accessPackages/{id}?$expand={expand}"),
+            &t,
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let body = r.json();
+        let scopes = body["resourceRoleScopes"].as_array().unwrap();
+        let seeded = emu.package_resources(id);
+        assert_eq!(scopes.len(), seeded.len());
+        assert!(!scopes.is_empty());
+        for s in scopes {
+            // The docs' shape: role and scope with origin ids; a root scope is called "Root".
+            assert!(s["role"]["displayName"].is_string(), "{s}");
+            assert_eq!(s["scope"]["displayName"], "Root");
+            assert!(
+                seeded
+                    .iter()
+                    .any(|r| r.id == s["scope"]["originId"] && r.kind == s["scope"]["originSystem"])
+            );
+        }
+        let catalog = body["catalog"]["id"].as_str().unwrap();
+        let (resources, _) =
+            collect_all(&format!("{base}/v1.0{EM}/catalogs/{catalog}/resources"), &t).await;
+        for r in &seeded {
+            assert!(
+                resources.iter().any(|c| c["originId"] == r.id.as_str()
+                    && c["displayName"] == r.display_name.as_str()),
+                "{r:?} in {resources:?}"
+            );
+        }
+        // beta names the same navigations its own way.
+        let beta = enc(
+            "accessPackageResourceRoleScopes($expand=accessPackageResourceRole,accessPackageResourceScope)",
+        );
+        let r = get(
+            &format!("{base}/beta{EM}/accessPackages/{id}?$expand={beta}"),
+            &t,
+        )
+        .await;
+        let scopes = &r.json()["accessPackageResourceRoleScopes"];
+        assert!(
+            scopes[0]["accessPackageResourceRole"]["originId"].is_string(),
+            "{}",
+            r.text
+        );
+        assert!(scopes[0]["accessPackageResourceScope"]["originId"].is_string());
+    }
+    let wrong = enc("resourceRoleScopes($expand=resource)");
+    let id = packages[0]["id"].as_str().unwrap();
+    let r = get(
+        &format!("{base}/v1.0{EM}/accessPackages/{id}?$expand={wrong}"),
+        &t,
+    )
+    .await;
+    assert_odata_error(&r, 400, "BadRequest");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn beta_resource_roles_show_which_resource_was_not_delivered() {
+    let emu = start(EmulatorConfig::default()).await;
+    let t = admin_token(&emu).await;
+    let base = emu.url();
+    let causes = emu.causes_snapshot();
+    let partial: Vec<_> = emu
+        .requests_snapshot()
+        .into_iter()
+        .filter(|r| r.state == "partiallyDelivered")
+        .collect();
+    assert!(!partial.is_empty());
+    for r in partial.iter().take(4) {
+        let q = enc("accessPackageAssignment");
+        let detail = get(
+            &format!("{base}/beta{EM}/assignmentRequests/{}?$expand={q}", r.id),
+            &t,
+        )
+        .await;
+        let assignment = detail.json()["accessPackageAssignment"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let roles = get(
+            &format!("{base}/beta{EM}/accessPackageAssignments/{assignment}/accessPackageAssignmentResourceRoles?$expand=accessPackageResourceScope"),
+            &t,
+        )
+        .await;
+        assert_eq!(roles.status, 200, "{}", roles.text);
+        let cause = causes.iter().find(|c| c.request_id == r.id).unwrap();
+        let body = roles.json();
+        let pending: Vec<&Value> = body["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["status"] == "PendingFulfillment")
+            .collect();
+        assert_eq!(pending.len(), 1, "{}", roles.text);
+        assert_eq!(
+            pending[0]["accessPackageResourceScope"]["originId"],
+            cause.resource.as_ref().unwrap().id.as_str()
+        );
+        // beta only: v1.0 has no such collection.
+        let v1 = get(
+            &format!("{base}/v1.0{EM}/accessPackageAssignments/{assignment}/accessPackageAssignmentResourceRoles"),
+            &t,
+        )
+        .await;
+        assert_eq!(v1.status, 404);
+    }
+    emu.shutdown().await;
+    let emu = start(EmulatorConfig {
+        resource_roles_unavailable: true,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let t = admin_token(&emu).await;
+    let r = get(
+        &format!(
+            "{}/beta{EM}/accessPackageAssignments/{}/accessPackageAssignmentResourceRoles",
+            emu.url(),
+            uuid::Uuid::new_v4()
+        ),
+        &t,
+    )
+    .await;
+    assert_odata_error(&r, 404, "BadRequest");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn failed_callouts_are_on_the_request_itself() {
+    let emu = start(EmulatorConfig::default()).await;
+    let t = admin_token(&emu).await;
+    let callouts: Vec<_> = emu
+        .causes_snapshot()
+        .into_iter()
+        .filter(|c| c.kind == "customExtension")
+        .collect();
+    assert!(!callouts.is_empty());
+    for c in &callouts {
+        let r = get(
+            &format!("{}/v1.0{EM}/assignmentRequests/{}", emu.url(), c.request_id),
+            &t,
+        )
+        .await;
+        let body = r.json();
+        let instances = body["customExtensionCalloutInstances"].as_array().unwrap();
+        let failed: Vec<_> = instances
+            .iter()
+            .filter(|i| i["status"] == "calloutFailed" || i["status"] == "callbackTimedOut")
+            .collect();
+        assert_eq!(failed.len(), 1, "{body}");
+        assert_eq!(failed[0]["detail"], c.reason.as_str());
+        assert!(failed[0]["customExtensionId"].is_string());
+    }
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_audit_log_needs_its_permission_filters_as_documented_and_has_its_own_throttle() {
+    let emu = start(EmulatorConfig {
+        rate: Some(1000.0),
+        burst: 1000,
+        audit_rate: Some(2.0),
+        audit_burst: 2,
+        retry_after: ep_emulator::RetryAfterStyle::Fraction,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let base = emu.url();
+    let t = admin_token(&emu).await;
+    let reader = token_for(&emu, DEMO.reader_client_id, DEMO.reader_client_secret).await;
+    let audit = format!("{base}/v1.0/auditLogs/directoryAudits");
+    let r = get(&audit, &reader).await;
+    assert_odata_error(&r, 403, "Authorization_RequestDenied");
+    let filter = enc(
+        "activityDisplayName eq 'Fulfill access package resource assignment' and activityDateTime ge 2000-01-01T00:00:00Z",
+    );
+    let r = get(&format!("{audit}?$filter={filter}"), &t).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let events = r.json()["value"].as_array().unwrap().clone();
+    assert!(!events.is_empty());
+    assert!(
+        events
+            .iter()
+            .all(|e| e["activityDisplayName"] == "Fulfill access package resource assignment")
+    );
+    // The bucket of two is spent: the audit log throttles, the entitlement APIs do not.
+    let throttled = get(&audit, &t).await;
+    assert_eq!(throttled.status, 429, "{}", throttled.text);
+    assert!(throttled.headers.get("retry-after").is_some());
+    let em = get(&format!("{base}/v1.0{EM}/accessPackages"), &t).await;
+    assert_eq!(em.status, 200);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Not documented as filterable: refused.
+    let r = get(
+        &format!("{audit}?$filter={}", enc("result eq 'failure'")),
+        &t,
+    )
+    .await;
+    assert_odata_error(&r, 400, "BadRequest");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn audit_events_explain_each_seeded_failure_within_thirty_days() {
+    for correlation in [
+        ep_emulator::AuditCorrelation::RequestId,
+        ep_emulator::AuditCorrelation::Requestor,
+    ] {
+        let emu = start(EmulatorConfig {
+            audit_rate: None,
+            audit_correlation: correlation,
+            ..EmulatorConfig::default()
+        })
+        .await;
+        let t = admin_token(&emu).await;
+        let (events, _) =
+            collect_all(&format!("{}/v1.0/auditLogs/directoryAudits", emu.url()), &t).await;
+        let oldest = Utc::now() - chrono::Duration::days(30) - chrono::Duration::minutes(1);
+        for e in &events {
+            let at: chrono::DateTime<Utc> =
+                e["activityDateTime"].as_str().unwrap().parse().unwrap();
+            assert!(at >= oldest, "kept 30 days: {e}");
+        }
+        let causes = emu.causes_snapshot();
+        let names = |e: &Value, id: &str| {
+            e["targetResources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == id)
+        };
+        for c in causes.iter().filter(|c| c.kind == "resource" && c.audited) {
+            let resource = &c.resource.as_ref().unwrap().id;
+            let about = |e: &&Value| {
+                e["result"] == "failure"
+                    && e["resultReason"] == c.reason.as_str()
+                    && names(e, resource)
+            };
+            let by_id = events.iter().filter(about).any(|e| names(e, &c.request_id));
+            let any = events.iter().any(|e| about(&e));
+            assert!(any, "no event for {c:?}");
+            assert_eq!(
+                by_id,
+                correlation == ep_emulator::AuditCorrelation::RequestId,
+                "{c:?}"
+            );
+        }
+        assert!(
+            causes.iter().any(|c| !c.audited),
+            "some failures are older than the log"
+        );
+        emu.shutdown().await;
+    }
+}

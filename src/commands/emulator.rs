@@ -38,6 +38,9 @@ fn validate(args: &EmulatorArgs) -> Result<(), CliError> {
             return Err(CliError::usage("--rate must be a positive number"));
         }
     }
+    if !(args.audit_rate.is_finite() && args.audit_rate > 0.0) {
+        return Err(CliError::usage("--audit-rate must be a positive number"));
+    }
     if ![400, 403].contains(&args.catalog_refusal) {
         return Err(CliError::usage("--catalog-refusal must be 400 or 403"));
     }
@@ -105,6 +108,10 @@ fn emulator_config(args: EmulatorArgs) -> Result<EmulatorConfig, CliError> {
         device_code_interval: args.device_code_interval.max(1),
         arc_key_dir,
         imds_failures: args.imds_failures,
+        audit_rate: Some(args.audit_rate),
+        audit_burst: args.audit_burst.max(1),
+        audit_correlation: args.audit_correlation,
+        resource_roles_unavailable: args.resource_roles_unavailable,
         ..EmulatorConfig::default()
     })
 }

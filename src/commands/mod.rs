@@ -2,11 +2,13 @@
 
 mod auth;
 mod completions;
+mod delivery;
 mod emulator;
 pub mod interrupt;
 mod packages;
 mod reprocess;
 mod requests;
+mod why;
 
 use crate::auth::{AuthMethod, Secret, TokenCache, select_source};
 use crate::cli::{Cli, Command, PackagesCommand, RequestsCommand};
@@ -77,6 +79,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Requests(RequestsCommand::List(args)) => {
             let ctx = context(Config::from_args(global)?, global.demo).await?;
             requests::list(&ctx, &args).await
+        }
+        Command::Requests(RequestsCommand::Why(args)) => {
+            let ctx = context(Config::from_args(global)?, global.demo).await?;
+            why::run(&ctx, &args).await
         }
         Command::Requests(RequestsCommand::Show { request_id, window }) => {
             let ctx = context(Config::from_args(global)?, global.demo).await?;

@@ -1,10 +1,14 @@
-//! `ep requests list` and `ep requests show`.
+//! `ep requests list` and `ep requests show` (with the delivery section).
 
-use super::{Context, packages, parse_guid};
+use super::{Context, delivery, packages, parse_guid};
 use crate::cli::RequestsListArgs;
 use crate::diag;
+use crate::diagnosis::{self, DeliveryReport, Unavailable};
 use crate::error::{CliError, ExitStatus};
-use crate::graph::{AccessPackage, AssignmentRequest, PackageRef, RequestFilter, RequestState};
+use crate::graph::{
+    AccessPackage, ApiVersion, AssignmentRequest, PackageRef, RequestDetail, RequestFilter,
+    RequestState,
+};
 use crate::output::{Format, Record, RecordWriter, RequestRecord, key_value_table, print_text};
 use chrono::Utc;
 
@@ -14,12 +18,18 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
         Some(arg) => Some(packages::resolve(ctx, arg).await?),
         None => None,
     };
+    let reprocessable_only = args.reprocessable || args.closing_within.is_some();
     let filter = RequestFilter {
         package_id: package.as_ref().map(|p| p.id.clone()),
-        states: effective_states(&states, args.reprocessable),
+        states: effective_states(&states, reprocessable_only),
     };
     let now = Utc::now();
     let window = args.window.window;
+    let closing = |r: &RequestRecord| {
+        args.closing_within.is_none_or(|within| {
+            crate::eligibility::closes_within(&r.state, r.completed, now, window, within)
+        })
+    };
     let mut writer = RecordWriter::new(ctx.format, ctx.style);
     let (mut shown, mut reprocessable) = (0usize, 0usize);
     let progress = crate::output::Progress::spinner("listing requests");
@@ -29,7 +39,8 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
             let records: Vec<RequestRecord> = page
                 .into_iter()
                 .map(|r| RequestRecord::new(with_package(r, package.as_ref()), now, window))
-                .filter(|r| !args.reprocessable || r.reprocessable)
+                .filter(|r| !reprocessable_only || r.reprocessable)
+                .filter(closing)
                 .collect();
             shown += records.len();
             reprocessable += records.iter().filter(|r| r.reprocessable).count();
@@ -57,11 +68,19 @@ pub async fn show(
     window: chrono::Duration,
 ) -> anyhow::Result<ExitStatus> {
     let id = parse_guid(raw_id, "request id")?;
-    let request = get_request(ctx, &id).await?;
-    let record = RequestRecord::new(request, Utc::now(), window);
+    let detail = get_request(ctx, &id).await?;
+    let now = Utc::now();
+    let report = delivery_report(ctx, &detail, now).await;
+    let record = RequestRecord::new(detail.request, now, window);
     match ctx.format {
-        Format::Table => print_text(&key_value_table(&request_rows(&record)).to_string())?,
-        Format::Json => crate::output::print_json(&record)?,
+        Format::Table => {
+            print_text(&key_value_table(&request_rows(&record)).to_string())?;
+            print_text(&crate::output::delivery_text(&report))?;
+        }
+        Format::Json => crate::output::print_json(&ShownRequest {
+            record: &record,
+            delivery: &report,
+        })?,
         _ => {
             let mut writer = RecordWriter::new(ctx.format, ctx.style);
             writer.write_page(vec![record])?;
@@ -71,9 +90,90 @@ pub async fn show(
     Ok(ExitStatus::Success)
 }
 
+/// `requests show -o json`: the request, and why its delivery went as it did.
+#[derive(serde::Serialize)]
+struct ShownRequest<'a> {
+    #[serde(flatten)]
+    record: &'a RequestRecord,
+    delivery: &'a DeliveryReport,
+}
+
+/// The delivery section: expected resources (with beta's status), callouts, audit events and
+/// the cause, each source read as far as it can be.
+async fn delivery_report(
+    ctx: &Context,
+    detail: &RequestDetail,
+    now: chrono::DateTime<Utc>,
+) -> DeliveryReport {
+    let request = &detail.request;
+    let packages: Vec<String> = request
+        .access_package
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    let one = [request];
+    let ((expected, mut unavailable), audit) = tokio::join!(
+        delivery::expected_for(ctx, &packages),
+        delivery::audit_events(ctx, &one, now)
+    );
+    let events = audit.unwrap_or_else(|u| {
+        unavailable.push(u);
+        Vec::new()
+    });
+    if let Some(note) = delivery::retention_note(&one, now) {
+        unavailable.push(Unavailable {
+            source: "auditLog".into(),
+            reason: note,
+            hint: "archive the audit log to Azure Monitor to keep it longer".into(),
+        });
+    }
+    let roles = show_roles(ctx, detail, &mut unavailable).await;
+    let mut matched = diagnosis::correlate(&one, &events, now);
+    let (events, how) = match matched.remove(&request.id) {
+        Some((events, how)) => (events, Some(how)),
+        None => (Vec::new(), None),
+    };
+    let expected = packages
+        .first()
+        .and_then(|p| expected.get(&p.to_ascii_lowercase()))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    DeliveryReport::new(
+        request,
+        expected,
+        events,
+        how,
+        roles.as_deref(),
+        unavailable,
+    )
+}
+
+/// beta's resource roles of the request, or why they were not read.
+async fn show_roles(
+    ctx: &Context,
+    detail: &RequestDetail,
+    unavailable: &mut Vec<Unavailable>,
+) -> Option<Vec<crate::graph::AssignmentResourceRole>> {
+    if ctx.client.api_version() != ApiVersion::Beta {
+        unavailable.push(delivery::beta_only());
+        return None;
+    }
+    match delivery::roles_of(ctx, detail).await {
+        Ok(roles) => Some(roles),
+        Err(e) => {
+            unavailable.push(delivery::source_error(
+                "resourceRoles",
+                &e,
+                "resource roles",
+            ));
+            None
+        }
+    }
+}
+
 /// One request by id; a 404 becomes "not found" with a hint where to look instead.
-async fn get_request(ctx: &Context, id: &str) -> anyhow::Result<AssignmentRequest> {
-    match ctx.client.get_request(id).await {
+async fn get_request(ctx: &Context, id: &str) -> anyhow::Result<RequestDetail> {
+    match ctx.client.get_request_detail(id).await {
         Ok(r) => Ok(r),
         Err(e) if e.status() == Some(404) => Err(CliError::not_found(format!(
             "no assignment request with id {id}"
@@ -111,13 +211,7 @@ fn request_rows(record: &RequestRecord) -> [(&'static str, String); 13] {
             "access package id",
             if p.id.is_empty() { "-".into() } else { p.id },
         ),
-        (
-            "reprocessable",
-            match &record.reason {
-                None => "yes".into(),
-                Some(reason) => format!("no: {reason}"),
-            },
-        ),
+        ("reprocessable", record.verdict_label()),
     ]
 }
 

@@ -3,6 +3,7 @@
 //! entitlement-management calls ep makes.
 
 mod batch;
+mod delivery;
 mod error;
 #[cfg(test)]
 mod fuzz;
@@ -11,16 +12,22 @@ mod pacer;
 mod paging;
 mod query;
 mod retry;
+mod throttle_scope;
 
 pub use batch::MAX_BATCH;
+pub use delivery::{
+    AssignmentResourceRole, AuditEvent, AuditTarget, CatalogResource, PackageDelivery,
+    RequestDetail, ResourceRole, ResourceScope, RoleScope, audit_activities,
+};
 pub use error::{GraphError, decode_error};
 pub use model::{
-    AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
-    format_timestamp, parse_timestamp,
+    AccessPackage, AssignmentRequest, CalloutInstance, CatalogRef, PackageRef, RequestState,
+    Requestor, format_timestamp, parse_timestamp,
 };
 pub use pacer::{Departure, Pacer, Phase};
 pub use query::{RequestFilter, odata_string};
 pub use retry::{RetryPolicy, Tries};
+pub use throttle_scope::{AUDIT_LOG_LIMIT, ThrottleScope, throttle_scope};
 
 use crate::auth::{AuthError, TokenCache};
 use crate::diag;
@@ -183,15 +190,25 @@ impl GraphClient {
         }
     }
 
+    /// `--api-version`: beta-only sources are read only with beta.
+    pub fn api_version(&self) -> ApiVersion {
+        self.version
+    }
+
     pub fn graph_host(&self) -> String {
         self.root.origin().ascii_serialization()
     }
 
     /// `{root}/{version}{path}`; `path` starts with `/` and is already escaped.
     fn url(&self, path: &str) -> Url {
+        self.url_for(self.version, path)
+    }
+
+    /// Like [`Self::url`], for a path that exists in one version only.
+    fn url_for(&self, version: ApiVersion, path: &str) -> Url {
         let mut s = self.root.as_str().trim_end_matches('/').to_string();
         s.push('/');
-        s.push_str(self.version.segment());
+        s.push_str(version.segment());
         s.push_str(path);
         // Built from a validated root and escaped segments, so it parses.
         Url::parse(&s).unwrap_or_else(|_| self.root.clone())
@@ -211,9 +228,11 @@ impl GraphClient {
     /// Only the properties ep shows: less to send and parse at tenant scale.
     fn select_requests(&self) -> &'static str {
         match self.version {
-            ApiVersion::V1 => "id,state,status,requestType,createdDateTime,completedDateTime",
+            ApiVersion::V1 => {
+                "id,state,status,requestType,createdDateTime,completedDateTime,customExtensionCalloutInstances"
+            }
             ApiVersion::Beta => {
-                "id,requestState,requestStatus,requestType,createdDateTime,completedDate"
+                "id,requestState,requestStatus,requestType,createdDateTime,completedDate,customExtensionCalloutInstances"
             }
         }
     }

@@ -133,6 +133,31 @@ pub struct AssignmentRequest {
     pub completed: Option<DateTime<Utc>>,
     pub requestor: Option<Requestor>,
     pub access_package: Option<PackageRef>,
+    /// `customExtensionCalloutInstances`: the custom extension calls made for the request.
+    pub callouts: Vec<CalloutInstance>,
+}
+
+/// One `customExtensionCalloutInstance` (v1.0 and beta): the only failure text a request itself
+/// carries. <https://learn.microsoft.com/graph/api/resources/customextensioncalloutinstance>
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalloutInstance {
+    pub id: Option<String>,
+    pub custom_extension_id: Option<String>,
+    pub external_correlation_id: Option<String>,
+    pub detail: Option<String>,
+    /// calloutSent, callbackReceived, calloutFailed, callbackTimedOut, waitingForCallback, or a
+    /// member added later.
+    pub status: Option<String>,
+}
+
+impl CalloutInstance {
+    /// `calloutFailed` and `callbackTimedOut`: the extension did not do its part.
+    pub fn failed(&self) -> bool {
+        self.status.as_deref().is_some_and(|s| {
+            s.eq_ignore_ascii_case("calloutFailed") || s.eq_ignore_ascii_case("callbackTimedOut")
+        })
+    }
 }
 
 /// An access package with its catalog, from `accessPackages`.
@@ -168,6 +193,7 @@ pub(crate) struct WireRequest {
     completed_date: Option<String>,
     requestor: Option<WireSubject>,
     access_package: Option<WirePackage>,
+    custom_extension_callout_instances: Option<Vec<CalloutInstance>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +253,7 @@ impl From<WireRequest> for AssignmentRequest {
                 id: p.id,
                 display_name: p.display_name,
             }),
+            callouts: w.custom_extension_callout_instances.unwrap_or_default(),
         }
     }
 }

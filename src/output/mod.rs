@@ -3,9 +3,11 @@
 //! `ndjson`, `csv` and `ids` are written as pages arrive (constant memory, and a pipe sees results
 //! before the listing ends); `table` and `json` need the whole set, so they buffer and sort.
 
+mod causes;
 mod progress;
 mod records;
 
+pub use causes::{cause_label, delivery_text, resource_label};
 pub use progress::Progress;
 
 pub use records::{

@@ -1,7 +1,7 @@
 //! The records ep prints, shaped exactly as the contract's JSON.
 
 use super::{Record, TableCell};
-use crate::eligibility::{format_age, judge_request};
+use crate::eligibility::{closing_label, format_age, judge_request, request_closes_at};
 use crate::graph::{
     AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
     format_timestamp,
@@ -24,6 +24,13 @@ pub struct RequestRecord {
     pub access_package: Option<PackageRef>,
     pub reprocessable: bool,
     pub reason: Option<String>,
+    /// When a reprocessable request leaves the reprocess window (RFC 3339); null otherwise.
+    pub closes_at: Option<String>,
+    #[serde(skip)]
+    pub closes: Option<DateTime<Utc>>,
+    /// When the record was judged, for "closes in …".
+    #[serde(skip)]
+    pub judged_at: DateTime<Utc>,
     #[serde(skip)]
     pub created: Option<DateTime<Utc>>,
     #[serde(skip)]
@@ -35,7 +42,11 @@ pub struct RequestRecord {
 impl RequestRecord {
     pub fn new(request: AssignmentRequest, now: DateTime<Utc>, window: Duration) -> Self {
         let verdict = judge_request(&request, now, window);
+        let closes = request_closes_at(&request, now, window);
         RequestRecord {
+            closes_at: closes.as_ref().map(format_timestamp),
+            closes,
+            judged_at: now,
             reprocessable: verdict.is_reprocessable(),
             reason: verdict.reason().map(|r| r.to_string()),
             created_date_time: request.created.as_ref().map(format_timestamp),
@@ -58,6 +69,15 @@ impl RequestRecord {
 
     pub fn package_label(&self) -> String {
         package_label(self.access_package.as_ref())
+    }
+
+    /// `yes, closes in 2d 3h`, or `no: <reason>`.
+    pub fn verdict_label(&self) -> String {
+        match (&self.reason, self.closes) {
+            (None, Some(at)) => format!("yes, {}", closing_label(at, self.judged_at)),
+            (None, None) => "yes".into(),
+            (Some(reason), _) => format!("no: {reason}"),
+        }
     }
 
     pub fn age_label(&self) -> String {
@@ -94,6 +114,7 @@ impl Record for RequestRecord {
             "accessPackageDisplayName",
             "reprocessable",
             "reason",
+            "closesAt",
         ]
     }
 
@@ -115,6 +136,7 @@ impl Record for RequestRecord {
             p.display_name.unwrap_or_default(),
             self.reprocessable.to_string(),
             self.reason.clone().unwrap_or_default(),
+            self.closes_at.clone().unwrap_or_default(),
         ]
     }
 
@@ -131,11 +153,7 @@ impl Record for RequestRecord {
 
     fn table_row(&self) -> Vec<TableCell> {
         let mut state = TableCell::new(self.state.to_string());
-        let verdict = match &self.reason {
-            None => "yes".to_string(),
-            Some(reason) => format!("no: {reason}"),
-        };
-        let mut verdict = TableCell::new(verdict);
+        let mut verdict = TableCell::new(self.verdict_label());
         if self.state.is_failed() {
             state = state.color(Color::Red);
         }

@@ -4,7 +4,7 @@
 
 use assert_cmd::Command;
 use chrono::{Duration, Utc};
-use ep_emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall, SeededRequest};
+use ep_emulator::{DEMO, Emulator, EmulatorConfig, RecordedCall, SeededCause, SeededRequest};
 use std::collections::BTreeSet;
 
 pub struct Emu {
@@ -92,6 +92,23 @@ impl Emu {
 
     pub fn truth(&self) -> Vec<SeededRequest> {
         self.emu().requests_snapshot()
+    }
+
+    /// Why each request that failed at start failed, as seeded.
+    pub fn causes(&self) -> Vec<SeededCause> {
+        self.emu().causes_snapshot()
+    }
+
+    pub fn package_resources(&self, package_id: &str) -> Vec<ep_emulator::SeededResource> {
+        self.emu().package_resources(package_id)
+    }
+
+    /// [`Emu::ep`] signed in as the read-only demo app (no AuditLog.Read.All, no reprocess).
+    pub fn ep_reader(&self) -> Command {
+        let mut cmd = self.ep();
+        cmd.env("AZURE_CLIENT_ID", DEMO.reader_client_id)
+            .env("AZURE_CLIENT_SECRET", DEMO.reader_client_secret);
+        cmd
     }
 
     pub fn snapshot_by_id(&self) -> std::collections::HashMap<String, SeededRequest> {
@@ -206,6 +223,27 @@ pub fn run_expect(cmd: &mut Command, code: i32) -> Run {
         r.stdout, r.stderr
     );
     r
+}
+
+/// Calls to `path_part` that arrived while a 429 on such a path had advertised `Retry-After`:
+/// the bench's count, for a limit shared by every call of the path (the audit log's is per app
+/// and tenant, so any call inside the window overruns it). A call within 20 ms of the 429 may
+/// have been sent before the client saw it, so the window starts then.
+pub fn retry_after_violations(calls: &[RecordedCall], path_part: &str) -> usize {
+    let grace = chrono::Duration::milliseconds(20);
+    let on_path: Vec<&RecordedCall> = calls
+        .iter()
+        .filter(|c| c.path.contains(path_part))
+        .collect();
+    on_path
+        .iter()
+        .filter(|c| c.status == 429)
+        .filter_map(|c| {
+            let wait = chrono::Duration::milliseconds(c.retry_after_ms? as i64);
+            Some((c.at + grace, c.at + wait))
+        })
+        .map(|(from, to)| on_path.iter().filter(|c| c.at > from && c.at < to).count())
+        .sum()
 }
 
 pub fn ids_of(results: &serde_json::Value, outcome: &str) -> BTreeSet<String> {

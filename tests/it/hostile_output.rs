@@ -63,8 +63,27 @@ fn request_json() -> serde_json::Value {
         "createdDateTime": completed,
         "completedDateTime": completed,
         "requestor": {"displayName": NAME, "principalName": "eve\u{200b}@contoso.com"},
-        "accessPackage": {"id": PACKAGE_ID, "displayName": PACKAGE}
+        "accessPackage": {"id": PACKAGE_ID, "displayName": PACKAGE},
+        "customExtensionCalloutInstances": [
+            {"status": "calloutFailed", "detail": format!("logic app said {NAME}")}
+        ]
     })
+}
+
+/// An audit event about the request, with hostile names and reasons in every field ep shows.
+fn audit_json() -> serde_json::Value {
+    let at = (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339();
+    serde_json::json!({"value": [{
+        "id": "e1",
+        "activityDisplayName": "Fulfill access package resource assignment",
+        "activityDateTime": at,
+        "result": "failure",
+        "resultReason": format!("\u{1b}[2Jgroup {NAME} refused"),
+        "targetResources": [
+            {"id": REQUEST_ID, "type": "Other"},
+            {"id": "g1", "displayName": NAME, "type": "Group"}
+        ]
+    }]})
 }
 
 fn package_json() -> serde_json::Value {
@@ -72,7 +91,12 @@ fn package_json() -> serde_json::Value {
         "id": PACKAGE_ID,
         "displayName": PACKAGE,
         "description": "@SUM(1+1)",
-        "catalog": {"id": "c", "displayName": NAME}
+        "catalog": {"id": "c", "displayName": NAME},
+        "resourceRoleScopes": [{
+            "id": "rs",
+            "role": {"displayName": NAME, "originSystem": "AadGroup", "originId": "Member_g1"},
+            "scope": {"displayName": "Root", "originSystem": "AadGroup", "originId": "g1", "isRootScope": true}
+        }]
     })
 }
 
@@ -97,6 +121,15 @@ fn tenant(req: &Req, graph_error: Option<&dyn Fn() -> Reply>) -> Reply {
     }
     if p.contains("/accessPackages/") {
         return json(200, package_json());
+    }
+    if p.ends_with("/auditLogs/directoryAudits") {
+        return json(200, audit_json());
+    }
+    if p.ends_with("/catalogs/c/resources") {
+        return json(
+            200,
+            serde_json::json!({"value": [{"displayName": NAME, "originId": "g1", "originSystem": "AadGroup\u{7}"}]}),
+        );
     }
     if p.ends_with("/accessPackages") {
         return json(200, serde_json::json!({"value": [package_json()]}));
@@ -202,6 +235,7 @@ fn hostile_names_states_and_messages_reach_the_terminal_escaped_in_every_human_f
             vec!["requests", "list", "--package", PACKAGE_ID],
         ),
         ("requests show", vec!["requests", "show", REQUEST_ID]),
+        ("requests why", vec!["requests", "why"]),
         ("packages list", vec!["packages", "list"]),
         (
             "reprocess dry run",

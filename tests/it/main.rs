@@ -23,3 +23,4 @@ mod reprocess;
 mod requests;
 mod resilience;
 mod tty;
+mod why;

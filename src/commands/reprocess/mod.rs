@@ -122,18 +122,19 @@ async fn make_plan(
         }
         Selection::All { package } => {
             let package = packages::resolve(ctx, &package).await?;
-            plan_for_listing(ctx, Some(&package), now, window).await?
+            plan_for_listing(ctx, Some(&package), now, window, args.closing_within).await?
         }
         Selection::AllFailed { package } => {
             let package = match package {
                 Some(p) => Some(packages::resolve(ctx, &p).await?),
                 None => None,
             };
-            plan_for_listing(ctx, package.as_ref(), now, window).await?
+            plan_for_listing(ctx, package.as_ref(), now, window, args.closing_within).await?
         }
         Selection::Pick { package } => {
             let package = packages::resolve(ctx, &package).await?;
-            let offered = plan_for_listing(ctx, Some(&package), now, window).await?;
+            let offered =
+                plan_for_listing(ctx, Some(&package), now, window, args.closing_within).await?;
             pick(offered).await?
         }
     })

@@ -6,7 +6,7 @@ use crate::cli::ReprocessArgs;
 use crate::commands::requests::with_package;
 use crate::commands::{Context, parse_guid};
 use crate::diag;
-use crate::eligibility::{Eligibility, format_age, judge_request};
+use crate::eligibility::{Eligibility, closes_within, format_age, judge_request};
 use crate::error::{CliError, ExitStatus};
 use crate::graph::{AccessPackage, AssignmentRequest, GraphError, RequestFilter, RequestState};
 use crate::journal::{self, JournalWriter};
@@ -205,12 +205,14 @@ pub(super) async fn plan_for_ids(
     Ok(plan)
 }
 
-/// Every reprocessable request of a package (or the tenant).
+/// Every reprocessable request of a package (or the tenant); with `closing_within`, only those
+/// whose window closes that soon.
 pub(super) async fn plan_for_listing(
     ctx: &Context,
     package: Option<&AccessPackage>,
     now: DateTime<Utc>,
     window: Duration,
+    closing_within: Option<Duration>,
 ) -> anyhow::Result<Vec<PlanItem>> {
     let filter = RequestFilter {
         package_id: package.map(|p| p.id.clone()),
@@ -218,14 +220,21 @@ pub(super) async fn plan_for_listing(
     };
     let mut records = Vec::new();
     let mut outside = 0usize;
+    let mut later = 0usize;
+    let closing = |r: &RequestRecord| {
+        closing_within
+            .is_none_or(|within| closes_within(&r.state, r.completed, now, window, within))
+    };
     let progress = Progress::spinner("listing failed requests");
     ctx.client
         .list_requests(&filter, |page| {
             progress.inc(page.len());
             for request in page {
                 let record = RequestRecord::new(with_package(request, package), now, window);
-                if record.reprocessable {
+                if record.reprocessable && closing(&record) {
                     records.push(record);
+                } else if record.reprocessable {
+                    later += 1;
                 } else {
                     outside += 1;
                 }
@@ -239,6 +248,12 @@ pub(super) async fn plan_for_listing(
             "{outside} failed request(s) left out: completed more than {} ago or without a completion time \
              (see 'ep requests list --state deliveryFailed,partiallyDelivered')",
             format_age(window)
+        ));
+    }
+    if let (true, Some(within)) = (later > 0, closing_within) {
+        diag::note(format!(
+            "{later} reprocessable request(s) left out: their window closes later than --closing-within {}",
+            format_age(within)
         ));
     }
     records.sort_by(RequestRecord::newest_first);
