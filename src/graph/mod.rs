@@ -99,9 +99,8 @@ pub struct GraphResponse {
     departure: Option<Departure>,
 }
 
-/// One pacer per throttling scope: Graph throttles the audit log apart from entitlement
-/// management, at a documented 5 requests per 10 seconds per app and tenant (Microsoft Graph
-/// throttling limits, "Identity and access reports"); everything else is learned.
+/// One pacer per throttling scope (see `throttle_scope`): the audit log's documented limit is
+/// kept as documented, everything else is learned.
 struct Pacers {
     graph: Pacer,
     audit: Pacer,
@@ -111,7 +110,7 @@ impl Default for Pacers {
     fn default() -> Self {
         Pacers {
             graph: Pacer::new(),
-            audit: Pacer::documented(5, Duration::from_secs(10)),
+            audit: Pacer::documented(AUDIT_LOG_LIMIT.requests, AUDIT_LOG_LIMIT.per),
         }
     }
 }
@@ -645,10 +644,9 @@ impl GraphClient {
 
     /// The pacer of the throttling scope `url` belongs to.
     fn pacer_for(&self, url: &Url) -> &Pacer {
-        if url.path().contains("/auditLogs/") {
-            &self.pacers.audit
-        } else {
-            &self.pacers.graph
+        match throttle_scope(url.path()) {
+            ThrottleScope::AuditLog => &self.pacers.audit,
+            ThrottleScope::EntitlementManagement => &self.pacers.graph,
         }
     }
 

@@ -159,6 +159,43 @@ struct State {
     near_limit_at: Option<Instant>,
     /// Measuring because quiet cruising probed higher, not because the limit fell.
     probing: bool,
+    /// A limit Graph documents, kept instead of learned.
+    documented: Option<Documented>,
+}
+
+/// "At most `count` requests in any `per`": a sliding window, which a token bucket of the same
+/// average rate would break (it allows its burst on top of a window's worth).
+struct Documented {
+    count: u32,
+    /// The documented period and a margin, since requests may arrive closer together than they
+    /// left.
+    per: Duration,
+    recent: VecDeque<Instant>,
+}
+
+impl Documented {
+    fn admit(&mut self, weight: u32, now: Instant) -> Result<(), Wait> {
+        while self
+            .recent
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= self.per)
+        {
+            self.recent.pop_front();
+        }
+        let weight = weight.min(self.count) as usize;
+        let room = (self.count as usize).saturating_sub(self.recent.len());
+        if room >= weight {
+            self.recent.extend(std::iter::repeat_n(now, weight));
+            return Ok(());
+        }
+        // The oldest of those that must leave the window first.
+        let oldest = self.recent[weight - room - 1];
+        Err(Wait::For(
+            (oldest + self.per)
+                .saturating_duration_since(now)
+                .max(Duration::from_millis(1)),
+        ))
+    }
 }
 
 impl Default for Pacer {
@@ -195,6 +232,7 @@ impl Pacer {
                 cruise_throttles: VecDeque::new(),
                 near_limit_at: None,
                 probing: false,
+                documented: None,
             }),
             freed: Notify::new(),
         }))
@@ -205,12 +243,17 @@ impl Pacer {
     pub fn documented(count: u32, per: Duration) -> Self {
         let pacer = Self::new();
         if let Ok(mut s) = pacer.0.state.lock() {
-            let rate = f64::from(count.max(1)) / per.as_secs_f64().max(0.001);
+            let count = count.max(1);
+            let rate = f64::from(count) / per.as_secs_f64().max(0.001);
             s.phase = Phase::Cruise;
             s.estimate = Some(rate);
-            s.pace = Some(rate * (1.0 - MARGIN));
-            s.burst = 1;
-            s.tokens = 1.0;
+            s.pace = Some(rate);
+            s.burst = count;
+            s.documented = Some(Documented {
+                count,
+                per: per + per.mul_f64(MARGIN),
+                recent: VecDeque::new(),
+            });
         }
         pacer
     }
@@ -315,6 +358,10 @@ enum Wait {
 
 impl State {
     fn try_depart(&mut self, weight: u32, now: Instant) -> Result<Departure, Wait> {
+        if let Some(limit) = self.documented.as_mut() {
+            limit.admit(weight, now)?;
+            return Ok(self.depart(weight, now));
+        }
         let Some(pace) = self.pace else {
             // One exchange may always go, however large.
             if self.in_flight > 0 && self.in_flight + weight > self.window {

@@ -144,11 +144,45 @@ fn why_groups_every_failed_request_by_its_seeded_cause() {
     assert!(r.stderr.contains("--api-version beta"), "{}", r.stderr);
 }
 
+/// Six audit queries (pages of 20) against the documented 5 per 10 seconds: ep sends five,
+/// then waits out the window, and is never throttled.
 #[test]
-fn why_stays_within_the_audit_logs_limit_when_it_throttles() {
+fn why_keeps_to_the_audit_logs_documented_limit_without_being_throttled() {
     let emu = Emu::with(EmulatorConfig {
-        page_size: 4,
-        audit_rate: Some(8.0),
+        page_size: 20,
+        ..stable_config()
+    });
+    let r = run_expect(
+        emu.ep()
+            .args(["requests", "why", "--all-packages", "-o", "json"]),
+        0,
+    );
+    assert_eq!(groups_of(&r.json()), expected_v1(&emu, true));
+    let audit = audit_calls(&emu);
+    assert!(
+        audit.len() > 5,
+        "more queries than one window holds: {}",
+        audit.len()
+    );
+    assert!(audit.iter().all(|c| c.status != 429), "never throttled");
+    let mut at: Vec<_> = audit.iter().map(|c| c.at).collect();
+    at.sort();
+    for (i, t) in at.iter().enumerate() {
+        let within = at[i..]
+            .iter()
+            .filter(|u| **u - *t < chrono::Duration::seconds(10))
+            .count();
+        assert!(within <= 5, "{within} audit queries within 10 s");
+    }
+}
+
+/// A service stricter than documented throttles the audit log: ep waits each Retry-After, and
+/// the entitlement-management calls are not held up by the audit log's limit.
+#[test]
+fn why_stays_within_a_stricter_audit_limit_when_it_throttles() {
+    let emu = Emu::with(EmulatorConfig {
+        page_size: 20,
+        audit_rate: Some(1.0),
         audit_burst: 2,
         retry_after: RetryAfterStyle::Fraction,
         ..stable_config()
@@ -163,7 +197,6 @@ fn why_stays_within_the_audit_logs_limit_when_it_throttles() {
     let throttled = audit_calls(&emu).iter().filter(|c| c.status == 429).count();
     assert!(throttled > 0, "the audit log was made to throttle");
     assert_eq!(retry_after_violations(&calls, "/auditLogs/"), 0);
-    // Its own limit: the entitlement-management calls were not throttled by it.
     assert!(
         calls
             .iter()
