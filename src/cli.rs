@@ -204,8 +204,15 @@ pub struct GlobalArgs {
     pub no_batch: bool,
 
     /// Run against the built-in emulator with demo data (no tenant needed)
+    ///
+    /// The demo tenant lives for a session: what one --demo run reprocesses, the next one sees
+    /// (kept in the state directory, beside the journal).
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// Start a new demo session, forgetting what earlier --demo runs did (implies --demo)
+    #[arg(long, global = true)]
+    pub demo_reset: bool,
 
     /// Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]

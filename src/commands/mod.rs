@@ -2,6 +2,7 @@
 
 mod auth;
 mod completions;
+mod demo;
 mod emulator;
 pub mod interrupt;
 mod packages;
@@ -9,14 +10,15 @@ mod reprocess;
 mod requests;
 
 use crate::auth::{AuthMethod, Secret, TokenCache, select_source};
-use crate::cli::{Cli, Command, PackagesCommand, RequestsCommand};
+use crate::cli::{Cli, Command, GlobalArgs, PackagesCommand, RequestsCommand};
 use crate::config::Config;
 use crate::diag;
 use crate::error::{CliError, ExitStatus, classify};
 use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style};
 use clap::Parser;
-use ep_emulator::{DEMO, Emulator, EmulatorConfig};
+use demo::DemoSession;
+use ep_emulator::DEMO;
 use std::sync::Arc;
 
 /// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
@@ -56,8 +58,18 @@ pub struct Context {
     pub format: Format,
     pub style: Style,
     pub interactive: bool,
-    /// Keeps the in-process emulator of `--demo` alive for the run.
-    _demo: Option<Emulator>,
+    /// The in-process emulator of `--demo`, alive for the run.
+    demo: Option<DemoSession>,
+}
+
+impl Context {
+    /// The run is over: keep what it changed in the demo session.
+    fn finish<T>(self, outcome: T) -> T {
+        if let Some(demo) = &self.demo {
+            demo.save();
+        }
+        outcome
+    }
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
@@ -67,54 +79,59 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Completions { shell } => completions::run(shell),
         Command::Emulator(args) => emulator::run(args).await,
         Command::Auth(command) => {
-            let (config, _demo) = prepare(Config::from_args(global)?, global.demo).await?;
-            auth::run(command, &config).await
+            let (config, demo) = prepare(Config::from_args(global)?, global).await?;
+            let outcome = auth::run(command, &config).await;
+            if let Some(demo) = &demo {
+                demo.save();
+            }
+            outcome
         }
         Command::Packages(PackagesCommand::List { search }) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
-            packages::list(&ctx, search.as_deref()).await
+            let ctx = context(Config::from_args(global)?, global).await?;
+            let outcome = packages::list(&ctx, search.as_deref()).await;
+            ctx.finish(outcome)
         }
         Command::Requests(RequestsCommand::List(args)) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
-            requests::list(&ctx, &args).await
+            let ctx = context(Config::from_args(global)?, global).await?;
+            let outcome = requests::list(&ctx, &args).await;
+            ctx.finish(outcome)
         }
         Command::Requests(RequestsCommand::Show { request_id, window }) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
-            requests::show(&ctx, &request_id, window.window).await
+            let ctx = context(Config::from_args(global)?, global).await?;
+            let outcome = requests::show(&ctx, &request_id, window.window).await;
+            ctx.finish(outcome)
         }
         Command::Reprocess(args) => {
             let config = Config::from_args(global)?;
             // A bare or contradictory `reprocess` is a usage error before any sign-in.
             let selection = reprocess::selection(&args, config.interactive)?;
-            let ctx = context(config, global.demo).await?;
-            reprocess::run(&ctx, &args, selection).await
+            let ctx = context(config, global).await?;
+            let outcome = reprocess::run(&ctx, &args, selection).await;
+            ctx.finish(outcome)
         }
     }
 }
 
 /// A signed-in Graph client for `config` (against the demo emulator with `--demo`).
-async fn context(config: Config, demo: bool) -> anyhow::Result<Context> {
-    let (config, demo) = prepare(config, demo).await?;
+async fn context(config: Config, global: &GlobalArgs) -> anyhow::Result<Context> {
+    let (config, demo) = prepare(config, global).await?;
     connect(config, demo)
 }
 
-/// `--demo` starts the in-process emulator and points the config at it.
-async fn prepare(mut config: Config, demo: bool) -> anyhow::Result<(Config, Option<Emulator>)> {
-    let demo = if demo {
-        let emu = Emulator::start(EmulatorConfig::default(), ([127, 0, 0, 1], 0).into()).await?;
-        diag::note(format!(
-            "--demo: using the built-in emulator at {} with generated data (no tenant is contacted)",
-            emu.url()
-        ));
-        point_at_demo(&mut config, &emu.url())?;
-        Some(emu)
-    } else {
-        None
-    };
-    Ok((config, demo))
+/// `--demo` starts the in-process emulator with the demo session and points the config at it.
+async fn prepare(
+    mut config: Config,
+    global: &GlobalArgs,
+) -> anyhow::Result<(Config, Option<DemoSession>)> {
+    if !(global.demo || global.demo_reset) {
+        return Ok((config, None));
+    }
+    let demo = DemoSession::start(global.demo_reset).await?;
+    point_at_demo(&mut config, &demo.url())?;
+    Ok((config, Some(demo)))
 }
 
-fn connect(config: Config, demo: Option<Emulator>) -> anyhow::Result<Context> {
+fn connect(config: Config, demo: Option<DemoSession>) -> anyhow::Result<Context> {
     let source = select_source(config.auth, &config.credentials, &config.token_endpoint)?;
     diag::trace(1, format!("credential source: {}", source.name()));
     let client = GraphClient::new(
@@ -125,6 +142,7 @@ fn connect(config: Config, demo: Option<Emulator>) -> anyhow::Result<Context> {
             retry: config.retry.clone(),
             concurrency: config.concurrency,
             batch: config.batch,
+            name: demo.as_ref().map(DemoSession::name),
         },
         TokenCache::new(source),
     )?;
@@ -133,7 +151,7 @@ fn connect(config: Config, demo: Option<Emulator>) -> anyhow::Result<Context> {
         format: config.format,
         style: config.style,
         interactive: config.interactive,
-        _demo: demo,
+        demo,
     })
 }
 

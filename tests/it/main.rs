@@ -14,6 +14,7 @@ mod architecture;
 mod auth;
 mod cli_reference;
 mod completions;
+mod demo;
 mod emulator_command;
 mod errors;
 mod graph_examples;
