@@ -54,6 +54,7 @@ value_enum!(Format, [
     Format::Ndjson => "ndjson",
     Format::Csv => "csv",
     Format::Ids => "ids",
+    Format::Markdown => "markdown",
 ]);
 
 /// Find and reprocess Entra ID access package assignment requests that failed to deliver.
@@ -374,6 +375,14 @@ pub struct ReprocessArgs {
     /// Skip requests the journal shows were accepted this recently (Graph retries them itself)
     #[arg(long, value_name = "DUR", default_value = "4h", value_parser = parse_duration)]
     pub journal_window: chrono::Duration,
+
+    /// Append a Markdown summary of the run to FILE: counts, and failures and skips with reasons
+    ///
+    /// Without this flag, GITHUB_STEP_SUMMARY is used when it is set (GitHub Actions sets it to
+    /// the step's summary file), so the summary shows on the workflow run's page. The file is created (owner-only) if missing;
+    /// what it holds is kept. A FILE that cannot be opened stops the run before anything is sent.
+    #[arg(long, value_name = "FILE")]
+    pub summary_file: Option<std::path::PathBuf>,
 
     #[command(flatten)]
     pub window: WindowArg,

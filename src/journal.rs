@@ -4,10 +4,10 @@
 //! Graph keeps retrying an accepted request on its own for several hours; sending it again in
 //! that time achieves nothing, and after a dropped connection the journal is how ep knows.
 
+use crate::private_file::{self, open_checked, options};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use crate::private_file::{self, open_checked, options};
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

@@ -58,7 +58,10 @@ pub fn open_checked(path: &Path, options: &OpenOptions) -> std::io::Result<File>
     refuse_unusual(path)?;
     let file = options.open(path)?;
     if !file.metadata()?.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "it is not a regular file"));
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is not a regular file",
+        ));
     }
     Ok(file)
 }

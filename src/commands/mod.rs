@@ -101,14 +101,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let outcome = requests::show(&ctx, &request_id, window.window).await;
             ctx.finish(outcome)
         }
-        Command::Reprocess(args) => {
+        Command::Reprocess(mut args) => {
+            args.summary_file = args.summary_file.or_else(github_step_summary);
             let config = Config::from_args(global)?;
             // A bare or contradictory `reprocess` is a usage error before any sign-in.
             let selection = reprocess::selection(&args, config.interactive)?;
-            let ctx = context(config, global).await?;
-            let outcome = reprocess::run(&ctx, &args, selection).await;
-            ctx.finish(outcome)
+            let summary_file = args.summary_file.as_deref();
+            check_summary_file(summary_file)?;
+            let ctx = context(config, global).await;
+            let outcome = match ctx {
+                Ok(ctx) => {
+                    let outcome = reprocess::run(&ctx, &args, selection).await;
+                    ctx.finish(outcome)
+                }
+                Err(e) => Err(e),
+            };
+            if let (Some(path), Err(e)) = (summary_file, &outcome) {
+                summarise_failure(path, e);
+            }
+            outcome
         }
+    }
+}
+
+/// `GITHUB_STEP_SUMMARY`, the file GitHub Actions shows as the step's summary; unset or empty
+/// means none.
+fn github_step_summary() -> Option<std::path::PathBuf> {
+    std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// A summary file that cannot be opened stops the run before anything is sent, as a named
+/// journal does: a pipeline relying on it learns at once, not after the fact.
+fn check_summary_file(path: Option<&std::path::Path>) -> Result<(), CliError> {
+    let Some(path) = path else { return Ok(()) };
+    crate::output::markdown::open_for_append(path)
+        .map(drop)
+        .map_err(|e| {
+            CliError::usage(format!(
+                "--summary-file / GITHUB_STEP_SUMMARY {}: {e}",
+                path.display()
+            ))
+            .with_hint(
+                "name a file you can write, or leave GITHUB_STEP_SUMMARY empty to write none",
+            )
+        })
+}
+
+/// A run that ended before it had results still says why in the summary a CI run shows.
+fn summarise_failure(path: &std::path::Path, err: &anyhow::Error) {
+    let report = classify(err);
+    if report.silent {
+        return;
+    }
+    let doc = crate::output::markdown::failure(&report.message, report.hint.as_deref());
+    if let Err(e) = crate::output::markdown::append(path, &doc) {
+        diag::warn(format!(
+            "could not write the summary to {}: {e}",
+            path.display()
+        ));
     }
 }
 

@@ -3,6 +3,7 @@
 //! `ndjson`, `csv` and `ids` are written as pages arrive (constant memory, and a pipe sees results
 //! before the listing ends); `table` and `json` need the whole set, so they buffer and sort.
 
+pub mod markdown;
 mod progress;
 mod records;
 
@@ -38,6 +39,9 @@ pub enum Format {
     Ndjson,
     Csv,
     Ids,
+    /// A GitHub-flavoured Markdown table (a reprocess summary for `reprocess`), for CI summaries
+    /// and issues; every cell is made inert ([`markdown::cell`]).
+    Markdown,
 }
 
 /// How a table may be decorated.
@@ -109,7 +113,7 @@ impl<R: Record> RecordWriter<R> {
     /// Stream formats write now; table and json keep the records for [`finish`](Self::finish).
     pub fn write_page(&mut self, records: Vec<R>) -> anyhow::Result<()> {
         match self.format {
-            Format::Table | Format::Json => {
+            Format::Table | Format::Json | Format::Markdown => {
                 self.buffered.extend(records);
                 Ok(())
             }
@@ -144,7 +148,7 @@ impl<R: Record> RecordWriter<R> {
         }
     }
 
-    /// Emit what was buffered, ordered by `order` (table and json only).
+    /// Emit what was buffered, ordered by `order` (table, json and markdown only).
     pub fn finish(mut self, order: impl FnMut(&R, &R) -> std::cmp::Ordering) -> anyhow::Result<()> {
         let mut records = std::mem::take(&mut self.buffered);
         records.sort_by(order);
@@ -153,6 +157,13 @@ impl<R: Record> RecordWriter<R> {
             Format::Table if !records.is_empty() => {
                 let table = self.table(&records);
                 writeln!(self.out, "{table}").map_err(pipe)?;
+            }
+            Format::Markdown => {
+                let rows = records
+                    .iter()
+                    .map(|r| r.table_row().into_iter().map(|c| c.text).collect());
+                let doc = markdown::table(R::table_header(), rows);
+                self.out.write_all(doc.as_bytes()).map_err(pipe)?;
             }
             Format::Csv if !self.csv_started => {
                 // An empty listing still gets its header, so scripts can rely on it.
