@@ -4,7 +4,7 @@ use crate::auth::{AssertionAlg, AuthMethod};
 use crate::cloud::Cloud;
 use crate::eligibility::parse_duration;
 use crate::graph::ApiVersion;
-use crate::output::Format;
+use crate::output::{ColorWhen, Format};
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
 
@@ -47,6 +47,11 @@ value_enum!(AuthMethod, [
 value_enum!(AssertionAlg, [
     AssertionAlg::Ps256 => "ps256": "RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now",
     AssertionAlg::Rs256 => "rs256": "RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups",
+]);
+value_enum!(ColorWhen, [
+    ColorWhen::Auto => "auto": "at a terminal, unless NO_COLOR is set",
+    ColorWhen::Always => "always": "also when piped, whatever NO_COLOR says",
+    ColorWhen::Never => "never",
 ]);
 value_enum!(Format, [
     Format::Table => "table",
@@ -223,9 +228,19 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// No colour in tables (also: NO_COLOR)
+    /// No colour in tables (also: NO_COLOR); the same as --color never
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// When to colour tables
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        value_enum,
+        conflicts_with = "no_color"
+    )]
+    pub color: Option<ColorWhen>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -291,7 +291,10 @@ mod tests {
             ),
             ("C:\\path", "C:\\\\path"),
             ("line1\nline2\r\n| --- |", "line1 line2  \\| --- \\|"),
-            ("Eve\u{1b}[2J\u{7}\u{202e}gpj.exe\u{200b}", "Eve\\[2Jgpj.exe"),
+            (
+                "Eve\u{1b}[2J\u{7}\u{202e}gpj.exe\u{200b}",
+                "Eve\\[2Jgpj.exe",
+            ),
             (
                 "Zoë Müller · Sales Onboarding",
                 "Zoë Müller · Sales Onboarding",

@@ -50,6 +50,27 @@ pub struct Style {
     pub color: bool,
 }
 
+/// `--color`: when tables are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorWhen {
+    /// At a terminal, unless `NO_COLOR` is set (or `TERM=dumb`).
+    Auto,
+    /// Also when piped, whatever `NO_COLOR` says: an explicit request wins, as no-color.org asks.
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to colour, given what the environment says.
+    pub fn resolve(self, stdout_is_terminal: bool, no_color_env: bool, dumb_term: bool) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => stdout_is_terminal && !no_color_env && !dumb_term,
+        }
+    }
+}
+
 /// A thing ep lists: the JSON shape comes from `Serialize`, the rest from here.
 pub trait Record: Serialize {
     fn id(&self) -> &str;
@@ -182,6 +203,12 @@ impl<R: Record> RecordWriter<R> {
             .set_header(R::table_header().iter().copied());
         if let Some(width) = terminal_width() {
             table.set_width(width);
+        }
+        if self.style.color {
+            // comfy-table styles only a terminal by itself, and crossterm, which writes the
+            // colours, drops them when NO_COLOR is set; `--color always` means both anyway.
+            table.enforce_styling();
+            crossterm::style::force_color_output(true);
         }
         for r in records {
             table.add_row(r.table_row().iter().map(|c| c.render(self.style)));
@@ -338,6 +365,17 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn color_auto_follows_the_terminal_and_no_color_always_and_never_do_not() {
+        use ColorWhen::*;
+        assert!(Auto.resolve(true, false, false));
+        assert!(!Auto.resolve(false, false, false));
+        assert!(!Auto.resolve(true, true, false));
+        assert!(!Auto.resolve(true, false, true));
+        assert!(Always.resolve(false, true, true));
+        assert!(!Never.resolve(true, false, false));
     }
 
     #[test]

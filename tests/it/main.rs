@@ -13,6 +13,7 @@ mod common;
 mod architecture;
 mod auth;
 mod cli_reference;
+mod color;
 mod completions;
 mod demo;
 mod emulator_command;
