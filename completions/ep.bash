@@ -28,6 +28,9 @@ _ep() {
             ep,help)
                 cmd="ep__subcmd__help"
                 ;;
+            ep,man)
+                cmd="ep__subcmd__man"
+                ;;
             ep,packages)
                 cmd="ep__subcmd__packages"
                 ;;
@@ -72,6 +75,9 @@ _ep() {
                 ;;
             ep__subcmd__help,help)
                 cmd="ep__subcmd__help__subcmd__help"
+                ;;
+            ep__subcmd__help,man)
+                cmd="ep__subcmd__help__subcmd__man"
                 ;;
             ep__subcmd__help,packages)
                 cmd="ep__subcmd__help__subcmd__packages"
@@ -137,7 +143,7 @@ _ep() {
 
     case "${cmd}" in
         ep)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version packages requests reprocess completions emulator auth help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version packages requests reprocess completions emulator auth man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,11 +202,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -215,6 +221,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -223,7 +233,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version login status logout help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version login status logout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -282,11 +292,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -299,6 +309,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -379,7 +393,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__login)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,11 +452,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -455,6 +469,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -465,7 +483,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__logout)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,11 +542,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -541,6 +559,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -551,7 +573,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__status)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,11 +632,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -629,6 +651,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -637,7 +663,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__completions)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,11 +722,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -715,6 +741,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -723,7 +753,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__emulator)
-            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-html --retry-after --catalog-scoped --outage --page-size --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-html --retry-after --catalog-scoped --outage --page-size --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -882,11 +912,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -901,6 +931,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -909,7 +943,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__help)
-            opts="packages requests reprocess completions emulator auth help"
+            opts="packages requests reprocess completions emulator auth man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,6 +1054,20 @@ _ep() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ep__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ep__subcmd__help__subcmd__packages)
             opts="list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1104,8 +1152,102 @@ _ep() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ep__subcmd__man)
+            opts="-o -v -q -h -V --dir --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --graph-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -W "global usgov usgov-dod china" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-version)
+                    COMPREPLY=($(compgen -W "v1.0 beta" -- "${cur}"))
+                    return 0
+                    ;;
+                --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto token client-secret certificate workload-identity managed-identity azure-cli device-code" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assertion-alg)
+                    COMPREPLY=($(compgen -W "ps256 rs256" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --certificate-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ep__subcmd__packages)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version list help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1164,11 +1306,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1181,6 +1323,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1233,7 +1379,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__packages__subcmd__list)
-            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1296,11 +1442,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1315,6 +1461,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1323,7 +1473,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__reprocess)
-            opts="-y -o -v -q -h -V --package --all --all-failed --select --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-y -o -v -q -h -V --package --all --all-failed --select --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --summary-file --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1342,6 +1492,10 @@ _ep() {
                     return 0
                     ;;
                 --journal-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --summary-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1402,11 +1556,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1421,6 +1575,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1429,7 +1587,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version list show help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1488,11 +1646,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1505,6 +1663,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1571,7 +1733,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__list)
-            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1642,11 +1804,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1661,6 +1823,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1669,7 +1835,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__show)
-            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1732,11 +1898,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1749,6 +1915,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

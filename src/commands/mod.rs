@@ -5,6 +5,7 @@ mod completions;
 mod demo;
 mod emulator;
 pub mod interrupt;
+pub mod man;
 mod packages;
 mod reprocess;
 mod requests;
@@ -78,6 +79,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Completions { shell } => completions::run(shell),
         Command::Emulator(args) => emulator::run(args).await,
+        Command::Man(args) => man::run(&args),
         Command::Auth(command) => {
             let (config, demo) = prepare(Config::from_args(global)?, global).await?;
             let outcome = auth::run(command, &config).await;

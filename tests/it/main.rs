@@ -21,6 +21,7 @@ mod errors;
 mod graph_examples;
 mod hostile;
 mod hostile_output;
+mod man;
 mod reprocess;
 mod requests;
 mod resilience;
