@@ -103,27 +103,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let outcome = requests::show(&ctx, &request_id, window.window).await;
             ctx.finish(outcome)
         }
-        Command::Reprocess(mut args) => {
-            args.summary_file = args.summary_file.or_else(github_step_summary);
-            let config = Config::from_args(global)?;
-            // A bare or contradictory `reprocess` is a usage error before any sign-in.
-            let selection = reprocess::selection(&args, config.interactive)?;
-            let summary_file = args.summary_file.as_deref();
-            check_summary_file(summary_file)?;
-            let ctx = context(config, global).await;
-            let outcome = match ctx {
-                Ok(ctx) => {
-                    let outcome = reprocess::run(&ctx, &args, selection).await;
-                    ctx.finish(outcome)
-                }
-                Err(e) => Err(e),
-            };
-            if let (Some(path), Err(e)) = (summary_file, &outcome) {
-                summarise_failure(path, e);
-            }
-            outcome
-        }
+        Command::Reprocess(args) => reprocess_command(global, args).await,
     }
+}
+
+/// `ep reprocess`, with its summary file: checked before anything is sent, and told why when the
+/// run ends before it has results.
+async fn reprocess_command(
+    global: &GlobalArgs,
+    mut args: crate::cli::ReprocessArgs,
+) -> anyhow::Result<ExitStatus> {
+    args.summary_file = args.summary_file.or_else(github_step_summary);
+    let config = Config::from_args(global)?;
+    // A bare or contradictory `reprocess` is a usage error before any sign-in.
+    let selection = reprocess::selection(&args, config.interactive)?;
+    check_summary_file(args.summary_file.as_deref())?;
+    let outcome = match context(config, global).await {
+        Ok(ctx) => {
+            let outcome = reprocess::run(&ctx, &args, selection).await;
+            ctx.finish(outcome)
+        }
+        Err(e) => Err(e),
+    };
+    if let (Some(path), Err(e)) = (args.summary_file.as_deref(), &outcome) {
+        summarise_failure(path, e);
+    }
+    outcome
 }
 
 /// `GITHUB_STEP_SUMMARY`, the file GitHub Actions shows as the step's summary; unset or empty
