@@ -17,14 +17,14 @@ use crate::diag;
 use crate::error::{CliError, ExitStatus, classify};
 use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use demo::DemoSession;
 use ep_emulator::DEMO;
 use std::sync::Arc;
 
 /// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
 pub fn main_entry() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => return crate::error::report_clap_error(e),
     };
@@ -51,6 +51,43 @@ pub fn main_entry() -> i32 {
             report.status.code()
         }
     }
+}
+
+/// Parse the command line. clap writes help before ep has read `--color`, so the colour the
+/// command line asks for is found first and handed to clap: `--color never` (or `--no-color`)
+/// holds for the help too, and `--color always` styles it even when piped.
+fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let matches = Cli::command()
+        .color(requested_color(&args))
+        .try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// `--color WHEN`, `--color=WHEN` or `--no-color` before any `--`, the last one winning.
+fn requested_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let mut words = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy())
+        .take_while(|a| a != "--");
+    let mut choice = clap::ColorChoice::Auto;
+    let when = |value: &str| match value {
+        "always" => clap::ColorChoice::Always,
+        "never" => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    while let Some(word) = words.next() {
+        match word.as_ref() {
+            "--no-color" => choice = clap::ColorChoice::Never,
+            "--color" => choice = words.next().map_or(choice, |v| when(&v)),
+            other => {
+                if let Some(value) = other.strip_prefix("--color=") {
+                    choice = when(value);
+                }
+            }
+        }
+    }
+    choice
 }
 
 /// What every Graph-talking command gets.
@@ -244,4 +281,31 @@ pub fn parse_guid(raw: &str, what: &str) -> Result<String, CliError> {
 
 pub fn is_guid(raw: &str) -> bool {
     uuid::Uuid::try_parse(raw.trim()).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_colour_asked_for_is_found_before_parsing_the_last_one_winning() {
+        let args = |words: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once("ep")
+                .chain(words.iter().copied())
+                .map(Into::into)
+                .collect()
+        };
+        use clap::ColorChoice::*;
+        for (words, want) in [
+            (&[][..], Auto),
+            (&["--no-color", "-h"][..], Never),
+            (&["--color", "always", "reprocess", "-h"][..], Always),
+            (&["reprocess", "--color=never", "-h"][..], Never),
+            (&["--color=never", "--color", "always"][..], Always),
+            (&["reprocess", "--", "--color", "always"][..], Auto),
+            (&["--color"][..], Auto),
+        ] {
+            assert_eq!(requested_color(&args(words)), want, "{words:?}");
+        }
+    }
 }

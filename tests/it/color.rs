@@ -2,7 +2,7 @@
 //! `auto` means none and `always` still colours) and in a real pseudo-terminal (where `auto`
 //! colours unless told not to).
 
-use crate::common::{Emu, run_expect};
+use crate::common::{Emu, bare_ep, run_expect};
 
 /// A colour ep's tables use: comfy-table writes 256-colour SGR sequences (`ESC[38;5;Nm`).
 const SGR_COLOUR: &str = "\u{1b}[38;5;";
@@ -33,6 +33,23 @@ fn piped_output_is_coloured_only_with_color_always() {
     for format in ["json", "csv", "ids", "markdown"] {
         let out = list(&emu, &package, &["--color", "always", "-o", format], false);
         assert!(!out.contains('\u{1b}'), "{format}: {out:?}");
+    }
+}
+
+#[test]
+fn help_follows_color_too() {
+    let help = |args: &[&str]| run_expect(bare_ep().args(args), 0).stdout;
+    let styled = help(&["--color", "always", "reprocess", "-h"]);
+    assert!(styled.contains("\u{1b}[1m\u{1b}[4mUsage:"), "{styled:?}");
+    assert!(styled.contains("\u{1b}[1m\u{1b}[4mExamples:"), "{styled:?}");
+    for args in [
+        &["reprocess", "-h"][..],
+        &["--color=never", "reprocess", "--help"][..],
+        &["--no-color", "--help"][..],
+    ] {
+        let plain = help(args);
+        assert!(!plain.contains('\u{1b}'), "{args:?}: {plain:?}");
+        assert!(plain.contains("Examples:"), "{args:?}");
     }
 }
 
