@@ -6,7 +6,7 @@
 //! checked: a state saved for another tenant, or edited into something the emulator never
 //! writes, is refused with a reason rather than half applied.
 
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::EmulatorConfig;
@@ -111,6 +111,17 @@ pub(crate) fn check_tenant(state: &TenantState, config: &EmulatorConfig) -> Resu
     }
     if state.generated_at.nanosecond() != 0 {
         return Err("its generation time is not in whole seconds".to_string());
+    }
+    // The tenant's timestamps are computed from this time; one out of all proportion would
+    // overflow that arithmetic rather than describe a tenant.
+    let now = Utc::now();
+    if state.generated_at > now + Duration::days(1)
+        || state.generated_at < now - Duration::days(3650)
+    {
+        return Err(format!(
+            "its generation time ({}) is not within the last ten years",
+            state.generated_at.to_rfc3339()
+        ));
     }
     Ok(())
 }

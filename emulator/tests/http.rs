@@ -2029,6 +2029,25 @@ async fn a_state_of_another_tenant_or_an_impossible_one_is_refused_with_a_reason
         ),
         (
             ep_emulator::TenantState {
+                generated_at: chrono::DateTime::parse_from_rfc3339("-200000-01-01T00:00:00Z")
+                    .map(|t| t.to_utc())
+                    .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC),
+                ..good.clone()
+            },
+            "not within the last ten years",
+        ),
+        (
+            ep_emulator::TenantState {
+                generated_at: chrono::DateTime::<Utc>::MAX_UTC
+                    - chrono::Duration::nanoseconds(i64::from(chrono::Timelike::nanosecond(
+                        &chrono::DateTime::<Utc>::MAX_UTC,
+                    ))),
+                ..good.clone()
+            },
+            "not within the last ten years",
+        ),
+        (
+            ep_emulator::TenantState {
                 changed: vec![ep_emulator::ChangedRequest {
                     id: "00000000-0000-4000-8000-000000000000".into(),
                     ..change.clone()

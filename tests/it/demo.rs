@@ -117,7 +117,10 @@ fn a_corrupt_or_foreign_session_file_is_a_one_line_error_pointing_at_demo_reset(
     unknown_request["tenant"]["changed"] = serde_json::json!([{
         "id": "00000000-0000-4000-8000-000000000000", "state": "delivered",
         "completed": null, "pending": null, "reprocessCalls": 1}]);
+    let mut ancient = good.clone();
+    ancient["tenant"]["generatedAt"] = "0001-01-01T00:00:00Z".into();
     let cases: Vec<(Vec<u8>, &str)> = vec![
+        (ancient.to_string().into_bytes(), "ten years"),
         (b"\x00\xff garbage {".to_vec(), "not a demo session"),
         (b"{}".to_vec(), "not a demo session"),
         (other_tenant.to_string().into_bytes(), "another tenant"),
