@@ -28,6 +28,9 @@ _ep() {
             ep,help)
                 cmd="ep__subcmd__help"
                 ;;
+            ep,man)
+                cmd="ep__subcmd__man"
+                ;;
             ep,packages)
                 cmd="ep__subcmd__packages"
                 ;;
@@ -72,6 +75,9 @@ _ep() {
                 ;;
             ep__subcmd__help,help)
                 cmd="ep__subcmd__help__subcmd__help"
+                ;;
+            ep__subcmd__help,man)
+                cmd="ep__subcmd__help__subcmd__man"
                 ;;
             ep__subcmd__help,packages)
                 cmd="ep__subcmd__help__subcmd__packages"
@@ -146,7 +152,7 @@ _ep() {
 
     case "${cmd}" in
         ep)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version packages requests reprocess completions emulator auth help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version packages requests reprocess completions emulator auth man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,11 +211,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -224,6 +230,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -232,7 +242,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version login status logout help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version login status logout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,11 +301,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -308,6 +318,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -388,7 +402,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__login)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,11 +461,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -464,6 +478,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -474,7 +492,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__logout)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,11 +551,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -550,6 +568,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -560,7 +582,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__status)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,11 +641,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -638,6 +660,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -646,7 +672,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__completions)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,11 +731,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -724,6 +750,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -732,7 +762,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__emulator)
-            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-html --retry-after --catalog-scoped --outage --page-size --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --audit-rate --audit-burst --audit-correlation --resource-roles-unavailable --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-html --retry-after --catalog-scoped --outage --page-size --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --audit-rate --audit-burst --audit-correlation --resource-roles-unavailable --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,11 +933,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -922,6 +952,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -930,7 +964,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__help)
-            opts="packages requests reprocess completions emulator auth help"
+            opts="packages requests reprocess completions emulator auth man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1028,6 +1062,20 @@ _ep() {
             return 0
             ;;
         ep__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ep__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1139,8 +1187,102 @@ _ep() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ep__subcmd__man)
+            opts="-o -v -q -h -V --dir --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --graph-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloud)
+                    COMPREPLY=($(compgen -W "global usgov usgov-dod china" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-version)
+                    COMPREPLY=($(compgen -W "v1.0 beta" -- "${cur}"))
+                    return 0
+                    ;;
+                --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto token client-secret certificate workload-identity managed-identity azure-cli device-code" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assertion-alg)
+                    COMPREPLY=($(compgen -W "ps256 rs256" -- "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --certificate-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ep__subcmd__packages)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version list help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1199,11 +1341,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1216,6 +1358,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1268,7 +1414,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__packages__subcmd__list)
-            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1331,11 +1477,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1350,6 +1496,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1358,7 +1508,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__reprocess)
-            opts="-y -o -v -q -h -V --package --all --all-failed --select --closing-within --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-y -o -v -q -h -V --package --all --all-failed --select --closing-within --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --summary-file --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1381,6 +1531,10 @@ _ep() {
                     return 0
                     ;;
                 --journal-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --summary-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1441,11 +1595,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1460,6 +1614,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1468,7 +1626,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version list why show help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list why show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1527,11 +1685,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1544,6 +1702,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1624,7 +1786,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__list)
-            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --closing-within --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --closing-within --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1699,11 +1861,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1718,6 +1880,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1726,7 +1892,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__show)
-            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1789,11 +1955,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1808,6 +1974,10 @@ _ep() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1816,7 +1986,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__why)
-            opts="-o -v -q -h -V --package --all-packages --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --verbose --quiet --no-color --help --version"
+            opts="-o -v -q -h -V --package --all-packages --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1883,11 +2053,11 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1900,6 +2070,10 @@ _ep() {
                     ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= max-wait= concurrency= no-batch demo v/verbose q/quiet no-color h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -53,16 +53,21 @@ complete -c ep -n "__fish_ep_needs_command" -s o -l output -d 'Output format; ma
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_needs_command" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_needs_command" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_needs_command" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_needs_command" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_needs_command" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_needs_command" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_needs_command" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_needs_command" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_needs_command" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_needs_command" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_needs_command" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_needs_command" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_needs_command" -f -a "packages" -d 'Access packages'
@@ -71,6 +76,7 @@ complete -c ep -n "__fish_ep_needs_command" -f -a "reprocess" -d 'Reprocess fail
 complete -c ep -n "__fish_ep_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ep -n "__fish_ep_needs_command" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
 complete -c ep -n "__fish_ep_needs_command" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
+complete -c ep -n "__fish_ep_needs_command" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
 complete -c ep -n "__fish_ep_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -101,16 +107,21 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subc
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List access packages with their catalogs'
@@ -145,16 +156,21 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "list" -d 'List access packages with their catalogs'
@@ -188,16 +204,21 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subc
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
@@ -237,18 +258,23 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l package -d 'Access package id (GUID) or display name (default: every package)' -r
@@ -282,17 +308,22 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l all-packages -d 'Every package the caller can see (the default)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l window -d 'Reprocess eligibility window after completion' -r
@@ -325,16 +356,21 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
@@ -346,6 +382,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l closing-within -d 'W
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before reporting the rest as still failing or delivering' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently (Graph retries them itself)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l summary-file -d 'Append a Markdown summary of the run to FILE: counts, and failures and skips with reasons' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -376,10 +413,14 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -s o -l output -d 'Outp
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all -d 'Every reprocessable request of --package'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all-failed -d 'Every reprocessable request in scope (tenant-wide without --package)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l select -d 'Pick requests of --package from a list (needs a terminal)'
@@ -391,9 +432,10 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-journal -d 'Keep 
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
@@ -425,16 +467,21 @@ complete -c ep -n "__fish_ep_using_subcommand completions" -s o -l output -d 'Ou
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand completions" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand completions" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand completions" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand completions" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 = any free port)' -r
@@ -499,10 +546,14 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -s o -l output -d 'Outpu
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-html -d 'Injected faults answer 502 with a proxy\'s HTML page instead of OData 503/504'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-scoped -d 'The demo apps hold roles on all catalogs but one: tenant-wide request listing answers 403'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l visible-refail -d 'Older model: a reprocess that fails again shows `delivering` first, then `deliveryFailed`'
@@ -513,9 +564,10 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l resource-roles-unavai
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
@@ -547,16 +599,21 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcomma
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
@@ -592,16 +649,21 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
@@ -633,16 +695,21 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
@@ -674,29 +741,82 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 json\t''
 ndjson\t''
 csv\t''
-ids\t''"
+ids\t''
+markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-color -d 'No colour in tables (also: NO_COLOR)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "packages" -d 'Access packages'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "requests" -d 'Access package assignment requests'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand man" -l dir -d 'Write every page (ep.1, ep-reprocess.1, …) into DIR instead of printing one' -r -F
+complete -c ep -n "__fish_ep_using_subcommand man" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand man" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand man" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand man" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand man" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand man" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand man" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand man" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand man" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand man" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand man" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand man" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand man" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand man" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand man" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand man" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "packages" -d 'Access packages'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "requests" -d 'Access package assignment requests'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from packages" -f -a "list" -d 'List access packages with their catalogs'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'

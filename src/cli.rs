@@ -4,7 +4,7 @@ use crate::auth::{AssertionAlg, AuthMethod};
 use crate::cloud::Cloud;
 use crate::eligibility::parse_duration;
 use crate::graph::ApiVersion;
-use crate::output::Format;
+use crate::output::{ColorWhen, Format};
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
 
@@ -48,13 +48,24 @@ value_enum!(AssertionAlg, [
     AssertionAlg::Ps256 => "ps256": "RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now",
     AssertionAlg::Rs256 => "rs256": "RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups",
 ]);
+value_enum!(ColorWhen, [
+    ColorWhen::Auto => "auto": "at a terminal, unless NO_COLOR is set",
+    ColorWhen::Always => "always": "also when piped, whatever NO_COLOR says",
+    ColorWhen::Never => "never",
+]);
 value_enum!(Format, [
     Format::Table => "table",
     Format::Json => "json",
     Format::Ndjson => "ndjson",
     Format::Csv => "csv",
     Format::Ids => "ids",
+    Format::Markdown => "markdown",
 ]);
+
+/// Help headings of the inherited options.
+const GLOBAL: &str = "Global options";
+const CONNECTION: &str = "Connection (global options)";
+const AUTHENTICATION: &str = "Authentication (global options)";
 
 /// Find and reprocess Entra ID access package assignment requests that failed to deliver.
 ///
@@ -62,7 +73,14 @@ value_enum!(Format, [
 /// 14-day reprocess window, and calls Graph's reprocess action on the ones you pick — at a
 /// terminal or unattended in CI. Try it without a tenant: `ep --demo reprocess --all-failed --dry-run`.
 #[derive(Debug, Parser)]
-#[command(name = "ep", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "ep",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_help = examples(EP_EXAMPLES),
+    after_long_help = format!("{}\n{}", examples(EP_EXAMPLES), exit_status())
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -70,9 +88,13 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Every command inherits these. Their headings keep them apart from a command's own options,
+/// which come first in its help, as gh, jj and cargo do.
 #[derive(Debug, Args)]
+#[command(next_help_heading = GLOBAL)]
 pub struct GlobalArgs {
     /// Microsoft Graph root URL (default: the cloud's Graph host)
+    #[arg(help_heading = CONNECTION)]
     #[arg(
         long,
         env = "EP_GRAPH_URL",
@@ -83,18 +105,22 @@ pub struct GlobalArgs {
     pub graph_url: Option<String>,
 
     /// National cloud: sets the Graph host, login host and token scope
+    #[arg(help_heading = CONNECTION)]
     #[arg(long, env = "EP_CLOUD", global = true, value_enum, default_value_t = Cloud::Global, hide_env_values = true)]
     pub cloud: Cloud,
 
     /// Graph API version; beta field names are read and shown in the v1.0 vocabulary
+    #[arg(help_heading = CONNECTION)]
     #[arg(long, env = "EP_API_VERSION", global = true, value_enum, default_value_t = ApiVersion::V1, hide_env_values = true)]
     pub api_version: ApiVersion,
 
     /// beta only: use the deprecated accessPackageAssignmentRequests collection
+    #[arg(help_heading = CONNECTION)]
     #[arg(long, global = true)]
     pub legacy_beta_path: bool,
 
     /// Directory (tenant) id or domain
+    #[arg(help_heading = AUTHENTICATION)]
     #[arg(
         long,
         env = "AZURE_TENANT_ID",
@@ -105,6 +131,7 @@ pub struct GlobalArgs {
     pub tenant: Option<String>,
 
     /// Application (client) id
+    #[arg(help_heading = AUTHENTICATION)]
     #[arg(
         long,
         env = "AZURE_CLIENT_ID",
@@ -115,6 +142,7 @@ pub struct GlobalArgs {
     pub client_id: Option<String>,
 
     /// Login host (default: the cloud's, e.g. https://login.microsoftonline.com)
+    #[arg(help_heading = AUTHENTICATION)]
     #[arg(
         long,
         env = "AZURE_AUTHORITY_HOST",
@@ -125,14 +153,17 @@ pub struct GlobalArgs {
     pub authority_host: Option<String>,
 
     /// Credential source; `auto` tries them in the documented order
+    #[arg(help_heading = AUTHENTICATION)]
     #[arg(long, env = "EP_AUTH", global = true, value_enum, default_value_t = AuthMethod::Auto, hide_env_values = true)]
     pub auth: AuthMethod,
 
     /// Read the client secret from this file (instead of AZURE_CLIENT_SECRET)
+    #[arg(help_heading = AUTHENTICATION)]
     #[arg(long, global = true, value_name = "PATH")]
     pub client_secret_file: Option<std::path::PathBuf>,
 
     /// How --auth certificate signs its client assertion
+    #[arg(help_heading = AUTHENTICATION)]
     #[arg(long, env = "EP_ASSERTION_ALG", global = true, value_enum, default_value_t = AssertionAlg::Ps256, hide_env_values = true)]
     pub assertion_alg: AssertionAlg,
 
@@ -168,6 +199,7 @@ pub struct GlobalArgs {
 
     /// Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled
     /// connection (0 = never retry)
+    #[arg(help_heading = CONNECTION)]
     #[arg(
         long,
         env = "EP_RETRIES",
@@ -180,6 +212,7 @@ pub struct GlobalArgs {
 
     /// The most one Graph call waits in total between its retries, Retry-After included; Graph
     /// asking for longer ends the call (exit 5)
+    #[arg(help_heading = CONNECTION)]
     #[arg(
         long,
         env = "EP_MAX_WAIT",
@@ -192,6 +225,7 @@ pub struct GlobalArgs {
     pub max_wait: chrono::Duration,
 
     /// Graph calls in flight at once (a $batch of up to 20 counts as one)
+    #[arg(help_heading = CONNECTION)]
     #[arg(long, env = "EP_CONCURRENCY", global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), hide_env_values = true)]
     pub concurrency: u16,
 
@@ -200,12 +234,20 @@ pub struct GlobalArgs {
     /// Without it, calls travel in $batch requests of up to 20. If Graph refuses a batch carrying
     /// reprocess calls as a whole (400), nothing in it ran: ep sends those calls, and every later
     /// reprocess of the run, directly and says so once on stderr.
+    #[arg(help_heading = CONNECTION)]
     #[arg(long, global = true)]
     pub no_batch: bool,
 
     /// Run against the built-in emulator with demo data (no tenant needed)
+    ///
+    /// The demo tenant lives for a session: what one --demo run reprocesses, the next one sees
+    /// (kept in the state directory, beside the journal).
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// Start a new demo session, forgetting what earlier --demo runs did (implies --demo)
+    #[arg(long, global = true)]
+    pub demo_reset: bool,
 
     /// Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -215,46 +257,66 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// No colour in tables (also: NO_COLOR)
+    /// No colour in tables (also: NO_COLOR); the same as --color never
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// When to colour tables
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        value_enum,
+        conflicts_with = "no_color"
+    )]
+    pub color: Option<ColorWhen>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Access packages
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples(PACKAGES_LIST_EXAMPLES))]
     Packages(PackagesCommand),
     /// Access package assignment requests
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples(&[REQUESTS_LIST_EXAMPLES[0], REQUESTS_SHOW_EXAMPLES[0]]))]
     Requests(RequestsCommand),
     /// Reprocess failed requests (each is checked first; ineligible ones are skipped)
+    #[command(after_help = examples(REPROCESS_EXAMPLES))]
     Reprocess(ReprocessArgs),
     /// Print a shell completion script
+    #[command(after_help = examples(COMPLETIONS_EXAMPLES))]
     Completions {
         #[arg(value_enum)]
         shell: Shell,
     },
     /// Run the built-in Graph-compatible emulator
+    #[command(after_help = examples(EMULATOR_EXAMPLES))]
     Emulator(EmulatorArgs),
     /// Sign in, see which credential is in use, sign out
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples(&[AUTH_STATUS_EXAMPLES[0], AUTH_LOGIN_EXAMPLES[1]]))]
     Auth(AuthCommand),
+    /// Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)
+    #[command(after_help = examples(MAN_EXAMPLES))]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Sign in as a person with the device-code flow; tokens are cached for later runs
+    #[command(after_help = examples(AUTH_LOGIN_EXAMPLES))]
     Login,
     /// Which credential source ep uses, for which tenant, app and cloud, and until when
+    #[command(after_help = examples(AUTH_STATUS_EXAMPLES))]
     Status,
     /// Forget the tokens cached by `ep auth login`
+    #[command(after_help = examples(AUTH_LOGOUT_EXAMPLES))]
     Logout,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PackagesCommand {
     /// List access packages with their catalogs
+    #[command(after_help = examples(PACKAGES_LIST_EXAMPLES))]
     List {
         /// Keep packages whose display name contains TEXT (case-insensitive)
         #[arg(long, value_name = "TEXT")]
@@ -265,6 +327,7 @@ pub enum PackagesCommand {
 #[derive(Debug, Subcommand)]
 pub enum RequestsCommand {
     /// List a package's assignment requests, newest first, with whether each can be reprocessed
+    #[command(after_help = examples(REQUESTS_LIST_EXAMPLES))]
     List(RequestsListArgs),
     /// Why failed requests failed: grouped by cause, with how many can still be reprocessed and
     /// when the first of them leaves the window
@@ -272,9 +335,11 @@ pub enum RequestsCommand {
     /// Causes come from the audit log (needs AuditLog.Read.All), failed custom extension calls,
     /// and with --api-version beta each resource's fulfilment status. A source that cannot be
     /// read is named on stderr with what would add it.
+    #[command(after_help = examples(REQUESTS_WHY_EXAMPLES))]
     Why(RequestsWhyArgs),
     /// Show one request in full, with its delivery: expected resources, custom extension calls,
     /// audit events and the cause
+    #[command(after_help = examples(REQUESTS_SHOW_EXAMPLES))]
     Show {
         /// The request id (a GUID)
         #[arg(value_name = "REQUEST_ID")]
@@ -400,8 +465,27 @@ pub struct ReprocessArgs {
     #[arg(long, value_name = "DUR", default_value = "4h", value_parser = parse_duration)]
     pub journal_window: chrono::Duration,
 
+    /// Append a Markdown summary of the run to FILE: counts, and failures and skips with reasons
+    ///
+    /// Without this flag, GITHUB_STEP_SUMMARY is used when it is set (GitHub Actions sets it to
+    /// the step's summary file), so the summary shows on the workflow run's page. The file is created (owner-only) if missing;
+    /// what it holds is kept. A FILE that cannot be opened stops the run before anything is sent.
+    #[arg(long, value_name = "FILE")]
+    pub summary_file: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     pub window: WindowArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print, e.g. `reprocess` or `requests list` (default: ep)
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// Write every page (ep.1, ep-reprocess.1, …) into DIR instead of printing one
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -513,4 +597,206 @@ pub struct EmulatorArgs {
     /// beta's accessPackageAssignmentResourceRoles answers 404, as where it is not available
     #[arg(long)]
     pub resource_roles_unavailable: bool,
+}
+
+/// One example: what it does, and the command line. A line starting with `ep --demo` runs as it is
+/// (a test runs every one); the others need a tenant or a terminal.
+type Example = (&'static str, &'static str);
+
+const EP_EXAMPLES: &[Example] = &[
+    (
+        "Try it without a tenant: the plan for every failed request of the demo tenant",
+        "ep --demo reprocess --all-failed --dry-run",
+    ),
+    (
+        "A package's requests, and why each can or cannot be reprocessed",
+        "ep --demo requests list --package \"Finance Reporting\"",
+    ),
+    (
+        "Reprocess every failed request in scope without a question, as a pipeline would",
+        "ep --demo reprocess --all-failed --yes",
+    ),
+    (
+        "Which credential ep signs in with, for which tenant and app",
+        "ep --demo auth status",
+    ),
+];
+
+const PACKAGES_LIST_EXAMPLES: &[Example] = &[
+    (
+        "Every access package you can see, with its catalog",
+        "ep --demo packages list",
+    ),
+    (
+        "Packages whose name contains \"sales\", as JSON",
+        "ep --demo packages list --search sales -o json",
+    ),
+];
+
+const REQUESTS_LIST_EXAMPLES: &[Example] = &[
+    (
+        "A package's requests, newest first, each with whether it can be reprocessed",
+        "ep --demo requests list --package \"Finance Reporting\"",
+    ),
+    (
+        "What can be reprocessed now, tenant-wide",
+        "ep --demo requests list --all-packages --reprocessable",
+    ),
+    (
+        "Every failed request as CSV, for a spreadsheet",
+        "ep --demo requests list --all-packages --state deliveryFailed,partiallyDelivered -o csv > failed.csv",
+    ),
+    (
+        "What leaves the reprocess window within a day",
+        "ep --demo requests list --all-packages --closing-within 24h",
+    ),
+    (
+        "The reprocessable ones, handed to reprocess",
+        "ep --demo requests list --all-packages --reprocessable -o ids | ep --demo reprocess -",
+    ),
+];
+
+const REQUESTS_SHOW_EXAMPLES: &[Example] = &[
+    (
+        "One request in full",
+        "ep --demo requests show 2649c76a-c7f8-46c3-9dd7-15ca55d209a2",
+    ),
+    (
+        "The same as JSON, for a script",
+        "ep --demo requests show 2649c76a-c7f8-46c3-9dd7-15ca55d209a2 -o json",
+    ),
+];
+
+const REQUESTS_WHY_EXAMPLES: &[Example] = &[
+    (
+        "Why the tenant's failed requests failed, grouped by cause",
+        "ep --demo requests why --all-packages",
+    ),
+    (
+        "One package's causes as JSON, for a script or a ticket",
+        "ep --demo requests why --package \"Finance Reporting\" -o json",
+    ),
+];
+
+const REPROCESS_EXAMPLES: &[Example] = &[
+    (
+        "The plan: what would be reprocessed tenant-wide, and why the rest would not",
+        "ep --demo reprocess --all-failed --dry-run",
+    ),
+    (
+        "Every reprocessable request of one package, without a question",
+        "ep --demo reprocess --package \"Finance Reporting\" --all --yes",
+    ),
+    (
+        "Ids from a pipe (or a file), one per line",
+        "ep --demo requests list --all-packages --reprocessable -o ids | ep --demo reprocess -",
+    ),
+    (
+        "In CI: a Markdown summary for the job's page, the results as JSON for the next step",
+        "ep --demo reprocess --all-failed --summary-file summary.md -o json > results.json",
+    ),
+    (
+        "Nightly: only what would otherwise leave the 14-day window within two days",
+        "ep --demo reprocess --all-failed --closing-within 48h --yes",
+    ),
+    (
+        "Pick from a list at a terminal (type to filter, space to toggle)",
+        "ep reprocess --package \"Finance Reporting\" --select",
+    ),
+    (
+        "Chosen requests, then wait until each is delivered or fails again",
+        "ep reprocess 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea --wait --timeout 15m",
+    ),
+];
+
+const COMPLETIONS_EXAMPLES: &[Example] = &[
+    (
+        "Bash: completions in every new shell",
+        "ep completions bash > ~/.local/share/bash-completion/completions/ep",
+    ),
+    (
+        "Zsh: a file on your fpath",
+        "ep completions zsh > \"${fpath[1]}/_ep\"",
+    ),
+    (
+        "PowerShell: in this session (add it to $PROFILE to keep it)",
+        "ep completions powershell | Out-String | Invoke-Expression",
+    ),
+];
+
+const EMULATOR_EXAMPLES: &[Example] = &[
+    (
+        "On a fixed port; export what it prints and run ep against it",
+        "ep emulator --port 8080",
+    ),
+    (
+        "A throttling, flaky, slow Graph to try ep against",
+        "ep emulator --rate 20 --fault-rate 0.05 --latency-ms 50",
+    ),
+];
+
+const AUTH_LOGIN_EXAMPLES: &[Example] = &[
+    (
+        "Your tenant and your app registration (with public client flows allowed)",
+        "export AZURE_TENANT_ID=contoso.onmicrosoft.com AZURE_CLIENT_ID=YOUR-APP-ID",
+    ),
+    (
+        "Sign in: it prints a code to enter at https://microsoft.com/devicelogin",
+        "ep auth login",
+    ),
+];
+
+const AUTH_STATUS_EXAMPLES: &[Example] = &[
+    (
+        "Which credential source wins, for which tenant and app, until when",
+        "ep --demo auth status",
+    ),
+    ("The same as JSON", "ep --demo auth status -o json"),
+];
+
+const AUTH_LOGOUT_EXAMPLES: &[Example] = &[(
+    "Forget the tokens cached by ep auth login",
+    "ep auth logout",
+)];
+
+const MAN_EXAMPLES: &[Example] = &[
+    (
+        "Read ep's man page without installing it",
+        "ep man | man -l -",
+    ),
+    ("The page of one command", "ep man requests list | man -l -"),
+    (
+        "Install every page",
+        "ep man --dir /usr/local/share/man/man1",
+    ),
+];
+
+/// The EXAMPLES section of a command's help and man page: each example's comment, then its
+/// command line, ready to copy.
+fn examples(list: &[Example]) -> String {
+    let heading = clap::builder::styling::Style::new().bold().underline();
+    let mut text = format!("{heading}Examples:{heading:#}\n");
+    for (i, (what, command)) in list.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&format!("  # {what}\n  {command}\n"));
+    }
+    text
+}
+
+/// `ep --help` and the man page end with the exit codes a script can rely on.
+fn exit_status() -> String {
+    let heading = clap::builder::styling::Style::new().bold().underline();
+    format!(
+        "{heading}Exit status:{heading:#}
+  0    success, also when nothing needed reprocessing
+  1    a selected request could not be reprocessed (with --wait: failed again or still failing)
+  2    usage error: bad flag, malformed id, ambiguous package name, no selection
+  3    authentication or permission failure (401/403, no token)
+  4    package or request not found
+  5    Graph unavailable or throttling beyond the retry budget
+  130  interrupted (Ctrl-C); 143: terminated (SIGTERM); the summary is printed either way
+"
+    )
 }

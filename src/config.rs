@@ -4,7 +4,7 @@ use crate::auth::{AuthMethod, Credentials, Secret, TokenEndpoint};
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
 use crate::graph::{ApiVersion, RetryPolicy};
-use crate::output::{Format, Style};
+use crate::output::{ColorWhen, Format, Style};
 use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -61,7 +61,18 @@ impl Config {
             azure_cli: crate::auth::find_az(std::env::var_os("PATH").as_deref()),
             token_cache_path: token_cache_path(),
         };
-        let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = args
+            .color
+            .unwrap_or(if args.no_color {
+                ColorWhen::Never
+            } else {
+                ColorWhen::Auto
+            })
+            .resolve(
+                std::io::stdout().is_terminal(),
+                std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+                std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
+            );
         Ok(Config {
             cloud: args.cloud,
             graph_root,
@@ -76,9 +87,7 @@ impl Config {
                 scope: format!("{cloud_graph}/.default"),
             },
             format: args.output,
-            style: Style {
-                color: !no_color && std::io::stdout().is_terminal(),
-            },
+            style: Style { color },
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             retry: RetryPolicy {
                 max_retries: args.retries,

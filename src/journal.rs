@@ -4,10 +4,11 @@
 //! Graph keeps retrying an accepted request on its own for several hours; sending it again in
 //! that time achieves nothing, and after a dropped connection the journal is how ep knows.
 
+use crate::private_file::{self, open_checked, options};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -41,15 +42,7 @@ pub enum Outcome {
 
 /// `$XDG_STATE_HOME/ep/journal.ndjson`, `~/.local/state/ep/…`, or `%LOCALAPPDATA%\ep\…`.
 pub fn default_path() -> Option<PathBuf> {
-    let non_empty = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let dir = non_empty("XDG_STATE_HOME")
-        .or_else(|| non_empty("HOME").map(|h| h.join(".local").join("state")))
-        .or_else(|| non_empty("LOCALAPPDATA"))?;
-    Some(dir.join("ep").join("journal.ndjson"))
+    Some(private_file::state_dir()?.join("journal.ndjson"))
 }
 
 /// Accepted reprocess calls per request id, newest time kept, for one Graph origin.
@@ -68,53 +61,6 @@ pub fn accepted_since(
         }
     }
     Ok(accepted)
-}
-
-/// The journal must be a regular file reached without a symbolic link. Following a link would let
-/// whoever placed it choose which file ep appends to, replaces or reads; a FIFO or a device would
-/// block or swallow the journal.
-fn refuse_unusual(path: &Path) -> std::io::Result<()> {
-    use std::io::{Error, ErrorKind};
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => Err(Error::new(
-            ErrorKind::InvalidInput,
-            "it is a symbolic link; the journal must be a regular file (give its real path)",
-        )),
-        Ok(meta) if !meta.is_file() => Err(Error::new(
-            ErrorKind::InvalidInput,
-            "it is not a regular file",
-        )),
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// Open options that refuse a symbolic link at the last component even if one appears after
-/// [`refuse_unusual`] looked, and create files owner-only.
-fn options() -> OpenOptions {
-    #[allow(unused_mut)]
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // Request ids and tenants are not secrets, but nobody else needs them.
-        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-    }
-    options
-}
-
-/// Open with [`options`], then check what was opened really is a regular file.
-fn open_checked(path: &Path, options: &OpenOptions) -> std::io::Result<File> {
-    refuse_unusual(path)?;
-    let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "it is not a regular file",
-        ));
-    }
-    Ok(file)
 }
 
 fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
@@ -205,10 +151,8 @@ impl Drop for JournalWriter {
 
 /// Drop entries older than a week once they are most of the file.
 ///
-/// The kept entries go to a new file in the same directory, created exclusively (`O_EXCL`: an
-/// existing file or symbolic link at that name is an error, never followed) and owner-only from
-/// its first byte, then renamed over the journal: a crash leaves the old journal or the new one,
-/// and nobody else can read either or redirect the write.
+/// The kept entries replace the journal through [`private_file::replace`]: a crash leaves the old
+/// journal or the new one, and nobody else can read either or redirect the write.
 fn compact(path: &Path) -> std::io::Result<()> {
     let entries = read(path)?;
     let cutoff = Utc::now() - Duration::days(KEEP);
@@ -221,34 +165,7 @@ fn compact(path: &Path) -> std::io::Result<()> {
         serde_json::to_writer(&mut buf, entry)?;
         buf.push(b'\n');
     }
-    let tmp = temp_path(path);
-    let written = options()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut file| {
-            file.write_all(&buf)?;
-            file.sync_all()
-        })
-        .and_then(|()| fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
-}
-
-/// `.journal.ndjson.<pid>.<nanos>.tmp` beside the journal: unpredictable enough that nobody can
-/// place something there in advance, and `create_new` refuses it if they did.
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "journal".into());
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.{nanos}.tmp", std::process::id()))
+    private_file::replace(path, &buf)
 }
 
 #[cfg(test)]

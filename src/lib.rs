@@ -16,6 +16,7 @@ pub mod graph;
 pub mod http;
 pub mod journal;
 pub mod output;
+pub mod private_file;
 pub mod redact;
 pub mod sanitize;
 

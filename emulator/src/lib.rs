@@ -11,7 +11,9 @@
 //! let emu = Emulator::start(EmulatorConfig::default(), "127.0.0.1:0".parse()?).await?;
 //! emu.url();            // "http://127.0.0.1:PORT" — use as EP_GRAPH_URL and AZURE_AUTHORITY_HOST
 //! emu.calls();          // every HTTP call received, in arrival order (batch sub-requests included)
+//! let saved = emu.tenant_state();   // what reprocess calls changed, to continue later:
 //! emu.shutdown().await;
+//! let emu = Emulator::resume(EmulatorConfig::default(), &saved, "127.0.0.1:0".parse()?).await?;
 //! ```
 //!
 //! Fault and scale knobs (all off by default; random ones are seeded, each from a stream of
@@ -57,6 +59,7 @@ mod model;
 mod odata;
 mod routes;
 mod seed;
+mod session;
 mod throttle;
 
 use std::net::SocketAddr;
@@ -84,6 +87,7 @@ use seed::{SplitMix64, mix64};
 use throttle::{Dice, FaultInjector, TokenBucket};
 
 pub use delivery::AuditCorrelation;
+pub use session::{ChangedRequest, PendingState, TENANT_STATE_FORMAT, TenantState};
 pub use throttle::RetryAfterStyle;
 
 /// [`RecordedCall::status`] of a call whose connection was reset before anything was done
@@ -368,6 +372,8 @@ fn seeded_resource(d: &delivery::Delivery, idx: usize) -> Option<SeededResource>
 /// State shared by all connections.
 pub(crate) struct Shared {
     config: EmulatorConfig,
+    /// When the tenant was generated: its timestamps are relative to this.
+    generated_at: DateTime<Utc>,
     base_url: String,
     store: Mutex<Store>,
     calls: Mutex<Vec<RecordedCall>>,
@@ -537,6 +543,26 @@ impl Shared {
     }
 }
 
+/// Why [`Emulator::resume`] could not continue a saved tenant.
+#[derive(Debug)]
+pub enum ResumeError {
+    /// The state is not one this tenant can have; the reason says what is wrong with it.
+    Foreign(String),
+    /// The server could not start (e.g. the address is taken).
+    Start(anyhow::Error),
+}
+
+impl std::fmt::Display for ResumeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResumeError::Foreign(reason) => f.write_str(reason),
+            ResumeError::Start(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ResumeError {}
+
 /// A running emulator. Dropping it without [`Emulator::shutdown`] leaves the server running
 /// until the runtime ends.
 pub struct Emulator {
@@ -550,16 +576,6 @@ impl Emulator {
     /// Binds `addr` (port 0 = any free port), spawns the server on the current tokio runtime
     /// and returns once it is listening.
     pub async fn start(config: EmulatorConfig, addr: SocketAddr) -> anyhow::Result<Emulator> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let local = listener.local_addr()?;
-        let host = if local.ip().is_unspecified() {
-            "127.0.0.1".to_string()
-        } else if local.is_ipv6() {
-            format!("[{}]", local.ip())
-        } else {
-            local.ip().to_string()
-        };
-        let url = format!("http://{host}:{}", local.port());
         // Whole seconds, so that `now - age` keeps exactly the fractional digits chosen by
         // the seed. The fallback can only trigger on a leap second and is harmless.
         let now = Utc::now();
@@ -573,6 +589,64 @@ impl Emulator {
         );
         let delivery =
             delivery::Delivery::build(config.seed, &store, now, config.audit_correlation);
+        Emulator::serve(config, addr, store, delivery, now).await
+    }
+
+    /// Like [`Emulator::start`], but the tenant is the one `state` was taken from, as it was
+    /// then: generated at the same time, with the same reprocess calls in effect (pending ones
+    /// settle on time, as if the emulator had run all along). A state of another tenant (seed,
+    /// counts), or one naming requests or states the tenant cannot have, is refused.
+    pub async fn resume(
+        config: EmulatorConfig,
+        state: &TenantState,
+        addr: SocketAddr,
+    ) -> Result<Emulator, ResumeError> {
+        session::check_tenant(state, &config).map_err(ResumeError::Foreign)?;
+        let mut store = seed::build(
+            config.seed,
+            config.requests,
+            config.packages,
+            config.outage,
+            state.generated_at,
+        );
+        // Why deliveries failed is part of the seed: drawn from the tenant as generated, before
+        // the session's reprocess calls changed any state.
+        let delivery = delivery::Delivery::build(
+            config.seed,
+            &store,
+            state.generated_at,
+            config.audit_correlation,
+        );
+        session::apply(&mut store, state).map_err(ResumeError::Foreign)?;
+        Emulator::serve(config, addr, store, delivery, state.generated_at)
+            .await
+            .map_err(ResumeError::Start)
+    }
+
+    /// The tenant's state now, for [`Emulator::resume`] in a later process.
+    pub fn tenant_state(&self) -> TenantState {
+        let mut store = self.shared.lock_store();
+        store.settle_all(Utc::now());
+        session::capture(&store, &self.shared.config, self.shared.generated_at)
+    }
+
+    async fn serve(
+        config: EmulatorConfig,
+        addr: SocketAddr,
+        store: Store,
+        delivery: delivery::Delivery,
+        generated_at: DateTime<Utc>,
+    ) -> anyhow::Result<Emulator> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let host = if local.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else if local.is_ipv6() {
+            format!("[{}]", local.ip())
+        } else {
+            local.ip().to_string()
+        };
+        let url = format!("http://{host}:{}", local.port());
         let hidden_catalog = config
             .catalog_scoped
             .then(|| hidden_catalog(&store))
@@ -590,6 +664,7 @@ impl Emulator {
             imds_failures: config.imds_failures.clone(),
         };
         let shared = Arc::new(Shared {
+            generated_at,
             base_url: url.clone(),
             store: Mutex::new(store),
             calls: Mutex::new(Vec::new()),

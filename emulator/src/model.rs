@@ -35,6 +35,11 @@ impl RequestState {
         RequestState::PartiallyDelivered,
     ];
 
+    /// The state named in the v1.0 vocabulary, if it is one.
+    pub(crate) fn from_v1(name: &str) -> Option<RequestState> {
+        RequestState::ALL.into_iter().find(|s| s.v1() == name)
+    }
+
     pub(crate) fn v1(self) -> &'static str {
         match self {
             RequestState::Submitted => "submitted",
@@ -308,6 +313,27 @@ impl Store {
     /// Index of the request with this id (case-insensitive).
     pub(crate) fn find_request(&self, id: &str) -> Option<usize> {
         self.by_id.get(&id.to_ascii_lowercase()).copied()
+    }
+
+    /// Puts request `idx` back as a saved session left it (see `session`).
+    pub(crate) fn restore_request(
+        &mut self,
+        idx: usize,
+        state: RequestState,
+        completed: Option<DateTime<Utc>>,
+        pending: Option<PendingReprocess>,
+        reprocess_calls: u32,
+    ) {
+        if let Some(r) = self.requests.get_mut(idx) {
+            let tracked = r.pending.is_some();
+            r.state = state;
+            r.completed = completed;
+            r.pending = pending;
+            r.reprocess_calls = reprocess_calls;
+            if !tracked && pending.is_some() {
+                self.in_flight.push(idx);
+            }
+        }
     }
 
     /// Starts a reprocess of request `idx` (see [`StoredRequest::begin_reprocess`]).

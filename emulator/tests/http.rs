@@ -2187,3 +2187,172 @@ async fn audit_events_explain_each_seeded_failure_within_thirty_days() {
         emu.shutdown().await;
     }
 }
+
+/// A saved tenant state brings the tenant back as it was: same ids and timestamps, the reprocess
+/// still in effect, and a repeat inside the trial window refused as before.
+#[tokio::test]
+async fn a_resumed_tenant_is_the_one_its_state_was_taken_from() {
+    let config = || EmulatorConfig {
+        refail_rate: 0.0,
+        settle: Duration::from_secs(600),
+        ..EmulatorConfig::default()
+    };
+    let emu = start(config()).await;
+    let t = admin_token(&emu).await;
+    let target = eligible_failed(&emu);
+    let action = |url: &str| format!("{url}/v1.0{EM}/assignmentRequests/{}/reprocess", target.id);
+    assert_eq!(post(&action(&emu.url()), &t).await.status, 202);
+    let state = emu.tenant_state();
+    assert_eq!(state.reprocess_calls(), 1);
+    assert_eq!(state.changed.len(), 1);
+    assert_eq!(state.changed[0].state, "delivering");
+    let before = emu.requests_snapshot();
+    emu.shutdown().await;
+
+    // Through JSON, as ep keeps it, and a second later: nothing may depend on the clock.
+    let saved = serde_json::to_string(&state).unwrap();
+    let state: ep_emulator::TenantState = serde_json::from_str(&saved).unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let emu = Emulator::resume(config(), &state, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(emu.requests_snapshot(), before);
+    assert_eq!(emu.tenant_state(), state);
+    let t = admin_token(&emu).await;
+    let r = post(&action(&emu.url()), &t).await;
+    assert_odata_error(&r, 400, "BadRequest");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_pending_reprocess_settles_on_time_after_a_resume() {
+    let config = || EmulatorConfig {
+        refail_rate: 0.0,
+        settle: Duration::from_millis(300),
+        ..EmulatorConfig::default()
+    };
+    let emu = start(config()).await;
+    let t = admin_token(&emu).await;
+    let target = eligible_failed(&emu);
+    let action = format!(
+        "{}/v1.0{EM}/assignmentRequests/{}/reprocess",
+        emu.url(),
+        target.id
+    );
+    assert_eq!(post(&action, &t).await.status, 202);
+    let state = emu.tenant_state();
+    assert!(state.changed[0].pending.is_some());
+    emu.shutdown().await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let emu = Emulator::resume(config(), &state, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let now = emu
+        .requests_snapshot()
+        .into_iter()
+        .find(|r| r.id == target.id)
+        .unwrap();
+    assert_eq!((now.state.as_str(), now.reprocess_calls), ("delivered", 1));
+    assert!(emu.tenant_state().changed[0].pending.is_none());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_state_of_another_tenant_or_an_impossible_one_is_refused_with_a_reason() {
+    let emu = start(EmulatorConfig::default()).await;
+    let good = emu.tenant_state();
+    let some_id = emu.requests_snapshot()[0].id.clone();
+    emu.shutdown().await;
+    let change = ep_emulator::ChangedRequest {
+        id: some_id,
+        state: "delivered".into(),
+        completed: None,
+        pending: None,
+        reprocess_calls: 1,
+    };
+    let cases: Vec<(ep_emulator::TenantState, &str)> = vec![
+        (
+            ep_emulator::TenantState {
+                seed: 7,
+                ..good.clone()
+            },
+            "another tenant",
+        ),
+        (
+            ep_emulator::TenantState {
+                requests: 5,
+                ..good.clone()
+            },
+            "another tenant",
+        ),
+        (
+            ep_emulator::TenantState {
+                format: "something/9".into(),
+                ..good.clone()
+            },
+            "format 'something/9'",
+        ),
+        (
+            ep_emulator::TenantState {
+                generated_at: good.generated_at + chrono::Duration::milliseconds(5),
+                ..good.clone()
+            },
+            "whole seconds",
+        ),
+        (
+            ep_emulator::TenantState {
+                generated_at: chrono::DateTime::parse_from_rfc3339("-200000-01-01T00:00:00Z")
+                    .map(|t| t.to_utc())
+                    .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC),
+                ..good.clone()
+            },
+            "not within the last ten years",
+        ),
+        (
+            ep_emulator::TenantState {
+                generated_at: chrono::DateTime::<Utc>::MAX_UTC
+                    - chrono::Duration::nanoseconds(i64::from(chrono::Timelike::nanosecond(
+                        &chrono::DateTime::<Utc>::MAX_UTC,
+                    ))),
+                ..good.clone()
+            },
+            "not within the last ten years",
+        ),
+        (
+            ep_emulator::TenantState {
+                changed: vec![ep_emulator::ChangedRequest {
+                    id: "00000000-0000-4000-8000-000000000000".into(),
+                    ..change.clone()
+                }],
+                ..good.clone()
+            },
+            "does not have",
+        ),
+        (
+            ep_emulator::TenantState {
+                changed: vec![ep_emulator::ChangedRequest {
+                    state: "\u{1b}[2Jhacked".into(),
+                    ..change.clone()
+                }],
+                ..good.clone()
+            },
+            "not a request state",
+        ),
+    ];
+    for (state, why) in cases {
+        let err = Emulator::resume(
+            EmulatorConfig::default(),
+            &state,
+            "127.0.0.1:0".parse().unwrap(),
+        )
+        .await
+        .err()
+        .expect("refused");
+        assert!(matches!(err, ep_emulator::ResumeError::Foreign(_)), "{err}");
+        assert!(err.to_string().contains(why), "{why}: {err}");
+    }
+    // Unknown fields are not silently dropped either.
+    let mut v = serde_json::to_value(&good).unwrap();
+    v["extra"] = serde_json::json!(1);
+    assert!(serde_json::from_value::<ep_emulator::TenantState>(v).is_err());
+}

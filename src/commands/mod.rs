@@ -3,27 +3,30 @@
 mod auth;
 mod completions;
 mod delivery;
+mod demo;
 mod emulator;
 pub mod interrupt;
+pub mod man;
 mod packages;
 mod reprocess;
 mod requests;
 mod why;
 
 use crate::auth::{AuthMethod, Secret, TokenCache, select_source};
-use crate::cli::{Cli, Command, PackagesCommand, RequestsCommand};
+use crate::cli::{Cli, Command, GlobalArgs, PackagesCommand, RequestsCommand};
 use crate::config::Config;
 use crate::diag;
 use crate::error::{CliError, ExitStatus, classify};
 use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style};
-use clap::Parser;
-use ep_emulator::{DEMO, Emulator, EmulatorConfig};
+use clap::{CommandFactory, FromArgMatches};
+use demo::DemoSession;
+use ep_emulator::DEMO;
 use std::sync::Arc;
 
 /// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
 pub fn main_entry() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => return crate::error::report_clap_error(e),
     };
@@ -52,14 +55,61 @@ pub fn main_entry() -> i32 {
     }
 }
 
+/// Parse the command line. clap writes help before ep has read `--color`, so the colour the
+/// command line asks for is found first and handed to clap: `--color never` (or `--no-color`)
+/// holds for the help too, and `--color always` styles it even when piped.
+fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let matches = Cli::command()
+        .color(requested_color(&args))
+        .try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// `--color WHEN`, `--color=WHEN` or `--no-color` before any `--`, the last one winning.
+fn requested_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let mut words = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy())
+        .take_while(|a| a != "--");
+    let mut choice = clap::ColorChoice::Auto;
+    let when = |value: &str| match value {
+        "always" => clap::ColorChoice::Always,
+        "never" => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    while let Some(word) = words.next() {
+        match word.as_ref() {
+            "--no-color" => choice = clap::ColorChoice::Never,
+            "--color" => choice = words.next().map_or(choice, |v| when(&v)),
+            other => {
+                if let Some(value) = other.strip_prefix("--color=") {
+                    choice = when(value);
+                }
+            }
+        }
+    }
+    choice
+}
+
 /// What every Graph-talking command gets.
 pub struct Context {
     pub client: Arc<GraphClient>,
     pub format: Format,
     pub style: Style,
     pub interactive: bool,
-    /// Keeps the in-process emulator of `--demo` alive for the run.
-    _demo: Option<Emulator>,
+    /// The in-process emulator of `--demo`, alive for the run.
+    demo: Option<DemoSession>,
+}
+
+impl Context {
+    /// The run is over: keep what it changed in the demo session.
+    fn finish<T>(self, outcome: T) -> T {
+        if let Some(demo) = &self.demo {
+            demo.save();
+        }
+        outcome
+    }
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
@@ -68,59 +118,123 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Completions { shell } => completions::run(shell),
         Command::Emulator(args) => emulator::run(args).await,
+        Command::Man(args) => man::run(&args),
         Command::Auth(command) => {
-            let (config, _demo) = prepare(Config::from_args(global)?, global.demo).await?;
-            auth::run(command, &config).await
+            let (config, demo) = prepare(Config::from_args(global)?, global).await?;
+            let outcome = auth::run(command, &config).await;
+            if let Some(demo) = &demo {
+                demo.save();
+            }
+            outcome
         }
         Command::Packages(PackagesCommand::List { search }) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
-            packages::list(&ctx, search.as_deref()).await
+            let ctx = context(Config::from_args(global)?, global).await?;
+            let outcome = packages::list(&ctx, search.as_deref()).await;
+            ctx.finish(outcome)
         }
         Command::Requests(RequestsCommand::List(args)) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
-            requests::list(&ctx, &args).await
+            let ctx = context(Config::from_args(global)?, global).await?;
+            let outcome = requests::list(&ctx, &args).await;
+            ctx.finish(outcome)
         }
         Command::Requests(RequestsCommand::Why(args)) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
-            why::run(&ctx, &args).await
+            let ctx = context(Config::from_args(global)?, global).await?;
+            let outcome = why::run(&ctx, &args).await;
+            ctx.finish(outcome)
         }
         Command::Requests(RequestsCommand::Show { request_id, window }) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
-            requests::show(&ctx, &request_id, window.window).await
+            let ctx = context(Config::from_args(global)?, global).await?;
+            let outcome = requests::show(&ctx, &request_id, window.window).await;
+            ctx.finish(outcome)
         }
-        Command::Reprocess(args) => {
-            let config = Config::from_args(global)?;
-            // A bare or contradictory `reprocess` is a usage error before any sign-in.
-            let selection = reprocess::selection(&args, config.interactive)?;
-            let ctx = context(config, global.demo).await?;
-            reprocess::run(&ctx, &args, selection).await
+        Command::Reprocess(args) => reprocess_command(global, args).await,
+    }
+}
+
+/// `ep reprocess`, with its summary file: checked before anything is sent, and told why when the
+/// run ends before it has results.
+async fn reprocess_command(
+    global: &GlobalArgs,
+    mut args: crate::cli::ReprocessArgs,
+) -> anyhow::Result<ExitStatus> {
+    args.summary_file = args.summary_file.or_else(github_step_summary);
+    let config = Config::from_args(global)?;
+    // A bare or contradictory `reprocess` is a usage error before any sign-in.
+    let selection = reprocess::selection(&args, config.interactive)?;
+    check_summary_file(args.summary_file.as_deref())?;
+    let outcome = match context(config, global).await {
+        Ok(ctx) => {
+            let outcome = reprocess::run(&ctx, &args, selection).await;
+            ctx.finish(outcome)
         }
+        Err(e) => Err(e),
+    };
+    if let (Some(path), Err(e)) = (args.summary_file.as_deref(), &outcome) {
+        summarise_failure(path, e);
+    }
+    outcome
+}
+
+/// `GITHUB_STEP_SUMMARY`, the file GitHub Actions shows as the step's summary; unset or empty
+/// means none.
+fn github_step_summary() -> Option<std::path::PathBuf> {
+    std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// A summary file that cannot be opened stops the run before anything is sent, as a named
+/// journal does: a pipeline relying on it learns at once, not after the fact.
+fn check_summary_file(path: Option<&std::path::Path>) -> Result<(), CliError> {
+    let Some(path) = path else { return Ok(()) };
+    crate::output::markdown::open_for_append(path)
+        .map(drop)
+        .map_err(|e| {
+            CliError::usage(format!(
+                "--summary-file / GITHUB_STEP_SUMMARY {}: {e}",
+                path.display()
+            ))
+            .with_hint(
+                "name a file you can write, or leave GITHUB_STEP_SUMMARY empty to write none",
+            )
+        })
+}
+
+/// A run that ended before it had results still says why in the summary a CI run shows.
+fn summarise_failure(path: &std::path::Path, err: &anyhow::Error) {
+    let report = classify(err);
+    if report.silent {
+        return;
+    }
+    let doc = crate::output::markdown::failure(&report.message, report.hint.as_deref());
+    if let Err(e) = crate::output::markdown::append(path, &doc) {
+        diag::warn(format!(
+            "could not write the summary to {}: {e}",
+            path.display()
+        ));
     }
 }
 
 /// A signed-in Graph client for `config` (against the demo emulator with `--demo`).
-async fn context(config: Config, demo: bool) -> anyhow::Result<Context> {
-    let (config, demo) = prepare(config, demo).await?;
+async fn context(config: Config, global: &GlobalArgs) -> anyhow::Result<Context> {
+    let (config, demo) = prepare(config, global).await?;
     connect(config, demo)
 }
 
-/// `--demo` starts the in-process emulator and points the config at it.
-async fn prepare(mut config: Config, demo: bool) -> anyhow::Result<(Config, Option<Emulator>)> {
-    let demo = if demo {
-        let emu = Emulator::start(EmulatorConfig::default(), ([127, 0, 0, 1], 0).into()).await?;
-        diag::note(format!(
-            "--demo: using the built-in emulator at {} with generated data (no tenant is contacted)",
-            emu.url()
-        ));
-        point_at_demo(&mut config, &emu.url())?;
-        Some(emu)
-    } else {
-        None
-    };
-    Ok((config, demo))
+/// `--demo` starts the in-process emulator with the demo session and points the config at it.
+async fn prepare(
+    mut config: Config,
+    global: &GlobalArgs,
+) -> anyhow::Result<(Config, Option<DemoSession>)> {
+    if !(global.demo || global.demo_reset) {
+        return Ok((config, None));
+    }
+    let demo = DemoSession::start(global.demo_reset).await?;
+    point_at_demo(&mut config, &demo.url())?;
+    Ok((config, Some(demo)))
 }
 
-fn connect(config: Config, demo: Option<Emulator>) -> anyhow::Result<Context> {
+fn connect(config: Config, demo: Option<DemoSession>) -> anyhow::Result<Context> {
     let source = select_source(config.auth, &config.credentials, &config.token_endpoint)?;
     diag::trace(1, format!("credential source: {}", source.name()));
     let client = GraphClient::new(
@@ -131,6 +245,7 @@ fn connect(config: Config, demo: Option<Emulator>) -> anyhow::Result<Context> {
             retry: config.retry.clone(),
             concurrency: config.concurrency,
             batch: config.batch,
+            name: demo.as_ref().map(DemoSession::name),
         },
         TokenCache::new(source),
     )?;
@@ -139,7 +254,7 @@ fn connect(config: Config, demo: Option<Emulator>) -> anyhow::Result<Context> {
         format: config.format,
         style: config.style,
         interactive: config.interactive,
-        _demo: demo,
+        demo,
     })
 }
 
@@ -173,4 +288,31 @@ pub fn parse_guid(raw: &str, what: &str) -> Result<String, CliError> {
 
 pub fn is_guid(raw: &str) -> bool {
     uuid::Uuid::try_parse(raw.trim()).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_colour_asked_for_is_found_before_parsing_the_last_one_winning() {
+        let args = |words: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once("ep")
+                .chain(words.iter().copied())
+                .map(Into::into)
+                .collect()
+        };
+        use clap::ColorChoice::*;
+        for (words, want) in [
+            (&[][..], Auto),
+            (&["--no-color", "-h"][..], Never),
+            (&["--color", "always", "reprocess", "-h"][..], Always),
+            (&["reprocess", "--color=never", "-h"][..], Never),
+            (&["--color=never", "--color", "always"][..], Always),
+            (&["reprocess", "--", "--color", "always"][..], Auto),
+            (&["--color"][..], Auto),
+        ] {
+            assert_eq!(requested_color(&args(words)), want, "{words:?}");
+        }
+    }
 }

@@ -72,11 +72,15 @@ pub struct GraphClientConfig {
     pub concurrency: usize,
     /// Send single-entity calls (state checks, reprocess) in `$batch` requests.
     pub batch: bool,
+    /// What the journal calls this Graph ([`GraphClient::graph_host`]): the root's origin when
+    /// `None`. A demo session names itself, since its emulator's port changes from run to run.
+    pub name: Option<String>,
 }
 
 pub struct GraphClient {
     http: reqwest::Client,
     root: Url,
+    name: Option<String>,
     version: ApiVersion,
     legacy_beta_collection: bool,
     tokens: TokenCache,
@@ -168,6 +172,7 @@ impl GraphClient {
         let client = Arc::new_cyclic(|weak| GraphClient {
             http,
             root: config.root,
+            name: config.name,
             version: config.version,
             legacy_beta_collection: config.legacy_beta_collection,
             tokens,
@@ -194,7 +199,13 @@ impl GraphClient {
         self.version
     }
 
+    /// The Graph this client talks to, as the journal records it: the root's origin, or the
+    /// name it was given (see [`GraphClientConfig::name`]).
     pub fn graph_host(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.origin())
+    }
+
+    fn origin(&self) -> String {
         self.root.origin().ascii_serialization()
     }
 
@@ -531,7 +542,7 @@ impl GraphClient {
         if url.origin() != self.root.origin() {
             return Err(GraphError::ForeignHost {
                 url: redact_query(&url),
-                graph_host: self.graph_host(),
+                graph_host: self.origin(),
             });
         }
         Ok(url)
@@ -728,7 +739,7 @@ impl GraphClient {
         if url.origin() != self.root.origin() {
             return Err(GraphError::ForeignHost {
                 url: redact_query(&url),
-                graph_host: self.graph_host(),
+                graph_host: self.origin(),
             });
         }
         let pacer = self.pacer_for(&url);

@@ -4,6 +4,7 @@
 //! before the listing ends); `table` and `json` need the whole set, so they buffer and sort.
 
 mod causes;
+pub mod markdown;
 mod progress;
 mod records;
 
@@ -40,12 +41,36 @@ pub enum Format {
     Ndjson,
     Csv,
     Ids,
+    /// A GitHub-flavoured Markdown table (a reprocess summary for `reprocess`), for CI summaries
+    /// and issues; every cell is made inert ([`markdown::cell`]).
+    Markdown,
 }
 
 /// How a table may be decorated.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
+}
+
+/// `--color`: when tables are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorWhen {
+    /// At a terminal, unless `NO_COLOR` is set (or `TERM=dumb`).
+    Auto,
+    /// Also when piped, whatever `NO_COLOR` says: an explicit request wins, as no-color.org asks.
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to colour, given what the environment says.
+    pub fn resolve(self, stdout_is_terminal: bool, no_color_env: bool, dumb_term: bool) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => stdout_is_terminal && !no_color_env && !dumb_term,
+        }
+    }
 }
 
 /// A thing ep lists: the JSON shape comes from `Serialize`, the rest from here.
@@ -111,7 +136,7 @@ impl<R: Record> RecordWriter<R> {
     /// Stream formats write now; table and json keep the records for [`finish`](Self::finish).
     pub fn write_page(&mut self, records: Vec<R>) -> anyhow::Result<()> {
         match self.format {
-            Format::Table | Format::Json => {
+            Format::Table | Format::Json | Format::Markdown => {
                 self.buffered.extend(records);
                 Ok(())
             }
@@ -146,7 +171,7 @@ impl<R: Record> RecordWriter<R> {
         }
     }
 
-    /// Emit what was buffered, ordered by `order` (table and json only).
+    /// Emit what was buffered, ordered by `order` (table, json and markdown only).
     pub fn finish(mut self, order: impl FnMut(&R, &R) -> std::cmp::Ordering) -> anyhow::Result<()> {
         let mut records = std::mem::take(&mut self.buffered);
         records.sort_by(order);
@@ -155,6 +180,13 @@ impl<R: Record> RecordWriter<R> {
             Format::Table if !records.is_empty() => {
                 let table = self.table(&records);
                 writeln!(self.out, "{table}").map_err(pipe)?;
+            }
+            Format::Markdown => {
+                let rows = records
+                    .iter()
+                    .map(|r| r.table_row().into_iter().map(|c| c.text).collect());
+                let doc = markdown::table(R::table_header(), rows);
+                self.out.write_all(doc.as_bytes()).map_err(pipe)?;
             }
             Format::Csv if !self.csv_started => {
                 // An empty listing still gets its header, so scripts can rely on it.
@@ -173,6 +205,12 @@ impl<R: Record> RecordWriter<R> {
             .set_header(R::table_header().iter().copied());
         if let Some(width) = terminal_width() {
             table.set_width(width);
+        }
+        if self.style.color {
+            // comfy-table styles only a terminal by itself, and crossterm, which writes the
+            // colours, drops them when NO_COLOR is set; `--color always` means both anyway.
+            table.enforce_styling();
+            crossterm::style::force_color_output(true);
         }
         for r in records {
             table.add_row(r.table_row().iter().map(|c| c.render(self.style)));
@@ -329,6 +367,17 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn color_auto_follows_the_terminal_and_no_color_always_and_never_do_not() {
+        use ColorWhen::*;
+        assert!(Auto.resolve(true, false, false));
+        assert!(!Auto.resolve(false, false, false));
+        assert!(!Auto.resolve(true, true, false));
+        assert!(!Auto.resolve(true, false, true));
+        assert!(Always.resolve(false, true, true));
+        assert!(!Never.resolve(true, false, false));
     }
 
     #[test]

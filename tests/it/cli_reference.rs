@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use std::path::PathBuf;
 
 /// Every command path, depth first: `[]`, `["packages"]`, `["packages", "list"]`, …
-fn command_paths(cmd: &clap::Command, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
+pub(crate) fn command_paths(cmd: &clap::Command, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
     out.push(prefix.clone());
     for sub in cmd.get_subcommands() {
         if sub.get_name() == "help" {

@@ -902,3 +902,235 @@ fn deeply_nested_filters_get_a_400_and_the_emulator_survives() {
         assert_eq!(r.status(), 200, "the emulator is still serving");
     });
 }
+
+// ---- Markdown: -o markdown and the CI summary ----------------------------------------------------
+
+/// Names that are Markdown (and HTML) markup: a new column, code, a link hiding its target, a
+/// script, a new table row, and a terminal escape for good measure.
+const MD_NAME: &str = "Eve | `rm -rf` <script>alert(1)</script>\n| forged | row |\r[click](https://evil.example) **b**\u{1b}[2J";
+const MD_PACKAGE: &str = "Pkg <img src=x onerror=alert(1)> ~~x~~ \\| _i_ &amp;\u{202e}";
+
+fn md_request() -> serde_json::Value {
+    let completed = (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339();
+    serde_json::json!({
+        "id": REQUEST_ID, "state": "deliveryFailed", "status": "x",
+        "createdDateTime": completed, "completedDateTime": completed,
+        "requestor": {"displayName": MD_NAME},
+        "accessPackage": {"id": PACKAGE_ID, "displayName": MD_PACKAGE}
+    })
+}
+
+fn md_tenant(req: &Req) -> Reply {
+    let p = req.path.as_str();
+    if req.method == "POST" && p.ends_with("/reprocess") {
+        return json(
+            400,
+            serde_json::json!({"error": {"code": "Bad|Request`", "message": format!("no: {MD_NAME}")}}),
+        );
+    }
+    if p.contains("/assignmentRequests/") {
+        return json(200, md_request());
+    }
+    if p.ends_with("/assignmentRequests") {
+        return json(200, serde_json::json!({"value": [md_request()]}));
+    }
+    tenant(req, None)
+}
+
+/// The `|` of a table row that are cell boundaries: not preceded by an unescaped backslash.
+fn cell_boundaries(line: &str) -> usize {
+    let (mut n, mut escaped) = (0, false);
+    for c in line.chars() {
+        if c == '|' && !escaped {
+            n += 1;
+        }
+        escaped = !escaped && c == '\\';
+    }
+    n
+}
+
+/// Every table row has `columns` cells, nothing is HTML, a link or code that ep did not write,
+/// and no control character is left.
+fn assert_inert_markdown(what: &str, doc: &str, columns: usize) {
+    assert_no_raw_controls(what, doc);
+    assert!(
+        !doc.contains("<script") && !doc.contains("<img"),
+        "{what}:\n{doc}"
+    );
+    assert!(
+        !doc.replace("\\]", "").contains("]("),
+        "{what}: a live link:\n{doc}"
+    );
+    assert!(!doc.contains("| forged |"), "{what}: a forged row:\n{doc}");
+    let mut rows = 0;
+    for line in doc.lines().filter(|l| l.starts_with('|')) {
+        rows += 1;
+        let n = cell_boundaries(line);
+        assert!(
+            n == columns + 1 || n == 3,
+            "{what}: {n} boundaries in {line:?}"
+        );
+    }
+    assert!(rows >= 3, "{what}:\n{doc}");
+    // The text is all there, shown: the `|` and the link as text.
+    assert!(
+        doc.contains("Eve \\| \\`rm -rf\\` &lt;script&gt;"),
+        "{what}:\n{doc}"
+    );
+    assert!(
+        doc.contains("\\[click\\](https://evil.example)"),
+        "{what}:\n{doc}"
+    );
+}
+
+#[test]
+fn markdown_from_a_hostile_server_is_shown_never_rendered() {
+    let server = Hostile::start(md_tenant);
+    let r = run_expect(
+        server.ep().args([
+            "requests",
+            "list",
+            "--package",
+            PACKAGE_ID,
+            "-o",
+            "markdown",
+        ]),
+        0,
+    );
+    assert_inert_markdown("requests list", &r.stdout, 6);
+
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let r = run_expect(
+        server.ep().env("GITHUB_STEP_SUMMARY", &summary).args([
+            "reprocess",
+            REQUEST_ID,
+            "--no-journal",
+            "-o",
+            "markdown",
+        ]),
+        1,
+    );
+    assert_inert_markdown("reprocess -o markdown", &r.stdout, 3);
+    assert!(r.stdout.contains("#### Failed (1)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("400 Bad\\|Request\\`: no: Eve"),
+        "{}",
+        r.stdout
+    );
+    // GITHUB_STEP_SUMMARY got the same document, after what was there.
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(written, format!("earlier step\n\n{}", r.stdout));
+}
+
+#[test]
+fn summary_file_gets_counts_failures_and_skips_and_an_error_when_the_run_fails_early() {
+    let emu = Emu::start();
+    let package = emu.edge_package();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summary.md");
+    let journal = dir.path().join("journal.ndjson");
+    let journal = journal.to_str().unwrap();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--package",
+            &package,
+            "--all",
+            "--journal",
+            journal,
+            "-o",
+            "json",
+            "--summary-file",
+            path.to_str().unwrap(),
+        ]),
+        0,
+    );
+    let count = r.json()["counts"]["reprocessed"].as_u64().unwrap();
+    let doc = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        doc.starts_with(&format!(
+            "### ep reprocess: reprocessed {count}, failed 0, skipped 0 of {count} selected\n"
+        )),
+        "{doc}"
+    );
+    assert!(doc.contains(&format!("| reprocessed | {count} |")), "{doc}");
+    assert!(
+        doc.contains(&format!("<summary>Reprocessed ({count})</summary>")),
+        "{doc}"
+    );
+    // The same ids again: all skipped (they are delivering now), each with its reason, appended.
+    let ids: Vec<String> = r.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut again = emu.ep();
+    again.args([
+        "reprocess",
+        "--journal",
+        journal,
+        "--summary-file",
+        path.to_str().unwrap(),
+    ]);
+    run_expect(again.args(&ids), 0);
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let second = &doc[doc.rfind("### ep reprocess").unwrap()..];
+    assert!(
+        second.contains(&format!("#### Skipped ({count})")),
+        "{second}"
+    );
+    assert_eq!(
+        second.matches(" | state delivering |\n").count() as u64,
+        count,
+        "{second}"
+    );
+    // A run that fails before it has results says so.
+    run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--package",
+            "no such package",
+            "--all",
+            "--summary-file",
+            path.to_str().unwrap(),
+        ]),
+        4,
+    );
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let failure = &doc[doc.rfind("### ep reprocess").unwrap()..];
+    assert!(
+        failure
+            .starts_with("### ep reprocess failed\n\nno access package named 'no such package'\n"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn a_summary_file_that_cannot_be_written_stops_the_run_before_anything_is_sent() {
+    let emu = Emu::start();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--all-failed",
+            "--no-journal",
+            "--summary-file",
+            "/nonexistent-dir/summary.md",
+        ]),
+        2,
+    );
+    assert!(r.stderr.contains("--summary-file"), "{}", r.stderr);
+    assert_eq!(emu.reprocess_posts(), 0);
+    // An empty GITHUB_STEP_SUMMARY means none.
+    run_expect(
+        emu.ep().env("GITHUB_STEP_SUMMARY", "").args([
+            "reprocess",
+            "--all-failed",
+            "--no-journal",
+            "--dry-run",
+        ]),
+        0,
+    );
+}

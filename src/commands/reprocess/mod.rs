@@ -100,7 +100,7 @@ pub async fn run(
     let summary = ReprocessSummary::new(args.dry_run, sent.results);
     // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
     // code still says how the requests fared, as it would have with the whole summary read.
-    match report(ctx, &summary) {
+    match report(ctx, &summary, args.summary_file.as_deref()) {
         Err(e) if !is_broken_pipe(&e) => return Err(e),
         _ => {}
     }
@@ -294,9 +294,17 @@ pub fn selection(args: &ReprocessArgs, interactive: bool) -> Result<Selection, C
     ))
 }
 
-fn report(ctx: &Context, summary: &ReprocessSummary) -> anyhow::Result<()> {
+fn report(
+    ctx: &Context,
+    summary: &ReprocessSummary,
+    summary_file: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    if let Some(path) = summary_file {
+        crate::output::markdown::write_summary_file(path, summary);
+    }
     match ctx.format {
         Format::Json => print_json(summary)?,
+        Format::Markdown => print_text(&crate::output::markdown::summary(summary))?,
         Format::Table => {
             let mut writer = RecordWriter::new(Format::Table, ctx.style);
             writer.write_page(summary.results.clone())?;
