@@ -2,6 +2,7 @@
 
 mod auth;
 mod completions;
+mod config;
 mod emulator;
 pub mod interrupt;
 mod packages;
@@ -15,13 +16,12 @@ use crate::diag;
 use crate::error::{CliError, ExitStatus, classify};
 use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style};
-use clap::Parser;
 use ep_emulator::{DEMO, Emulator, EmulatorConfig};
 use std::sync::Arc;
 
 /// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
 pub fn main_entry() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match crate::cli::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => return crate::error::report_clap_error(e),
     };
@@ -74,16 +74,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let ctx = context(Config::from_args(global)?, global.demo).await?;
             packages::list(&ctx, search.as_deref()).await
         }
-        Command::Requests(RequestsCommand::List(args)) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
+        Command::Config(command) => config::run(command, global),
+        Command::Requests(RequestsCommand::List(mut args)) => {
+            let config = Config::from_args(global)?;
+            args.window.window = config.window.unwrap_or(args.window.window);
+            let ctx = context(config, global.demo).await?;
             requests::list(&ctx, &args).await
         }
         Command::Requests(RequestsCommand::Show { request_id, window }) => {
-            let ctx = context(Config::from_args(global)?, global.demo).await?;
-            requests::show(&ctx, &request_id, window.window).await
-        }
-        Command::Reprocess(args) => {
             let config = Config::from_args(global)?;
+            let window = config.window.unwrap_or(window.window);
+            let ctx = context(config, global.demo).await?;
+            requests::show(&ctx, &request_id, window).await
+        }
+        Command::Reprocess(mut args) => {
+            let config = Config::from_args(global)?;
+            // The profile's window, unless --window was given.
+            args.window.window = config.window.unwrap_or(args.window.window);
             // A bare or contradictory `reprocess` is a usage error before any sign-in.
             let selection = reprocess::selection(&args, config.interactive)?;
             let ctx = context(config, global.demo).await?;

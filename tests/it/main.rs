@@ -19,6 +19,8 @@ mod errors;
 mod graph_examples;
 mod hostile;
 mod hostile_output;
+mod pipelines;
+mod profiles;
 mod reprocess;
 mod requests;
 mod resilience;
