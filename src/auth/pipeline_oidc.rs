@@ -219,9 +219,12 @@ impl OidcEndpoint {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| format!("without a token {expected}"))?;
-        // Registered before any check can quote it.
+        if token.len() > MAX_TOKEN_CHARS {
+            return Err(format!("a \"{}\" far too long for a JWT", self.field));
+        }
+        // Registered before anything can quote it (the -vv log of this answer comes later).
         crate::redact::register_secret(token);
-        if token.len() > MAX_TOKEN_CHARS || !is_jwt(token) {
+        if !is_jwt(token) {
             return Err(format!("a \"{}\" that is not a JWT", self.field));
         }
         Ok(token.to_string())
@@ -319,6 +322,15 @@ mod tests {
             (raw(200, "<html>sign in</html>"), "not JSON", false),
             (raw(200, r#"{"count":1}"#), "without a token", false),
             (raw(200, r#"{"value":"not-a-jwt"}"#), "not a JWT", false),
+            (
+                raw(
+                    200,
+                    &format!(r#"{{"value":"eyJ{}"}}"#, "a".repeat(MAX_TOKEN_CHARS)),
+                ),
+                "far too long",
+                false,
+            ),
+            (raw(200, r#"{"value":42}"#), "without a token", false),
             (raw(203, "<html>sign in</html>"), "did not accept", false),
             (
                 raw(401, r#"{"message":"TF400813: not authorized"}"#),
