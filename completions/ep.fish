@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -39,9 +39,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_needs_command" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_needs_command" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_needs_command" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_needs_command" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -77,6 +81,7 @@ complete -c ep -n "__fish_ep_needs_command" -f -a "completions" -d 'Print a shel
 complete -c ep -n "__fish_ep_needs_command" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
 complete -c ep -n "__fish_ep_needs_command" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
 complete -c ep -n "__fish_ep_needs_command" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
+complete -c ep -n "__fish_ep_needs_command" -f -a "config" -d 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
 complete -c ep -n "__fish_ep_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -93,9 +98,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -142,9 +151,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -190,9 +203,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -244,9 +261,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -294,9 +315,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -342,9 +367,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -399,9 +428,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -453,9 +486,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand completions" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand completions" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -532,9 +569,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -585,9 +626,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -635,9 +680,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -681,9 +730,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -727,9 +780,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -778,9 +835,13 @@ token\t''
 client-secret\t''
 certificate\t''
 workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand man" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
 complete -c ep -n "__fish_ep_using_subcommand man" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand man" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
@@ -809,14 +870,431 @@ complete -c ep -n "__fish_ep_using_subcommand man" -s q -l quiet -d 'Print only 
 complete -c ep -n "__fish_ep_using_subcommand man" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand man" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "packages" -d 'Access packages'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "requests" -d 'Access package assignment requests'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "list" -d 'List the profiles, marking the default'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "show" -d 'Show a profile\'s settings (default: the profile in use)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "set" -d 'Set a setting of a profile, creating the profile if it is new'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "unset" -d 'Remove a setting from a profile'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "use" -d 'Make a profile the default (used when neither --profile nor EP_PROFILE is given)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "remove" -d 'Delete a profile'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "path" -d 'Print the config file\'s path'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles, marking the default'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a profile\'s settings (default: the profile in use)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a setting of a profile, creating the profile if it is new'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a setting from a profile'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the default (used when neither --profile nor EP_PROFILE is given)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete a profile'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "packages" -d 'Access packages'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "requests" -d 'Access package assignment requests'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "config" -d 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from packages" -f -a "list" -d 'List access packages with their catalogs'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
@@ -824,3 +1302,10 @@ complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_f
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the profiles, marking the default'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show a profile\'s settings (default: the profile in use)'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a setting of a profile, creating the profile if it is new'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a setting from a profile'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make a profile the default (used when neither --profile nor EP_PROFILE is given)'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "remove" -d 'Delete a profile'
+complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'

@@ -5,7 +5,7 @@ use crate::cloud::Cloud;
 use crate::eligibility::parse_duration;
 use crate::graph::ApiVersion;
 use crate::output::{ColorWhen, Format};
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use clap_complete::Shell;
 
 /// The domain types (cloud, API version, credential source, output format) stay free of clap:
@@ -40,6 +40,8 @@ value_enum!(AuthMethod, [
     AuthMethod::ClientSecret => "client-secret",
     AuthMethod::Certificate => "certificate",
     AuthMethod::WorkloadIdentity => "workload-identity",
+    AuthMethod::GithubActions => "github-actions",
+    AuthMethod::AzurePipelines => "azure-pipelines",
     AuthMethod::ManagedIdentity => "managed-identity",
     AuthMethod::AzureCli => "azure-cli",
     AuthMethod::DeviceCode => "device-code",
@@ -90,7 +92,7 @@ pub struct Cli {
 
 /// Every command inherits these. Their headings keep them apart from a command's own options,
 /// which come first in its help, as gh, jj and cargo do.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = GLOBAL)]
 pub struct GlobalArgs {
     /// Microsoft Graph root URL (default: the cloud's Graph host)
@@ -156,6 +158,28 @@ pub struct GlobalArgs {
     #[arg(help_heading = AUTHENTICATION)]
     #[arg(long, env = "EP_AUTH", global = true, value_enum, default_value_t = AuthMethod::Auto, hide_env_values = true)]
     pub auth: AuthMethod,
+
+    /// Named profile of settings from the config file (default: the one 'ep config use' chose)
+    #[arg(help_heading = CONNECTION)]
+    #[arg(
+        long,
+        env = "EP_PROFILE",
+        global = true,
+        value_name = "NAME",
+        hide_env_values = true
+    )]
+    pub profile: Option<String>,
+
+    /// Azure Pipelines service connection (its id) for --auth azure-pipelines
+    #[arg(help_heading = AUTHENTICATION)]
+    #[arg(
+        long,
+        env = "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
+        global = true,
+        value_name = "ID",
+        hide_env_values = true
+    )]
+    pub service_connection_id: Option<String>,
 
     /// Read the client secret from this file (instead of AZURE_CLIENT_SECRET)
     #[arg(help_heading = AUTHENTICATION)]
@@ -270,6 +294,79 @@ pub struct GlobalArgs {
         conflicts_with = "no_color"
     )]
     pub color: Option<ColorWhen>,
+    /// Which values the command line or the environment gave (not a flag: see [`parse_from`]).
+    #[arg(skip)]
+    pub given: Given,
+}
+
+/// Whether a value came from the command line or from its environment variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueOrigin {
+    CommandLine,
+    Env,
+}
+
+/// The arguments clap was given, as opposed to those it filled in with defaults: a profile may
+/// supply only the others (flags > environment > profile > defaults).
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    origins: std::collections::BTreeMap<String, ValueOrigin>,
+}
+
+impl Given {
+    /// Every argument given at any level of `matches` (globals are seen at the top).
+    pub fn from_matches(matches: &ArgMatches) -> Given {
+        let mut origins = std::collections::BTreeMap::new();
+        let mut level = Some(matches);
+        while let Some(m) = level {
+            for id in m.ids() {
+                let origin = match m.value_source(id.as_str()) {
+                    Some(clap::parser::ValueSource::CommandLine) => ValueOrigin::CommandLine,
+                    Some(clap::parser::ValueSource::EnvVariable) => ValueOrigin::Env,
+                    _ => continue,
+                };
+                origins.entry(id.as_str().to_string()).or_insert(origin);
+            }
+            level = m.subcommand().map(|(_, sub)| sub);
+        }
+        Given { origins }
+    }
+
+    /// How argument `id` was given, or `None` when clap's default (or nothing) stands.
+    pub fn origin(&self, id: &str) -> Option<ValueOrigin> {
+        self.origins.get(id).copied()
+    }
+}
+
+/// Parse the command line, remembering which values were given ([`Given`]).
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    parse_with(Cli::command(), args)
+}
+
+/// [`parse_from`] with the clap command prepared (e.g. its colour chosen).
+pub fn parse_with<I, T>(command: clap::Command, args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command.try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    cli.global.given = Given::from_matches(&matches);
+    Ok(cli)
+}
+
+/// `--window`'s default, for showing where a window came from.
+pub fn default_window() -> Option<String> {
+    let reprocess = Cli::command().find_subcommand("reprocess")?.clone();
+    let window = reprocess.get_arguments().find(|a| a.get_id() == "window")?;
+    window
+        .get_default_values()
+        .first()
+        .map(|v| v.to_string_lossy().into_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -298,6 +395,69 @@ pub enum Command {
     /// Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)
     #[command(after_help = examples(MAN_EXAMPLES))]
     Man(ManArgs),
+    /// Named profiles of connection settings (tenant, app, cloud, sign-in, …)
+    ///
+    /// Profiles live in config.toml in ep's config directory ($XDG_CONFIG_HOME/ep, else
+    /// ~/.config/ep; %APPDATA%\ep on Windows). Pick one with --profile NAME or EP_PROFILE, or
+    /// make one the default with 'ep config use NAME'. Flags and environment variables override
+    /// a profile's values; 'ep auth status' shows where each setting came from. Secrets are never
+    /// written to the file.
+    #[command(subcommand, after_help = examples(CONFIG_EXAMPLES))]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// List the profiles, marking the default
+    #[command(after_help = examples(&CONFIG_EXAMPLES[3..4]))]
+    List,
+    /// Show a profile's settings (default: the profile in use)
+    #[command(after_help = examples(&CONFIG_EXAMPLES[4..5]))]
+    Show {
+        /// Profile name
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Set a setting of a profile, creating the profile if it is new
+    ///
+    /// KEY is one of: tenant, client-id, cloud, auth, graph-url, authority-host, api-version,
+    /// output, window, concurrency, retries, max-wait, assertion-alg, client-certificate-path,
+    /// service-connection-id. Values are checked as the flag of the same name checks them.
+    /// Secrets (client secrets, tokens, passwords) are refused.
+    #[command(after_help = examples(&CONFIG_EXAMPLES[0..2]))]
+    Set {
+        /// Profile name (letters, digits, '-', '_', '.')
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Setting, named as its flag (e.g. tenant, client-id, cloud)
+        #[arg(value_name = "KEY")]
+        key: String,
+        #[arg(value_name = "VALUE")]
+        value: String,
+    },
+    /// Remove a setting from a profile
+    #[command(after_help = examples(&CONFIG_EXAMPLES[5..6]))]
+    Unset {
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[arg(value_name = "KEY")]
+        key: String,
+    },
+    /// Make a profile the default (used when neither --profile nor EP_PROFILE is given)
+    #[command(after_help = examples(&CONFIG_EXAMPLES[2..3]))]
+    Use {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Delete a profile
+    #[command(after_help = examples(&CONFIG_EXAMPLES[6..7]))]
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Print the config file's path
+    #[command(after_help = examples(&CONFIG_EXAMPLES[7..8]))]
+    Path,
 }
 
 #[derive(Debug, Subcommand)]
@@ -707,6 +867,26 @@ const REPROCESS_EXAMPLES: &[Example] = &[
         "Chosen requests, then wait until each is delivered or fails again",
         "ep reprocess 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea --wait --timeout 15m",
     ),
+];
+
+const CONFIG_EXAMPLES: &[Example] = &[
+    (
+        "A profile for the production tenant",
+        "ep config set prod tenant contoso.onmicrosoft.com",
+    ),
+    (
+        "Its app registration",
+        "ep config set prod client-id 5b0e6a2c-3f41-4d8e-a7b9-1c2d3e4f5a60",
+    ),
+    (
+        "Use it when no --profile or EP_PROFILE says otherwise",
+        "ep config use prod",
+    ),
+    ("The profiles, the default marked", "ep config list"),
+    ("One profile's settings", "ep config show prod"),
+    ("Forget one setting", "ep config unset prod window"),
+    ("Delete a profile", "ep config remove prod"),
+    ("Where the file is", "ep config path"),
 ];
 
 const COMPLETIONS_EXAMPLES: &[Example] = &[

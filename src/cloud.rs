@@ -39,6 +39,16 @@ impl Cloud {
 impl Cloud {
     pub const ALL: [Cloud; 4] = [Cloud::Global, Cloud::Usgov, Cloud::UsgovDod, Cloud::China];
 
+    /// The `aud` a federated (OIDC) token must carry for this cloud's identity platform to accept
+    /// it, and what a federated credential on an app registration names by default.
+    pub fn token_exchange_audience(self) -> &'static str {
+        match self {
+            Cloud::Global => "api://AzureADTokenExchange",
+            Cloud::Usgov | Cloud::UsgovDod => "api://AzureADTokenExchangeUSGov",
+            Cloud::China => "api://AzureADTokenExchangeChina",
+        }
+    }
+
     /// The name `--cloud` and `EP_CLOUD` take.
     pub fn name(self) -> &'static str {
         match self {

@@ -1,4 +1,9 @@
-//! Flags + environment + cloud → one validated [`Config`] that the rest of ep takes.
+//! Flags + environment + profile + cloud → one validated [`Config`] that the rest of ep takes.
+
+pub mod file;
+mod layers;
+
+pub use layers::{Origin, Provenance, arg_id, check_value};
 
 use crate::auth::{AuthMethod, Credentials, Secret, TokenEndpoint};
 use crate::cli::GlobalArgs;
@@ -28,10 +33,18 @@ pub struct Config {
     pub retry: RetryPolicy,
     pub concurrency: usize,
     pub batch: bool,
+    /// The profile in use, and whether `--profile`, `EP_PROFILE` or the file's default chose it.
+    pub profile: Option<(String, Origin)>,
+    /// The profile's `window`, for commands whose `--window` was not given.
+    pub window: Option<chrono::Duration>,
+    /// Every setting a profile may hold: its value and where that came from.
+    pub provenance: Vec<Provenance>,
 }
 
 impl Config {
-    pub fn from_args(args: &GlobalArgs) -> Result<Config, CliError> {
+    pub fn from_args(given: &GlobalArgs) -> Result<Config, CliError> {
+        let layered = layers::layer(given)?;
+        let args = &layered.args;
         let (cloud_graph, cloud_login) = args.cloud.endpoints();
         let graph_root = match &args.graph_url {
             Some(raw) => checked_url(raw, "--graph-url / EP_GRAPH_URL")?,
@@ -51,10 +64,19 @@ impl Config {
             tenant_id: args.tenant.clone().filter(|t| !t.trim().is_empty()),
             client_id: args.client_id.clone().filter(|c| !c.trim().is_empty()),
             client_secret,
-            certificate_path: env_path("AZURE_CLIENT_CERTIFICATE_PATH"),
+            certificate_path: layered.certificate_path.clone(),
             certificate_password: env_secret("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
             assertion_alg: args.assertion_alg,
             federated_token_file: env_path("AZURE_FEDERATED_TOKEN_FILE"),
+            federation_audience: args.cloud.token_exchange_audience().to_string(),
+            actions_id_token_request_url: env_text("ACTIONS_ID_TOKEN_REQUEST_URL"),
+            actions_id_token_request_token: env_secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+            oidc_request_uri: env_text("SYSTEM_OIDCREQUESTURI"),
+            system_access_token: env_secret("SYSTEM_ACCESSTOKEN"),
+            service_connection_id: args
+                .service_connection_id
+                .clone()
+                .filter(|c| !c.trim().is_empty()),
             identity_endpoint: env_text("IDENTITY_ENDPOINT"),
             identity_header: env_secret("IDENTITY_HEADER"),
             imds_endpoint: env_text("IMDS_ENDPOINT"),
@@ -96,6 +118,9 @@ impl Config {
             },
             concurrency: usize::from(args.concurrency),
             batch: !args.no_batch,
+            profile: layered.profile.clone(),
+            window: layered.window,
+            provenance: layered.provenance.clone(),
         })
     }
 }
@@ -151,15 +176,10 @@ fn env_path(name: &str) -> Option<PathBuf> {
     env_text(name).map(PathBuf::from)
 }
 
-/// `$XDG_CONFIG_HOME/ep/token-cache.json`, else `~/.config/ep/…` (`%APPDATA%\ep\…` on Windows).
+/// `$XDG_CONFIG_HOME/ep/token-cache.json`, else `~/.config/ep/…` (`%APPDATA%\ep\…` on Windows):
+/// beside the config file.
 pub fn token_cache_path() -> Option<PathBuf> {
-    let absolute = |name: &str| env_path(name).filter(|p| p.is_absolute());
-    let base = if cfg!(windows) {
-        absolute("APPDATA")
-    } else {
-        absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|h| h.join(".config")))
-    }?;
-    Some(base.join("ep").join("token-cache.json"))
+    Some(file::config_dir()?.join("token-cache.json"))
 }
 
 fn env_secret(name: &str) -> Option<Secret> {
@@ -317,9 +337,7 @@ mod tests {
         for (cloud, graph, login) in table {
             assert_eq!(cloud.endpoints(), (graph, login), "{cloud:?}");
         }
-        use clap::Parser;
-        let cli = crate::cli::Cli::try_parse_from(["ep", "--cloud", "usgov-dod", "auth", "status"])
-            .unwrap();
+        let cli = crate::cli::parse_from(["ep", "--cloud", "usgov-dod", "auth", "status"]).unwrap();
         let config = Config::from_args(&cli.global).unwrap();
         assert_eq!(
             config.graph_root.as_str(),
@@ -333,6 +351,95 @@ mod tests {
             config.token_endpoint.scope,
             "https://dod-graph.microsoft.us/.default"
         );
+    }
+
+    #[test]
+    fn every_profile_key_is_a_flag_with_the_environment_variable_it_claims() {
+        use clap::CommandFactory;
+        let command = crate::cli::Cli::command();
+        let reprocess = command.find_subcommand("reprocess").unwrap();
+        for key in file::Key::ALL {
+            let Some(id) = arg_id(key) else {
+                assert_eq!(key.env(), Some("AZURE_CLIENT_CERTIFICATE_PATH"));
+                continue;
+            };
+            let arg = command
+                .get_arguments()
+                .chain(reprocess.get_arguments())
+                .find(|a| a.get_id() == id)
+                .unwrap_or_else(|| panic!("{key:?}: no argument {id}"));
+            assert_eq!(
+                arg.get_long(),
+                Some(key.name()),
+                "the key is the flag's name"
+            );
+            assert_eq!(
+                arg.get_env().map(|e| e.to_string_lossy().into_owned()),
+                key.env().map(str::to_string),
+                "{key:?}"
+            );
+            assert_eq!(file::Key::parse(key.name()), Some(key));
+        }
+    }
+
+    #[test]
+    fn profile_values_are_checked_as_their_flags_check_them() {
+        use file::Key;
+        assert!(check_value(Key::Cloud, "usgov-dod").is_ok());
+        assert!(
+            check_value(Key::Cloud, "mars")
+                .unwrap_err()
+                .contains("global, usgov")
+        );
+        assert!(check_value(Key::Auth, "github-actions").is_ok());
+        assert!(check_value(Key::Concurrency, "65").is_err());
+        assert!(check_value(Key::Window, "7d").is_ok());
+        assert!(check_value(Key::Window, "seven").is_err());
+        assert!(check_value(Key::GraphUrl, "http://graph.contoso.com").is_err());
+        assert!(check_value(Key::ClientId, "not-a-guid").is_err());
+        assert!(check_value(Key::Tenant, "contoso.onmicrosoft.com").is_ok());
+        assert!(check_value(Key::Tenant, "bad tenant").is_err());
+        assert!(check_value(Key::ClientCertificatePath, "relative.pem").is_err());
+    }
+
+    #[test]
+    fn given_tells_flags_from_defaults() {
+        let cli = crate::cli::parse_from([
+            "ep",
+            "--cloud",
+            "usgov",
+            "requests",
+            "list",
+            "--all-packages",
+            "--window",
+            "7d",
+        ])
+        .unwrap();
+        use crate::cli::ValueOrigin;
+        assert_eq!(
+            cli.global.given.origin("cloud"),
+            Some(ValueOrigin::CommandLine)
+        );
+        assert_eq!(
+            cli.global.given.origin("window"),
+            Some(ValueOrigin::CommandLine)
+        );
+        assert_eq!(cli.global.given.origin("output"), None);
+        assert_eq!(cli.global.given.origin("api_version"), None);
+        let cli = crate::cli::parse_from([
+            "ep",
+            "requests",
+            "list",
+            "--all-packages",
+            "--cloud",
+            "china",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.global.given.origin("cloud"),
+            Some(ValueOrigin::CommandLine)
+        );
+        assert_eq!(cli.global.given.origin("window"), None);
     }
 
     #[test]

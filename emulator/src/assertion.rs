@@ -196,7 +196,10 @@ pub(crate) fn check_certificate_assertion(
 }
 
 /// A federated token: some federated credential of the app must name its issuer, subject and
-/// audience. Its signature is not checked (the emulator cannot fetch the issuer's keys).
+/// audience. Its signature is not checked (the emulator cannot fetch the issuer's keys). Each
+/// mismatch is refused with the code Entra uses for it: the issuer (AADSTS700211), then the
+/// subject (AADSTS700213, compared case-sensitively), then the audience (AADSTS700212); then the
+/// times (AADSTS700024).
 pub(crate) fn check_federated_assertion(
     jwt: &Jwt,
     client_id: &str,
@@ -210,18 +213,29 @@ pub(crate) fn check_federated_assertion(
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
-    let matching: Vec<&FederatedCredential> = federations
+    let of_app: Vec<&FederatedCredential> = federations
         .iter()
-        .filter(|f| {
-            f.client_id.eq_ignore_ascii_case(client_id) && f.issuer == iss && f.subject == sub
-        })
+        .filter(|f| f.client_id.eq_ignore_ascii_case(client_id))
+        .collect();
+    let same_issuer: Vec<&&FederatedCredential> =
+        of_app.iter().filter(|f| f.issuer == iss).collect();
+    if same_issuer.is_empty() {
+        return Err(refuse(
+            700211,
+            format!(
+                "No matching federated identity record found for presented assertion issuer '{iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation"
+            ),
+        ));
+    }
+    let matching: Vec<&&FederatedCredential> = same_issuer
+        .into_iter()
+        .filter(|f| f.subject == sub)
         .collect();
     if matching.is_empty() {
         return Err(refuse(
-            70021,
+            700213,
             format!(
-                "No matching federated identity record found for presented assertion. Assertion Issuer: '{iss}'. Assertion Subject: '{sub}'. Assertion Audience: '{}'.",
-                auds.join(",")
+                "No matching federated identity record found for presented assertion subject '{sub}'. Please note that the matching is done using a case-sensitive comparison. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation"
             ),
         ));
     }
@@ -229,7 +243,7 @@ pub(crate) fn check_federated_assertion(
         return Err(refuse(
             700212,
             format!(
-                "No matching federated identity record found for presented assertion audience '{}'.",
+                "No matching federated identity record found for presented assertion audience '{}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation",
                 auds.join(",")
             ),
         ));

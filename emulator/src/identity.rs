@@ -88,6 +88,10 @@ pub(crate) struct TokenIssuer {
     arc_keys: Mutex<HashSet<String>>,
     /// What the IMDS path still answers before it works (`imds_failures`).
     imds_failures: Mutex<VecDeque<u16>>,
+    /// What the CI token issuers still answer before they work (`oidc_failures`).
+    oidc_failures: Mutex<VecDeque<u16>>,
+    /// The CI issuers' tokens handed out so far.
+    ci_tokens: Mutex<Vec<String>>,
 }
 
 /// The identity platform's side of the app registrations: uploaded certificates, federated
@@ -101,6 +105,7 @@ pub(crate) struct IdentityConfig {
     /// Serve the IMDS path as Azure Arc does, writing challenge keys into this directory.
     pub(crate) arc_key_dir: Option<PathBuf>,
     pub(crate) imds_failures: Vec<u16>,
+    pub(crate) oidc_failures: Vec<u16>,
 }
 
 #[derive(Debug)]
@@ -124,6 +129,8 @@ impl TokenIssuer {
         TokenIssuer {
             arc_keys: Mutex::new(HashSet::new()),
             imds_failures: Mutex::new(identity.imds_failures.iter().copied().collect()),
+            oidc_failures: Mutex::new(identity.oidc_failures.iter().copied().collect()),
+            ci_tokens: Mutex::new(Vec::new()),
             salt: process_salt(),
             counter: AtomicU64::new(1),
             ttl: ChronoDuration::from_std(ttl).unwrap_or(ChronoDuration::hours(1)),
@@ -144,6 +151,25 @@ impl TokenIssuer {
             rng.next_u64(),
             rng.next_u64()
         )
+    }
+
+    /// Unpredictable text for the CI issuers' tokens.
+    pub(crate) fn random_text(&self, prefix: &str) -> String {
+        self.random_string(prefix)
+    }
+
+    pub(crate) fn remember_ci_token(&self, token: &str) {
+        if let Ok(mut tokens) = self.ci_tokens.lock() {
+            tokens.push(token.to_string());
+        }
+    }
+
+    /// The next status the CI issuers answer with before they work, if any is left.
+    pub(crate) fn next_oidc_failure(&self) -> Option<u16> {
+        self.oidc_failures
+            .lock()
+            .ok()
+            .and_then(|mut f| f.pop_front())
     }
 
     fn mint_refresh(&self, client_id: &str) -> String {
@@ -169,6 +195,9 @@ impl TokenIssuer {
         }
         if let Ok(m) = self.arc_keys.lock() {
             all.extend(m.iter().cloned());
+        }
+        if let Ok(t) = self.ci_tokens.lock() {
+            all.extend(t.iter().cloned());
         }
         all
     }

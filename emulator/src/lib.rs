@@ -37,6 +37,9 @@
 //! log's own throttle (`audit_rate`/`audit_burst`, five requests per 10 seconds by default, as
 //! Graph documents it), separate from `rate`. The demo app holds AuditLog.Read.All; the reader
 //! app does not, and is answered 403. [`Emulator::causes_snapshot`] is the ground truth.
+//! - `oidc_failures`: the CI token issuers' first answers are these errors (503 while busy).
+//! - `oidc_clock_skew_secs`: the CI token issuers' clocks are this far off (expired tokens).
+//! - `actions_subject`: the subject GitHub Actions' tokens carry (another branch, a PR).
 //!
 //! Where the documents describe Graph as strict, the emulator is strict by default, and a knob
 //! turns on the older lenient behaviour only for tests that need it:
@@ -50,6 +53,7 @@
 //! - `reprocess_window_days` is 14 as Graph documents; 7 models the portal's rule.
 
 mod assertion;
+mod ci_oidc;
 mod conn;
 mod delivery;
 mod delivery_routes;
@@ -201,6 +205,20 @@ pub struct EmulatorConfig {
     /// beta's `accessPackageAssignmentResourceRoles` is not served (404), as by a service where
     /// that beta API is not available.
     pub resource_roles_unavailable: bool,
+    /// The demo job's `ACTIONS_ID_TOKEN_REQUEST_TOKEN`: the GitHub Actions ID token endpoint
+    /// answers only requests bearing it.
+    pub actions_request_token: String,
+    /// The `sub` of GitHub Actions ID tokens: which repository, branch, environment or event the
+    /// job runs for (the demo app trusts `DEMO_FEDERATION_SUBJECT`).
+    pub actions_subject: String,
+    /// The demo job's `SYSTEM_ACCESSTOKEN`: the Azure DevOps OIDC endpoint answers only requests
+    /// bearing it.
+    pub azure_devops_access_token: String,
+    /// Added to the `iat`, `nbf` and `exp` of the CI issuers' tokens: an issuer whose clock is
+    /// off, or a token that expired before use (negative).
+    pub oidc_clock_skew_secs: i64,
+    /// Statuses the CI token issuers answer their first calls with, in order (503, 429, …).
+    pub oidc_failures: Vec<u16>,
 }
 
 /// A federated identity credential on an app registration (issuer + subject + audience).
@@ -218,12 +236,30 @@ pub const DEMO_FEDERATION_SUBJECT: &str = "repo:contoso/ep:ref:refs/heads/main";
 pub const DEMO_FEDERATION_AUDIENCE: &str = "api://AzureADTokenExchange";
 /// The emulated App Service's `IDENTITY_HEADER`. Not a secret: it only works here.
 pub const DEMO_IDENTITY_HEADER: &str = "ep-demo-identity-header";
+/// The demo job's request tokens (GitHub Actions, Azure Pipelines). They only work here.
+pub const DEMO_ACTIONS_REQUEST_TOKEN: &str = "ep-demo-actions-id-token-request-token";
+pub const DEMO_SYSTEM_ACCESSTOKEN: &str = "ep-demo-azure-devops-system-accesstoken";
+/// The demo Azure Resource Manager service connection (workload identity federation) and the
+/// issuer and subject of its tokens, which the demo app's second federated credential trusts.
+pub const DEMO_SERVICE_CONNECTION_ID: &str = "6d0c3e1a-2b4f-4a8c-9e7d-5f1a3b2c4d6e";
+pub const DEMO_AZURE_DEVOPS_ISSUER: &str =
+    "https://vstoken.dev.azure.com/4f0c2b7e-8a1d-4c3e-9b5f-6a7d8e9f0a1b";
+pub const DEMO_AZURE_DEVOPS_SUBJECT: &str = "sc://contoso/ep/ep-graph";
 
 fn demo_federation() -> FederatedCredential {
     FederatedCredential {
         client_id: DEMO.client_id.to_string(),
         issuer: DEMO_FEDERATION_ISSUER.to_string(),
         subject: DEMO_FEDERATION_SUBJECT.to_string(),
+        audience: DEMO_FEDERATION_AUDIENCE.to_string(),
+    }
+}
+
+fn demo_azure_devops_federation() -> FederatedCredential {
+    FederatedCredential {
+        client_id: DEMO.client_id.to_string(),
+        issuer: DEMO_AZURE_DEVOPS_ISSUER.to_string(),
+        subject: DEMO_AZURE_DEVOPS_SUBJECT.to_string(),
         audience: DEMO_FEDERATION_AUDIENCE.to_string(),
     }
 }
@@ -259,7 +295,7 @@ impl Default for EmulatorConfig {
             strict_filters: false,
             refuse_state_filter: false,
             client_certificates: Vec::new(),
-            federated_credentials: vec![demo_federation()],
+            federated_credentials: vec![demo_federation(), demo_azure_devops_federation()],
             device_code_interval: 5,
             identity_header: DEMO_IDENTITY_HEADER.to_string(),
             arc_key_dir: None,
@@ -268,6 +304,11 @@ impl Default for EmulatorConfig {
             audit_burst: 5,
             audit_correlation: AuditCorrelation::RequestId,
             resource_roles_unavailable: false,
+            actions_request_token: DEMO_ACTIONS_REQUEST_TOKEN.to_string(),
+            actions_subject: DEMO_FEDERATION_SUBJECT.to_string(),
+            azure_devops_access_token: DEMO_SYSTEM_ACCESSTOKEN.to_string(),
+            oidc_clock_skew_secs: 0,
+            oidc_failures: Vec::new(),
         }
     }
 }
@@ -662,6 +703,7 @@ impl Emulator {
             identity_header: config.identity_header.clone(),
             arc_key_dir: config.arc_key_dir.clone(),
             imds_failures: config.imds_failures.clone(),
+            oidc_failures: config.oidc_failures.clone(),
         };
         let shared = Arc::new(Shared {
             generated_at,
@@ -773,8 +815,18 @@ impl Emulator {
         self.shared.issuer.mint(client_id, Utc::now())
     }
 
-    /// Every access token, refresh token and device code issued so far: what must never
-    /// appear in ep's output.
+    /// `ACTIONS_ID_TOKEN_REQUEST_URL` of the demo job: the GitHub Actions ID token endpoint.
+    pub fn actions_id_token_request_url(&self) -> String {
+        format!("{}{}?api-version=2.0", self.url, ci_oidc::actions_path())
+    }
+
+    /// `SYSTEM_OIDCREQUESTURI` of the demo job: the Azure DevOps OIDC token endpoint.
+    pub fn system_oidc_request_uri(&self) -> String {
+        format!("{}{}", self.url, ci_oidc::azure_devops_path())
+    }
+
+    /// Every access token, refresh token, device code and CI OIDC token issued so far: what
+    /// must never appear in ep's output.
     pub fn issued_secrets(&self) -> Vec<String> {
         self.shared.issuer.issued_secrets()
     }
@@ -821,8 +873,17 @@ impl Emulator {
              #   managed identity (IMDS): export IMDS_ENDPOINT={url}; ep --auth managed-identity ...\n\
              {arc}\
              #   device code: ep auth login   (completes by itself after two polls; then --auth device-code)\n\
+             #   GitHub Actions OIDC: export ACTIONS_ID_TOKEN_REQUEST_URL='{actions_url}' \\\n\
+             #     ACTIONS_ID_TOKEN_REQUEST_TOKEN={actions_token}   (then --auth github-actions)\n\
+             #   Azure Pipelines OIDC: export SYSTEM_OIDCREQUESTURI={ado_uri} \\\n\
+             #     SYSTEM_ACCESSTOKEN={ado_token} AZURESUBSCRIPTION_SERVICE_CONNECTION_ID={ado_connection}   (then --auth azure-pipelines)\n\
              # Tokens live {ttl} s (--token-ttl).\n\
              # These are demo credentials for this local emulator only. They are not secrets and work nowhere else.\n",
+            actions_url = self.actions_id_token_request_url(),
+            actions_token = c.actions_request_token,
+            ado_uri = self.system_oidc_request_uri(),
+            ado_token = c.azure_devops_access_token,
+            ado_connection = DEMO_SERVICE_CONNECTION_ID,
             fed_iss = DEMO_FEDERATION_ISSUER,
             fed_sub = DEMO_FEDERATION_SUBJECT,
             fed_aud = DEMO_FEDERATION_AUDIENCE,

@@ -8,6 +8,7 @@ use std::time::Instant;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde_json::{Map, Value, json};
 
+use super::ci_oidc;
 use super::delivery_routes::{self, ThrottleScope};
 use super::filter::{self, Schema};
 use super::identity::{self, ROLE_READ, ROLE_READ_WRITE, TokenInfo, TokenRejection};
@@ -92,6 +93,17 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Handle
         && segments[3].eq_ignore_ascii_case("devicecode")
     {
         return Handled::answer(device_code(shared, call, segments[0], body));
+    }
+    if let Some(issuer) = ci_oidc::route(call.path) {
+        // Another service again: GitHub's or Azure DevOps' token issuer, not Graph.
+        let ci_call = ci_oidc::CiCall {
+            method: call.method,
+            path: call.path,
+            query: call.query,
+            authorization: call.header("authorization"),
+            fed_auth_redirect: call.header("x-tfs-fedauthredirect"),
+        };
+        return Handled::answer(ci_oidc::handle(shared, issuer, &ci_call, Utc::now()));
     }
     let flavor = match call.path.trim_end_matches('/') {
         "/msi/token" => Some(identity::ManagedIdentityFlavor::AppService),

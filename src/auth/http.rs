@@ -25,6 +25,21 @@ pub(crate) async fn send(
     shown_headers: &[(&str, &str)],
     shown_form: Option<&[(&str, &str)]>,
 ) -> Result<RawResponse, AuthError> {
+    let raw = exchange(source_name, request, method, url, shown_headers, shown_form).await?;
+    crate::http::trace_wire("<", &raw.headers, Some(&raw.body));
+    Ok(raw)
+}
+
+/// [`send`] without logging the answer at `-vv`: for callers that must first register a
+/// credential the answer carries, so that the log can hide it.
+pub(crate) async fn exchange(
+    source_name: &'static str,
+    request: reqwest::RequestBuilder,
+    method: &str,
+    url: &str,
+    shown_headers: &[(&str, &str)],
+    shown_form: Option<&[(&str, &str)]>,
+) -> Result<RawResponse, AuthError> {
     let shown_url = shown_url(url);
     trace_request(shown_headers, shown_form);
     let started = Instant::now();
@@ -62,7 +77,6 @@ pub(crate) async fn send(
             request_id_suffix(&headers)
         ),
     );
-    crate::http::trace_wire("<", &headers, Some(&body));
     Ok(RawResponse {
         status,
         headers,
@@ -95,6 +109,9 @@ fn request_id_suffix(headers: &reqwest::header::HeaderMap) -> String {
     headers
         .get("x-ms-request-id")
         .or_else(|| headers.get("request-id"))
+        // Azure DevOps' and GitHub's: what their support asks for.
+        .or_else(|| headers.get("x-vss-e2eid"))
+        .or_else(|| headers.get("x-github-request-id"))
         .and_then(|v| v.to_str().ok())
         .map(|r| format!(" request-id {r}"))
         .unwrap_or_default()

@@ -5,21 +5,26 @@
 //! and once more after Graph says a token is no longer valid.
 
 mod azure_cli;
+mod azure_pipelines;
 mod certificate;
 mod chain;
 mod client_secret;
 mod device_code;
+mod github_actions;
 mod http;
 mod jwt;
 mod managed_identity;
+mod pipeline_oidc;
 mod secret;
 mod static_token;
 mod workload_identity;
 
 pub use azure_cli::{AzureCliSource, find_az};
+pub use azure_pipelines::AzurePipelinesSource;
 pub use certificate::CertificateSource;
 pub use client_secret::ClientSecretSource;
 pub use device_code::{DeviceCodeSource, login as device_code_login, logout as device_code_logout};
+pub use github_actions::GithubActionsSource;
 pub use jwt::unverified_claims;
 pub use managed_identity::ManagedIdentitySource;
 pub use secret::Secret;
@@ -31,7 +36,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-/// `--auth` values, in the order `auto` tries them.
+/// `--auth` values, in the order `auto` tries them (the CI sources only when their variables are
+/// set, see [`select_source`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMethod {
     Auto,
@@ -39,6 +45,8 @@ pub enum AuthMethod {
     ClientSecret,
     Certificate,
     WorkloadIdentity,
+    GithubActions,
+    AzurePipelines,
     ManagedIdentity,
     AzureCli,
     DeviceCode,
@@ -52,6 +60,8 @@ impl AuthMethod {
             AuthMethod::ClientSecret => "client-secret",
             AuthMethod::Certificate => "certificate",
             AuthMethod::WorkloadIdentity => "workload-identity",
+            AuthMethod::GithubActions => "github-actions",
+            AuthMethod::AzurePipelines => "azure-pipelines",
             AuthMethod::ManagedIdentity => "managed-identity",
             AuthMethod::AzureCli => "azure-cli",
             AuthMethod::DeviceCode => "device-code",
@@ -109,6 +119,17 @@ pub struct Credentials {
     pub assertion_alg: AssertionAlg,
     /// `AZURE_FEDERATED_TOKEN_FILE`: re-read at every acquisition (the runner rotates it).
     pub federated_token_file: Option<PathBuf>,
+    /// The `aud` to ask a CI's OIDC issuer for: the cloud's token-exchange audience.
+    pub federation_audience: String,
+    /// GitHub Actions (a job with `permissions: id-token: write`): where to ask for an ID token,
+    /// and the bearer token that allows it.
+    pub actions_id_token_request_url: Option<String>,
+    pub actions_id_token_request_token: Option<Secret>,
+    /// Azure Pipelines: `SYSTEM_OIDCREQUESTURI`, `SYSTEM_ACCESSTOKEN` (mapped into the step from
+    /// `$(System.AccessToken)`) and the service connection whose federated identity to use.
+    pub oidc_request_uri: Option<String>,
+    pub system_access_token: Option<Secret>,
+    pub service_connection_id: Option<String>,
     /// App Service / Functions / Container Apps: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER`.
     pub identity_endpoint: Option<String>,
     pub identity_header: Option<Secret>,
@@ -160,6 +181,13 @@ pub enum AuthError {
         path: String,
         detail: String,
     },
+    /// A CI system's OIDC endpoint did not hand over a token.
+    #[error("{source_name}: {detail}")]
+    Oidc {
+        source_name: &'static str,
+        detail: String,
+        hint: String,
+    },
     #[error("azure-cli: 'az' was not found on PATH")]
     AzureCliMissing,
     #[error("azure-cli: 'az account get-access-token' failed: {detail}")]
@@ -175,8 +203,10 @@ impl AuthError {
         match self {
             AuthError::NoCredentials => Some(
                 "set EP_ACCESS_TOKEN; or AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, \
-                 AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE; or run 'az login' or \
-                 'ep auth login'; on an Azure VM use --auth managed-identity; or try it with --demo"
+                 AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE (in CI, with the \
+                 pipeline's own OIDC token: --auth github-actions / azure-pipelines); or run \
+                 'az login' or 'ep auth login'; on an Azure VM use --auth managed-identity; or \
+                 try it with --demo"
                     .into(),
             ),
             AuthError::Incomplete { .. } => {
@@ -221,6 +251,7 @@ impl AuthError {
                     .into(),
                 _ => "check the file's path and permissions".into(),
             }),
+            AuthError::Oidc { hint, .. } => Some(hint.clone()),
             AuthError::AzureCliMissing => Some(
                 "install the Azure CLI and run 'az login', or pick another --auth".into(),
             ),
@@ -286,8 +317,14 @@ fn aadsts_hint(description: &str, error: &str) -> String {
         Some(70021) => {
             "no federated credential on the app matches the token's issuer and subject: add one (e.g. repo:ORG/REPO:ref:refs/heads/main)"
         }
+        Some(700211) => {
+            "no federated credential on the app trusts this issuer: add one with the issuer shown (GitHub: https://token.actions.githubusercontent.com)"
+        }
+        Some(700213) => {
+            "the app's federated credential names another subject (compared case-sensitively): make it the subject shown, e.g. repo:ORG/REPO:ref:refs/heads/main or repo:ORG/REPO:environment:NAME"
+        }
         Some(700212) => {
-            "the federated credential's audience does not match the token's (usually api://AzureADTokenExchange)"
+            "the federated credential's audience does not match the token's (api://AzureADTokenExchange; api://AzureADTokenExchangeUSGov or …China for --cloud usgov, usgov-dod, china)"
         }
         Some(7000218) => {
             "the request had no client credential: set AZURE_CLIENT_SECRET or a certificate"
@@ -345,6 +382,12 @@ pub fn select_source(
         AuthMethod::WorkloadIdentity => Ok(Box::new(WorkloadIdentitySource::from_credentials(
             creds, endpoint,
         )?)),
+        AuthMethod::GithubActions => Ok(Box::new(GithubActionsSource::from_credentials(
+            creds, endpoint,
+        )?)),
+        AuthMethod::AzurePipelines => Ok(Box::new(AzurePipelinesSource::from_credentials(
+            creds, endpoint,
+        )?)),
         AuthMethod::ManagedIdentity => Ok(Box::new(ManagedIdentitySource::from_credentials(
             creds, endpoint,
         )?)),
@@ -371,6 +414,16 @@ fn select_auto(
     }
     if creds.federated_token_file.is_some() {
         return select_source(AuthMethod::WorkloadIdentity, creds, endpoint);
+    }
+    // A pipeline's own identity: after what the user configured explicitly (a secret, a
+    // certificate, a token file), before the machine's managed identity, which a self-hosted
+    // agent shares with every pipeline it runs. Only when an app to sign in as is named: a job
+    // that may ask for ID tokens but signed in with `az` keeps using `az`.
+    if GithubActionsSource::available(creds) {
+        return select_source(AuthMethod::GithubActions, creds, endpoint);
+    }
+    if AzurePipelinesSource::available(creds) {
+        return select_source(AuthMethod::AzurePipelines, creds, endpoint);
     }
     if creds.identity_endpoint.is_some() || creds.imds_endpoint.is_some() {
         return select_source(AuthMethod::ManagedIdentity, creds, endpoint);
@@ -534,6 +587,43 @@ mod tests {
         assert_eq!(auto(&c), Ok("client-secret"));
         c.access_token = Some(Secret::new("t"));
         assert_eq!(auto(&c), Ok("token"));
+    }
+
+    #[test]
+    fn auto_signs_in_as_the_pipeline_only_when_an_app_is_named() {
+        let mut c = Credentials {
+            actions_id_token_request_url: Some("https://x.example/idtoken?api-version=2.0".into()),
+            actions_id_token_request_token: Some(Secret::new("request-token-1234")),
+            ..Credentials::default()
+        };
+        assert!(
+            auto(&c).is_err(),
+            "a job that may ask for ID tokens but names no app"
+        );
+        c.tenant_id = Some("t".into());
+        c.client_id = Some("c".into());
+        assert_eq!(auto(&c), Ok("github-actions"));
+        c.imds_endpoint = Some("http://127.0.0.1:9".into());
+        assert_eq!(
+            auto(&c),
+            Ok("github-actions"),
+            "before the machine's identity"
+        );
+        c.federated_token_file = Some("/nonexistent".into());
+        assert_eq!(
+            auto(&c),
+            Ok("workload-identity"),
+            "after an explicit token file"
+        );
+
+        let mut c = creds();
+        c.oidc_request_uri = Some("https://dev.azure.com/o/p/_apis/x/oidctoken".into());
+        c.system_access_token = Some(Secret::new("system-access-token"));
+        assert!(auto(&c).is_err(), "no service connection named");
+        c.service_connection_id = Some("6d0c3e1a-2b4f-4a8c-9e7d-5f1a3b2c4d6e".into());
+        assert_eq!(auto(&c), Ok("azure-pipelines"));
+        c.client_secret = Some(Secret::new("s"));
+        assert_eq!(auto(&c), Ok("client-secret"), "an explicit secret wins");
     }
 
     #[test]

@@ -125,9 +125,32 @@ fn identity(config: &Config, claims: &Map<String, Value>) -> (Option<String>, Op
     (tenant, client_id)
 }
 
+/// Each setting's value and where it came from: flag, env VAR, profile NAME or default.
+fn settings_json(config: &Config) -> Value {
+    let settings: Map<String, Value> = config
+        .provenance
+        .iter()
+        .map(|p| {
+            let entry = json!({"value": p.value, "from": p.origin.to_string()});
+            (p.key.to_string(), entry)
+        })
+        .collect();
+    Value::Object(settings)
+}
+
 fn status_json(config: &Config, status: &Status) -> Value {
     let shown = &status.claims;
+    let profile = config.profile.as_ref().map(|(name, origin)| {
+        let chosen_by = match origin {
+            crate::config::Origin::Flag => "--profile".to_string(),
+            crate::config::Origin::Env(var) => (*var).to_string(),
+            _ => "default".to_string(),
+        };
+        json!({"name": name, "chosenBy": chosen_by})
+    });
     json!({
+        "profile": profile,
+        "settings": settings_json(config),
         "source": status.source,
         "tenant": status.tenant,
         "clientId": status.client_id,
@@ -165,7 +188,28 @@ fn print_status_table(config: &Config, status: Status, doc: &Value) -> anyhow::R
         rows.push((k.as_str(), claim_text(v)));
     }
     output::print_text(&output::key_value_table(&rows).to_string())?;
+    output::print_text(&settings_table(config))?;
     Ok(())
+}
+
+/// "Settings (profile work, the default):" and a row per setting: value and where it came from.
+fn settings_table(config: &Config) -> String {
+    let title = match &config.profile {
+        Some((name, crate::config::Origin::Default)) => {
+            format!("settings (profile {name}, the default profile):")
+        }
+        Some((name, origin)) => format!("settings (profile {name}, chosen by {origin}):"),
+        None => "settings (no profile):".to_string(),
+    };
+    let rows: Vec<(&str, String)> = config
+        .provenance
+        .iter()
+        .map(|p| {
+            let value = p.value.clone().unwrap_or_else(|| "-".into());
+            (p.key, format!("{value}  ({})", p.origin))
+        })
+        .collect();
+    format!("\n{title}\n{}", output::key_value_table(&rows))
 }
 
 /// A claim as one table cell: lists (`roles`, …) joined with commas, strings as they are.

@@ -2,6 +2,7 @@
 
 mod auth;
 mod completions;
+mod config;
 mod delivery;
 mod demo;
 mod emulator;
@@ -19,7 +20,7 @@ use crate::diag;
 use crate::error::{CliError, ExitStatus, classify};
 use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style};
-use clap::{CommandFactory, FromArgMatches};
+use clap::CommandFactory;
 use demo::DemoSession;
 use ep_emulator::DEMO;
 use std::sync::Arc;
@@ -59,10 +60,8 @@ pub fn main_entry() -> i32 {
 /// command line asks for is found first and handed to clap: `--color never` (or `--no-color`)
 /// holds for the help too, and `--color always` styles it even when piped.
 fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
-    let matches = Cli::command()
-        .color(requested_color(&args))
-        .try_get_matches_from(args)?;
-    Cli::from_arg_matches(&matches)
+    let color = requested_color(&args);
+    crate::cli::parse_with(Cli::command().color(color), args)
 }
 
 /// `--color WHEN`, `--color=WHEN` or `--no-color` before any `--`, the last one winning.
@@ -132,19 +131,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let outcome = packages::list(&ctx, search.as_deref()).await;
             ctx.finish(outcome)
         }
-        Command::Requests(RequestsCommand::List(args)) => {
-            let ctx = context(Config::from_args(global)?, global).await?;
+        Command::Config(command) => config::run(command, global),
+        Command::Requests(RequestsCommand::List(mut args)) => {
+            let config = Config::from_args(global)?;
+            // The profile's window, unless --window was given.
+            args.window.window = config.window.unwrap_or(args.window.window);
+            let ctx = context(config, global).await?;
             let outcome = requests::list(&ctx, &args).await;
             ctx.finish(outcome)
         }
-        Command::Requests(RequestsCommand::Why(args)) => {
-            let ctx = context(Config::from_args(global)?, global).await?;
+        Command::Requests(RequestsCommand::Why(mut args)) => {
+            let config = Config::from_args(global)?;
+            args.window.window = config.window.unwrap_or(args.window.window);
+            let ctx = context(config, global).await?;
             let outcome = why::run(&ctx, &args).await;
             ctx.finish(outcome)
         }
         Command::Requests(RequestsCommand::Show { request_id, window }) => {
-            let ctx = context(Config::from_args(global)?, global).await?;
-            let outcome = requests::show(&ctx, &request_id, window.window).await;
+            let config = Config::from_args(global)?;
+            let window = config.window.unwrap_or(window.window);
+            let ctx = context(config, global).await?;
+            let outcome = requests::show(&ctx, &request_id, window).await;
             ctx.finish(outcome)
         }
         Command::Reprocess(args) => reprocess_command(global, args).await,
@@ -159,6 +166,8 @@ async fn reprocess_command(
 ) -> anyhow::Result<ExitStatus> {
     args.summary_file = args.summary_file.or_else(github_step_summary);
     let config = Config::from_args(global)?;
+    // The profile's window, unless --window was given.
+    args.window.window = config.window.unwrap_or(args.window.window);
     // A bare or contradictory `reprocess` is a usage error before any sign-in.
     let selection = reprocess::selection(&args, config.interactive)?;
     check_summary_file(args.summary_file.as_deref())?;

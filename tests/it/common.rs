@@ -47,6 +47,15 @@ impl Emu {
         self.emu().url()
     }
 
+    /// The CI token issuers' URLs, as the runner and Azure Pipelines set them for a job.
+    pub fn actions_id_token_request_url(&self) -> String {
+        self.emu().actions_id_token_request_url()
+    }
+
+    pub fn system_oidc_request_uri(&self) -> String {
+        self.emu().system_oidc_request_uri()
+    }
+
     /// `ep` with only what a user would set: the Graph URL, the login host and an app's
     /// credentials. `env_clear` keeps the developer's shell out of the result.
     pub fn ep(&self) -> Command {

@@ -22,6 +22,8 @@ mod graph_examples;
 mod hostile;
 mod hostile_output;
 mod man;
+mod pipelines;
+mod profiles;
 mod reprocess;
 mod requests;
 mod resilience;
