@@ -322,6 +322,20 @@ impl GraphClient {
         filter: &RequestFilter,
         mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
+        self.list_requests_async(filter, |page| {
+            Box::pin(std::future::ready(on_page(page).map(|()| PageFlow::More)))
+        })
+        .await
+    }
+
+    /// [`Self::list_requests`] for a consumer that may wait before taking the next page (a
+    /// pipeline whose sending side is full): the listing waits with it, so memory stays bounded
+    /// however far the listing could run ahead.
+    pub async fn list_requests_async(
+        &self,
+        filter: &RequestFilter,
+        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
+    ) -> anyhow::Result<()> {
         let mut check = paging::ListingCheck::default();
         let listed = {
             let mut admitted = |page: Vec<AssignmentRequest>| on_page(check.admit(page));
@@ -348,10 +362,20 @@ impl GraphClient {
     async fn list_requests_tenant_or_packages(
         &self,
         filter: &RequestFilter,
-        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+        on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
     ) -> anyhow::Result<()> {
-        match self.list_requests_once(filter, &mut on_page).await {
-            Err(e) if filter.package_id.is_none() && is_refused(&e) => {
+        // Only a refusal before any page came is the catalog-scoped caller's: a later page
+        // refused is an error like any other, and what was listed stays listed.
+        let mut delivered = false;
+        let listed = {
+            let mut tracked = |page: Vec<AssignmentRequest>| {
+                delivered = true;
+                on_page(page)
+            };
+            self.list_requests_once(filter, &mut tracked).await
+        };
+        match listed {
+            Err(e) if !delivered && filter.package_id.is_none() && is_refused(&e) => {
                 diag::note(format!(
                     "the tenant-wide request list was refused for this identity ({}); \
                      listing each visible access package instead",
@@ -373,7 +397,7 @@ impl GraphClient {
                         self.requests_list_url(clause.as_deref())
                     })
                     .collect();
-                self.drain_each(starts, filter, &mut on_page).await
+                self.drain_each(starts, filter, on_page).await
             }
             other => other,
         }
@@ -382,7 +406,7 @@ impl GraphClient {
     async fn list_requests_once(
         &self,
         filter: &RequestFilter,
-        on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+        on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
     ) -> anyhow::Result<()> {
         let plans = filter.server_filters(self.version);
         for (i, plan) in plans.iter().enumerate() {
@@ -418,7 +442,7 @@ impl GraphClient {
         &self,
         firsts: Vec<Page<WireRequest>>,
         filter: &RequestFilter,
-        on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+        on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
     ) -> anyhow::Result<()> {
         let produce = |tx: PageSender| {
             let streams: Vec<_> = firsts
@@ -440,7 +464,7 @@ impl GraphClient {
         &self,
         starts: Vec<Url>,
         filter: &RequestFilter,
-        on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+        on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
     ) -> anyhow::Result<()> {
         use futures_util::{StreamExt, TryStreamExt};
         let produce = |tx: PageSender| {
@@ -448,6 +472,10 @@ impl GraphClient {
                 .map(move |url| {
                     let tx = tx.clone();
                     async move {
+                        // The consumer has had enough: no package is started any more.
+                        if tx.is_closed() {
+                            return Ok(());
+                        }
                         let first = self.get_page::<WireRequest>(url).await?;
                         self.follow(first, filter, tx).await
                     }
@@ -478,6 +506,7 @@ impl GraphClient {
                 return Ok(());
             }
             page = match current.next {
+                Some(_) if tx.is_closed() => None,
                 Some(url) => Some(self.get_page(url).await?),
                 None => None,
             };
@@ -911,6 +940,18 @@ fn is_near_limit(value: Option<&str>) -> bool {
 
 type PageSender = tokio::sync::mpsc::Sender<Vec<AssignmentRequest>>;
 
+/// What a listing's consumer does with one page, done when it is ready for the next.
+pub type PageDone =
+    std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<PageFlow>> + Send>>;
+
+/// Whether a listing's consumer wants more pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFlow {
+    More,
+    /// No new pages: those already fetched are still handed over, then the listing ends.
+    Enough,
+}
+
 /// Pages from `produce`'s streams reach `on_page` through a small channel, so producers run at
 /// most a few pages ahead and memory stays bounded whatever the tenant's size. The producers hold
 /// the only senders, so the channel closes when they end; when the consumer stops early (an
@@ -918,7 +959,7 @@ type PageSender = tokio::sync::mpsc::Sender<Vec<AssignmentRequest>>;
 /// waits for the other forever.
 async fn relay<F>(
     produce: impl FnOnce(PageSender) -> F,
-    on_page: &mut impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+    on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
 ) -> anyhow::Result<()>
 where
     F: std::future::Future<Output = Result<(), GraphError>>,
@@ -927,7 +968,10 @@ where
     let producers = produce(tx);
     let consumer = async move {
         while let Some(batch) = rx.recv().await {
-            on_page(batch)?;
+            // Enough: producers stop at their next page, and what is buffered still comes.
+            if on_page(batch).await? == PageFlow::Enough {
+                rx.close();
+            }
         }
         Ok::<(), anyhow::Error>(())
     };

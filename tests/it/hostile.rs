@@ -456,3 +456,55 @@ fn headers_then_silence_fail_with_exit_5_in_well_under_a_minute() {
     assert!(r.elapsed < Duration::from_secs(45), "{:?}", r.elapsed);
     assert_eq!(server.seen().len(), 2, "a stall is retried once");
 }
+
+// ---- issue 10: a listing that breaks part-way while sending has begun --------------------------
+
+/// The first page lists A and B; the next is refused. The pipeline has sent A and B by then:
+/// the summary reports them, the error follows with its own exit code, and nothing is hidden.
+#[test]
+fn a_listing_refused_part_way_still_reports_what_was_sent() {
+    let server = Hostile::start(|method, path, base| {
+        if is_list(method, path) && path.contains("skiptoken") {
+            return Answer::Json(
+                403,
+                Vec::new(),
+                json!({"error": {"code": "Authorization_RequestDenied", "message": "no more"}}),
+            );
+        }
+        if is_list(method, path) && path.contains("deliveryFailed") {
+            return ok(json!({
+                "value": [failed_request(A), failed_request(B)],
+                "@odata.nextLink": format!("{base}{EM}/assignmentRequests?$skiptoken=2"),
+            }));
+        }
+        if is_list(method, path) {
+            return ok(json!({"value": []}));
+        }
+        match (method, item_id(path)) {
+            ("POST", Some(_)) => Answer::Json(202, Vec::new(), Value::Null),
+            ("GET", Some(id)) => ok(failed_request(id)),
+            _ => Answer::Json(
+                404,
+                Vec::new(),
+                json!({"error": {"code": "NotFound", "message": "no"}}),
+            ),
+        }
+    });
+    let r = run_expect(
+        server
+            .ep()
+            .args(["reprocess", "--all-failed", "-o", "json", "--no-journal"]),
+        3,
+    );
+    let summary = r.json();
+    assert_eq!(summary["counts"]["reprocessed"], 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the listing stopped part-way"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("403"), "{}", r.stderr);
+    let mut posts = server.posts();
+    posts.sort();
+    assert_eq!(posts.len(), 2, "{posts:?}");
+}

@@ -1,7 +1,8 @@
 //! `ep reprocess` against the real emulator: exactly the eligible set, once each, and the truth
 //! about every selected request.
 
-use crate::common::{Emu, ids_of, run_expect};
+use crate::common::{Emu, ids_of, run_expect, stable_config};
+use ep_emulator::EmulatorConfig;
 use std::collections::BTreeSet;
 
 #[test]
@@ -525,4 +526,48 @@ fn reprocess_travels_in_batches_of_up_to_20_unless_no_batch() {
             .all(|c| !c.in_batch && !c.path.ends_with("/$batch"))
     );
     assert_eq!(emu.accepted_reprocess_ids().len(), want.len());
+}
+
+/// Unattended (no terminal), a bulk run sends while the listing is still paging: the first
+/// reprocess reaches Graph before the last page is fetched, and every eligible request is still
+/// accepted exactly once.
+#[test]
+fn unattended_bulk_runs_send_while_the_listing_still_pages() {
+    for extra in [&[][..], &["--no-batch"][..]] {
+        let emu = Emu::with(EmulatorConfig {
+            outage: 300,
+            page_size: 20,
+            latency: std::time::Duration::from_millis(20),
+            ..stable_config()
+        });
+        let want = emu.eligible(None);
+        let r = run_expect(
+            emu.ep()
+                .args(extra)
+                .args(["reprocess", "--all-failed", "-o", "json", "--no-journal"]),
+            0,
+        );
+        assert_eq!(r.json()["counts"]["reprocessed"], want.len(), "{extra:?}");
+        let calls = emu.calls();
+        let last_page = calls
+            .iter()
+            .filter(|c| c.method == "GET" && c.path.ends_with("/assignmentRequests"))
+            .map(|c| c.at)
+            .max()
+            .unwrap();
+        let first_send = calls
+            .iter()
+            .filter(|c| c.path.ends_with("/reprocess"))
+            .map(|c| c.at)
+            .min()
+            .unwrap();
+        assert!(
+            first_send < last_page,
+            "{extra:?}: first reprocess at {first_send}, last page at {last_page}"
+        );
+        let accepted = emu.accepted_reprocess_ids();
+        let unique: BTreeSet<&String> = accepted.iter().collect();
+        assert_eq!(accepted.len(), want.len(), "{extra:?}: none twice");
+        assert_eq!(unique.len(), want.len());
+    }
 }

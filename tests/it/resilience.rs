@@ -545,3 +545,58 @@ fn a_service_applying_the_portals_seven_days_is_named_with_the_window_to_use() {
     );
     assert!(ids_of(&r.json(), "reprocessed").is_empty());
 }
+
+/// Ctrl-C while an unattended run is still listing a large tenant: no new page is fetched, what
+/// was listed is accounted for (sent, or "not sent: interrupted"), and a rerun finishes the rest
+/// without repeating anything.
+#[test]
+fn ctrl_c_in_an_unattended_run_stops_the_listing_and_accounts_for_what_it_listed() {
+    let emu = Emu::with(EmulatorConfig {
+        outage: 1500,
+        page_size: 10,
+        latency: Duration::from_millis(40),
+        ..crate::common::stable_config()
+    });
+    let want = emu.eligible(None);
+    let pages_needed = want.len() / 10;
+    let mut cmd = emu.ep_process();
+    cmd.args(["reprocess", "--all-failed", "-o", "json", "--no-journal"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let started = std::time::Instant::now();
+    let out = crate::common::signal_mid_reprocess(&emu, cmd.spawn().unwrap(), "INT");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    assert_eq!(out.status.code(), Some(130));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reprocessed = ids_of(&summary, "reprocessed");
+    let accepted: BTreeSet<String> = emu.accepted_reprocess_ids().into_iter().collect();
+    assert_eq!(
+        reprocessed, accepted,
+        "the summary matches what the server did"
+    );
+    let results = summary["results"].as_array().unwrap();
+    for r in results.iter().filter(|r| r["outcome"] != "reprocessed") {
+        assert_eq!(r["reason"], "not sent: interrupted", "{r}");
+    }
+    assert!(results.len() < want.len(), "the listing stopped early");
+    let pages = emu
+        .calls()
+        .iter()
+        .filter(|c| c.method == "GET" && c.path.ends_with("/assignmentRequests"))
+        .count();
+    assert!(
+        pages < pages_needed / 2,
+        "{pages} of {pages_needed} pages fetched"
+    );
+
+    let r = run_expect(
+        emu.ep()
+            .args(["reprocess", "--all-failed", "-o", "json", "--no-journal"]),
+        0,
+    );
+    let second = ids_of(&r.json(), "reprocessed");
+    assert!(second.is_disjoint(&reprocessed), "nothing sent twice");
+    let all: BTreeSet<String> = emu.accepted_reprocess_ids().into_iter().collect();
+    assert_eq!(all, want);
+    assert_eq!(emu.accepted_reprocess_ids().len(), want.len());
+}

@@ -6,13 +6,14 @@ use crate::cli::ReprocessArgs;
 use crate::commands::interrupt::{GRACE, Interrupt};
 use crate::diag;
 use crate::error::{CliError, ExitStatus, is_broken_pipe, status_exit};
-use crate::graph::GraphError;
+use crate::graph::{AccessPackage, GraphError};
 use crate::output::{
     ErrorInfo, Format, Outcome, RecordWriter, ReprocessResult, ReprocessSummary, print_json,
     print_text,
 };
 use chrono::Utc;
 
+mod pipeline;
 mod plan;
 mod send;
 
@@ -53,12 +54,71 @@ enum Step {
     Fail(ErrorInfo),
 }
 
+/// What sending did, however the requests were chosen.
+struct Run {
+    sent: Sent,
+    interrupt: std::sync::Arc<Interrupt>,
+    /// The listing failed after some requests were already handled: reported after them.
+    listing_error: Option<anyhow::Error>,
+}
+
 pub async fn run(
     ctx: &Context,
     args: &ReprocessArgs,
     selection: Selection,
 ) -> anyhow::Result<ExitStatus> {
     let now = Utc::now();
+    let unattended = args.yes || !ctx.interactive;
+    let Run {
+        mut sent,
+        interrupt,
+        listing_error,
+    } = if selection.is_bulk() && unattended && !args.dry_run {
+        let package = listed_package(ctx, &selection).await?;
+        pipeline::run(ctx, args, package, now).await?
+    } else {
+        match phased(ctx, args, selection, now).await? {
+            Some(run) => run,
+            None => return Ok(ExitStatus::Success),
+        }
+    };
+    if args.wait && !args.dry_run && !interrupt.is_requested() {
+        wait(ctx, args, &mut sent, &interrupt).await;
+    }
+    let summary = ReprocessSummary::new(args.dry_run, sent.results);
+    // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
+    // code still says how the requests fared, as it would have with the whole summary read.
+    match report(ctx, &summary, args.summary_file.as_deref()) {
+        Err(e) if !is_broken_pipe(&e) => return Err(e),
+        _ => {}
+    }
+    if let Some(e) = listing_error {
+        return Err(e);
+    }
+    Ok(conclude(&summary, sent.beyond_portal_window, &interrupt))
+}
+
+/// The package a bulk selection lists, resolved from its id or name.
+async fn listed_package(
+    ctx: &Context,
+    selection: &Selection,
+) -> anyhow::Result<Option<AccessPackage>> {
+    match selection {
+        Selection::All { package }
+        | Selection::AllFailed {
+            package: Some(package),
+        } => Ok(Some(packages::resolve(ctx, package).await?)),
+        _ => Ok(None),
+    }
+}
+
+/// List (or look up), ask at a terminal, then send; `None` when the answer was no.
+async fn phased(
+    ctx: &Context,
+    args: &ReprocessArgs,
+    selection: Selection,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<Option<Run>> {
     let bulk = selection.is_bulk();
     let journal_path = journal_path(args);
     let mut plan = make_plan(ctx, args, selection, now).await?;
@@ -74,14 +134,14 @@ pub async fn run(
     let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
     if !consented(ctx, args, bulk, plan.len(), to_send).await? {
         diag::note("nothing was sent");
-        return Ok(ExitStatus::Success);
+        return Ok(None);
     }
     let interrupt = if args.dry_run || to_send == 0 {
         Interrupt::never()
     } else {
         Interrupt::install(GRACE)
     };
-    let mut sent = if args.dry_run {
+    let sent = if args.dry_run {
         dry_run(plan)
     } else {
         send_plan(
@@ -94,17 +154,11 @@ pub async fn run(
         )
         .await?
     };
-    if args.wait && !args.dry_run && !interrupt.is_requested() {
-        wait(ctx, args, &mut sent, &interrupt).await;
-    }
-    let summary = ReprocessSummary::new(args.dry_run, sent.results);
-    // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
-    // code still says how the requests fared, as it would have with the whole summary read.
-    match report(ctx, &summary, args.summary_file.as_deref()) {
-        Err(e) if !is_broken_pipe(&e) => return Err(e),
-        _ => {}
-    }
-    Ok(conclude(&summary, sent.beyond_portal_window, &interrupt))
+    Ok(Some(Run {
+        sent,
+        interrupt,
+        listing_error: None,
+    }))
 }
 
 /// The requests the selection names, each with what will be done with it.

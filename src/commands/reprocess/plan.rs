@@ -205,8 +205,7 @@ pub(super) async fn plan_for_ids(
     Ok(plan)
 }
 
-/// Every reprocessable request of a package (or the tenant); with `closing_within`, only those
-/// whose window closes that soon.
+/// Every reprocessable request of a package (or the tenant), listed in full, newest first.
 pub(super) async fn plan_for_listing(
     ctx: &Context,
     package: Option<&AccessPackage>,
@@ -214,52 +213,102 @@ pub(super) async fn plan_for_listing(
     window: Duration,
     closing_within: Option<Duration>,
 ) -> anyhow::Result<Vec<PlanItem>> {
-    let filter = RequestFilter {
-        package_id: package.map(|p| p.id.clone()),
-        states: RequestState::FAILED.to_vec(),
-    };
+    let mut judge = ListingJudge::new(package, now, window, closing_within);
     let mut records = Vec::new();
-    let mut outside = 0usize;
-    let mut later = 0usize;
-    let closing = |r: &RequestRecord| {
-        closing_within
-            .is_none_or(|within| closes_within(&r.state, r.completed, now, window, within))
-    };
     let progress = Progress::spinner("listing failed requests");
     ctx.client
-        .list_requests(&filter, |page| {
+        .list_requests(&judge.filter(), |page| {
             progress.inc(page.len());
-            for request in page {
-                let record = RequestRecord::new(with_package(request, package), now, window);
-                if record.reprocessable && closing(&record) {
-                    records.push(record);
-                } else if record.reprocessable {
-                    later += 1;
-                } else {
-                    outside += 1;
-                }
-            }
+            records.extend(page.into_iter().filter_map(|r| judge.admit(r)));
             Ok(())
         })
         .await?;
     progress.finish();
-    if outside > 0 {
-        diag::note(format!(
-            "{outside} failed request(s) left out: completed more than {} ago or without a completion time \
-             (see 'ep requests list --state deliveryFailed,partiallyDelivered')",
-            format_age(window)
-        ));
-    }
-    if let (true, Some(within)) = (later > 0, closing_within) {
-        diag::note(format!(
-            "{later} reprocessable request(s) left out: their window closes later than --closing-within {}",
-            format_age(within)
-        ));
-    }
+    judge.notes();
     records.sort_by(RequestRecord::newest_first);
-    Ok(records
-        .into_iter()
-        .map(|r| PlanItem {
+    Ok(records.into_iter().map(ListingJudge::plan_item).collect())
+}
+
+/// Which listed failed requests are in scope: reprocessable now and, with `--closing-within`,
+/// about to leave the window. Counts what it leaves out, to say so once the listing is done.
+pub(super) struct ListingJudge {
+    package: Option<AccessPackage>,
+    now: DateTime<Utc>,
+    window: Duration,
+    closing_within: Option<Duration>,
+    /// Failed, but completed too long ago (or never).
+    outside: usize,
+    /// Reprocessable, but not closing within `closing_within`.
+    later: usize,
+}
+
+impl ListingJudge {
+    pub(super) fn new(
+        package: Option<&AccessPackage>,
+        now: DateTime<Utc>,
+        window: Duration,
+        closing_within: Option<Duration>,
+    ) -> Self {
+        ListingJudge {
+            package: package.cloned(),
+            now,
+            window,
+            closing_within,
+            outside: 0,
+            later: 0,
+        }
+    }
+
+    /// The failed requests of the package (or tenant).
+    pub(super) fn filter(&self) -> RequestFilter {
+        RequestFilter {
+            package_id: self.package.as_ref().map(|p| p.id.clone()),
+            states: RequestState::FAILED.to_vec(),
+        }
+    }
+
+    /// The request's record when it is in scope.
+    pub(super) fn admit(&mut self, request: AssignmentRequest) -> Option<RequestRecord> {
+        let request = with_package(request, self.package.as_ref());
+        let record = RequestRecord::new(request, self.now, self.window);
+        let closing = self.closing_within.is_none_or(|within| {
+            closes_within(
+                &record.state,
+                record.completed,
+                self.now,
+                self.window,
+                within,
+            )
+        });
+        match (record.reprocessable, closing) {
+            (true, true) => return Some(record),
+            (true, false) => self.later += 1,
+            (false, _) => self.outside += 1,
+        }
+        None
+    }
+
+    /// What was left out, once the listing is done.
+    pub(super) fn notes(&self) {
+        if self.outside > 0 {
+            diag::note(format!(
+                "{} failed request(s) left out: completed more than {} ago or without a completion time \
+                 (see 'ep requests list --state deliveryFailed,partiallyDelivered')",
+                self.outside,
+                format_age(self.window)
+            ));
+        }
+        if let (true, Some(within)) = (self.later > 0, self.closing_within) {
+            diag::note(format!(
+                "{} reprocessable request(s) left out: their window closes later than --closing-within {}",
+                self.later,
+                format_age(within)
+            ));
+        }
+    }
+
+    pub(super) fn plan_item(r: RequestRecord) -> PlanItem {
+        PlanItem {
             label: Some(format!(
                 "{} · {} · {} · completed {}",
                 r.requestor_label(),
@@ -270,8 +319,8 @@ pub(super) async fn plan_for_listing(
             id: r.id,
             step: Step::Send,
             completed: r.completed,
-        })
-        .collect())
+        }
+    }
 }
 
 fn label(request: &AssignmentRequest) -> String {
@@ -363,39 +412,73 @@ pub(super) fn skip_recently_accepted(
     now: DateTime<Utc>,
     journal_window: Duration,
 ) {
-    // --journal-window is bounded, but a clock near its end must not panic either.
-    let since = now
-        .checked_sub_signed(journal_window)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let accepted = match journal::accepted_since(path, graph, since) {
-        Ok(a) => a,
-        Err(e) => {
+    let mut recent = RecentlyAccepted::load(path, graph, now, journal_window);
+    for item in plan.iter_mut() {
+        recent.judge(item);
+    }
+    recent.notes();
+}
+
+/// The journal's acceptances within `--journal-window`, read once, and how many planned
+/// requests they skipped.
+pub(super) struct RecentlyAccepted {
+    accepted: std::collections::HashMap<String, DateTime<Utc>>,
+    path: PathBuf,
+    now: DateTime<Utc>,
+    journal_window: Duration,
+    skipped: usize,
+}
+
+impl RecentlyAccepted {
+    pub(super) fn load(
+        path: &std::path::Path,
+        graph: &str,
+        now: DateTime<Utc>,
+        journal_window: Duration,
+    ) -> Self {
+        // --journal-window is bounded, but a clock near its end must not panic either.
+        let since = now
+            .checked_sub_signed(journal_window)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let accepted = journal::accepted_since(path, graph, since).unwrap_or_else(|e| {
             diag::warn(format!(
                 "could not read the journal {}: {e}",
                 path.display()
             ));
-            return;
-        }
-    };
-    let mut skipped_count = 0;
-    for item in plan.iter_mut() {
-        if !matches!(item.step, Step::Send) {
-            continue;
-        }
-        if let Some(at) = accepted.get(&item.id) {
-            item.step = Step::Skip(format!(
-                "reprocessed {} ago by ep (journal); Graph keeps retrying it for several hours, --force sends it again",
-                format_age(now - *at)
-            ));
-            skipped_count += 1;
+            Default::default()
+        });
+        RecentlyAccepted {
+            accepted,
+            path: path.to_path_buf(),
+            now,
+            journal_window,
+            skipped: 0,
         }
     }
-    if skipped_count > 0 {
-        diag::note(format!(
-            "{skipped_count} request(s) were reprocessed less than {} ago (journal {}); skipping them",
-            format_age(journal_window),
-            path.display()
-        ));
+
+    /// Turn a planned send into a skip when the journal has it accepted lately.
+    pub(super) fn judge(&mut self, item: &mut PlanItem) {
+        if !matches!(item.step, Step::Send) {
+            return;
+        }
+        if let Some(at) = self.accepted.get(&item.id) {
+            item.step = Step::Skip(format!(
+                "reprocessed {} ago by ep (journal); Graph keeps retrying it for several hours, --force sends it again",
+                format_age(self.now - *at)
+            ));
+            self.skipped += 1;
+        }
+    }
+
+    pub(super) fn notes(&self) {
+        if self.skipped > 0 {
+            diag::note(format!(
+                "{} request(s) were reprocessed less than {} ago (journal {}); skipping them",
+                self.skipped,
+                format_age(self.journal_window),
+                self.path.display()
+            ));
+        }
     }
 }
 

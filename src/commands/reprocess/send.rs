@@ -31,39 +31,70 @@ pub(super) async fn execute(
     journal: Option<&JournalWriter>,
     interrupt: &Interrupt,
 ) -> Sent {
-    let graph = client.graph_host();
-    let graph = graph.as_str();
-    let completed_before = plan
-        .iter()
-        .filter(|p| matches!(p.step, Step::Send))
-        .map(|p| (p.id.clone(), p.completed))
-        .collect();
     let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
     let progress = Progress::bar(to_send, "reprocessing");
-    let progress = &progress;
-    let mut done: Vec<(usize, (ReprocessResult, bool))> =
-        stream::iter(plan.into_iter().enumerate())
-            .map(|(i, item)| async move {
-                let r = match item.step {
-                    Step::Send => {
-                        let sent = send_and_journal(client, item, journal, graph, interrupt).await;
-                        progress.inc(1);
-                        sent
+    execute_stream(client, stream::iter(plan), journal, interrupt, &progress).await
+}
+
+/// Send planned requests as they come, up to the client's parallelism at once; results in the
+/// order the requests came.
+pub(super) async fn execute_stream(
+    client: &Arc<GraphClient>,
+    plan: impl futures_util::Stream<Item = PlanItem>,
+    journal: Option<&JournalWriter>,
+    interrupt: &Interrupt,
+    progress: &Progress,
+) -> Sent {
+    let graph = client.graph_host();
+    let graph = graph.as_str();
+    let mut done: Vec<(usize, Done)> = plan
+        .enumerate()
+        .map(|(i, item)| async move {
+            let completed = (item.id.clone(), item.completed);
+            let done = match item.step {
+                Step::Send => {
+                    let (result, beyond) =
+                        send_and_journal(client, item, journal, graph, interrupt).await;
+                    progress.inc(1);
+                    Done {
+                        result,
+                        beyond,
+                        sent: Some(completed),
                     }
-                    Step::Skip(reason) => (skipped(item.id, item.label, reason), false),
-                    Step::Fail(error) => (failed(item.id, item.label, error), false),
-                };
-                (i, r)
-            })
-            .buffer_unordered(client.parallelism())
-            .collect()
-            .await;
+                }
+                Step::Skip(reason) => Done::not_sent(skipped(item.id, item.label, reason)),
+                Step::Fail(error) => Done::not_sent(failed(item.id, item.label, error)),
+            };
+            (i, done)
+        })
+        .buffer_unordered(client.parallelism())
+        .collect()
+        .await;
     progress.finish();
     done.sort_by_key(|(i, _)| *i);
     Sent {
-        completed_before,
-        beyond_portal_window: done.iter().filter(|(_, (_, beyond))| *beyond).count(),
-        results: done.into_iter().map(|(_, (r, _))| r).collect(),
+        completed_before: done.iter().filter_map(|(_, d)| d.sent.clone()).collect(),
+        beyond_portal_window: done.iter().filter(|(_, d)| d.beyond).count(),
+        results: done.into_iter().map(|(_, d)| d.result).collect(),
+    }
+}
+
+/// What became of one planned request.
+struct Done {
+    result: ReprocessResult,
+    /// Refused in a way that suggests the portal's 7-day limit.
+    beyond: bool,
+    /// Sent: its id and when it had completed before.
+    sent: Option<(String, Option<DateTime<Utc>>)>,
+}
+
+impl Done {
+    fn not_sent(result: ReprocessResult) -> Self {
+        Done {
+            result,
+            beyond: false,
+            sent: None,
+        }
     }
 }
 
