@@ -323,6 +323,7 @@ mod tests {
             note: None,
             wait_end: None,
             label: Some("Zoë | `x` · Pkg".into()),
+            completed_before: None,
         }
     }
 

@@ -353,6 +353,10 @@ pub struct ReprocessResult {
     /// Who and what, for people reading the table; not part of the JSON contract.
     #[serde(skip)]
     pub label: Option<String>,
+    /// When the request had completed before it was sent: `--wait` tells a request that
+    /// completed again from one still being retried.
+    #[serde(skip)]
+    pub completed_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl ReprocessResult {

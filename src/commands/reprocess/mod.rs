@@ -220,7 +220,6 @@ fn dry_run(plan: Vec<PlanItem>) -> Sent {
                 Step::Fail(error) => failed(item.id, item.label, error),
             })
             .collect(),
-        completed_before: Default::default(),
         beyond_portal_window: 0,
     }
 }
@@ -253,9 +252,15 @@ async fn wait(ctx: &Context, args: &ReprocessArgs, sent: &mut Sent, interrupt: &
         .filter(|r| r.outcome == Outcome::Reprocessed)
         .map(|r| r.id.clone())
         .collect();
+    let completed_before: std::collections::HashMap<String, Option<chrono::DateTime<Utc>>> = sent
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Reprocessed)
+        .map(|r| (r.id.clone(), r.completed_before))
+        .collect();
     // A signal while waiting stops the wait, not the report: everything was already sent.
     let finals = tokio::select! {
-        finals = wait_for_final(&ctx.client, &accepted, &sent.completed_before, args.timeout) => finals,
+        finals = wait_for_final(&ctx.client, &accepted, &completed_before, args.timeout) => finals,
         () = interrupt.requested() => Default::default(),
     };
     for r in sent.results.iter_mut() {
@@ -360,32 +365,38 @@ fn report(
         Format::Json => print_json(summary)?,
         Format::Markdown => print_text(&crate::output::markdown::summary(summary))?,
         Format::Table => {
-            let mut writer = RecordWriter::new(Format::Table, ctx.style);
-            writer.write_page(summary.results.clone())?;
-            writer.finish(|_, _| std::cmp::Ordering::Equal)?;
+            write_results(ctx, Format::Table, summary.results.iter())?;
             print_text(&summary.headline())?;
         }
         Format::Ids => {
-            let mut writer = RecordWriter::new(Format::Ids, ctx.style);
-            writer.write_page(
-                summary
-                    .results
-                    .iter()
-                    .filter(|r| matches!(r.outcome, Outcome::Reprocessed | Outcome::WouldReprocess))
-                    .cloned()
-                    .collect(),
-            )?;
-            writer.finish(|_, _| std::cmp::Ordering::Equal)?;
+            let sent = summary
+                .results
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Reprocessed | Outcome::WouldReprocess));
+            write_results(ctx, Format::Ids, sent)?;
             diag::note(summary.headline());
         }
         format => {
-            let mut writer = RecordWriter::new(format, ctx.style);
-            writer.write_page(summary.results.clone())?;
-            writer.finish(|_, _| std::cmp::Ordering::Equal)?;
+            write_results(ctx, format, summary.results.iter())?;
             diag::note(summary.headline());
         }
     }
     Ok(())
+}
+
+/// Results through the record writer a page at a time, so a run of tens of thousands is not
+/// copied whole to be printed.
+fn write_results<'a>(
+    ctx: &Context,
+    format: Format,
+    results: impl Iterator<Item = &'a ReprocessResult>,
+) -> anyhow::Result<()> {
+    let mut writer = RecordWriter::new(format, ctx.style);
+    let mut results = results.peekable();
+    while results.peek().is_some() {
+        writer.write_page(results.by_ref().take(1000).cloned().collect())?;
+    }
+    writer.finish(|_, _| std::cmp::Ordering::Equal)
 }
 
 /// 0 when nothing failed. When everything that failed failed for one reason and nothing was
@@ -452,6 +463,7 @@ fn result(id: String, label: Option<String>, outcome: Outcome) -> ReprocessResul
         note: None,
         wait_end: None,
         label,
+        completed_before: None,
     }
 }
 

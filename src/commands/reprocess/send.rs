@@ -18,8 +18,6 @@ const INTERRUPTED: &str = "interrupted";
 pub(super) struct Sent {
     /// In plan order.
     pub results: Vec<ReprocessResult>,
-    /// When each sent request had completed, as the plan saw it.
-    pub completed_before: HashMap<String, Option<DateTime<Utc>>>,
     /// Refused although inside the documented 14 days, and older than the portal's 7.
     pub beyond_portal_window: usize,
 }
@@ -47,54 +45,41 @@ pub(super) async fn execute_stream(
 ) -> Sent {
     let graph = client.graph_host();
     let graph = graph.as_str();
-    let mut done: Vec<(usize, Done)> = plan
+    // Results are kept in plan order as they come; only the few that overtook an earlier one
+    // wait aside, so a large run's results are never held twice.
+    let mut results: Vec<ReprocessResult> = Vec::new();
+    let mut early: std::collections::BTreeMap<usize, ReprocessResult> = Default::default();
+    let mut beyond_portal_window = 0;
+    let done = plan
         .enumerate()
         .map(|(i, item)| async move {
-            let completed = (item.id.clone(), item.completed);
             let done = match item.step {
                 Step::Send => {
-                    let (result, beyond) =
+                    let completed = item.completed;
+                    let (mut result, beyond) =
                         send_and_journal(client, item, journal, graph, interrupt).await;
+                    result.completed_before = completed;
                     progress.inc(1);
-                    Done {
-                        result,
-                        beyond,
-                        sent: Some(completed),
-                    }
+                    (result, beyond)
                 }
-                Step::Skip(reason) => Done::not_sent(skipped(item.id, item.label, reason)),
-                Step::Fail(error) => Done::not_sent(failed(item.id, item.label, error)),
+                Step::Skip(reason) => (skipped(item.id, item.label, reason), false),
+                Step::Fail(error) => (failed(item.id, item.label, error), false),
             };
             (i, done)
         })
-        .buffer_unordered(client.parallelism())
-        .collect()
-        .await;
-    progress.finish();
-    done.sort_by_key(|(i, _)| *i);
-    Sent {
-        completed_before: done.iter().filter_map(|(_, d)| d.sent.clone()).collect(),
-        beyond_portal_window: done.iter().filter(|(_, d)| d.beyond).count(),
-        results: done.into_iter().map(|(_, d)| d.result).collect(),
-    }
-}
-
-/// What became of one planned request.
-struct Done {
-    result: ReprocessResult,
-    /// Refused in a way that suggests the portal's 7-day limit.
-    beyond: bool,
-    /// Sent: its id and when it had completed before.
-    sent: Option<(String, Option<DateTime<Utc>>)>,
-}
-
-impl Done {
-    fn not_sent(result: ReprocessResult) -> Self {
-        Done {
-            result,
-            beyond: false,
-            sent: None,
+        .buffer_unordered(client.parallelism());
+    let mut done = std::pin::pin!(done);
+    while let Some((i, (result, beyond))) = done.next().await {
+        beyond_portal_window += usize::from(beyond);
+        early.insert(i, result);
+        while let Some(next) = early.remove(&results.len()) {
+            results.push(next);
         }
+    }
+    progress.finish();
+    Sent {
+        beyond_portal_window,
+        results,
     }
 }
 
