@@ -268,14 +268,35 @@ fn connect(config: Config, demo: Option<DemoSession>) -> anyhow::Result<Context>
 }
 
 /// `--demo` talks to the emulator over real HTTP with its demo app registration.
+/// Whatever flags, environment or a profile said about where to connect and how to sign in is
+/// replaced, the cloud included: the emulator is the global cloud's Graph, and a token for
+/// another cloud's Graph is refused there, as Entra would.
 fn point_at_demo(config: &mut Config, url: &str) -> Result<(), CliError> {
     config.graph_root = crate::config::checked_url(url, "the demo emulator")?;
-    config.token_endpoint.authority_host = url.to_string();
+    config.cloud = crate::cloud::Cloud::Global;
+    config.token_endpoint = crate::auth::TokenEndpoint {
+        authority_host: url.to_string(),
+        scope: format!("{}/.default", config.cloud.endpoints().0),
+    };
     config.auth = AuthMethod::ClientSecret;
     config.credentials.access_token = None;
     config.credentials.tenant_id = Some(DEMO.tenant_id.to_string());
     config.credentials.client_id = Some(DEMO.client_id.to_string());
     config.credentials.client_secret = Some(Secret::new(DEMO.client_secret));
+    // `ep auth status` says what is in effect, not what the profile asked for.
+    for p in &mut config.provenance {
+        let value = match p.key {
+            "tenant" => Some(DEMO.tenant_id),
+            "client-id" => Some(DEMO.client_id),
+            "cloud" => Some(config.cloud.name()),
+            "auth" => Some("client-secret"),
+            "graph-url" | "authority-host" => Some(url),
+            "client-certificate-path" | "service-connection-id" => None,
+            _ => continue,
+        };
+        p.value = value.map(str::to_string);
+        p.origin = crate::config::Origin::Demo;
+    }
     Ok(())
 }
 

@@ -20,6 +20,8 @@ pub enum Origin {
     Env(&'static str),
     Profile(String),
     Default,
+    /// `--demo` put its own value in place of whatever was given.
+    Demo,
 }
 
 impl fmt::Display for Origin {
@@ -29,6 +31,7 @@ impl fmt::Display for Origin {
             Origin::Env(name) => write!(f, "env {name}"),
             Origin::Profile(name) => write!(f, "profile {name}"),
             Origin::Default => f.write_str("default"),
+            Origin::Demo => f.write_str("--demo"),
         }
     }
 }
