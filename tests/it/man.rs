@@ -105,6 +105,21 @@ fn the_man_page_has_the_options_under_their_headings_examples_and_exit_status() 
     assert!(r.stderr.contains("list, why, show"), "{}", r.stderr);
 }
 
+/// The man page says what `--help` says about the environment: an admin setting up a pipeline
+/// looks for the variables there.
+#[test]
+fn the_man_page_names_each_options_environment_variable_as_the_help_does() {
+    let page = run_expect(bare_ep().args(["man", "reprocess"]), 0).stdout;
+    let help = run_expect(bare_ep().args(["reprocess", "--help"]), 0).stdout;
+    let mut named = 0;
+    for var in help.split("[env: ").skip(1) {
+        let var = var.split(']').next().unwrap();
+        assert!(page.contains(var), "{var} is not in the man page");
+        named += 1;
+    }
+    assert!(named >= 10, "{named} variables in the help");
+}
+
 /// The help of the command at `path`, with `flag` (`-h` or `--help`).
 fn help(path: &[String], flag: &str) -> String {
     let out = bare_ep()
