@@ -165,23 +165,29 @@ async fn reprocess_command(
     mut args: crate::cli::ReprocessArgs,
 ) -> anyhow::Result<ExitStatus> {
     args.summary_file = args.summary_file.or_else(github_step_summary);
+    check_summary_file(args.summary_file.as_deref())?;
+    let summary_file = args.summary_file.clone();
+    let outcome = checked_reprocess(global, args).await;
+    // Whatever stopped the run before it had results — a usage error, a profile, sign-in, an
+    // unknown package — is what the job's page shows.
+    if let (Some(path), Err(e)) = (summary_file.as_deref(), &outcome) {
+        summarise_failure(path, e);
+    }
+    outcome
+}
+
+async fn checked_reprocess(
+    global: &GlobalArgs,
+    mut args: crate::cli::ReprocessArgs,
+) -> anyhow::Result<ExitStatus> {
     let config = Config::from_args(global)?;
     // The profile's window, unless --window was given.
     args.window.window = config.window.unwrap_or(args.window.window);
     // A bare or contradictory `reprocess` is a usage error before any sign-in.
     let selection = reprocess::selection(&args, config.interactive)?;
-    check_summary_file(args.summary_file.as_deref())?;
-    let outcome = match context(config, global).await {
-        Ok(ctx) => {
-            let outcome = reprocess::run(&ctx, &args, selection).await;
-            ctx.finish(outcome)
-        }
-        Err(e) => Err(e),
-    };
-    if let (Some(path), Err(e)) = (args.summary_file.as_deref(), &outcome) {
-        summarise_failure(path, e);
-    }
-    outcome
+    let ctx = context(config, global).await?;
+    let outcome = reprocess::run(&ctx, &args, selection).await;
+    ctx.finish(outcome)
 }
 
 /// `GITHUB_STEP_SUMMARY`, the file GitHub Actions shows as the step's summary; unset or empty
