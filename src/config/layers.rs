@@ -116,7 +116,13 @@ fn parse(key: Key, raw: &str) -> Result<Parsed, String> {
         Key::Output => Parsed::Format(choice(raw)?),
         Key::AssertionAlg => Parsed::Alg(choice(raw)?),
         Key::GraphUrl | Key::AuthorityHost => {
-            super::checked_url(raw, key.name()).map_err(|e| e.message)?;
+            // The caller names the key already.
+            super::checked_url(raw, key.name()).map_err(|e| {
+                let prefix = format!("{}: ", key.name());
+                e.message
+                    .strip_prefix(&prefix)
+                    .map_or_else(|| e.message.clone(), str::to_string)
+            })?;
             Parsed::Text(raw.to_string())
         }
         Key::Window | Key::MaxWait => Parsed::Duration(crate::eligibility::parse_duration(raw)?),
