@@ -245,7 +245,7 @@ async fn prepare(
         return Ok((config, None));
     }
     let demo = DemoSession::start(global.demo_reset).await?;
-    point_at_demo(&mut config, &demo.url())?;
+    point_at_demo(&mut config, &demo)?;
     Ok((config, Some(demo)))
 }
 
@@ -277,7 +277,9 @@ fn connect(config: Config, demo: Option<DemoSession>) -> anyhow::Result<Context>
 /// Whatever flags, environment or a profile said about where to connect and how to sign in is
 /// replaced, the cloud included: the emulator is the global cloud's Graph, and a token for
 /// another cloud's Graph is refused there, as Entra would.
-fn point_at_demo(config: &mut Config, url: &str) -> Result<(), CliError> {
+fn point_at_demo(config: &mut Config, demo: &DemoSession) -> Result<(), CliError> {
+    let url = demo.url();
+    let url = url.as_str();
     config.graph_root = crate::config::checked_url(url, "the demo emulator")?;
     config.cloud = crate::cloud::Cloud::Global;
     config.token_endpoint = crate::auth::TokenEndpoint {
@@ -289,6 +291,7 @@ fn point_at_demo(config: &mut Config, url: &str) -> Result<(), CliError> {
     config.credentials.tenant_id = Some(DEMO.tenant_id.to_string());
     config.credentials.client_id = Some(DEMO.client_id.to_string());
     config.credentials.client_secret = Some(Secret::new(DEMO.client_secret));
+    config.credentials.token_cache_path = demo.token_cache_path();
     // `ep auth status` says what is in effect, not what the profile asked for.
     for p in &mut config.provenance {
         let value = match p.key {

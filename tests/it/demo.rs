@@ -293,3 +293,31 @@ fn demo_runs_whatever_the_profile_says_about_tenant_cloud_and_sign_in() {
         0,
     );
 }
+
+/// Trying the device-code sign-in on the demo (`ep --demo auth login`, then `logout`) leaves the
+/// admin's own `ep auth login` cache alone: it holds one login, for a real tenant.
+#[test]
+fn demo_sign_in_and_sign_out_leave_the_real_login_cache_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let real = config.join("ep").join("token-cache.json");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, "the admin's real login").unwrap();
+    let ep = || {
+        let mut cmd = ep_in(dir.path());
+        cmd.env("XDG_CONFIG_HOME", &config);
+        cmd
+    };
+    let login = run_expect(ep().args(["--demo", "auth", "login"]), 0);
+    assert!(login.stderr.contains("signed in"), "{}", login.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "the admin's real login"
+    );
+    let logout = run_expect(ep().args(["--demo", "auth", "logout"]), 0);
+    assert!(logout.stderr.contains("signed out"), "{}", logout.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "the admin's real login"
+    );
+}
