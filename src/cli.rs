@@ -760,7 +760,9 @@ pub struct EmulatorArgs {
 }
 
 /// One example: what it does, and the command line. A line starting with `ep --demo` runs as it is
-/// (a test runs every one); the others need a tenant or a terminal.
+/// (a test runs every one); the others need a tenant or a terminal. A command longer than an
+/// 80-column terminal continues on an indented line after ` \`: clap would wrap it anywhere, and
+/// a command broken in the middle no longer runs when copied.
 type Example = (&'static str, &'static str);
 
 const EP_EXAMPLES: &[Example] = &[
@@ -804,7 +806,7 @@ const REQUESTS_LIST_EXAMPLES: &[Example] = &[
     ),
     (
         "Every failed request as CSV, for a spreadsheet",
-        "ep --demo requests list --all-packages --state deliveryFailed,partiallyDelivered -o csv > failed.csv",
+        "ep --demo requests list --all-packages \\\n    --state deliveryFailed,partiallyDelivered -o csv > failed.csv",
     ),
     (
         "What leaves the reprocess window within a day",
@@ -812,7 +814,7 @@ const REQUESTS_LIST_EXAMPLES: &[Example] = &[
     ),
     (
         "The reprocessable ones, handed to reprocess",
-        "ep --demo requests list --all-packages --reprocessable -o ids | ep --demo reprocess -",
+        "ep --demo requests list --all-packages --reprocessable -o ids \\\n    | ep --demo reprocess -",
     ),
 ];
 
@@ -849,11 +851,11 @@ const REPROCESS_EXAMPLES: &[Example] = &[
     ),
     (
         "Ids from a pipe (or a file), one per line",
-        "ep --demo requests list --all-packages --reprocessable -o ids | ep --demo reprocess -",
+        "ep --demo requests list --all-packages --reprocessable -o ids \\\n    | ep --demo reprocess -",
     ),
     (
         "In CI: a Markdown summary for the job's page, the results as JSON for the next step",
-        "ep --demo reprocess --all-failed --summary-file summary.md -o json > results.json",
+        "ep --demo reprocess --all-failed --summary-file summary.md -o json \\\n    > results.json",
     ),
     (
         "Nightly: only what would otherwise leave the 14-day window within two days",

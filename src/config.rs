@@ -197,15 +197,18 @@ pub fn checked_url(raw: &str, what: &str) -> Result<Url, CliError> {
     // parse can still carry a password.
     if let Some(shown) = without_userinfo(raw.trim()) {
         return Err(CliError::usage(format!(
-            "{what}: '{shown}' has a user name or password in it"
+            "{what}: '{}' has a user name or password in it",
+            crate::sanitize::excerpt(&shown)
         ))
         .with_hint(
             "remove the 'user:password@' part: ep never sends credentials in a URL; choose how to \
              sign in with --auth",
         ));
     }
+    // Quoted back only in part: a URL can be as long as whoever wrote it liked.
+    let shown = crate::sanitize::excerpt(raw);
     let url = Url::parse(raw.trim()).map_err(|e| {
-        CliError::usage(format!("{what}: '{raw}' is not a URL ({e})"))
+        CliError::usage(format!("{what}: '{shown}' is not a URL ({e})"))
             .with_hint("write it as https://host, e.g. https://graph.microsoft.com")
     })?;
     match url.scheme() {
@@ -213,19 +216,20 @@ pub fn checked_url(raw: &str, what: &str) -> Result<Url, CliError> {
         "http" if is_loopback(&url) => {}
         "http" => {
             return Err(CliError::usage(format!(
-                "{what}: '{raw}' uses plain http to a non-loopback host"
+                "{what}: '{shown}' uses plain http to a non-loopback host"
             ))
             .with_hint("use https; plain http is allowed only for 127.0.0.1, ::1 and localhost"));
         }
         other => {
             return Err(CliError::usage(format!(
-                "{what}: '{raw}' has scheme '{other}', expected https"
+                "{what}: '{shown}' has scheme '{}', expected https",
+                crate::sanitize::excerpt(other)
             ))
             .with_hint("write it as https://host"));
         }
     }
     if url.host().is_none() {
-        return Err(CliError::usage(format!("{what}: '{raw}' has no host")));
+        return Err(CliError::usage(format!("{what}: '{shown}' has no host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
         // Reached only by spellings the raw check does not know; the parsed URL says so.
@@ -235,7 +239,7 @@ pub fn checked_url(raw: &str, what: &str) -> Result<Url, CliError> {
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(CliError::usage(format!(
-            "{what}: '{raw}' must not have a query or fragment"
+            "{what}: '{shown}' must not have a query or fragment"
         )));
     }
     Ok(url)

@@ -236,7 +236,8 @@ impl AuthError {
                 Some("is --authority-host / AZURE_AUTHORITY_HOST an Entra ID login host?".into())
             }
             AuthError::File { source_name, .. } => Some(match *source_name {
-                "certificate" => "AZURE_CLIENT_CERTIFICATE_PATH must name a PEM file holding the \
+                "certificate" => "AZURE_CLIENT_CERTIFICATE_PATH (or the profile's \
+                                  client-certificate-path) must name a PEM file holding the \
                                   certificate and its unencrypted RSA private key"
                     .into(),
                 "workload-identity" => "AZURE_FEDERATED_TOKEN_FILE must name a readable file \

@@ -21,6 +21,14 @@ const AUDIT_RANGE_GAP_DAYS: i64 = 2;
 /// At most this many ranges (times the activities) are read; more windows are merged.
 const MAX_AUDIT_RANGES: usize = 2;
 
+/// As many ranges as keep one query per range and activity within one window of the audit log's
+/// documented limit: a sixth query would wait 10 seconds, longer than reading the gap between
+/// two ranges costs.
+fn max_audit_ranges(activities: usize) -> usize {
+    let burst = crate::graph::AUDIT_LOG_LIMIT.requests as usize;
+    (burst / activities.max(1)).clamp(1, MAX_AUDIT_RANGES)
+}
+
 /// Expected resources per package (lowercase id).
 pub type Expected = HashMap<String, Vec<ExpectedResource>>;
 
@@ -107,13 +115,13 @@ pub async fn audit_events(
     requests: &[&AssignmentRequest],
     now: DateTime<Utc>,
 ) -> Result<Vec<AuditEvent>, Unavailable> {
+    let activities = audit_activities_for(requests);
     let ranges = audit_ranges(
         requests,
         now,
         Duration::days(AUDIT_RANGE_GAP_DAYS),
-        MAX_AUDIT_RANGES,
+        max_audit_ranges(activities.len()),
     );
-    let activities = audit_activities_for(requests);
     let mut events = Vec::new();
     for (from, to) in &ranges {
         for activity in &activities {
@@ -251,4 +259,19 @@ pub fn retention_note(requests: &[&AssignmentRequest], now: DateTime<Utc>) -> Op
             diagnosis::AUDIT_RETENTION_DAYS
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_times_activities_fit_the_audit_logs_burst() {
+        for activities in 1..=3 {
+            let queries = max_audit_ranges(activities) * activities;
+            assert!(queries <= 5, "{activities} activities: {queries} queries");
+        }
+        assert_eq!(max_audit_ranges(1), MAX_AUDIT_RANGES);
+        assert_eq!(max_audit_ranges(3), 1);
+    }
 }

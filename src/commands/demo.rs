@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 const STATE_FILE: &str = "demo-session.json";
+const TOKEN_CACHE_FILE: &str = "demo-token-cache.json";
 const FORMAT: &str = "ep-demo-session/1";
 /// Far above any demo tenant's state (a few KiB), far below trouble.
 const STATE_LIMIT: u64 = 16 << 20;
@@ -28,6 +29,15 @@ struct SavedSession {
     session: String,
     started: DateTime<Utc>,
     tenant: TenantState,
+}
+
+/// The demo tenant. Its device-code sign-in (`ep --demo auth login`) polls every second: it
+/// completes by itself, and nobody is typing a code in the meantime.
+fn demo_config() -> EmulatorConfig {
+    EmulatorConfig {
+        device_code_interval: 1,
+        ..EmulatorConfig::default()
+    }
 }
 
 /// A running demo: the emulator, and where its session is kept.
@@ -55,7 +65,7 @@ impl DemoSession {
         let addr = ([127, 0, 0, 1], 0).into();
         let demo = match saved {
             Some(saved) => {
-                let emulator = Emulator::resume(EmulatorConfig::default(), &saved.tenant, addr)
+                let emulator = Emulator::resume(demo_config(), &saved.tenant, addr)
                     .await
                     .map_err(|e| match (e, &path) {
                         (ResumeError::Foreign(reason), Some(path)) => unusable(path, &reason),
@@ -70,7 +80,7 @@ impl DemoSession {
                 }
             }
             None => DemoSession {
-                emulator: Emulator::start(EmulatorConfig::default(), addr).await?,
+                emulator: Emulator::start(demo_config(), addr).await?,
                 session: uuid::Uuid::new_v4().to_string(),
                 started: Utc::now(),
                 path,
@@ -84,6 +94,15 @@ impl DemoSession {
     /// The emulator's root URL for this run.
     pub fn url(&self) -> String {
         self.emulator.url()
+    }
+
+    /// Where `ep --demo auth login` keeps its tokens: beside the session, never in the cache of
+    /// the admin's own `ep auth login`, which holds one login and would lose it. `None` (no state
+    /// directory) makes a demo login say so.
+    pub fn token_cache_path(&self) -> Option<PathBuf> {
+        self.path
+            .as_ref()
+            .map(|p| p.with_file_name(TOKEN_CACHE_FILE))
     }
 
     /// What the journal calls this session's Graph: the same in every run of the session.

@@ -123,7 +123,9 @@ fn closing_sections(text: &str) -> Roff {
                 roff.control("RS", ["4"]).control("nf", []);
                 in_code = true;
             }
-            roff.text([roman(trimmed)]);
+            // Past the help's own indent, a continued command's next line keeps its indent.
+            let shown = line.strip_prefix("  ").unwrap_or(trimmed).trim_end();
+            roff.text([roman(shown)]);
         }
     }
     end_code(&mut roff, &mut in_code);

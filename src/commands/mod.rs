@@ -165,23 +165,29 @@ async fn reprocess_command(
     mut args: crate::cli::ReprocessArgs,
 ) -> anyhow::Result<ExitStatus> {
     args.summary_file = args.summary_file.or_else(github_step_summary);
+    check_summary_file(args.summary_file.as_deref())?;
+    let summary_file = args.summary_file.clone();
+    let outcome = checked_reprocess(global, args).await;
+    // Whatever stopped the run before it had results — a usage error, a profile, sign-in, an
+    // unknown package — is what the job's page shows.
+    if let (Some(path), Err(e)) = (summary_file.as_deref(), &outcome) {
+        summarise_failure(path, e);
+    }
+    outcome
+}
+
+async fn checked_reprocess(
+    global: &GlobalArgs,
+    mut args: crate::cli::ReprocessArgs,
+) -> anyhow::Result<ExitStatus> {
     let config = Config::from_args(global)?;
     // The profile's window, unless --window was given.
     args.window.window = config.window.unwrap_or(args.window.window);
     // A bare or contradictory `reprocess` is a usage error before any sign-in.
     let selection = reprocess::selection(&args, config.interactive)?;
-    check_summary_file(args.summary_file.as_deref())?;
-    let outcome = match context(config, global).await {
-        Ok(ctx) => {
-            let outcome = reprocess::run(&ctx, &args, selection).await;
-            ctx.finish(outcome)
-        }
-        Err(e) => Err(e),
-    };
-    if let (Some(path), Err(e)) = (args.summary_file.as_deref(), &outcome) {
-        summarise_failure(path, e);
-    }
-    outcome
+    let ctx = context(config, global).await?;
+    let outcome = reprocess::run(&ctx, &args, selection).await;
+    ctx.finish(outcome)
 }
 
 /// `GITHUB_STEP_SUMMARY`, the file GitHub Actions shows as the step's summary; unset or empty
@@ -239,7 +245,7 @@ async fn prepare(
         return Ok((config, None));
     }
     let demo = DemoSession::start(global.demo_reset).await?;
-    point_at_demo(&mut config, &demo.url())?;
+    point_at_demo(&mut config, &demo)?;
     Ok((config, Some(demo)))
 }
 
@@ -268,14 +274,38 @@ fn connect(config: Config, demo: Option<DemoSession>) -> anyhow::Result<Context>
 }
 
 /// `--demo` talks to the emulator over real HTTP with its demo app registration.
-fn point_at_demo(config: &mut Config, url: &str) -> Result<(), CliError> {
+/// Whatever flags, environment or a profile said about where to connect and how to sign in is
+/// replaced, the cloud included: the emulator is the global cloud's Graph, and a token for
+/// another cloud's Graph is refused there, as Entra would.
+fn point_at_demo(config: &mut Config, demo: &DemoSession) -> Result<(), CliError> {
+    let url = demo.url();
+    let url = url.as_str();
     config.graph_root = crate::config::checked_url(url, "the demo emulator")?;
-    config.token_endpoint.authority_host = url.to_string();
+    config.cloud = crate::cloud::Cloud::Global;
+    config.token_endpoint = crate::auth::TokenEndpoint {
+        authority_host: url.to_string(),
+        scope: format!("{}/.default", config.cloud.endpoints().0),
+    };
     config.auth = AuthMethod::ClientSecret;
     config.credentials.access_token = None;
     config.credentials.tenant_id = Some(DEMO.tenant_id.to_string());
     config.credentials.client_id = Some(DEMO.client_id.to_string());
     config.credentials.client_secret = Some(Secret::new(DEMO.client_secret));
+    config.credentials.token_cache_path = demo.token_cache_path();
+    // `ep auth status` says what is in effect, not what the profile asked for.
+    for p in &mut config.provenance {
+        let value = match p.key {
+            "tenant" => Some(DEMO.tenant_id),
+            "client-id" => Some(DEMO.client_id),
+            "cloud" => Some(config.cloud.name()),
+            "auth" => Some("client-secret"),
+            "graph-url" | "authority-host" => Some(url),
+            "client-certificate-path" | "service-connection-id" => None,
+            _ => continue,
+        };
+        p.value = value.map(str::to_string);
+        p.origin = crate::config::Origin::Demo;
+    }
     Ok(())
 }
 

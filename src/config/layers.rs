@@ -20,6 +20,8 @@ pub enum Origin {
     Env(&'static str),
     Profile(String),
     Default,
+    /// `--demo` put its own value in place of whatever was given.
+    Demo,
 }
 
 impl fmt::Display for Origin {
@@ -29,6 +31,7 @@ impl fmt::Display for Origin {
             Origin::Env(name) => write!(f, "env {name}"),
             Origin::Profile(name) => write!(f, "profile {name}"),
             Origin::Default => f.write_str("default"),
+            Origin::Demo => f.write_str("--demo"),
         }
     }
 }
@@ -113,7 +116,13 @@ fn parse(key: Key, raw: &str) -> Result<Parsed, String> {
         Key::Output => Parsed::Format(choice(raw)?),
         Key::AssertionAlg => Parsed::Alg(choice(raw)?),
         Key::GraphUrl | Key::AuthorityHost => {
-            super::checked_url(raw, key.name()).map_err(|e| e.message)?;
+            // The caller names the key already.
+            super::checked_url(raw, key.name()).map_err(|e| {
+                let prefix = format!("{}: ", key.name());
+                e.message
+                    .strip_prefix(&prefix)
+                    .map_or_else(|| e.message.clone(), str::to_string)
+            })?;
             Parsed::Text(raw.to_string())
         }
         Key::Window | Key::MaxWait => Parsed::Duration(crate::eligibility::parse_duration(raw)?),

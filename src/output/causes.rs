@@ -108,9 +108,7 @@ fn section(header: &[&str], rows: Vec<Vec<String>>) -> Table {
         .load_style(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header.iter().map(|h| Cell::new(*h)));
-    if let Some(width) = super::terminal_width() {
-        table.set_width(width);
-    }
+    super::fit_to_terminal(&mut table);
     for row in rows {
         table.add_row(row.iter().map(|c| Cell::new(sanitize::line(c))));
     }

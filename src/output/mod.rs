@@ -203,9 +203,7 @@ impl<R: Record> RecordWriter<R> {
             .load_style(HEADER_RULE_ONLY)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(R::table_header().iter().copied());
-        if let Some(width) = terminal_width() {
-            table.set_width(width);
-        }
+        fit_to_terminal(&mut table);
         if self.style.color {
             // comfy-table styles only a terminal by itself, and crossterm, which writes the
             // colours, drops them when NO_COLOR is set; `--color always` means both anyway.
@@ -277,9 +275,7 @@ pub fn key_value_table(rows: &[(&str, String)]) -> Table {
     table
         .load_style(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(width) = terminal_width() {
-        table.set_width(width);
-    }
+    fit_to_terminal(&mut table);
     for (k, v) in rows {
         table.add_row(vec![
             Cell::new(sanitize::line(k)),
@@ -300,6 +296,21 @@ pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(format!("'{value}"))
     } else {
         value
+    }
+}
+
+/// The table as wide as the terminal, or unbounded when its width is unknown: left to itself,
+/// comfy-table asks the terminal, and one that reports 0 columns squeezes every column to a
+/// character.
+fn fit_to_terminal(table: &mut Table) {
+    match terminal_width() {
+        Some(width) => {
+            table.set_width(width);
+        }
+        None => {
+            // Colour is ep's decision (`Style`), applied with `enforce_styling`, not a tty's.
+            table.force_no_tty();
+        }
     }
 }
 

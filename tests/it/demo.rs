@@ -240,3 +240,84 @@ fn the_readme_quick_start_runs_as_written() {
         "the quick start shows a repeated run"
     );
 }
+
+/// An admin's default profile names another tenant, cloud and sign-in; `--demo` still reaches
+/// its own tenant (the emulator serves the global cloud's Graph and refuses a token for
+/// another's), and `ep auth status` says what is in effect and why, not what the profile asked.
+#[test]
+fn demo_runs_whatever_the_profile_says_about_tenant_cloud_and_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    for (key, value) in [
+        ("tenant", "fabrikam.onmicrosoft.us"),
+        ("cloud", "usgov"),
+        ("auth", "device-code"),
+        ("client-id", "11111111-2222-3333-4444-555555555555"),
+        ("output", "json"),
+    ] {
+        run_expect(
+            ep_in(dir.path()).args(["config", "set", "gov", key, value]),
+            0,
+        );
+    }
+    run_expect(ep_in(dir.path()).args(["config", "use", "gov"]), 0);
+    let listed = run_expect(
+        ep_in(dir.path()).args(["--demo", "requests", "list", "--all-packages"]),
+        0,
+    );
+    // The profile's output format still applies: it says nothing about where to connect.
+    assert!(
+        !listed.json().as_array().unwrap().is_empty(),
+        "{}",
+        listed.stdout
+    );
+    let status = run_expect(ep_in(dir.path()).args(["--demo", "auth", "status"]), 0).json();
+    assert_eq!(status["cloud"], "global", "{status}");
+    assert_eq!(status["tenant"], ep_emulator::DEMO.tenant_id, "{status}");
+    for (key, value) in [
+        ("tenant", ep_emulator::DEMO.tenant_id),
+        ("client-id", ep_emulator::DEMO.client_id),
+        ("cloud", "global"),
+        ("auth", "client-secret"),
+    ] {
+        let setting = &status["settings"][key];
+        assert_eq!(setting["value"], value, "{key}: {status}");
+        assert_eq!(setting["from"], "--demo", "{key}: {status}");
+    }
+    assert_eq!(
+        status["settings"]["output"]["from"], "profile gov",
+        "{status}"
+    );
+    // An explicit flag for another cloud is replaced the same way.
+    run_expect(
+        ep_in(dir.path()).args(["--demo", "--cloud", "china", "packages", "list"]),
+        0,
+    );
+}
+
+/// Trying the device-code sign-in on the demo (`ep --demo auth login`, then `logout`) leaves the
+/// admin's own `ep auth login` cache alone: it holds one login, for a real tenant.
+#[test]
+fn demo_sign_in_and_sign_out_leave_the_real_login_cache_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let real = config.join("ep").join("token-cache.json");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, "the admin's real login").unwrap();
+    let ep = || {
+        let mut cmd = ep_in(dir.path());
+        cmd.env("XDG_CONFIG_HOME", &config);
+        cmd
+    };
+    let login = run_expect(ep().args(["--demo", "auth", "login"]), 0);
+    assert!(login.stderr.contains("signed in"), "{}", login.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "the admin's real login"
+    );
+    let logout = run_expect(ep().args(["--demo", "auth", "logout"]), 0);
+    assert!(logout.stderr.contains("signed out"), "{}", logout.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "the admin's real login"
+    );
+}

@@ -1108,6 +1108,40 @@ fn summary_file_gets_counts_failures_and_skips_and_an_error_when_the_run_fails_e
     );
 }
 
+/// A pipeline's step that stops on a usage error, before any sign-in, still shows why on the
+/// job's page: the summary is where a CI user looks first.
+#[test]
+fn a_usage_error_before_sign_in_is_in_the_summary_too() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summary.md");
+    for (args, says) in [
+        (&["reprocess"][..], "nothing selected to reprocess"),
+        (
+            &["reprocess", "--package", "x", "--select"][..],
+            "--select needs a terminal",
+        ),
+        (
+            &["reprocess", "--profile", "nope", "--all-failed"][..],
+            "no profile named 'nope'",
+        ),
+    ] {
+        let r = run_expect(
+            emu.ep()
+                .env("GITHUB_STEP_SUMMARY", &path)
+                .env("XDG_CONFIG_HOME", dir.path())
+                .args(args),
+            2,
+        );
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let last = &doc[doc.rfind("### ep reprocess").unwrap()..];
+        assert!(last.starts_with("### ep reprocess failed\n"), "{doc}");
+        assert!(last.contains(says), "{args:?}: {last}\n{}", r.stderr);
+        assert!(last.contains("Hint:"), "{last}");
+    }
+    assert_eq!(emu.reprocess_posts(), 0);
+}
+
 #[test]
 fn a_summary_file_that_cannot_be_written_stops_the_run_before_anything_is_sent() {
     let emu = Emu::start();

@@ -5,7 +5,7 @@
 use crate::cli_reference::command_paths;
 use crate::common::{bare_ep, run, run_expect};
 use clap::CommandFactory;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn pages_in(dir: &Path) -> BTreeMap<String, String> {
@@ -103,6 +103,21 @@ fn the_man_page_has_the_options_under_their_headings_examples_and_exit_status() 
         r.stderr
     );
     assert!(r.stderr.contains("list, why, show"), "{}", r.stderr);
+}
+
+/// The man page says what `--help` says about the environment: an admin setting up a pipeline
+/// looks for the variables there.
+#[test]
+fn the_man_page_names_each_options_environment_variable_as_the_help_does() {
+    let page = run_expect(bare_ep().args(["man", "reprocess"]), 0).stdout;
+    let help = run_expect(bare_ep().args(["reprocess", "--help"]), 0).stdout;
+    let mut named = 0;
+    for var in help.split("[env: ").skip(1) {
+        let var = var.split(']').next().unwrap();
+        assert!(page.contains(var), "{var} is not in the man page");
+        named += 1;
+    }
+    assert!(named >= 10, "{named} variables in the help");
 }
 
 /// The help of the command at `path`, with `flag` (`-h` or `--help`).
@@ -208,11 +223,20 @@ fn every_demo_example_in_the_help_runs_as_written() {
     }
     collect(&ep::cli::Cli::command(), &mut texts);
     let mut examples: Vec<String> = Vec::new();
-    for line in texts.iter().flat_map(|t| t.lines()).map(str::trim) {
-        if line.starts_with("ep --demo") && !examples.iter().any(|e| e == line) {
-            examples.push(line.to_string());
+    for text in &texts {
+        // A long command continues on the next line after ` \`, as a shell reads it.
+        for line in text.replace("\\\n", " ").lines().map(str::trim) {
+            if line.starts_with("ep --demo") && !examples.iter().any(|e| e == line) {
+                examples.push(line.to_string());
+            }
         }
     }
+    assert!(
+        examples
+            .iter()
+            .any(|e| e.contains("| ep --demo reprocess -")),
+        "continued lines are joined: {examples:#?}"
+    );
     assert!(examples.len() >= 12, "{examples:#?}");
     let dir = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("ep");
@@ -233,4 +257,49 @@ fn every_demo_example_in_the_help_runs_as_written() {
     let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
     assert!(summary.starts_with("### ep reprocess:"), "{summary}");
     assert!(dir.path().join("results.json").exists());
+}
+
+/// An example's command lines reach the reader as written in an 80-column terminal: clap wraps a
+/// longer line at any space, and a command broken in the middle no longer runs when copied.
+#[test]
+fn example_commands_are_not_wrapped_in_an_80_column_terminal() {
+    fn check(cmd: &clap::Command, checked: &mut usize) {
+        for (text, long) in [
+            (cmd.get_after_help(), false),
+            (cmd.get_after_long_help(), true),
+        ] {
+            let Some(text) = text.map(|t| t.to_string()) else {
+                continue;
+            };
+            let mut narrow = cmd.clone().term_width(80);
+            let rendered = if long {
+                narrow.render_long_help()
+            } else {
+                narrow.render_help()
+            }
+            .to_string();
+            let shown: BTreeSet<&str> = rendered.lines().map(str::trim_end).collect();
+            let examples = text.split("Exit status:").next().unwrap_or_default();
+            for line in examples.lines().map(str::trim_end) {
+                let command = line.trim_start();
+                if command.is_empty() || command.starts_with('#') || command.ends_with(':') {
+                    continue;
+                }
+                assert!(
+                    shown.contains(line),
+                    "'{line}' of '{}' is wrapped at 80 columns:\n{rendered}",
+                    cmd.get_name()
+                );
+                *checked += 1;
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            check(sub, checked);
+        }
+    }
+    let mut root = ep::cli::Cli::command();
+    root.build();
+    let mut checked = 0;
+    check(&root, &mut checked);
+    assert!(checked > 20, "{checked} example lines");
 }

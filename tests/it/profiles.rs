@@ -315,3 +315,50 @@ fn secrets_are_refused_and_never_written_or_repeated() {
     assert!(r.stderr.contains("config.toml:3:"), "{}", r.stderr);
     assert!(!r.stderr.contains(entra_secret), "{}", r.stderr);
 }
+
+/// A profile's certificate that is not there: the hint names the profile's setting too, not
+/// only the variable the admin never set.
+#[test]
+fn a_missing_certificate_from_a_profile_is_named_as_the_profiles() {
+    let emu = Emu::start();
+    let home = Home::new();
+    work_profile(&home, &emu);
+    let missing = home.0.join("gone.pem");
+    home.set("work", "client-certificate-path", missing.to_str().unwrap());
+    let r = run_expect(
+        home.ep()
+            .env("EP_PROFILE", "work")
+            .args(["--auth", "certificate", "packages", "list"]),
+        3,
+    );
+    assert!(r.stderr.contains("gone.pem"), "{}", r.stderr);
+    assert!(r.stderr.contains("client-certificate-path"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 2, "{}", r.stderr);
+}
+
+/// A URL is quoted back in part, once: from a flag, the environment or `ep config set`.
+#[test]
+fn a_bad_url_is_quoted_once_and_in_part() {
+    let home = Home::new();
+    let long = format!("http://{}.example.com", "a".repeat(5000));
+    for args in [
+        vec!["--graph-url", long.as_str(), "packages", "list"],
+        vec!["config", "set", "p", "graph-url", long.as_str()],
+        vec![
+            "config",
+            "set",
+            "p",
+            "authority-host",
+            "ftp://login.example",
+        ],
+    ] {
+        let r = run_expect(home.ep().args(&args), 2);
+        assert!(r.stderr.len() < 400, "{}", r.stderr);
+        let key = if args[0] == "config" {
+            args[3]
+        } else {
+            "--graph-url"
+        };
+        assert_eq!(r.stderr.matches(key).count(), 1, "{}", r.stderr);
+    }
+}

@@ -83,3 +83,40 @@ fn yes_skips_the_question_at_a_terminal() {
     p.exp_eof().unwrap();
     assert_eq!(emu.accepted_reprocess_ids().len(), count);
 }
+
+/// A pty that reports no size (0 columns: `script`, `docker run -t` before it is resized, some CI
+/// runners) gets whole tables, not every column squeezed to one character per line.
+#[test]
+fn a_terminal_without_a_size_gets_whole_tables() {
+    let emu = Emu::start();
+    let package = emu.edge_package();
+    let id = emu.eligible(Some(&package)).pop_first().unwrap();
+    for args in [
+        &["requests", "list", "--package", package.as_str()][..],
+        &["requests", "show", id.as_str()][..],
+        &["requests", "why", "--package", package.as_str()][..],
+    ] {
+        let mut p = ep_in_pty(&emu, args);
+        let screen = p.exp_eof().unwrap();
+        let header = match args[1] {
+            "list" => "REQUEST",
+            "show" => "access package id",
+            _ => "NEWEST",
+        };
+        let line = screen
+            .lines()
+            .find(|l| l.contains(header))
+            .unwrap_or_else(|| panic!("{args:?}: {screen}"));
+        let words = match args[1] {
+            "list" => &["REQUEST", "STATE", "REQUESTOR", "ELIGIBLE"][..],
+            "show" => &["access package id", &package][..],
+            _ => &["NEWEST", "COUNT", "CAUSE", "REPROCESSABLE"][..],
+        };
+        for word in words {
+            assert!(
+                line.contains(word),
+                "{args:?}: {word} not in {line:?}\n{screen}"
+            );
+        }
+    }
+}

@@ -573,3 +573,44 @@ fn show_ties_events_by_requestor_when_they_do_not_name_the_request_and_shows_fai
         table.stdout
     );
 }
+
+/// One package's causes cost no more audit queries than the documented five per 10 seconds
+/// allow at once, so `requests why --package X` never waits out a window it made itself.
+#[test]
+fn why_for_any_one_package_reads_the_audit_log_within_one_window() {
+    // Each run is a new process with its own pacing; the emulator's bucket, shared by the runs,
+    // would only measure how fast they follow each other.
+    let emu = Emu::with(EmulatorConfig {
+        audit_rate: None,
+        ..stable_config()
+    });
+    let packages: BTreeSet<String> = emu.truth().into_iter().map(|r| r.package_id).collect();
+    assert!(packages.len() > 3);
+    for package in &packages {
+        let before = audit_calls(&emu).len();
+        let started = std::time::Instant::now();
+        let r = run_expect(
+            emu.ep()
+                .args(["requests", "why", "--package", package, "-o", "json"]),
+            0,
+        );
+        let failed: BTreeSet<String> = emu
+            .truth()
+            .into_iter()
+            .filter(|s| &s.package_id == package && failed(&s.state))
+            .map(|s| s.id)
+            .collect();
+        assert_partition(&groups_of(&r.json()), &failed);
+        let calls = &audit_calls(&emu)[before..];
+        assert!(
+            calls.len() <= 5,
+            "{package}: {} audit queries: {calls:#?}",
+            calls.len()
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{package}: {:?}",
+            started.elapsed()
+        );
+    }
+}
