@@ -185,7 +185,7 @@ fn section(title: &str, detail: &str, rows: &[&ReprocessResult], folded: bool) -
     });
     // Cells are shortened before `table` makes them inert, so an escape is never cut in half.
     let shown = shown.map(|row| row.into_iter().map(|c| clip(&c)).collect());
-    out.push_str(&table(&["request", "requestor · package", detail], shown));
+    out.push_str(&table(&["request", "about", detail], shown));
     if rows.len() > MAX_ROWS {
         let _ = writeln!(
             out,
@@ -342,11 +342,11 @@ mod tests {
         let expected = "### ep reprocess: reprocessed 1, failed 1, skipped 1 of 3 selected\n\n\
             | requests | count |\n| --- | ---: |\n| selected | 3 |\n| reprocessed | 1 |\n\
             | failed | 1 |\n| skipped | 1 |\n\n\
-            #### Failed (1)\n\n| request | requestor · package | error |\n| --- | --- | --- |\n\
+            #### Failed (1)\n\n| request | about | error |\n| --- | --- | --- |\n\
             | `9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea` | Zoë \\| \\`x\\` · Pkg | 404 NotFound: gone &lt;b&gt;\\|&lt;/b&gt; |\n\n\
-            #### Skipped (1)\n\n| request | requestor · package | reason |\n| --- | --- | --- |\n\
+            #### Skipped (1)\n\n| request | about | reason |\n| --- | --- | --- |\n\
             | `00000000-0000-4000-8000-000000000001` | Zoë \\| \\`x\\` · Pkg | state delivered |\n\n\
-            <details><summary>Reprocessed (1)</summary>\n\n| request | requestor · package | note |\n\
+            <details><summary>Reprocessed (1)</summary>\n\n| request | about | note |\n\
             | --- | --- | --- |\n| `00000000-0000-4000-8000-000000000002` | Zoë \\| \\`x\\` · Pkg |  |\n\n\
             </details>\n";
         assert_eq!(doc, expected);

@@ -571,3 +571,21 @@ fn unattended_bulk_runs_send_while_the_listing_still_pages() {
         assert_eq!(unique.len(), want.len());
     }
 }
+
+/// What a bulk run leaves out is named with a command that lists it, and what it plans says
+/// when each request's window closes.
+#[test]
+fn a_bulk_run_names_a_working_command_for_what_it_left_out_and_when_windows_close() {
+    let emu = Emu::start();
+    let r = run_expect(emu.ep().args(["reprocess", "--all-failed", "--dry-run"]), 0);
+    assert!(r.stdout.contains("closes in"), "{}", r.stdout);
+    let hint = r
+        .stderr
+        .split("(see '")
+        .nth(1)
+        .and_then(|rest| rest.split("')").next())
+        .unwrap_or_else(|| panic!("no command in: {}", r.stderr));
+    let args: Vec<&str> = hint.split_whitespace().skip(1).collect();
+    assert_eq!(args[..3], ["requests", "list", "--all-packages"], "{hint}");
+    run_expect(emu.ep().args(&args), 0);
+}

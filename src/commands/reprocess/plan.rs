@@ -6,7 +6,7 @@ use crate::cli::ReprocessArgs;
 use crate::commands::requests::with_package;
 use crate::commands::{Context, parse_guid};
 use crate::diag;
-use crate::eligibility::{Eligibility, closes_within, format_age, judge_request};
+use crate::eligibility::{Eligibility, closes_within, closing_label, format_age, judge_request};
 use crate::error::{CliError, ExitStatus};
 use crate::graph::{AccessPackage, AssignmentRequest, GraphError, RequestFilter, RequestState};
 use crate::journal::{self, JournalWriter};
@@ -291,9 +291,13 @@ impl ListingJudge {
     /// What was left out, once the listing is done.
     pub(super) fn notes(&self) {
         if self.outside > 0 {
+            let scope = match &self.package {
+                Some(p) => format!("--package {}", p.id),
+                None => "--all-packages".into(),
+            };
             diag::note(format!(
                 "{} failed request(s) left out: completed more than {} ago or without a completion time \
-                 (see 'ep requests list --state deliveryFailed,partiallyDelivered')",
+                 (see 'ep requests list {scope} --state deliveryFailed,partiallyDelivered')",
                 self.outside,
                 format_age(self.window)
             ));
@@ -308,9 +312,13 @@ impl ListingJudge {
     }
 
     pub(super) fn plan_item(r: RequestRecord) -> PlanItem {
+        let closes = r
+            .closes
+            .map(|at| format!(" · {}", closing_label(at, r.judged_at)))
+            .unwrap_or_default();
         PlanItem {
             label: Some(format!(
-                "{} · {} · {} · completed {}",
+                "{} · {} · {} · completed {}{closes}",
                 r.requestor_label(),
                 r.package_label(),
                 r.state,
