@@ -22,8 +22,10 @@
 //!   requests left, so latency cancels out, and each is counted once every exchange in it has
 //!   been answered. Measuring starts from a deliberately high guess (what Graph served lately,
 //!   or the burst per round trip); far above the samples it comes down to 1.25 times them, and
-//!   when nothing is throttled for a quarter second it grows by half. After half a second and
-//!   40 served requests of samples the estimate is final.
+//!   when nothing is throttled for a quarter second while requests left at the full pace it
+//!   grows by half (a quiet stretch with fewer requests offered, as when throttled ones wait out
+//!   their `Retry-After`, says nothing: BBR's application-limited samples). After half a second
+//!   and 40 served requests of samples the estimate is final.
 //! - **Cruise.** Requests then leave through a token bucket of the learned burst refilled at
 //!   97 % of the learned rate: a batch goes only when the model holds all of its tokens, and
 //!   Graph's own bucket slowly fills, absorbing jitter. Every throttle resynchronises the model
@@ -60,7 +62,7 @@ const MIN_SPAN: Duration = Duration::from_millis(500);
 /// Requests served in the samples before the estimate is final.
 const MIN_SERVED: u64 = 40;
 /// An interval this long (or a tenth of one, whichever is longer) is worth adjusting the pace.
-const EARLY_SPAN: Duration = Duration::from_millis(80);
+const EARLY_SPAN: Duration = Duration::from_millis(30);
 /// No throttle for this long while measuring means the offered rate is below the limit.
 const MEASURE_QUIET: Duration = Duration::from_millis(250);
 /// Quiet cruising this long probes for a raised limit.
@@ -436,7 +438,7 @@ impl State {
                     .last_throttle
                     .map_or(self.changed_at, |e| e.max(self.changed_at));
                 let patience = MEASURE_QUIET.max(secs(3.0 * f64::from(d.weight) / pace));
-                if now.saturating_duration_since(since) > patience {
+                if now.saturating_duration_since(since) > patience && self.used(since, now, pace) {
                     self.set_pace(
                         now,
                         pace * GROW,
@@ -446,6 +448,21 @@ impl State {
             }
             _ => {}
         }
+    }
+
+    /// Whether requests left since `since` at nearly the full pace. Only then can a quiet
+    /// stretch mean the pace is below Graph's limit: when fewer were offered (throttled ones
+    /// waiting out their Retry-After, too few calls in flight), offering more changes nothing
+    /// (BBR's "application-limited" samples).
+    fn used(&self, since: Instant, now: Instant, pace: f64) -> bool {
+        let span = now.saturating_duration_since(since).as_secs_f64();
+        let left: u32 = self
+            .departures
+            .iter()
+            .filter(|e| e.at > since)
+            .map(|e| e.weight)
+            .sum();
+        span > 0.0 && f64::from(left) / span >= 0.9 * pace
     }
 
     /// Graph's bucket was empty when the exchange that left at `d.at` arrived.
@@ -569,7 +586,7 @@ impl State {
                 self.resync(last, now);
             }
         } else if self.span >= EARLY_SPAN
-            && self.served_in_span >= MIN_SERVED / 5
+            && self.served_in_span >= MIN_SERVED / 10
             && rate * 2.0 < pace
         {
             // Far above the estimate so far: most of what is offered is throttled. Nearer, the
@@ -614,7 +631,9 @@ impl State {
     }
 
     /// The model's bucket follows Graph's: empty when the throttled exchange left, refilled
-    /// since, less what left after it.
+    /// since, less what left after it, less one token. Right after a throttle Graph's bucket
+    /// holds nothing to absorb two requests arriving closer than they left; waiting for one
+    /// token of cushion keeps a single late arrival from starting a run of throttles.
     fn resync(&mut self, empty_at: Instant, now: Instant) {
         let Some(pace) = self.pace else { return };
         let left_since: u32 = self
@@ -624,7 +643,7 @@ impl State {
             .map(|e| e.weight)
             .sum();
         let refilled = now.saturating_duration_since(empty_at).as_secs_f64() * pace;
-        self.tokens = refilled.min(f64::from(self.burst.max(1))) - f64::from(left_since);
+        self.tokens = refilled.min(f64::from(self.burst.max(1))) - f64::from(left_since) - 1.0;
         self.tokens_at = now;
     }
 
