@@ -107,9 +107,15 @@ impl Correlation {
     }
 }
 
-/// `{id}` for GUIDs, one space for white space, at most [`MAX_REASON_CHARS`] characters.
+/// `{id}` for GUIDs, `{user}` for sign-in names and e-mail addresses, one space for white
+/// space, at most [`MAX_REASON_CHARS`] characters: the same cause for different people, groups
+/// or requests reads the same.
 pub fn normalise_reason(raw: &str) -> String {
-    let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = raw
+        .split_whitespace()
+        .map(without_address)
+        .collect::<Vec<_>>()
+        .join(" ");
     let chars: Vec<char> = collapsed.chars().collect();
     let mut out = String::with_capacity(collapsed.len());
     let mut i = 0;
@@ -131,6 +137,28 @@ pub fn normalise_reason(raw: &str) -> String {
         return format!("{cut}…");
     }
     out
+}
+
+/// A word that is a sign-in name or e-mail address (`ada@contoso.com`, in quotes or brackets,
+/// with trailing punctuation) becomes `{user}`; anything else stays.
+fn without_address(word: &str) -> String {
+    let punctuation = |c: char| "\"'()[]<>,;:.!?".contains(c);
+    let core = word.trim_matches(punctuation);
+    let Some((local, domain)) = core.split_once('@') else {
+        return word.to_string();
+    };
+    let is_address = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && core
+            .chars()
+            .all(|c| c.is_alphanumeric() || "@._-+'".contains(c));
+    if !is_address {
+        return word.to_string();
+    }
+    let start = word.find(core).unwrap_or(0);
+    format!("{}{{user}}{}", &word[..start], &word[start + core.len()..])
 }
 
 fn word_char(c: Option<&char>) -> bool {
@@ -754,6 +782,25 @@ mod tests {
         );
         assert_eq!(a, "Failed to add user {id} to the group.");
         assert_eq!(a, b);
+        // Sign-in names and addresses too, however they are quoted.
+        for who in [
+            "ada@contoso.com",
+            "'grace.hopper@fabrikam.onmicrosoft.com'.",
+            "(x_y@a.b)",
+        ] {
+            assert_eq!(
+                normalise_reason(&format!("Mailbox for {who} not found")),
+                format!(
+                    "Mailbox for {} not found",
+                    who.replace(who.trim_matches(|c: char| "'().".contains(c)), "{user}")
+                )
+            );
+        }
+        assert_eq!(
+            normalise_reason("a@b is not an address"),
+            "a@b is not an address"
+        );
+        assert_eq!(normalise_reason("@ and x@.y stay"), "@ and x@.y stay");
         // Only whole GUIDs: a longer hex run is not an id.
         assert_eq!(normalise_reason(&format!("x{USER}")), format!("x{USER}"));
         let long = normalise_reason(&"é".repeat(1000));
