@@ -73,8 +73,8 @@ fn main() {
     report.push(String::from(
         "\n## (a) reprocess, throttled (50 ms latency, whole-second Retry-After)\n",
     ));
-    report.push("| bucket | run | requests | seconds | bound N/rate | ratio to bound | goal (1.15x bound + 1 s) | 429s | 429s after the first 3 s | Retry-After violations | exactly once |".into());
-    report.push("|---|---|---|---|---|---|---|---|---|---|---|".into());
+    report.push("| bucket | run | requests | seconds | bound N/rate | ratio to bound | goal (1.15x bound + 1 s) | limit learned after | 429s | 429s once learned | Retry-After violations | exactly once |".into());
+    report.push("|---|---|---|---|---|---|---|---|---|---|---|---|".into());
     let shapes: Vec<(f64, u32)> = match std::env::var("EP_BENCH_BURST") {
         Ok(_) => vec![(env_or("EP_BENCH_RATE", RATE as usize) as f64, burst)],
         Err(_) => vec![(100.0, 20), (50.0, 5), (100.0, 100)],
@@ -95,12 +95,13 @@ fn main() {
             let bound = r.reprocessed as f64 / rate;
             let goal = bound * 1.15 + 1.0;
             report.push(format!(
-                "| {rate}/s, burst {burst} | {label} | {} | {:.2} | {:.2} | {:.2}x | {} | {} | {} | {} | {} |",
+                "| {rate}/s, burst {burst} | {label} | {} | {:.2} | {:.2} | {:.2}x | {} | {} | {} | {} | {} | {} |",
                 r.reprocessed,
                 r.seconds,
                 bound,
                 r.seconds / bound,
                 if r.seconds <= goal { "met" } else { "missed" },
+                r.learned_after.map_or("-".into(), |s| format!("{s:.2} s")),
                 r.throttled,
                 r.throttled_late,
                 r.violations,
@@ -290,9 +291,10 @@ struct ReprocessRun {
     eligible: usize,
     reprocessed: usize,
     throttled: usize,
-    /// 429s answered more than 3 s after the first reprocess call: once the limit is learned
-    /// there should be none.
+    /// 429s of requests sent after ep said it had learned the limit: there should be none.
     throttled_late: usize,
+    /// Seconds from ep's start until it learned the limit (`-v`: "Graph's limit is …").
+    learned_after: Option<f64>,
     /// Seconds from ep's start to its first reprocess call, and to its last listing page.
     first_send: f64,
     last_page: f64,
@@ -340,7 +342,7 @@ fn reprocess_run(
     let want = eligible(&emu);
     let started_wall = Utc::now();
     let mut cmd = ep_command(&emu);
-    cmd.args(extra).args([
+    cmd.arg("-v").args(extra).args([
         "reprocess",
         "--all-failed",
         "--yes",
@@ -348,7 +350,7 @@ fn reprocess_run(
         "-o",
         "json",
     ]);
-    let (seconds, stdout, peak_rss_kib) = run_measured(cmd);
+    let (seconds, stdout, peak_rss_kib, learned) = run_watched(cmd, "Graph's limit is");
     let summary: serde_json::Value = serde_json::from_slice(&stdout).unwrap_or_default();
     let reprocessed = summary["counts"]["reprocessed"].as_u64().unwrap_or(0) as usize;
     let calls = emu.calls();
@@ -369,7 +371,9 @@ fn reprocess_run(
         .filter(|c| c.method == "GET" && c.path.ends_with("/assignmentRequests"))
         .map(|c| c.at)
         .max();
-    let late_from = first_send.map(|f| f + chrono::Duration::seconds(3));
+    // Requests already on their way when the limit was learned were sent before it.
+    let in_flight = chrono::Duration::from_std(LATENCY * 2).unwrap_or_default();
+    let late_from = learned.map(|l| l + in_flight);
     let run = ReprocessRun {
         seconds,
         eligible: want.len(),
@@ -379,6 +383,7 @@ fn reprocess_run(
             .iter()
             .filter(|c| c.status == 429 && late_from.is_some_and(|l| c.at > l))
             .count(),
+        learned_after: learned.map(since_start),
         first_send: first_send.map_or(f64::NAN, since_start),
         last_page: last_page.map_or(f64::NAN, since_start),
         peak_rss_kib,
@@ -393,23 +398,41 @@ fn reprocess_run(
     run
 }
 
-/// Run `cmd` to its end: seconds, stdout, and the process's peak RSS in KiB. getrusage's
-/// ru_maxrss would count the parent's memory that a spawned child briefly shares before exec;
-/// VmHWM in /proc is the exec'd program's own high-water mark.
-fn run_measured(mut cmd: Command) -> (f64, Vec<u8>, i64) {
+/// Run `cmd` to its end: seconds, stdout, the process's peak RSS in KiB, and when ep first
+/// wrote a stderr line containing `mark` (with `-v`, the pacer's "Graph's limit is …": when it
+/// learned the limit). getrusage's ru_maxrss would count the parent's memory that a spawned child
+/// briefly shares before exec; VmHWM in /proc is the exec'd program's own high-water mark.
+fn run_watched(
+    mut cmd: Command,
+    mark: &'static str,
+) -> (f64, Vec<u8>, i64, Option<chrono::DateTime<Utc>>) {
     let started = Instant::now();
     let mut child = cmd
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("ep runs");
     let pid = child.id();
     let mut stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
     let reader = std::thread::spawn(move || {
         use std::io::Read;
         let mut out = Vec::new();
         let _ = stdout.read_to_end(&mut out);
         out
+    });
+    let watcher = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut seen = None;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if seen.is_none() && !mark.is_empty() && line.contains(mark) {
+                seen = Some(Utc::now());
+            }
+        }
+        seen
     });
     let mut peak_kib = 0;
     while child.try_wait().expect("wait").is_none() {
@@ -419,7 +442,13 @@ fn run_measured(mut cmd: Command) -> (f64, Vec<u8>, i64) {
         std::thread::sleep(Duration::from_millis(5));
     }
     let seconds = started.elapsed().as_secs_f64();
-    (seconds, reader.join().unwrap_or_default(), peak_kib)
+    let learned = watcher.join().unwrap_or_default();
+    (
+        seconds,
+        reader.join().unwrap_or_default(),
+        peak_kib,
+        learned,
+    )
 }
 
 /// Retries that came too early: a call for the same request (method, path and query: listing

@@ -106,6 +106,8 @@ async fn collect(
         let permit = client.acquire_slot().await;
         let mut batch = vec![first];
         fill(&mut batch, &mut carried, &mut rx, client.batch_size()).await;
+        // A 503's pause first: the pacer's leave marks when the batch really goes.
+        client.wait_for_pause().await;
         let (mut departure, mut in_flight) = client.pace_batch(batch.len() as u32).await;
         // Never more than Graph was seen to serve at once: a batch larger than its bucket is
         // partly throttled however well it is paced, and the bucket may have shown itself

@@ -717,7 +717,8 @@ impl GraphClient {
     }
 
     /// Tell the pacer what became of one exchange. A `$batch`'s departure is handed back, so the
-    /// batcher can count its sub-requests once it has read them; a 5xx says nothing of the bucket.
+    /// batcher can count its sub-requests once it has read them; a 5xx says nothing of the bucket
+    /// (recorded as answered, with nothing known).
     fn record_exchange(
         pacer: &Pacer,
         departure: Departure,
@@ -728,7 +729,7 @@ impl GraphClient {
         match status {
             429 => pacer.record(departure, 0, departure.weight(), near_limit),
             200..=299 if batch => return Some(departure),
-            500.. => {}
+            500.. => pacer.record(departure, 0, 0, near_limit),
             _ if batch => pacer.record(departure, 0, 0, near_limit),
             _ => pacer.record(departure, departure.weight(), 0, near_limit),
         }

@@ -396,6 +396,7 @@ impl State {
             weight,
             seq: self.departed,
             served: None,
+            answered: false,
         });
         while self.departures.len() > LEDGER_MAX
             || self
@@ -419,7 +420,10 @@ impl State {
         self.served_total += u64::from(served);
         self.burst = self.burst.max(served);
         if let Some(sent) = self.departures.iter_mut().rev().find(|e| e.seq == d.seq) {
-            sent.served = Some(served);
+            // Nothing served and nothing throttled: a 5xx or a lost answer, which may or may not
+            // have cost Graph's bucket a token. An interval holding one is not exact.
+            sent.served = Some(served).filter(|_| served > 0 || throttled > 0);
+            sent.answered = true;
         }
         if throttled > 0 {
             self.throttled(d, now);
@@ -487,7 +491,7 @@ impl State {
                     .max(f64::from(self.burst) / round_trip);
                 self.set_pace(now, first, "throttled: measuring Graph's rate");
             }
-            Phase::Measure => {}
+            Phase::Measure => self.still_throttled(now),
             Phase::Cruise if d.at > self.changed_at => self.cruise_throttled(now),
             Phase::Cruise => {}
         }
@@ -495,6 +499,25 @@ impl State {
         // throttle would let a small bucket overflow, and what it wasted would not be counted.
         if self.phase == Phase::Cruise {
             self.resync(d.at, now);
+        }
+    }
+
+    /// Throttled again while measuring. When no exact sample has come for a while (faults
+    /// leave every interval with an unknown count), what Graph delivered over the last second
+    /// is the best measure left: far above it, the offered rate comes down to 1.25 times it
+    /// rather than be throttled wholesale until a clean sample comes.
+    fn still_throttled(&mut self, now: Instant) {
+        let Some(pace) = self.pace else { return };
+        if now.saturating_duration_since(self.changed_at) < RECENT / 2 {
+            return;
+        }
+        let delivered = self.recent_delivery_rate(now);
+        if delivered * 2.0 < pace {
+            self.set_pace(
+                now,
+                delivered * MEASURE_GAIN,
+                "measuring: throttled, no clean sample",
+            );
         }
     }
 
@@ -523,9 +546,10 @@ impl State {
     /// answered (or is too old to wait for), so none of what Graph served in it is missed.
     fn sample_answered(&mut self, now: Instant) {
         while let (Some(from), Some(&to)) = (self.sampled_to, self.unsampled.front()) {
-            let pending = self.departures.iter().any(|e| {
-                e.at <= to && e.served.is_none() && now.saturating_duration_since(e.at) < LATE
-            });
+            let pending = self
+                .departures
+                .iter()
+                .any(|e| e.at <= to && !e.answered && now.saturating_duration_since(e.at) < LATE);
             if pending {
                 return;
             }
@@ -538,18 +562,21 @@ impl State {
     }
 
     /// Add the interval `(from, to]` to the samples if it is exact: nothing raised the offered
-    /// rate inside it, so Graph served just what its bucket refilled.
+    /// rate inside it, and every exchange in it has a known count (not a 5xx, not a lost answer),
+    /// so Graph served just what its bucket refilled.
     fn sample(&mut self, from: Instant, to: Instant) -> bool {
         if self.raises.iter().any(|r| *r > from && *r < to) {
             return false;
         }
+        let mut served = 0u64;
+        for e in self.departures.iter().filter(|e| e.at > from && e.at <= to) {
+            match e.served {
+                Some(n) => served += u64::from(n),
+                None => return false,
+            }
+        }
         self.span += to - from;
-        self.served_in_span += self
-            .departures
-            .iter()
-            .filter(|e| e.at > from && e.at <= to)
-            .map(|e| u64::from(e.served.unwrap_or(0)))
-            .sum::<u64>();
+        self.served_in_span += served;
         true
     }
 
@@ -676,6 +703,7 @@ struct Sent {
     seq: u64,
     /// What Graph served of it, once answered.
     served: Option<u32>,
+    answered: bool,
 }
 
 #[cfg(test)]

@@ -70,6 +70,19 @@ impl Run {
 /// one at a time as the batcher does, throttled requests retried after their own
 /// `Retry-After` as GraphClient does.
 async fn simulate(rate: f64, burst: u32, max_batch: usize, n: usize) -> Run {
+    simulate_losing(rate, burst, max_batch, n, 0).await
+}
+
+/// [`simulate`] where every `lose_every`th exchange's answer is lost (0 = none): Graph served
+/// it, but ep learns nothing of it, as after a reset or a lost `$batch` answer.
+async fn simulate_losing(
+    rate: f64,
+    burst: u32,
+    max_batch: usize,
+    n: usize,
+    lose_every: usize,
+) -> Run {
+    let exchanges = Arc::new(AtomicUsize::new(0));
     let pacer = Arc::new(Pacer::new());
     let bucket = Arc::new(Mutex::new(Bucket::new(rate, burst)));
     let queue = Arc::new(Mutex::new((0..n).collect::<VecDeque<usize>>()));
@@ -97,6 +110,7 @@ async fn simulate(rate: f64, burst: u32, max_batch: usize, n: usize) -> Run {
             }
             pacer.refund(&mut departure, &mut in_flight, limit as u32);
         }
+        let lost = lose_every > 0 && exchanges.fetch_add(1, Ordering::SeqCst) % lose_every == 1;
         let (pacer, bucket, queue, done, learned) = (
             pacer.clone(),
             bucket.clone(),
@@ -113,7 +127,11 @@ async fn simulate(rate: f64, burst: u32, max_batch: usize, n: usize) -> Run {
             tokio::time::sleep(LATENCY / 2).await;
             drop((in_flight, permit));
             let served = answers.iter().filter(|a| a.is_none()).count() as u32;
-            pacer.record(departure, served, batch.len() as u32 - served, false);
+            if lost {
+                pacer.record(departure, 0, 0, false);
+            } else {
+                pacer.record(departure, served, batch.len() as u32 - served, false);
+            }
             if pacer.phase() == Phase::Cruise {
                 learned.lock().unwrap().get_or_insert(Instant::now());
             }
@@ -324,4 +342,18 @@ async fn a_documented_limit_is_kept_whatever_graph_answers() {
     assert_eq!(Instant::now(), start, "a window's worth goes at once");
     let (_d, _g) = pacer.acquire(1).await;
     assert!(Instant::now() - start >= Duration::from_secs(10));
+}
+
+/// Answers lost on the way back (Graph served them, ep learned nothing) would make the served
+/// count between two throttles too low: intervals holding one are left out of the samples.
+#[tokio::test(start_paused = true)]
+async fn lost_answers_do_not_lower_the_estimate() {
+    for max_batch in [20, 1] {
+        let run = simulate_losing(100.0, 20, max_batch, 746, 7).await;
+        let estimate = run.pacer.estimate().expect("learned");
+        assert!(
+            (estimate / 100.0 - 1.0).abs() < 0.05,
+            "{max_batch}: {estimate:.1}/s"
+        );
+    }
 }
