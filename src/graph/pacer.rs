@@ -429,6 +429,9 @@ impl State {
             self.throttled(d, now);
         } else if served > 0 {
             self.quiet(d, now);
+        } else if self.phase == Phase::StartUp {
+            // A 5xx or a lost answer is no sign of a limit: the window grows as for a served one.
+            self.window = self.window.saturating_add(d.weight);
         }
         self.sample_answered(now);
     }
@@ -511,7 +514,18 @@ impl State {
         if now.saturating_duration_since(self.changed_at) < RECENT / 2 {
             return;
         }
-        let delivered = self.recent_delivery_rate(now);
+        // Over the whole second: after a pause (a 503's), the few exchanges since would make a
+        // short span look like a high rate.
+        let span = self
+            .first_departure
+            .map_or(RECENT, |f| now.saturating_duration_since(f).min(RECENT));
+        let served: u64 = self
+            .departures
+            .iter()
+            .filter(|e| now.saturating_duration_since(e.at) <= span)
+            .map(|e| u64::from(e.served.unwrap_or(0)))
+            .sum();
+        let delivered = (served as f64 / span.as_secs_f64().max(0.001)).max(1.0);
         if delivered * 2.0 < pace {
             self.set_pace(
                 now,
