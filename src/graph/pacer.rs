@@ -494,7 +494,7 @@ impl State {
                     .max(f64::from(self.burst) / round_trip);
                 self.set_pace(now, first, "throttled: measuring Graph's rate");
             }
-            Phase::Measure => self.still_throttled(now),
+            Phase::Measure => {}
             Phase::Cruise if d.at > self.changed_at => self.cruise_throttled(now),
             Phase::Cruise => {}
         }
@@ -502,36 +502,6 @@ impl State {
         // throttle would let a small bucket overflow, and what it wasted would not be counted.
         if self.phase == Phase::Cruise {
             self.resync(d.at, now);
-        }
-    }
-
-    /// Throttled again while measuring. When no exact sample has come for a while (faults
-    /// leave every interval with an unknown count), what Graph delivered over the last second
-    /// is the best measure left: far above it, the offered rate comes down to 1.25 times it
-    /// rather than be throttled wholesale until a clean sample comes.
-    fn still_throttled(&mut self, now: Instant) {
-        let Some(pace) = self.pace else { return };
-        if now.saturating_duration_since(self.changed_at) < RECENT / 2 {
-            return;
-        }
-        // Over the whole second: after a pause (a 503's), the few exchanges since would make a
-        // short span look like a high rate.
-        let span = self
-            .first_departure
-            .map_or(RECENT, |f| now.saturating_duration_since(f).min(RECENT));
-        let served: u64 = self
-            .departures
-            .iter()
-            .filter(|e| now.saturating_duration_since(e.at) <= span)
-            .map(|e| u64::from(e.served.unwrap_or(0)))
-            .sum();
-        let delivered = (served as f64 / span.as_secs_f64().max(0.001)).max(1.0);
-        if delivered * 2.0 < pace {
-            self.set_pace(
-                now,
-                delivered * MEASURE_GAIN,
-                "measuring: throttled, no clean sample",
-            );
         }
     }
 
