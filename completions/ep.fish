@@ -531,6 +531,9 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l burst -d 'Token-bucke
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-rate -d 'Share of calls answered 503/504 (0.0–1.0)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-reset -d 'Share of Graph calls whose connection is reset with no response, doing nothing (0.0–1.0)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l lost-ack -d 'Share of reprocess calls (and batches with one) performed, then reset unanswered (0.0–1.0)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-scope -d 'Which calls injected faults hit: any, whole requests only, or $batch sub-requests only' -r -f -a "any\t'Any call: top-level requests (the `$batch` POST included) and sub-requests alike'
+requests\t'Only whole HTTP requests: a direct call or a `$batch` POST as a whole'
+sub-requests\t'Only sub-requests inside a `$batch`; the batch itself is answered 200'"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l retry-after -d 'How 429/503 Retry-After is written' -r -f -a "rotate\t'Cycle through whole seconds, fractional seconds and no header (429s); 503s carry `1` or nothing'
 seconds\t'Whole seconds, rounded up (at least 1)'
 fraction\t'Seconds with two decimals, rounded up (e.g. `0.35`)'

@@ -680,6 +680,9 @@ pub struct EmulatorArgs {
     /// Share of reprocess calls (and batches with one) performed, then reset unanswered (0.0–1.0)
     #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
     pub lost_ack: f64,
+    /// Which calls injected faults hit: any, whole requests only, or $batch sub-requests only
+    #[arg(long, value_name = "SCOPE", value_enum, default_value_t = ep_emulator::FaultScope::Any)]
+    pub fault_scope: ep_emulator::FaultScope,
     /// Injected faults answer 502 with a proxy's HTML page instead of OData 503/504
     #[arg(long)]
     pub fault_html: bool,

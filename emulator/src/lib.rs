@@ -19,7 +19,8 @@
 //! Fault and scale knobs (all off by default; random ones are seeded, each from a stream of
 //! its own, so the same seed and call sequence replay the same faults):
 //! - `fault_rate`: 503/504 OData errors before doing anything (`fault_html`: a proxy's 502 HTML
-//!   page instead, for top-level calls).
+//!   page instead, for top-level calls); `fault_scope`: on any call, whole requests only, or
+//!   `$batch` sub-requests only.
 //! - `fault_reset`: the TCP connection is reset without any response, before doing anything.
 //! - `lost_ack`: a reprocess (or a `$batch` containing one) is performed, then the connection
 //!   is reset instead of answering.
@@ -92,7 +93,7 @@ use throttle::{Dice, FaultInjector, TokenBucket};
 
 pub use delivery::AuditCorrelation;
 pub use session::{ChangedRequest, PendingState, TENANT_STATE_FORMAT, TenantState};
-pub use throttle::RetryAfterStyle;
+pub use throttle::{FaultScope, RetryAfterStyle};
 
 /// [`RecordedCall::status`] of a call whose connection was reset before anything was done
 /// (`fault_reset`). Not an HTTP status: the client received no status line at all.
@@ -115,6 +116,8 @@ pub struct EmulatorConfig {
     pub burst: u32,
     /// Share (0.0..=1.0) of Graph calls answered 503/504 before doing anything.
     pub fault_rate: f64,
+    /// Which calls those faults may hit: any, whole requests only, or sub-requests only.
+    pub fault_scope: FaultScope,
     /// Share (0.0..=1.0) of top-level Graph calls (a `$batch` counts once; token calls never)
     /// whose connection is reset without any response, before doing anything. Recorded with
     /// status [`STATUS_RESET`] and `dropped`.
@@ -274,6 +277,7 @@ impl Default for EmulatorConfig {
             rate: None,
             burst: 10,
             fault_rate: 0.0,
+            fault_scope: FaultScope::Any,
             fault_reset: 0.0,
             lost_ack: 0.0,
             fault_html: false,
@@ -929,7 +933,7 @@ fn knobs_line(c: &EmulatorConfig) -> String {
         |r| format!("{r}/s burst {}", c.audit_burst),
     );
     format!(
-        "knobs: latency {}ms, rate {rate}, page size {}, faults {} ({}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}, audit log rate {audit}, audit correlation {}, beta resource roles {}",
+        "knobs: latency {}ms, rate {rate}, page size {}, faults {} ({}, on {}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}, audit log rate {audit}, audit correlation {}, beta resource roles {}",
         c.latency.as_millis(),
         c.page_size,
         c.fault_rate,
@@ -938,6 +942,7 @@ fn knobs_line(c: &EmulatorConfig) -> String {
         } else {
             "503/504 json"
         },
+        c.fault_scope.as_str(),
         c.fault_reset,
         c.lost_ack,
         c.retry_after.as_str(),

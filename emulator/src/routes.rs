@@ -281,7 +281,11 @@ pub(crate) fn graph_call(shared: &Shared, call: &Call<'_>, in_batch: bool) -> Re
             .map_or_else(|| request_id.clone(), str::to_string),
         request_id,
     };
-    let fault = shared.faults.lock().ok().and_then(|mut f| f.next());
+    let fault = if shared.config.fault_scope.covers(in_batch) {
+        shared.faults.lock().ok().and_then(|mut f| f.next())
+    } else {
+        None
+    };
     if fault.is_some() && shared.config.fault_html && !in_batch {
         return proxy_bad_gateway(shared, now);
     }

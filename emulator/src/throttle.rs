@@ -184,6 +184,40 @@ pub(crate) fn fault_retry_after(
     retry_after_value(concrete, FAULT_WAIT, now)
 }
 
+/// Which Graph calls injected 503/504 faults may hit. Graph documents neither whether a
+/// `$batch` fails as a whole when its service is unavailable nor whether single sub-requests do;
+/// both are plausible, and a client must treat them differently (a sub-request's failure says
+/// nothing about the others served in the same exchange).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FaultScope {
+    /// Any call: top-level requests (the `$batch` POST included) and sub-requests alike.
+    #[default]
+    Any,
+    /// Only whole HTTP requests: a direct call or a `$batch` POST as a whole.
+    Requests,
+    /// Only sub-requests inside a `$batch`; the batch itself is answered 200.
+    SubRequests,
+}
+
+impl FaultScope {
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultScope::Any => "any",
+            FaultScope::Requests => "requests",
+            FaultScope::SubRequests => "sub-requests",
+        }
+    }
+
+    pub(crate) fn covers(self, in_batch: bool) -> bool {
+        match self {
+            FaultScope::Any => true,
+            FaultScope::Requests => !in_batch,
+            FaultScope::SubRequests => in_batch,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fault {
     ServiceUnavailable { retry_after: Option<u32> },

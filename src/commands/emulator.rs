@@ -87,6 +87,7 @@ fn emulator_config(args: EmulatorArgs) -> Result<EmulatorConfig, CliError> {
         fault_rate: share(args.fault_rate, "--fault-rate")?,
         fault_reset: share(args.fault_reset, "--fault-reset")?,
         lost_ack: share(args.lost_ack, "--lost-ack")?,
+        fault_scope: args.fault_scope,
         fault_html: args.fault_html,
         retry_after: args.retry_after,
         catalog_scoped: args.catalog_scoped,

@@ -614,7 +614,7 @@ impl GraphClient {
     }
 
     /// The one retry step of every Graph call: count `err` against the call's budget in `tries`,
-    /// honour a `Retry-After` for the whole client, and wait. `Ok` means "try again"; `Err` is
+    /// and wait. `Ok` means "try again"; `Err` is
     /// the error to report, the budget being spent or the failure not worth another attempt.
     pub async fn wait_to_retry(
         &self,
@@ -629,25 +629,23 @@ impl GraphClient {
             1,
             format!("retrying in {:.1}s after: {err}", wait.as_secs_f64()),
         );
-        self.pause_for(&err, wait);
         tokio::time::sleep(wait).await;
         Ok(())
     }
 
-    /// A 503's `Retry-After` says the service is unavailable: every call of this client waits.
-    /// A 429's is advice for the throttled request itself — Graph's throttling guidance says to
-    /// "retry each failed request ... using the value provided in the retry-after response
-    /// header" — so only that request waits it out, while the pacer slows everyone down. Pausing
-    /// the whole client on each throttled sub-request is what made small buckets so slow.
-    fn pause_for(&self, err: &GraphError, wait: Duration) {
-        if !matches!(
-            err,
-            GraphError::Api {
-                status: 503,
-                retry_after: Some(_),
-                ..
-            }
-        ) {
+    /// A 503 answering a whole HTTP request (a direct call, or a `$batch` as a whole) says the
+    /// service is unavailable: every call of this client waits out its `Retry-After`. Only
+    /// here, where whole answers arrive: a 503 on one sub-request of a batch whose other
+    /// sub-requests were served says nothing of the rest, so, like a 429 ("retry each failed
+    /// request ... using the value provided in the retry-after response header"), only that
+    /// request waits. Pausing everyone for each failed sub-request made a run with a few 503s
+    /// in it a string of one-second stalls. A wait beyond `--max-wait` ends the call that got
+    /// it, so it pauses nobody.
+    fn pause_for(&self, status: u16, retry_after: Option<Duration>) {
+        let Some(wait) = retry_after.filter(|w| status == 503 && *w <= self.retry.max_wait) else {
+            return;
+        };
+        if self.retry.max_retries == 0 {
             return;
         }
         let Some(until) = Instant::now().checked_add(wait) else {
@@ -823,6 +821,7 @@ impl GraphClient {
             self.tokens.invalidate(&token).await;
         }
         let retry_after = header("retry-after").and_then(|v| crate::http::parse_retry_after(&v));
+        self.pause_for(status, retry_after);
         let content_type = header("content-type");
         Err(decode_error(
             status,

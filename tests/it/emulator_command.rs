@@ -21,6 +21,8 @@ fn the_emulator_command_maps_and_prints_the_knobs() {
             "--fault-html",
             "--fault-rate",
             "0.05",
+            "--fault-scope",
+            "sub-requests",
             "--retry-after",
             "date",
             "--catalog-scoped",
@@ -47,7 +49,7 @@ fn the_emulator_command_maps_and_prints_the_knobs() {
     );
     let knobs = head.iter().find(|l| l.starts_with("# knobs:")).unwrap();
     for want in [
-        "faults 0.05 (502 html)",
+        "faults 0.05 (502 html, on sub-requests)",
         "resets 0.25",
         "lost acks 0.1",
         "retry-after date",
@@ -61,6 +63,7 @@ fn the_emulator_command_maps_and_prints_the_knobs() {
         &["--fault-reset", "1.5"][..],
         &["--lost-ack", "2"][..],
         &["--retry-after", "sometimes"][..],
+        &["--fault-scope", "batches"][..],
     ] {
         let out = std::process::Command::new(&ep)
             .env_clear()

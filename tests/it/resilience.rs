@@ -1,7 +1,7 @@
 //! Issue 4's guarantees through the real binary: the journal, Ctrl-C, faults and lost answers.
 
 use crate::common::{Emu, ids_of, run_expect};
-use ep_emulator::EmulatorConfig;
+use ep_emulator::{EmulatorConfig, FaultScope, RetryAfterStyle};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -599,4 +599,86 @@ fn ctrl_c_in_an_unattended_run_stops_the_listing_and_accounts_for_what_it_listed
     let all: BTreeSet<String> = emu.accepted_reprocess_ids().into_iter().collect();
     assert_eq!(all, want);
     assert_eq!(emu.accepted_reprocess_ids().len(), want.len());
+}
+
+/// A steady, throttled run whose 503s all carry `Retry-After: 1`, faults falling on `scope`.
+/// Returns, for each 503 with a `Retry-After` (at least a second before the run's last call),
+/// how many calls arrived while it was in force (after the client could have seen it), and the
+/// retries of the 503'd call itself that came too early.
+fn calls_inside_503_windows(scope: FaultScope, fault_rate: f64) -> (Vec<usize>, usize) {
+    let latency = Duration::from_millis(20);
+    let emu = Emu::with(EmulatorConfig {
+        fault_rate,
+        fault_scope: scope,
+        retry_after: RetryAfterStyle::Seconds,
+        rate: Some(100.0),
+        burst: 20,
+        latency,
+        outage: 400,
+        ..crate::common::stable_config()
+    });
+    let want = emu.eligible(None);
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--all-failed",
+            "--yes",
+            "--no-journal",
+            "-o",
+            "json",
+        ]),
+        0,
+    );
+    assert_eq!(ids_of(&r.json(), "reprocessed"), want, "{}", r.stderr);
+    let calls = emu.calls();
+    let last = calls.iter().map(|c| c.at).max().unwrap();
+    // A call that arrives within a round trip of the 503 may have left before it was seen.
+    let seen = chrono::Duration::from_std(latency * 2 + Duration::from_millis(30)).unwrap();
+    let mut inside = Vec::new();
+    let mut early_retries = 0;
+    for fault in calls.iter().filter(|c| c.status == 503) {
+        let Some(ms) = fault.retry_after_ms else {
+            continue;
+        };
+        let until = fault.at + chrono::Duration::milliseconds(ms as i64);
+        if until + chrono::Duration::seconds(1) > last {
+            continue;
+        }
+        let within: Vec<_> = calls
+            .iter()
+            .filter(|c| c.at > fault.at + seen && c.at < until)
+            .collect();
+        early_retries += within
+            .iter()
+            .filter(|c| c.method == fault.method && c.path == fault.path && c.query == fault.query)
+            .count();
+        inside.push(within.len());
+    }
+    (inside, early_retries)
+}
+
+#[test]
+fn a_503_on_one_sub_request_delays_that_request_only() {
+    // Other sub-requests of the same batch were served: the service is up, and the run goes
+    // on while the one request waits out its Retry-After.
+    let (inside, early) = calls_inside_503_windows(FaultScope::SubRequests, 0.08);
+    assert!(!inside.is_empty(), "the run had 503s with Retry-After");
+    let busy = inside.iter().filter(|&&n| n > 0).count();
+    assert!(
+        busy * 2 > inside.len(),
+        "other calls went on during most 503 windows: {inside:?}"
+    );
+    assert_eq!(early, 0, "the 503'd request itself waited its Retry-After");
+}
+
+#[test]
+fn a_503_answering_a_whole_request_pauses_every_call() {
+    let (inside, early) = calls_inside_503_windows(FaultScope::Requests, 0.25);
+    assert!(!inside.is_empty(), "the run had 503s with Retry-After");
+    let quiet = inside.iter().filter(|&&n| n == 0).count();
+    assert!(
+        quiet * 2 > inside.len(),
+        "nothing was sent during most 503 windows: {inside:?}"
+    );
+    assert_eq!(early, 0);
 }
