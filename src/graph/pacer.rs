@@ -20,7 +20,8 @@
 //!   bucket refilled: `served / elapsed` is the policed rate (BBR's delivery-rate sample, taken
 //!   between losses as its long-term policer sampling does). Intervals are timed by when
 //!   requests left, so latency cancels out, and each is counted once every exchange in it has
-//!   been answered. Measuring starts from a deliberately high guess (what Graph served lately,
+//!   been answered. Exchanges that left within a quarter of the shortest round trip of each other
+//!   may have reached Graph in either order, so an interval that short is no sample. Measuring starts from a deliberately high guess (what Graph served lately,
 //!   or the burst per round trip); far above the samples it comes down to 1.25 times them, and
 //!   when nothing is throttled for a quarter second while requests left at the full pace it
 //!   grows by half (a quiet stretch with fewer requests offered, as when throttled ones wait out
@@ -78,6 +79,9 @@ pub const NEAR_LIMIT: f64 = 0.8;
 const RECENT: Duration = Duration::from_secs(1);
 /// An exchange unanswered this long is not waited for before sampling (its answer was lost).
 const LATE: Duration = Duration::from_secs(5);
+/// Departures closer than this share of the shortest round trip may arrive in either order
+/// (network jitter is a fraction of the path's delay).
+const ORDER_SHARE: u32 = 4;
 /// Departures remembered for the rate samples; older ones are never needed.
 const LEDGER_AGE: Duration = Duration::from_secs(15);
 const LEDGER_MAX: usize = 20_000;
@@ -163,6 +167,9 @@ struct State {
     probing: bool,
     /// A limit Graph documents, kept instead of learned.
     documented: Option<Documented>,
+    /// The shortest round trip seen: how far apart departures must be for their order to be
+    /// the order Graph saw them in.
+    min_rtt: Option<Duration>,
 }
 
 /// "At most `count` requests in any `per`": a sliding window, which a token bucket of the same
@@ -235,6 +242,7 @@ impl Pacer {
                 near_limit_at: None,
                 probing: false,
                 documented: None,
+                min_rtt: None,
             }),
             freed: Notify::new(),
         }))
@@ -419,6 +427,8 @@ impl State {
         }
         self.served_total += u64::from(served);
         self.burst = self.burst.max(served);
+        let rtt = now.saturating_duration_since(d.at);
+        self.min_rtt = Some(self.min_rtt.map_or(rtt, |m| m.min(rtt)));
         if let Some(sent) = self.departures.iter_mut().rev().find(|e| e.seq == d.seq) {
             // Nothing served and nothing throttled: a 5xx or a lost answer, which may or may not
             // have cost Graph's bucket a token. An interval holding one is not exact.
@@ -550,6 +560,12 @@ impl State {
     /// so Graph served just what its bucket refilled.
     fn sample(&mut self, from: Instant, to: Instant) -> bool {
         if self.raises.iter().any(|r| *r > from && *r < to) {
+            return false;
+        }
+        // Exchanges that left this close together may have reached Graph in either order (the
+        // later one served from what the earlier found empty): such an interval says nothing.
+        let reorder = self.min_rtt.unwrap_or_default() / ORDER_SHARE;
+        if to - from <= reorder {
             return false;
         }
         let mut served = 0u64;
