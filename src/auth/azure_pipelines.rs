@@ -3,11 +3,9 @@
 //! exchanged for a Graph token as a client assertion: the flow of azure-identity's
 //! AzurePipelinesCredential (`POST $SYSTEM_OIDCREQUESTURI?api-version=7.1&serviceConnectionId=…`).
 
-use super::client_secret::{tenant_and_client, token_url};
-use super::http::post_client_assertion;
-use super::pipeline_oidc::{Hints, OidcEndpoint, endpoint_url};
-use super::{AccessToken, AuthError, Credentials, TokenEndpoint, TokenSource};
-use async_trait::async_trait;
+use super::client_secret::tenant_and_client;
+use super::pipeline_oidc::{Hints, OidcEndpoint, PipelineOidcSource, endpoint_url};
+use super::{AuthError, Credentials, TokenEndpoint};
 
 const NAME: &str = "azure-pipelines";
 const OIDC_API_VERSION: &str = "7.1";
@@ -25,12 +23,8 @@ const HINTS: Hints = Hints {
             the README's Azure Pipelines section",
 };
 
-pub struct AzurePipelinesSource {
-    endpoint: OidcEndpoint,
-    token_url: String,
-    client_id: String,
-    scope: String,
-}
+/// Builds the [`PipelineOidcSource`] of this CI system.
+pub struct AzurePipelinesSource;
 
 fn incomplete(missing: &str) -> AuthError {
     AuthError::Incomplete {
@@ -52,7 +46,7 @@ impl AzurePipelinesSource {
     pub fn from_credentials(
         creds: &Credentials,
         endpoint: &TokenEndpoint,
-    ) -> Result<Self, AuthError> {
+    ) -> Result<PipelineOidcSource, AuthError> {
         let raw = creds.oidc_request_uri.as_deref().ok_or_else(|| {
             incomplete(
                 "SYSTEM_OIDCREQUESTURI is not set: run ep in an Azure Pipelines job, which \
@@ -78,7 +72,7 @@ impl AzurePipelinesSource {
                 crate::sanitize::excerpt(connection)
             ))
         })?;
-        let (tenant, client_id) = tenant_and_client(NAME, creds)?;
+        let app = tenant_and_client(NAME, creds)?;
         let mut url = endpoint_url(
             NAME,
             "SYSTEM_OIDCREQUESTURI",
@@ -87,8 +81,8 @@ impl AzurePipelinesSource {
         url.query_pairs_mut()
             .append_pair("api-version", OIDC_API_VERSION)
             .append_pair("serviceConnectionId", &connection.hyphenated().to_string());
-        Ok(AzurePipelinesSource {
-            endpoint: OidcEndpoint {
+        Ok(PipelineOidcSource::new(
+            OidcEndpoint {
                 source_name: NAME,
                 what: "Azure DevOps' OIDC token endpoint",
                 method: reqwest::Method::POST,
@@ -102,30 +96,8 @@ impl AzurePipelinesSource {
                 field: "oidcToken",
                 hints: HINTS,
             },
-            token_url: token_url(&endpoint.authority_host, &tenant),
-            client_id,
-            scope: endpoint.scope.clone(),
-        })
-    }
-}
-
-#[async_trait]
-impl TokenSource for AzurePipelinesSource {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    /// A fresh OIDC token at every acquisition, as azure-identity asks for one per token.
-    async fn acquire(&self, http: &reqwest::Client) -> Result<AccessToken, AuthError> {
-        let assertion = self.endpoint.token(http).await?;
-        post_client_assertion(
-            http,
-            NAME,
-            &self.token_url,
-            &self.client_id,
-            &assertion,
-            &self.scope,
-        )
-        .await
+            app,
+            endpoint,
+        ))
     }
 }

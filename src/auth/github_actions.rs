@@ -4,11 +4,9 @@
 //! repository (issuer `https://token.actions.githubusercontent.com`, a subject such as
 //! `repo:ORG/REPO:ref:refs/heads/main`).
 
-use super::client_secret::{tenant_and_client, token_url};
-use super::http::post_client_assertion;
-use super::pipeline_oidc::{Hints, OidcEndpoint, endpoint_url};
-use super::{AccessToken, AuthError, Credentials, TokenEndpoint, TokenSource};
-use async_trait::async_trait;
+use super::client_secret::tenant_and_client;
+use super::pipeline_oidc::{Hints, OidcEndpoint, PipelineOidcSource, endpoint_url};
+use super::{AuthError, Credentials, TokenEndpoint};
 
 const NAME: &str = "github-actions";
 
@@ -24,12 +22,8 @@ const HINTS: Hints = Hints {
             be the runner's own, unchanged",
 };
 
-pub struct GithubActionsSource {
-    endpoint: OidcEndpoint,
-    token_url: String,
-    client_id: String,
-    scope: String,
-}
+/// Builds the [`PipelineOidcSource`] of this CI system.
+pub struct GithubActionsSource;
 
 fn missing(what: &str) -> AuthError {
     AuthError::Incomplete {
@@ -53,7 +47,7 @@ impl GithubActionsSource {
     pub fn from_credentials(
         creds: &Credentials,
         endpoint: &TokenEndpoint,
-    ) -> Result<Self, AuthError> {
+    ) -> Result<PipelineOidcSource, AuthError> {
         let raw = creds
             .actions_id_token_request_url
             .as_deref()
@@ -62,14 +56,14 @@ impl GithubActionsSource {
             .actions_id_token_request_token
             .clone()
             .ok_or_else(|| missing("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))?;
-        let (tenant, client_id) = tenant_and_client(NAME, creds)?;
+        let app = tenant_and_client(NAME, creds)?;
         // The runner's URL already has a query (`?api-version=2.0`); the audience is added to it,
         // as @actions/core's getIDToken does.
         let mut url = endpoint_url(NAME, "ACTIONS_ID_TOKEN_REQUEST_URL", raw)?;
         url.query_pairs_mut()
             .append_pair("audience", &creds.federation_audience);
-        Ok(GithubActionsSource {
-            endpoint: OidcEndpoint {
+        Ok(PipelineOidcSource::new(
+            OidcEndpoint {
                 source_name: NAME,
                 what: "GitHub's ID token endpoint",
                 method: reqwest::Method::GET,
@@ -79,30 +73,8 @@ impl GithubActionsSource {
                 field: "value",
                 hints: HINTS,
             },
-            token_url: token_url(&endpoint.authority_host, &tenant),
-            client_id,
-            scope: endpoint.scope.clone(),
-        })
-    }
-}
-
-#[async_trait]
-impl TokenSource for GithubActionsSource {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    /// A fresh ID token at every acquisition: they live minutes, a run can take longer.
-    async fn acquire(&self, http: &reqwest::Client) -> Result<AccessToken, AuthError> {
-        let assertion = self.endpoint.token(http).await?;
-        post_client_assertion(
-            http,
-            NAME,
-            &self.token_url,
-            &self.client_id,
-            &assertion,
-            &self.scope,
-        )
-        .await
+            app,
+            endpoint,
+        ))
     }
 }

@@ -6,8 +6,10 @@
 //! redaction before anything can print them, go only to the URL the pipeline gave, and only over
 //! https (plain http only to loopback, where the emulator plays the CI service).
 
-use super::http::{RawResponse, exchange};
-use super::{AuthError, Secret};
+use super::client_secret::token_url;
+use super::http::{RawResponse, exchange, post_client_assertion};
+use super::{AccessToken, AuthError, Secret, TokenEndpoint, TokenSource};
+use async_trait::async_trait;
 use std::net::IpAddr;
 use std::time::Duration;
 use url::Url;
@@ -50,6 +52,51 @@ pub(super) struct OidcEndpoint {
     /// The JSON member holding the token: `value` (GitHub), `oidcToken` (Azure DevOps).
     pub(super) field: &'static str,
     pub(super) hints: Hints,
+}
+
+/// A CI job signing in as itself: a fresh OIDC token from the CI service at every acquisition
+/// (they live minutes, a run can take longer; azure-identity asks for one per token too),
+/// exchanged for a Graph token as a client assertion.
+pub struct PipelineOidcSource {
+    endpoint: OidcEndpoint,
+    token_url: String,
+    client_id: String,
+    scope: String,
+}
+
+impl PipelineOidcSource {
+    pub(super) fn new(
+        endpoint: OidcEndpoint,
+        (tenant, client_id): (String, String),
+        token_endpoint: &TokenEndpoint,
+    ) -> Self {
+        PipelineOidcSource {
+            endpoint,
+            token_url: token_url(&token_endpoint.authority_host, &tenant),
+            client_id,
+            scope: token_endpoint.scope.clone(),
+        }
+    }
+}
+
+#[async_trait]
+impl TokenSource for PipelineOidcSource {
+    fn name(&self) -> &'static str {
+        self.endpoint.source_name
+    }
+
+    async fn acquire(&self, http: &reqwest::Client) -> Result<AccessToken, AuthError> {
+        let assertion = self.endpoint.token(http).await?;
+        post_client_assertion(
+            http,
+            self.endpoint.source_name,
+            &self.token_url,
+            &self.client_id,
+            &assertion,
+            &self.scope,
+        )
+        .await
+    }
 }
 
 /// A CI endpoint from its variable: https anywhere, plain http only to loopback; never with a
