@@ -314,17 +314,7 @@ mod tests {
     }
 
     fn result(id: &str, outcome: Outcome) -> ReprocessResult {
-        ReprocessResult {
-            id: id.into(),
-            outcome,
-            final_state: None,
-            error: None,
-            reason: None,
-            note: None,
-            wait_end: None,
-            label: Some("Zoë | `x` · Pkg".into()),
-            completed_before: None,
-        }
+        ReprocessResult::new(id.into(), Some("Zoë | `x` · Pkg".into()), outcome)
     }
 
     #[test]

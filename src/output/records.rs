@@ -360,6 +360,21 @@ pub struct ReprocessResult {
 }
 
 impl ReprocessResult {
+    /// An outcome with nothing more to say yet.
+    pub fn new(id: String, label: Option<String>, outcome: Outcome) -> ReprocessResult {
+        ReprocessResult {
+            id,
+            outcome,
+            final_state: None,
+            error: None,
+            reason: None,
+            note: None,
+            wait_end: None,
+            label,
+            completed_before: None,
+        }
+    }
+
     /// Adds a note, keeping any earlier one.
     pub fn add_note(&mut self, note: &str) {
         self.note = Some(match self.note.take() {

@@ -215,7 +215,7 @@ fn dry_run(plan: Vec<PlanItem>) -> Sent {
         results: plan
             .into_iter()
             .map(|item| match item.step {
-                Step::Send => result(item.id, item.label, Outcome::WouldReprocess),
+                Step::Send => ReprocessResult::new(item.id, item.label, Outcome::WouldReprocess),
                 Step::Skip(reason) => skipped(item.id, item.label, reason),
                 Step::Fail(error) => failed(item.id, item.label, error),
             })
@@ -453,31 +453,17 @@ fn error_info(e: &GraphError) -> ErrorInfo {
     }
 }
 
-fn result(id: String, label: Option<String>, outcome: Outcome) -> ReprocessResult {
-    ReprocessResult {
-        id,
-        outcome,
-        final_state: None,
-        error: None,
-        reason: None,
-        note: None,
-        wait_end: None,
-        label,
-        completed_before: None,
-    }
-}
-
 fn skipped(id: String, label: Option<String>, reason: String) -> ReprocessResult {
     ReprocessResult {
         reason: Some(reason),
-        ..result(id, label, Outcome::Skipped)
+        ..ReprocessResult::new(id, label, Outcome::Skipped)
     }
 }
 
 fn failed(id: String, label: Option<String>, error: ErrorInfo) -> ReprocessResult {
     ReprocessResult {
         error: Some(error),
-        ..result(id, label, Outcome::Failed)
+        ..ReprocessResult::new(id, label, Outcome::Failed)
     }
 }
 
@@ -486,7 +472,7 @@ mod tests {
     use super::*;
 
     fn res(outcome: Outcome, status: Option<u16>) -> ReprocessResult {
-        let mut r = result("x".into(), None, outcome);
+        let mut r = ReprocessResult::new("x".into(), None, outcome);
         if outcome == Outcome::Failed {
             r.error = Some(ErrorInfo {
                 status,

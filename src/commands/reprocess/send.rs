@@ -1,6 +1,6 @@
 //! Sending reprocess calls exactly once, through Ctrl-C, and waiting for the outcome.
 
-use super::{PlanItem, Step, error_info, failed, result, skipped};
+use super::{PlanItem, Step, error_info, failed, skipped};
 use crate::commands::interrupt::Interrupt;
 use crate::diag;
 use crate::graph::{GraphClient, GraphError, RequestState, RetryPolicy, Tries};
@@ -148,7 +148,7 @@ async fn send_one(
     match outcome {
         Some(Ok(Accepted { note })) => ReprocessResult {
             note,
-            ..result(id, label, Outcome::Reprocessed)
+            ..ReprocessResult::new(id, label, Outcome::Reprocessed)
         },
         Some(Err(SendFailure::NotSent)) => skipped(id, label, "not sent: interrupted".into()),
         Some(Err(SendFailure::Graph(e))) => failed(id, label, error_info(&e)),
