@@ -197,12 +197,7 @@ impl GraphClient {
             ApiVersion::V1 => "assignment",
             ApiVersion::Beta => "accessPackageAssignment",
         };
-        let path = format!(
-            "{EM}{}/{}?$expand={},{assignment}",
-            self.requests_collection(),
-            query::segment(id),
-            self.expand_requests()
-        );
+        let path = self.request_path(id, Some(assignment));
         let response = self
             .execute(Method::GET, Target::Relative(path.clone()), true)
             .await?;

@@ -256,13 +256,19 @@ impl GraphClient {
 
     // ---- entitlement management calls ----------------------------------------------------------
 
-    pub async fn get_request(&self, id: &str) -> Result<AssignmentRequest, GraphError> {
-        let path = format!(
-            "{EM}{}/{}?$expand={}",
+    /// One request's path, with what every request read expands, and `more`.
+    fn request_path(&self, id: &str, more: Option<&str>) -> String {
+        let more = more.map(|m| format!(",{m}")).unwrap_or_default();
+        format!(
+            "{EM}{}/{}?$expand={}{more}",
             self.requests_collection(),
             query::segment(id),
             self.expand_requests()
-        );
+        )
+    }
+
+    pub async fn get_request(&self, id: &str) -> Result<AssignmentRequest, GraphError> {
+        let path = self.request_path(id, None);
         let response = self
             .execute(Method::GET, Target::Relative(path.clone()), true)
             .await?;
