@@ -400,8 +400,7 @@ fn reprocess_run(
 
 /// Run `cmd` to its end: seconds, stdout, the process's peak RSS in KiB, and when ep first
 /// wrote a stderr line containing `mark` (with `-v`, the pacer's "Graph's limit is …": when it
-/// learned the limit). getrusage's ru_maxrss would count the parent's memory that a spawned child
-/// briefly shares before exec; VmHWM in /proc is the exec'd program's own high-water mark.
+/// learned the limit).
 fn run_watched(
     mut cmd: Command,
     mark: &'static str,
@@ -412,7 +411,6 @@ fn run_watched(
         .stderr(Stdio::piped())
         .spawn()
         .expect("ep runs");
-    let pid = child.id();
     let mut stdout = child.stdout.take().expect("piped");
     let stderr = child.stderr.take().expect("piped");
     let reader = std::thread::spawn(move || {
@@ -434,13 +432,7 @@ fn run_watched(
         }
         seen
     });
-    let mut peak_kib = 0;
-    while child.try_wait().expect("wait").is_none() {
-        if let Some(hwm) = vm_hwm_kib(pid) {
-            peak_kib = peak_kib.max(hwm);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let peak_kib = peak_rss_kib(&mut child);
     let seconds = started.elapsed().as_secs_f64();
     let learned = watcher.join().unwrap_or_default();
     (
@@ -549,7 +541,6 @@ fn list_run(rt: &tokio::runtime::Runtime, config: EmulatorConfig) -> (f64, usize
         .stderr(Stdio::null())
         .spawn()
         .expect("ep runs");
-    let pid = child.id();
     let mut stdout = child.stdout.take().expect("piped");
     let counter = std::thread::spawn(move || {
         use std::io::Read;
@@ -563,8 +554,18 @@ fn list_run(rt: &tokio::runtime::Runtime, config: EmulatorConfig) -> (f64, usize
         }
         lines
     });
-    // getrusage's ru_maxrss would count the parent's memory that a spawned child briefly
-    // shares before exec; VmHWM in /proc is the exec'd program's own high-water mark.
+    let peak_kib = peak_rss_kib(&mut child);
+    let seconds = started.elapsed().as_secs_f64();
+    let items = counter.join().unwrap_or(0);
+    rt.block_on(emu.shutdown());
+    (seconds, items, peak_kib)
+}
+
+/// Waits for `child` to end, sampling its peak RSS every 5 ms. getrusage's ru_maxrss would count
+/// the parent's memory that a spawned child briefly shares before exec; VmHWM in /proc is the
+/// exec'd program's own high-water mark.
+fn peak_rss_kib(child: &mut std::process::Child) -> i64 {
+    let pid = child.id();
     let mut peak_kib = 0;
     while child.try_wait().expect("wait").is_none() {
         if let Some(hwm) = vm_hwm_kib(pid) {
@@ -572,10 +573,7 @@ fn list_run(rt: &tokio::runtime::Runtime, config: EmulatorConfig) -> (f64, usize
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let items = counter.join().unwrap_or(0);
-    rt.block_on(emu.shutdown());
-    (seconds, items, peak_kib)
+    peak_kib
 }
 
 fn vm_hwm_kib(pid: u32) -> Option<i64> {
