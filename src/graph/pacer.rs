@@ -144,8 +144,6 @@ struct State {
     /// Requests that may be in flight before the first throttle, and those that are.
     window: u32,
     in_flight: u32,
-    served_total: u64,
-    first_departure: Option<Instant>,
     departed: u64,
     /// Departure of the latest throttled exchange: Graph's bucket was empty then.
     last_throttle: Option<Instant>,
@@ -227,8 +225,6 @@ impl Pacer {
                 tokens_at: now,
                 window: INITIAL_WINDOW,
                 in_flight: 0,
-                served_total: 0,
-                first_departure: None,
                 departed: 0,
                 last_throttle: None,
                 sampled_to: None,
@@ -398,7 +394,6 @@ impl State {
     fn depart(&mut self, weight: u32, now: Instant) -> Departure {
         self.in_flight += weight;
         self.departed += 1;
-        self.first_departure.get_or_insert(now);
         self.departures.push_back(Sent {
             at: now,
             weight,
@@ -425,7 +420,6 @@ impl State {
         if near {
             self.near_limit_at = Some(now);
         }
-        self.served_total += u64::from(served);
         self.burst = self.burst.max(served);
         let rtt = now.saturating_duration_since(d.at);
         self.min_rtt = Some(self.min_rtt.map_or(rtt, |m| m.min(rtt)));
