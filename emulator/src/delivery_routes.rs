@@ -7,9 +7,10 @@ use super::Shared;
 use super::delivery::{self, RoleScopeExpand};
 use super::filter;
 use super::identity::{ROLE_AUDIT_READ, ROLE_READ, ROLE_READ_WRITE, TokenInfo};
-use super::model::{ApiVersion, Store};
+use super::model::{ApiVersion, Churn, Store};
 use super::odata::{GraphError, Reply, parse_query, split_list};
-use super::routes::{Call, compile_filter, denied, eq, not_found_segment, page, require_role};
+use super::paging::page;
+use super::routes::{Call, compile_filter, denied, eq, not_found_segment, require_role};
 
 /// Which throttle a path answers to: the audit log has a limit of its own ("identity and access
 /// reports": five requests per 10 seconds per app per tenant), and does not count against the
@@ -76,6 +77,7 @@ pub(crate) fn audit_logs(
         &path,
         &context,
         events,
+        Churn::NONE,
         |e| {
             expr.as_ref().is_none_or(|x| {
                 filter::eval(x, &|p| match p {
@@ -150,6 +152,7 @@ pub(crate) fn catalog_resources(
         collection_path,
         context,
         resources,
+        Churn::NONE,
         |r| r.catalog_idx == catalog_idx,
         |r| delivery::render_resource(r, version),
     )

@@ -32,6 +32,11 @@
 //! - `audit_correlation`: whether audit events name their request in `targetResources` or only
 //!   its requestor and access package (undocumented).
 //! - `resource_roles_unavailable`: beta's `accessPackageAssignmentResourceRoles` answers 404.
+//! - `paging`: what a `$skiptoken` stands for (Graph documents it as opaque and promises no
+//!   snapshot). `offset`, the default and least forgiving, counts the rows served, so a row
+//!   that leaves the result before the cursor makes a later one be skipped and a new one makes
+//!   one come twice; `snapshot` serves the rows the first page matched, as they are now; `key`
+//!   continues at a position in the stable order and never skips or repeats.
 //!
 //! Why each failed request failed is seeded too (see `delivery`): the resources each package
 //! delivers, custom extension callouts, and directory audit events kept 30 days, with the audit
@@ -62,6 +67,7 @@ mod filter;
 mod identity;
 mod model;
 mod odata;
+mod paging;
 mod routes;
 mod seed;
 mod session;
@@ -92,6 +98,7 @@ use seed::{SplitMix64, mix64};
 use throttle::{Dice, FaultInjector, TokenBucket};
 
 pub use delivery::AuditCorrelation;
+pub use paging::PagingModel;
 pub use session::{ChangedRequest, PendingState, TENANT_STATE_FORMAT, TenantState};
 pub use throttle::{FaultScope, RetryAfterStyle};
 
@@ -144,6 +151,10 @@ pub struct EmulatorConfig {
     pub outage: usize,
     /// Maximum items per page.
     pub page_size: usize,
+    /// What a `$skiptoken` stands for, and so what a client sees when rows change or appear
+    /// between its pages: [`PagingModel::Offset`] (the default, least forgiving),
+    /// [`PagingModel::Snapshot`] or [`PagingModel::Key`] (the most forgiving).
+    pub paging: PagingModel,
     /// How long a reprocessed request that recovers stays `delivering`.
     pub settle: Duration,
     /// Share of reprocessed requests whose cause is not fixed, so they fail again.
@@ -285,6 +296,7 @@ impl Default for EmulatorConfig {
             catalog_scoped: false,
             outage: 0,
             page_size: 50,
+            paging: PagingModel::Offset,
             settle: Duration::from_secs(3),
             refail_rate: 0.1,
             trial_window: Duration::from_secs(30),
@@ -433,6 +445,8 @@ pub(crate) struct Shared {
     lost_acks: Mutex<Dice>,
     /// Catalog the demo apps cannot see (`catalog_scoped`).
     hidden_catalog: Option<usize>,
+    /// Result sets kept for [`PagingModel::Snapshot`].
+    snapshots: Mutex<paging::Snapshots>,
     skiptoken_key: u64,
     id_salt: u64,
     id_counter: AtomicU64,
@@ -443,6 +457,10 @@ impl Shared {
     /// A poisoned lock only means another handler panicked; the data is still usable.
     fn lock_store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_snapshots(&self) -> MutexGuard<'_, paging::Snapshots> {
+        self.snapshots.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn new_guid(&self) -> String {
@@ -744,6 +762,7 @@ impl Emulator {
                 0xAC4_0AC4_0AC4_0AC4,
             )),
             hidden_catalog,
+            snapshots: Mutex::new(paging::Snapshots::default()),
             skiptoken_key: mix64(config.seed ^ 0x5C1F_70CE_5C1F_70CE),
             id_salt: mix64(identity::process_salt() ^ 0x1D5A_1D5A),
             id_counter: AtomicU64::new(1),
@@ -933,9 +952,10 @@ fn knobs_line(c: &EmulatorConfig) -> String {
         |r| format!("{r}/s burst {}", c.audit_burst),
     );
     format!(
-        "knobs: latency {}ms, rate {rate}, page size {}, faults {} ({}, on {}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}, audit log rate {audit}, audit correlation {}, beta resource roles {}",
+        "knobs: latency {}ms, rate {rate}, page size {}, paging {}, faults {} ({}, on {}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}, audit log rate {audit}, audit correlation {}, beta resource roles {}",
         c.latency.as_millis(),
         c.page_size,
+        c.paging.as_str(),
         c.fault_rate,
         if c.fault_html {
             "502 html"

@@ -269,6 +269,28 @@ pub(crate) struct Store {
     /// Indices of requests with a pending reprocess. Settling only these keeps every call
     /// O(in-flight) instead of O(tenant).
     in_flight: Vec<usize>,
+    /// Where requests were inserted after the tenant was generated (live changes), in order:
+    /// a continuation taken before an insert maps its positions through the later ones.
+    inserts: Vec<usize>,
+    /// Changes whenever a request's state changes or a request is inserted. A continuation
+    /// taken at the current generation saw exactly the result a listing would see now, which
+    /// lets offset paging resume where it stopped instead of counting from the start.
+    generation: u64,
+}
+
+/// How a listing's rows may have changed since a continuation was taken (see `paging`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Churn<'a> {
+    pub(crate) generation: u64,
+    pub(crate) inserts: &'a [usize],
+}
+
+impl Churn<'static> {
+    /// Rows that never change while the emulator runs (packages, resources, audit events).
+    pub(crate) const NONE: Churn<'static> = Churn {
+        generation: 0,
+        inserts: &[],
+    };
 }
 
 impl Store {
@@ -296,18 +318,34 @@ impl Store {
             requests,
             by_id,
             in_flight,
+            inserts: Vec::new(),
+            generation: 0,
+        }
+    }
+
+    /// What a continuation over `requests` must know about changes since it was taken.
+    pub(crate) fn churn(&self) -> Churn<'_> {
+        Churn {
+            generation: self.generation,
+            inserts: &self.inserts,
         }
     }
 
     /// Applies every due settle transition.
     pub(crate) fn settle_all(&mut self, now: DateTime<Utc>) {
         let requests = &mut self.requests;
+        let mut changed = false;
         self.in_flight.retain(|&i| {
             requests.get_mut(i).is_some_and(|r| {
+                let before = r.state;
                 r.settle(now);
+                changed |= r.state != before;
                 r.pending.is_some()
             })
         });
+        if changed {
+            self.generation += 1;
+        }
     }
 
     /// Index of the request with this id (case-insensitive).
@@ -333,6 +371,7 @@ impl Store {
             if !tracked && pending.is_some() {
                 self.in_flight.push(idx);
             }
+            self.generation += 1;
         }
     }
 
@@ -347,7 +386,11 @@ impl Store {
             // A request with a pending reprocess is already tracked (invariant of `new` and
             // `settle_all`), so it must not be pushed twice.
             let tracked = r.pending.is_some();
+            let before = r.state;
             r.begin_reprocess(now, plan);
+            if r.state != before {
+                self.generation += 1;
+            }
             if !tracked && r.pending.is_some() {
                 self.in_flight.push(idx);
             }

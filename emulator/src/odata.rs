@@ -239,56 +239,111 @@ pub(crate) fn query_fingerprint(collection: &str, q: &QueryOptions) -> u64 {
 }
 
 const TOKEN_MAGIC: &[u8; 2] = b"EP";
+/// Layout version: 2 added the paging model and its fields.
+const TOKEN_VERSION: u8 = 2;
+/// Magic, version, model tag, a u64, two u32s, the checksum.
+const TOKEN_LEN: usize = 2 + 1 + 1 + 8 + 4 + 4 + 8;
 
-/// An opaque continuation token: magic, version, the index in server order where the next
-/// page starts, and a keyed checksum (so edits are detected and answered with 400).
-pub(crate) fn encode_skiptoken(next_index: usize, fingerprint: u64, key: u64) -> String {
-    let idx = u32::try_from(next_index).unwrap_or(u32::MAX);
-    let sum = token_checksum(idx, fingerprint, key);
-    let mut bytes = Vec::with_capacity(15);
+/// Where the next page starts, per paging model (see `paging`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cursor {
+    /// The position in the stable order right after the last row served, and how many rows
+    /// had been inserted into the collection when it was taken.
+    Key { index: u32, inserts: u32 },
+    /// How many matching rows were served. `resume` is the position right after the last of
+    /// them, valid as a starting point only while the collection is at `generation`.
+    Offset {
+        served: u32,
+        resume: u32,
+        generation: u64,
+    },
+    /// A result kept server-side, and how much of it was served.
+    Snapshot { id: u64, served: u32 },
+}
+
+impl Cursor {
+    fn fields(self) -> (u8, u64, u32, u32) {
+        match self {
+            Cursor::Key { index, inserts } => (b'k', 0, index, inserts),
+            Cursor::Offset {
+                served,
+                resume,
+                generation,
+            } => (b'o', generation, served, resume),
+            Cursor::Snapshot { id, served } => (b's', id, served, 0),
+        }
+    }
+
+    fn from_fields(tag: u8, wide: u64, a: u32, b: u32) -> Option<Cursor> {
+        match (tag, wide, b) {
+            (b'k', 0, inserts) => Some(Cursor::Key { index: a, inserts }),
+            (b'o', generation, resume) => Some(Cursor::Offset {
+                served: a,
+                resume,
+                generation,
+            }),
+            (b's', id, 0) => Some(Cursor::Snapshot { id, served: a }),
+            _ => None,
+        }
+    }
+}
+
+/// An opaque continuation token: magic, version, the cursor, and a keyed checksum over all of
+/// it and the query's fingerprint (so edits, and reuse with another query, are detected and
+/// answered with 400).
+pub(crate) fn encode_skiptoken(cursor: Cursor, fingerprint: u64, key: u64) -> String {
+    let (tag, wide, a, b) = cursor.fields();
+    let mut bytes = Vec::with_capacity(TOKEN_LEN);
     bytes.extend_from_slice(TOKEN_MAGIC);
-    bytes.push(1);
-    bytes.extend_from_slice(&idx.to_be_bytes());
+    bytes.push(TOKEN_VERSION);
+    bytes.push(tag);
+    bytes.extend_from_slice(&wide.to_be_bytes());
+    bytes.extend_from_slice(&a.to_be_bytes());
+    bytes.extend_from_slice(&b.to_be_bytes());
+    let sum = token_checksum(&bytes, fingerprint, key);
     bytes.extend_from_slice(&sum.to_be_bytes());
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The answer to a skiptoken that is not one this server issued for this query, or whose
+/// snapshot is gone.
+pub(crate) fn invalid_skiptoken() -> GraphError {
+    GraphError::bad_request(
+        "The $skiptoken value is invalid or has expired. Follow @odata.nextLink exactly as returned.",
+    )
 }
 
 pub(crate) fn decode_skiptoken(
     token: &str,
     fingerprint: u64,
     key: u64,
-) -> Result<usize, GraphError> {
-    let invalid = || {
-        GraphError::bad_request(
-            "The $skiptoken value is invalid or has expired. Follow @odata.nextLink exactly as returned.",
-        )
-    };
+) -> Result<Cursor, GraphError> {
     // Trailing `=` is tolerated (a client may re-pad what it takes for base64), as it always was;
     // anything else that is not the unpadded URL-safe encoding of some bytes, including
     // non-zero trailing bits, is rejected, so only the encoder's own output round-trips.
     let bytes = URL_SAFE_NO_PAD
         .decode(token.trim_end_matches('='))
-        .map_err(|_| invalid())?;
-    if bytes.len() != 15 || &bytes[..2] != TOKEN_MAGIC || bytes[2] != 1 {
-        return Err(invalid());
+        .map_err(|_| invalid_skiptoken())?;
+    if bytes.len() != TOKEN_LEN || &bytes[..2] != TOKEN_MAGIC || bytes[2] != TOKEN_VERSION {
+        return Err(invalid_skiptoken());
     }
-    let mut idx = [0u8; 4];
-    idx.copy_from_slice(&bytes[3..7]);
-    let idx = u32::from_be_bytes(idx);
-    let mut sum = [0u8; 8];
-    sum.copy_from_slice(&bytes[7..15]);
-    if u64::from_be_bytes(sum) != token_checksum(idx, fingerprint, key) {
-        return Err(invalid());
+    let (body, sum) = bytes.split_at(TOKEN_LEN - 8);
+    let be64 = |b: &[u8]| b.try_into().map(u64::from_be_bytes).unwrap_or(0);
+    let be32 = |b: &[u8]| b.try_into().map(u32::from_be_bytes).unwrap_or(0);
+    if be64(sum) != token_checksum(body, fingerprint, key) {
+        return Err(invalid_skiptoken());
     }
-    Ok(idx as usize)
+    Cursor::from_fields(
+        body[3],
+        be64(&body[4..12]),
+        be32(&body[12..16]),
+        be32(&body[16..20]),
+    )
+    .ok_or_else(invalid_skiptoken)
 }
 
-fn token_checksum(idx: u32, fingerprint: u64, key: u64) -> u64 {
-    hash_parts(&[
-        &key.to_be_bytes(),
-        &fingerprint.to_be_bytes(),
-        &idx.to_be_bytes(),
-    ])
+fn token_checksum(body: &[u8], fingerprint: u64, key: u64) -> u64 {
+    hash_parts(&[&key.to_be_bytes(), &fingerprint.to_be_bytes(), body])
 }
 
 /// `base_url` + `path` + the caller's query options (minus any old skiptoken) + a new skiptoken.
@@ -341,30 +396,57 @@ pub(crate) fn percent_decode_path(s: &str) -> String {
 mod tests {
     use super::*;
 
+    const CURSORS: [Cursor; 3] = [
+        Cursor::Key {
+            index: 50,
+            inserts: 2,
+        },
+        Cursor::Offset {
+            served: 50,
+            resume: 77,
+            generation: 3,
+        },
+        Cursor::Snapshot { id: 9, served: 50 },
+    ];
+
     #[test]
     fn skiptoken_round_trip_and_tamper() {
-        let t = encode_skiptoken(50, 7, 9);
-        assert_eq!(decode_skiptoken(&t, 7, 9).unwrap(), 50);
-        assert!(decode_skiptoken(&t, 8, 9).is_err());
+        for cursor in CURSORS {
+            let t = encode_skiptoken(cursor, 7, 9);
+            assert_eq!(decode_skiptoken(&t, 7, 9).unwrap(), cursor);
+            assert!(decode_skiptoken(&t, 8, 9).is_err());
+            assert!(decode_skiptoken(&t, 7, 10).is_err());
+            // Every single-symbol edit is caught.
+            for at in 0..t.len() {
+                let mut chars: Vec<char> = t.chars().collect();
+                chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+                let tampered: String = chars.into_iter().collect();
+                assert!(decode_skiptoken(&tampered, 7, 9).is_err(), "{at}");
+            }
+        }
         assert!(decode_skiptoken("50", 7, 9).is_err());
-        let mut chars: Vec<char> = t.chars().collect();
-        chars[5] = if chars[5] == 'A' { 'B' } else { 'A' };
-        let tampered: String = chars.into_iter().collect();
-        assert!(decode_skiptoken(&tampered, 7, 9).is_err());
     }
 
     #[test]
     fn skiptoken_encoding_is_unpadded_url_safe_and_strict_but_for_padding() {
-        // 15 bytes are 20 symbols with no padding; the magic "EP\x01" is "RVAB".
-        let t = encode_skiptoken(0, 7, 9);
-        assert_eq!(t.len(), 20);
-        assert!(t.starts_with("RVAB"), "{t}");
+        // 28 bytes are 38 symbols with no padding; the magic "EP\x02" is "RVAC".
+        let t = encode_skiptoken(CURSORS[1], 7, 9);
+        assert_eq!(t.len(), 38);
+        assert!(t.starts_with("RVAC"), "{t}");
         assert!(!t.contains(['=', '+', '/']), "{t}");
         // Re-padding is tolerated, as before.
-        assert_eq!(decode_skiptoken(&format!("{t}="), 7, 9).unwrap(), 0);
-        assert_eq!(decode_skiptoken(&format!("{t}===="), 7, 9).unwrap(), 0);
+        assert_eq!(
+            decode_skiptoken(&format!("{t}="), 7, 9).unwrap(),
+            CURSORS[1]
+        );
+        assert_eq!(
+            decode_skiptoken(&format!("{t}===="), 7, 9).unwrap(),
+            CURSORS[1]
+        );
         let last = t.chars().last().unwrap();
         let head = &t[..t.len() - 1];
+        // The last symbol carries 2 bits of data and 4 that must be zero.
+        assert!("AQgw".contains(last), "{t}");
         let garbage = [
             String::new(),
             "!!!!".to_string(),
@@ -373,9 +455,9 @@ mod tests {
             format!("{head}={last}"),
             format!("{t}A"),         // a dangling symbol
             t.replacen('A', "+", 1), // the standard alphabet
-            // 15 bytes end on a whole symbol, so drop one byte to test the trailing bits: 14
-            // bytes leave 2 of the last symbol's bits over, which must be zero.
-            format!("{}B", &t[..18]),
+            format!("{head}B"),
+            // The previous layout (version 1, 15 bytes) is no longer accepted.
+            "RVABAAAAMgAAAAAAAAAA".to_string(),
         ];
         for g in garbage {
             let e = decode_skiptoken(&g, 7, 9).unwrap_err();
@@ -422,13 +504,19 @@ mod tests {
         }
 
         #[test]
-        fn skiptokens_round_trip(idx in 0..=u32::MAX as usize, fp: u64, key: u64) {
-            let t = encode_skiptoken(idx, fp, key);
-            proptest::prop_assert_eq!(decode_skiptoken(&t, fp, key).ok(), Some(idx));
+        fn skiptokens_round_trip(a: u32, b: u32, wide: u64, fp: u64, key: u64) {
+            for cursor in [
+                Cursor::Key { index: a, inserts: b },
+                Cursor::Offset { served: a, resume: b, generation: wide },
+                Cursor::Snapshot { id: wide, served: a },
+            ] {
+                let t = encode_skiptoken(cursor, fp, key);
+                proptest::prop_assert_eq!(decode_skiptoken(&t, fp, key).ok(), Some(cursor));
+            }
         }
 
         #[test]
-        fn arbitrary_skiptokens_never_panic(t in "[A-Za-z0-9_=+/-]{0,24}") {
+        fn arbitrary_skiptokens_never_panic(t in "[A-Za-z0-9_=+/-]{0,44}") {
             // A random string is all but never a valid token; what matters is no panic.
             let _ = decode_skiptoken(&t, 7, 9);
         }

@@ -13,13 +13,14 @@ use super::delivery_routes::{self, ThrottleScope};
 use super::filter::{self, Schema};
 use super::identity::{self, ROLE_READ, ROLE_READ_WRITE, TokenInfo, TokenRejection};
 use super::model::{
-    ApiVersion, Expand, PendingReprocess, RenderOptions, RequestState, Store, format_timestamp,
-    package_properties, render_package, render_request, request_properties,
+    ApiVersion, Churn, Expand, PendingReprocess, RenderOptions, RequestState, Store,
+    format_timestamp, package_properties, render_package, render_request, request_properties,
 };
 use super::odata::{
-    CallIds, GraphError, QueryOptions, Reply, decode_skiptoken, encode_skiptoken, error_reply,
-    next_link, parse_query, percent_decode_path, query_fingerprint, split_list,
+    CallIds, GraphError, QueryOptions, Reply, error_reply, parse_query, percent_decode_path,
+    split_list,
 };
+use super::paging::page;
 use super::seed::{SplitMix64, hash_parts};
 use super::throttle::{Admission, Fault, fault_retry_after};
 use super::{EmulatorConfig, Shared};
@@ -739,55 +740,6 @@ fn package_options(version: ApiVersion, q: &QueryOptions) -> Result<RenderOption
     })
 }
 
-/// Pages through `rows` (in stable server order) starting at the skiptoken's index.
-/// The continuation is an index into the *unfiltered* order, so a row whose state changes
-/// between pages is neither repeated nor skipped.
-pub(crate) fn page<T>(
-    shared: &Shared,
-    q: &QueryOptions,
-    collection_path: &str,
-    context: &str,
-    rows: &[T],
-    matches: impl Fn(&T) -> bool,
-    render: impl Fn(&T) -> Map<String, Value>,
-) -> Result<Reply, GraphError> {
-    let fingerprint = query_fingerprint(collection_path, q);
-    let start = match &q.skiptoken {
-        Some(t) => decode_skiptoken(t, fingerprint, shared.skiptoken_key)?,
-        None => 0,
-    };
-    let limit = shared
-        .config
-        .page_size
-        .max(1)
-        .min(q.top.unwrap_or(usize::MAX));
-    let mut items = Vec::new();
-    let mut next = None;
-    // `$top=0` asks for nothing; a nextLink would send a link-following client round forever.
-    let scan = if limit == 0 { &rows[..0] } else { rows };
-    for (i, row) in scan.iter().enumerate().skip(start) {
-        if !matches(row) {
-            continue;
-        }
-        if items.len() == limit {
-            next = Some(i);
-            break;
-        }
-        items.push(Value::Object(render(row)));
-    }
-    let mut body = Map::new();
-    body.insert("@odata.context".into(), json!(context));
-    body.insert("value".into(), Value::Array(items));
-    if let Some(i) = next {
-        let token = encode_skiptoken(i, fingerprint, shared.skiptoken_key);
-        body.insert(
-            "@odata.nextLink".into(),
-            json!(next_link(&shared.base_url, collection_path, q, &token)),
-        );
-    }
-    Ok(Reply::json(200, Value::Object(body)))
-}
-
 fn list_requests(
     shared: &Shared,
     call: &Call<'_>,
@@ -832,6 +784,7 @@ fn list_requests(
         collection_path,
         context,
         &store.requests,
+        store.churn(),
         |r| {
             package_visible(shared, store, r.package_idx)
                 && expr.as_ref().is_none_or(|e| {
@@ -1010,6 +963,7 @@ fn list_packages(
         collection_path,
         context,
         &store.packages,
+        Churn::NONE,
         |p| {
             shared.hidden_catalog != Some(p.catalog_idx)
                 && expr.as_ref().is_none_or(|e| {
