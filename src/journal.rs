@@ -1,13 +1,18 @@
-//! The reprocess journal: every outcome appended and fsync'd, so a rerun within Graph's own
-//! retry period does not send a request again that Graph already accepted.
+//! The reprocess journal: a write-ahead log of reprocess calls, so a rerun neither sends again
+//! what Graph already accepted nor reports a call that landed as failed.
 //!
 //! Graph keeps retrying an accepted request on its own for several hours; sending it again in
 //! that time achieves nothing, and after a dropped connection the journal is how ep knows.
+//!
+//! Before a call leaves, its intent (`sending`) is appended and fsync'd; its outcome follows when
+//! it is known. A process killed at any instant (SIGKILL, the OOM killer, a closed laptop) thus
+//! leaves either no intent, meaning the call never left, or an intent without an outcome: an
+//! uncertain attempt, which the next run treats exactly like a call whose answer was lost.
 
 use crate::private_file::{self, open_checked, options};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +35,8 @@ pub struct Entry {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// Written, and on disk, before the call leaves: on its own, an attempt of unknown outcome.
+    Sending,
     Reprocessed,
     Failed,
     /// Interrupted while the call was in flight: it may or may not have landed.
@@ -45,22 +52,52 @@ pub fn default_path() -> Option<PathBuf> {
     Some(private_file::state_dir()?.join("journal.ndjson"))
 }
 
+/// What the journal says about one Graph origin since some time.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct History {
+    /// Accepted reprocess calls per request id, newest time kept.
+    pub accepted: HashMap<String, DateTime<Utc>>,
+    /// Requests whose last journaled call has no known outcome: killed or interrupted after the
+    /// call may have left. Not accepted ones: those are known.
+    pub uncertain: HashSet<String>,
+}
+
+/// The journal's [`History`] for `graph` since `since`.
+pub fn history(path: &Path, graph: &str, since: DateTime<Utc>) -> std::io::Result<History> {
+    let mut h = History::default();
+    // The file is in the order things happened: the last word on each request wins.
+    let mut last: HashMap<String, Outcome> = HashMap::new();
+    for entry in read(path)? {
+        if entry.graph != graph || entry.at < since {
+            continue;
+        }
+        if entry.outcome == Outcome::Reprocessed {
+            let slot = h.accepted.entry(entry.id.clone()).or_insert(entry.at);
+            if *slot < entry.at {
+                *slot = entry.at;
+            }
+        }
+        if entry.outcome != Outcome::Other {
+            last.insert(entry.id, entry.outcome);
+        }
+    }
+    h.uncertain = last
+        .into_iter()
+        .filter(|(id, o)| {
+            matches!(o, Outcome::Sending | Outcome::Interrupted) && !h.accepted.contains_key(id)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    Ok(h)
+}
+
 /// Accepted reprocess calls per request id, newest time kept, for one Graph origin.
 pub fn accepted_since(
     path: &Path,
     graph: &str,
     since: DateTime<Utc>,
 ) -> std::io::Result<HashMap<String, DateTime<Utc>>> {
-    let mut accepted = HashMap::new();
-    for entry in read(path)? {
-        if entry.graph == graph && entry.outcome == Outcome::Reprocessed && entry.at >= since {
-            let slot = accepted.entry(entry.id).or_insert(entry.at);
-            if *slot < entry.at {
-                *slot = entry.at;
-            }
-        }
-    }
-    Ok(accepted)
+    Ok(history(path, graph, since)?.accepted)
 }
 
 fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
@@ -69,18 +106,27 @@ fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    // A torn last line (crash mid-write) or a foreign line is skipped, not fatal.
+    // A torn line (killed mid-write) or a foreign line is skipped, not fatal. Lines are read as
+    // bytes: a write torn inside a multi-byte character must not end the reading there.
     Ok(BufReader::new(file)
-        .lines()
+        .split(b'\n')
         .map_while(Result::ok)
-        .filter_map(|l| serde_json::from_str(&l).ok())
+        .filter_map(|l| serde_json::from_slice(&l).ok())
         .collect())
 }
 
-/// Appends entries from a background thread; each drained group is fsync'd together, so
-/// recording never waits on the disk and a thousand outcomes cost a handful of fsyncs.
+/// One message to the writer thread.
+enum Message {
+    Outcome(Entry),
+    /// Intents, and who waits for them to be on disk.
+    Intent(Vec<Entry>, tokio::sync::oneshot::Sender<Result<(), String>>),
+}
+
+/// Appends entries from a background thread. Everything waiting when the thread wakes is
+/// written and fsync'd together (group commit), so a thousand calls cost a handful of fsyncs,
+/// and an intent is acknowledged only once it is on disk.
 pub struct JournalWriter {
-    tx: Option<mpsc::Sender<Entry>>,
+    tx: Option<mpsc::Sender<Message>>,
     thread: Option<JoinHandle<std::io::Result<()>>>,
     path: PathBuf,
 }
@@ -91,22 +137,9 @@ impl JournalWriter {
             fs::create_dir_all(dir)?;
         }
         compact(path)?;
-        let mut file = open_checked(path, options().create(true).append(true))?;
-        let (tx, rx) = mpsc::channel::<Entry>();
-        let thread = std::thread::spawn(move || -> std::io::Result<()> {
-            while let Ok(first) = rx.recv() {
-                let mut group = vec![first];
-                group.extend(rx.try_iter());
-                let mut buf = Vec::new();
-                for entry in &group {
-                    serde_json::to_writer(&mut buf, entry)?;
-                    buf.push(b'\n');
-                }
-                file.write_all(&buf)?;
-                file.sync_data()?;
-            }
-            Ok(())
-        });
+        let file = open_checked(path, options().create(true).append(true))?;
+        let (tx, rx) = mpsc::channel::<Message>();
+        let thread = std::thread::spawn(move || write_loop(file, rx));
         Ok(JournalWriter {
             tx: Some(tx),
             thread: Some(thread),
@@ -114,15 +147,30 @@ impl JournalWriter {
         })
     }
 
+    /// Record an outcome; on disk by the next group commit (or [`JournalWriter::close`]).
     pub fn record(&self, graph: &str, id: &str, outcome: Outcome) {
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Entry {
-                at: Utc::now(),
-                graph: graph.to_string(),
-                id: id.to_string(),
-                outcome,
-            });
+            let _ = tx.send(Message::Outcome(entry(graph, id, outcome)));
         }
+    }
+
+    /// Record that calls for `ids` are about to leave, and return once that is on disk.
+    pub async fn intend(&self, graph: &str, ids: &[&str]) -> std::io::Result<()> {
+        let (done, written) = tokio::sync::oneshot::channel();
+        let entries = ids
+            .iter()
+            .map(|id| entry(graph, id, Outcome::Sending))
+            .collect();
+        let stopped = || std::io::Error::other("the journal writer stopped");
+        self.tx
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(Message::Intent(entries, done))
+            .map_err(|_| stopped())?;
+        written
+            .await
+            .map_err(|_| stopped())?
+            .map_err(std::io::Error::other)
     }
 
     /// Wait until everything recorded is on disk.
@@ -141,6 +189,44 @@ impl JournalWriter {
             None => Ok(()),
         }
     }
+}
+
+fn entry(graph: &str, id: &str, outcome: Outcome) -> Entry {
+    Entry {
+        at: Utc::now(),
+        graph: graph.to_string(),
+        id: id.to_string(),
+        outcome,
+    }
+}
+
+fn write_loop(mut file: fs::File, rx: mpsc::Receiver<Message>) -> std::io::Result<()> {
+    while let Ok(first) = rx.recv() {
+        let mut group = vec![first];
+        group.extend(rx.try_iter());
+        let mut buf = Vec::new();
+        let mut waiting = Vec::new();
+        for message in group {
+            let entries = match message {
+                Message::Outcome(e) => vec![e],
+                Message::Intent(entries, done) => {
+                    waiting.push(done);
+                    entries
+                }
+            };
+            for e in &entries {
+                serde_json::to_writer(&mut buf, e)?;
+                buf.push(b'\n');
+            }
+        }
+        let written = file.write_all(&buf).and_then(|()| file.sync_data());
+        let answer = written.as_ref().map_err(ToString::to_string).copied();
+        for done in waiting {
+            let _ = done.send(answer.clone());
+        }
+        written?;
+    }
+    Ok(())
 }
 
 impl Drop for JournalWriter {
@@ -196,6 +282,53 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_intent_without_an_outcome_is_uncertain_until_one_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        let w = JournalWriter::open(&path).unwrap();
+        w.intend("g", &["a", "b", "c", "d"]).await.unwrap();
+        // On disk before the call leaves: readable while the writer is still open.
+        let before = history(&path, "g", Utc::now() - Duration::hours(1)).unwrap();
+        assert_eq!(before.uncertain.len(), 4);
+        w.record("g", "a", Outcome::Reprocessed);
+        w.record("g", "b", Outcome::Failed);
+        w.record("g", "c", Outcome::Interrupted);
+        w.close().unwrap();
+        let h = history(&path, "g", Utc::now() - Duration::hours(1)).unwrap();
+        assert_eq!(h.accepted.keys().collect::<Vec<_>>(), vec!["a"]);
+        let mut uncertain: Vec<_> = h.uncertain.iter().cloned().collect();
+        uncertain.sort();
+        assert_eq!(uncertain, vec!["c", "d"]);
+        assert!(
+            history(&path, "other", Utc::now() - Duration::hours(1)).unwrap() == History::default()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_journal_cut_at_any_byte_stays_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        let w = JournalWriter::open(&path).unwrap();
+        w.intend("g", &["ä-1", "b"]).await.unwrap();
+        w.record("g", "ä-1", Outcome::Reprocessed);
+        w.close().unwrap();
+        let whole = fs::read(&path).unwrap();
+        let cut = dir.path().join("cut.ndjson");
+        for len in 0..=whole.len() {
+            fs::write(&cut, &whole[..len]).unwrap();
+            let h = history(&cut, "g", Utc::now() - Duration::hours(1)).unwrap();
+            // Whatever survived is a prefix of what happened: never an acceptance unwritten.
+            assert!(
+                h.accepted.len() <= 1 && h.uncertain.len() <= 2,
+                "{len}: {h:?}"
+            );
+            if len == whole.len() {
+                assert!(h.accepted.contains_key("ä-1") && h.uncertain.contains("b"));
+            }
         }
     }
 

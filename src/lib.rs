@@ -14,10 +14,12 @@ pub mod eligibility;
 pub mod error;
 pub mod graph;
 pub mod http;
+pub mod interrupt;
 pub mod journal;
 pub mod output;
 pub mod private_file;
 pub mod redact;
+pub mod reprocess;
 pub mod sanitize;
 
 pub use commands::main_entry;

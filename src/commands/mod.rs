@@ -6,7 +6,6 @@ mod config;
 mod delivery;
 mod demo;
 mod emulator;
-pub mod interrupt;
 pub mod man;
 mod packages;
 mod reprocess;

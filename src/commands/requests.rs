@@ -5,10 +5,7 @@ use crate::cli::RequestsListArgs;
 use crate::diag;
 use crate::diagnosis::{self, DeliveryReport, Unavailable};
 use crate::error::{CliError, ExitStatus};
-use crate::graph::{
-    AccessPackage, ApiVersion, AssignmentRequest, PackageRef, RequestDetail, RequestFilter,
-    RequestState,
-};
+use crate::graph::{ApiVersion, RequestDetail, RequestFilter, RequestState};
 use crate::output::{Format, Record, RecordWriter, RequestRecord, key_value_table, print_text};
 use chrono::Utc;
 
@@ -22,6 +19,7 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
     let filter = RequestFilter {
         package_id: package.as_ref().map(|p| p.id.clone()),
         states: effective_states(&states, reprocessable_only),
+        lean: false,
     };
     let now = Utc::now();
     let window = args.window.window;
@@ -38,7 +36,7 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
             progress.inc(page.len());
             let records: Vec<RequestRecord> = page
                 .into_iter()
-                .map(|r| RequestRecord::new(with_package(r, package.as_ref()), now, window))
+                .map(|r| RequestRecord::new(r.with_package(package.as_ref()), now, window))
                 .filter(|r| !reprocessable_only || r.reprocessable)
                 .filter(closing)
                 .collect();
@@ -253,26 +251,6 @@ fn effective_states(states: &[RequestState], reprocessable: bool) -> Vec<Request
     } else {
         narrowed
     }
-}
-
-/// When the server did not expand `accessPackage`, the package we filtered on is the answer.
-pub fn with_package(
-    mut request: AssignmentRequest,
-    package: Option<&AccessPackage>,
-) -> AssignmentRequest {
-    if let Some(p) = package {
-        match &mut request.access_package {
-            None => {
-                request.access_package = Some(PackageRef {
-                    id: p.id.clone(),
-                    display_name: Some(p.display_name.clone()),
-                })
-            }
-            Some(r) if r.display_name.is_none() => r.display_name = Some(p.display_name.clone()),
-            Some(_) => {}
-        }
-    }
-    request
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub async fn run(ctx: &Context, args: &RequestsWhyArgs) -> anyhow::Result<ExitSt
     let filter = RequestFilter {
         package_id: package.as_ref().map(|p| p.id.clone()),
         states: RequestState::FAILED.to_vec(),
+        lean: false,
     };
     let progress = Progress::spinner("listing failed requests");
     let mut failed: Vec<AssignmentRequest> = Vec::new();
@@ -31,7 +32,7 @@ pub async fn run(ctx: &Context, args: &RequestsWhyArgs) -> anyhow::Result<ExitSt
             progress.inc(page.len());
             failed.extend(
                 page.into_iter()
-                    .map(|r| super::requests::with_package(r, package.as_ref()))
+                    .map(|r| r.with_package(package.as_ref()))
                     .filter(|r| r.state.is_failed()),
             );
             Ok(())

@@ -25,6 +25,7 @@ pub use model::{
     Requestor, format_timestamp, parse_timestamp,
 };
 pub use pacer::{Departure, Pacer, Phase};
+pub use paging::server_guid;
 pub use query::{RequestFilter, odata_string};
 pub use retry::{RetryPolicy, Tries};
 pub use throttle_scope::{AUDIT_LOG_LIMIT, ThrottleScope, throttle_scope};
@@ -247,6 +248,14 @@ impl GraphClient {
         }
     }
 
+    /// What eligibility needs, and nothing else: the recheck's listing.
+    fn select_lean(&self) -> &'static str {
+        match self.version {
+            ApiVersion::V1 => "id,state,completedDateTime",
+            ApiVersion::Beta => "id,requestState,completedDate",
+        }
+    }
+
     fn catalog_expand(&self) -> &'static str {
         match self.version {
             ApiVersion::V1 => "catalog",
@@ -397,10 +406,11 @@ impl GraphClient {
                         let scoped = RequestFilter {
                             package_id: Some(package.id),
                             states: filter.states.clone(),
+                            lean: filter.lean,
                         };
                         let plan = scoped.server_filters(self.version);
                         let clause = plan.first().and_then(|q| q.first()).cloned().flatten();
-                        self.requests_list_url(clause.as_deref())
+                        self.requests_list_url(clause.as_deref(), filter.lean)
                     })
                     .collect();
                 self.drain_each(starts, filter, on_page).await
@@ -418,7 +428,8 @@ impl GraphClient {
         for (i, plan) in plans.iter().enumerate() {
             let last_plan = i + 1 == plans.len();
             let firsts = futures_util::future::join_all(plan.iter().map(|server_filter| {
-                self.get_page::<WireRequest>(self.requests_list_url(server_filter.as_deref()))
+                let url = self.requests_list_url(server_filter.as_deref(), filter.lean);
+                self.get_page::<WireRequest>(url)
             }))
             .await;
             let mut first_pages = Vec::with_capacity(firsts.len());
@@ -520,12 +531,16 @@ impl GraphClient {
         Ok(())
     }
 
-    fn requests_list_url(&self, server_filter: Option<&str>) -> Url {
+    fn requests_list_url(&self, server_filter: Option<&str>, lean: bool) -> Url {
         let mut url = self.url(&format!("{EM}{}", self.requests_collection()));
-        let mut pairs = vec![
-            ("$select", self.select_requests()),
-            ("$expand", self.expand_requests()),
-        ];
+        let mut pairs = if lean {
+            vec![("$select", self.select_lean())]
+        } else {
+            vec![
+                ("$select", self.select_requests()),
+                ("$expand", self.expand_requests()),
+            ]
+        };
         if let Some(f) = server_filter {
             pairs.push(("$filter", f));
         }

@@ -137,6 +137,27 @@ pub struct AssignmentRequest {
     pub callouts: Vec<CalloutInstance>,
 }
 
+impl AssignmentRequest {
+    /// When the server did not expand `accessPackage`, the package we filtered on is the answer.
+    pub fn with_package(mut self, package: Option<&AccessPackage>) -> AssignmentRequest {
+        if let Some(p) = package {
+            match &mut self.access_package {
+                None => {
+                    self.access_package = Some(PackageRef {
+                        id: p.id.clone(),
+                        display_name: Some(p.display_name.clone()),
+                    })
+                }
+                Some(r) if r.display_name.is_none() => {
+                    r.display_name = Some(p.display_name.clone())
+                }
+                Some(_) => {}
+            }
+        }
+        self
+    }
+}
+
 /// One `customExtensionCalloutInstance` (v1.0 and beta): the only failure text a request itself
 /// carries. <https://learn.microsoft.com/graph/api/resources/customextensioncalloutinstance>
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,9 @@ pub struct RequestFilter {
     pub package_id: Option<String>,
     /// Empty = every state.
     pub states: Vec<RequestState>,
+    /// List only what eligibility needs (id, state, completion time), nothing expanded: a
+    /// recheck of a whole tenant's failed requests costs little.
+    pub lean: bool,
 }
 
 impl RequestFilter {
@@ -154,6 +157,7 @@ mod tests {
         let f = RequestFilter {
             package_id: Some("9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea".into()),
             states: RequestState::FAILED.to_vec(),
+            lean: false,
         };
         let plans = f.server_filters(ApiVersion::V1);
         assert_eq!(
@@ -170,6 +174,7 @@ mod tests {
         let f = RequestFilter {
             package_id: None,
             states: RequestState::FAILED.to_vec(),
+            lean: false,
         };
         let plans = f.server_filters(ApiVersion::Beta);
         assert_eq!(

@@ -475,6 +475,15 @@ pub struct Counts {
     pub still_failing: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub still_delivering: Option<usize>,
+    /// Bulk runs: eligible requests the first listing missed, found and sent by a recheck.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_on_recheck: Option<usize>,
+    /// Bulk runs: listings after the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recheck_passes: Option<usize>,
+    /// Bulk runs: a recheck came back stable, so nothing eligible was left behind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub established: Option<bool>,
 }
 
 /// `reprocess -o json`: the contract's summary document.
@@ -503,6 +512,7 @@ impl ReprocessSummary {
             failed_again: finals(WaitEnd::FailedAgain),
             still_failing: finals(WaitEnd::StillFailing),
             still_delivering: finals(WaitEnd::StillDelivering),
+            ..Counts::default()
         };
         ReprocessSummary {
             dry_run,

@@ -33,17 +33,21 @@ fn the_journal_skips_requests_accepted_within_its_window_unless_forced() {
         0,
     );
     assert_eq!(ids_of(&r.json(), "reprocessed"), want);
+    // Write-ahead: each call's intent is on disk before it leaves, its outcome after.
     let lines = std::fs::read_to_string(&journal).unwrap();
-    assert_eq!(
-        lines.lines().count(),
-        want.len(),
-        "one journal line per outcome"
-    );
-    assert!(
-        lines
-            .lines()
-            .all(|l| l.contains("\"outcome\":\"reprocessed\""))
-    );
+    let entries: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 2 * want.len(), "an intent and an outcome each");
+    for id in &want {
+        let of: Vec<&str> = entries
+            .iter()
+            .filter(|e| e["id"] == id.as_str())
+            .map(|e| e["outcome"].as_str().unwrap())
+            .collect();
+        assert_eq!(of, ["sending", "reprocessed"], "{id}");
+    }
 
     std::thread::sleep(Duration::from_millis(400));
     assert_eq!(

@@ -1,27 +1,23 @@
-//! `ep reprocess`: select requests, check each, send `reprocess` to the eligible ones, and report
-//! exactly what happened to every selected request.
+//! `ep reprocess`: the arguments mapped into the engine ([`crate::reprocess`]), the terminal's
+//! prompts and progress as its frontend, and its report out as a summary and an exit code.
 
 use super::{Context, packages};
 use crate::cli::ReprocessArgs;
-use crate::commands::interrupt::{GRACE, Interrupt};
 use crate::diag;
 use crate::error::{CliError, ExitStatus, is_broken_pipe, status_exit};
-use crate::graph::{AccessPackage, GraphError};
+use crate::interrupt::{GRACE, Interrupt, Signal};
 use crate::output::{
-    ErrorInfo, Format, Outcome, RecordWriter, ReprocessResult, ReprocessSummary, print_json,
-    print_text,
+    ErrorInfo, Format, Outcome, Progress, RecordWriter, ReprocessResult, ReprocessSummary,
+    print_json, print_text,
+};
+use crate::reprocess::{
+    self, EngineError, Frontend, JournalChoice, Options, PlanItem, Report, Scope, Tally,
 };
 use chrono::Utc;
+use std::sync::{Arc, OnceLock};
 
-mod pipeline;
-mod plan;
-mod send;
-
-use plan::{
-    collect_ids, confirm, journal_path, open_journal, pick, plan_for_ids, plan_for_listing,
-    skip_recently_accepted,
-};
-use send::{Sent, execute, wait_for_final};
+mod input;
+mod prompt;
 
 /// How the user chose what to reprocess.
 pub enum Selection {
@@ -31,246 +27,155 @@ pub enum Selection {
     Pick { package: String },
 }
 
-impl Selection {
-    /// Bulk selections ask for confirmation at a terminal.
-    fn is_bulk(&self) -> bool {
-        matches!(self, Selection::All { .. } | Selection::AllFailed { .. })
-    }
-}
-
-/// What will be done with one selected request.
-struct PlanItem {
-    id: String,
-    label: Option<String>,
-    step: Step,
-    /// When the request completed, as the plan saw it: for the 7-versus-14-day question, and
-    /// so `--wait` can tell a request that completed again from one still being retried.
-    completed: Option<chrono::DateTime<Utc>>,
-}
-
-enum Step {
-    Send,
-    Skip(String),
-    Fail(ErrorInfo),
-}
-
-/// What sending did, however the requests were chosen.
-struct Run {
-    sent: Sent,
-    interrupt: std::sync::Arc<Interrupt>,
-    /// The listing failed after some requests were already handled: reported after them.
-    listing_error: Option<anyhow::Error>,
-}
-
 pub async fn run(
     ctx: &Context,
     args: &ReprocessArgs,
     selection: Selection,
 ) -> anyhow::Result<ExitStatus> {
-    let now = Utc::now();
-    let unattended = args.yes || !ctx.interactive;
-    let Run {
-        mut sent,
-        interrupt,
-        listing_error,
-    } = if selection.is_bulk() && unattended && !args.dry_run {
-        let package = listed_package(ctx, &selection).await?;
-        pipeline::run(ctx, args, package, now).await?
-    } else {
-        match phased(ctx, args, selection, now).await? {
-            Some(run) => run,
-            None => return Ok(ExitStatus::Success),
-        }
+    let options = Options {
+        now: Utc::now(),
+        window: args.window.window,
+        closing_within: args.closing_within,
+        force: args.force,
+        dry_run: args.dry_run,
+        unattended: args.yes || !ctx.interactive,
+        journal: journal_choice(args),
+        journal_window: args.journal_window,
+        wait: args.wait.then_some(args.timeout),
     };
-    if args.wait && !args.dry_run && !interrupt.is_requested() {
-        wait(ctx, args, &mut sent, &interrupt).await;
+    let scope = scope(ctx, selection).await?;
+    let frontend = Terminal {
+        ask: ctx.interactive && !args.yes,
+        interrupt: OnceLock::new(),
+    };
+    let report = reprocess::run(&ctx.client, scope, &options, &frontend)
+        .await
+        .map_err(journal_refused)?;
+    if report.declined && report.results.is_empty() {
+        return Ok(ExitStatus::Success);
     }
-    let summary = ReprocessSummary::new(args.dry_run, sent.results);
+    let established = report.established();
+    let Report {
+        results,
+        recheck,
+        listing_error,
+        beyond_portal_window,
+        signal,
+        ..
+    } = report;
+    let mut summary = ReprocessSummary::new(args.dry_run, results);
+    if let Some(recheck) = &recheck {
+        summary.counts.found_on_recheck = Some(recheck.found);
+        summary.counts.recheck_passes = Some(recheck.passes);
+        summary.counts.established = Some(established);
+    }
     // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
     // code still says how the requests fared, as it would have with the whole summary read.
-    match report(ctx, &summary, args.summary_file.as_deref()) {
+    match report_summary(ctx, &summary, args.summary_file.as_deref()) {
         Err(e) if !is_broken_pipe(&e) => return Err(e),
         _ => {}
     }
     if let Some(e) = listing_error {
         return Err(e);
     }
-    Ok(conclude(&summary, sent.beyond_portal_window, &interrupt))
+    Ok(conclude(
+        &summary,
+        beyond_portal_window,
+        signal,
+        established,
+    ))
 }
 
-/// The package a bulk selection lists, resolved from its id or name.
-async fn listed_package(
-    ctx: &Context,
-    selection: &Selection,
-) -> anyhow::Result<Option<AccessPackage>> {
-    match selection {
-        Selection::All { package }
-        | Selection::AllFailed {
-            package: Some(package),
-        } => Ok(Some(packages::resolve(ctx, package).await?)),
-        _ => Ok(None),
-    }
-}
-
-/// List (or look up), ask at a terminal, then send; `None` when the answer was no.
-async fn phased(
-    ctx: &Context,
-    args: &ReprocessArgs,
-    selection: Selection,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<Option<Run>> {
-    let bulk = selection.is_bulk();
-    let journal_path = journal_path(args);
-    let mut plan = make_plan(ctx, args, selection, now).await?;
-    if let Some(path) = journal_path.as_ref().filter(|_| !args.force) {
-        skip_recently_accepted(
-            &mut plan,
-            path,
-            &ctx.client.graph_host(),
-            now,
-            args.journal_window,
-        );
-    }
-    let to_send = plan.iter().filter(|p| matches!(p.step, Step::Send)).count();
-    if !consented(ctx, args, bulk, plan.len(), to_send).await? {
-        diag::note("nothing was sent");
-        return Ok(None);
-    }
-    let interrupt = if args.dry_run || to_send == 0 {
-        Interrupt::never()
-    } else {
-        Interrupt::install(GRACE)
-    };
-    let sent = if args.dry_run {
-        dry_run(plan)
-    } else {
-        send_plan(
-            ctx,
-            args,
-            plan,
-            journal_path.as_deref(),
-            to_send,
-            &interrupt,
-        )
-        .await?
-    };
-    Ok(Some(Run {
-        sent,
-        interrupt,
-        listing_error: None,
-    }))
-}
-
-/// The requests the selection names, each with what will be done with it.
-async fn make_plan(
-    ctx: &Context,
-    args: &ReprocessArgs,
-    selection: Selection,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<Vec<PlanItem>> {
-    let window = args.window.window;
+/// The selection as the engine's scope: ids read and checked, packages resolved.
+async fn scope(ctx: &Context, selection: Selection) -> anyhow::Result<Scope> {
     Ok(match selection {
-        Selection::Ids { ids, stdin } => {
-            let ids = collect_ids(ids, stdin).await?;
-            plan_for_ids(ctx, ids, now, window, args.force, ctx.client.parallelism()).await?
-        }
-        Selection::All { package } => {
-            let package = packages::resolve(ctx, &package).await?;
-            plan_for_listing(ctx, Some(&package), now, window, args.closing_within).await?
-        }
-        Selection::AllFailed { package } => {
-            let package = match package {
+        Selection::Ids { ids, stdin } => Scope::Ids(input::collect_ids(ids, stdin).await?),
+        Selection::All { package } => Scope::Listing {
+            package: Some(packages::resolve(ctx, &package).await?),
+            pick: false,
+        },
+        Selection::AllFailed { package } => Scope::Listing {
+            package: match package {
                 Some(p) => Some(packages::resolve(ctx, &p).await?),
                 None => None,
-            };
-            plan_for_listing(ctx, package.as_ref(), now, window, args.closing_within).await?
-        }
-        Selection::Pick { package } => {
-            let package = packages::resolve(ctx, &package).await?;
-            let offered =
-                plan_for_listing(ctx, Some(&package), now, window, args.closing_within).await?;
-            pick(offered).await?
-        }
+            },
+            pick: false,
+        },
+        Selection::Pick { package } => Scope::Listing {
+            package: Some(packages::resolve(ctx, &package).await?),
+            pick: true,
+        },
     })
 }
 
-/// Whether to go on: a bulk selection at a terminal asks first, unless `--yes` or a dry run.
-async fn consented(
-    ctx: &Context,
-    args: &ReprocessArgs,
-    bulk: bool,
-    planned: usize,
-    to_send: usize,
-) -> anyhow::Result<bool> {
-    if planned == 0 {
-        diag::note("nothing to reprocess: no request in scope is reprocessable");
-        return Ok(true);
+/// The journal to use: `--journal`, else the default location, none with `--no-journal`.
+fn journal_choice(args: &ReprocessArgs) -> Option<JournalChoice> {
+    if args.no_journal {
+        return None;
     }
-    let ask = to_send > 0 && bulk && !args.yes && !args.dry_run && ctx.interactive;
-    Ok(!ask || confirm(to_send).await?)
-}
-
-fn dry_run(plan: Vec<PlanItem>) -> Sent {
-    Sent {
-        results: plan
-            .into_iter()
-            .map(|item| match item.step {
-                Step::Send => ReprocessResult::new(item.id, item.label, Outcome::WouldReprocess),
-                Step::Skip(reason) => skipped(item.id, item.label, reason),
-                Step::Fail(error) => failed(item.id, item.label, error),
-            })
-            .collect(),
-        beyond_portal_window: 0,
+    match &args.journal {
+        Some(path) => Some(JournalChoice {
+            path: path.clone(),
+            named: true,
+        }),
+        None => crate::journal::default_path().map(|path| JournalChoice { path, named: false }),
     }
 }
 
-/// Send the plan with its outcomes journaled; a journal the user named that cannot be written
-/// stops the run before anything is sent.
-async fn send_plan(
-    ctx: &Context,
-    args: &ReprocessArgs,
-    plan: Vec<PlanItem>,
-    journal_path: Option<&std::path::Path>,
-    to_send: usize,
-    interrupt: &Interrupt,
-) -> anyhow::Result<Sent> {
-    let journal = open_journal(args, journal_path, to_send)?;
-    let sent = execute(&ctx.client, plan, journal.as_ref(), interrupt).await;
-    if let Some(journal) = journal
-        && let Err(e) = journal.close()
-    {
-        diag::warn(format!("the journal could not be written completely: {e}"));
+/// A journal the user named that cannot be written stops the run before anything is sent.
+fn journal_refused(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<EngineError>() {
+        Ok(EngineError::Journal { path, source }) => CliError::usage(format!(
+            "cannot write the journal {}: {source}",
+            path.display()
+        ))
+        .with_hint("choose a writable --journal FILE, or --no-journal")
+        .into(),
+        Err(e) => e,
     }
-    Ok(sent)
 }
 
-/// `--wait`: watch what was accepted and record how each ended.
-async fn wait(ctx: &Context, args: &ReprocessArgs, sent: &mut Sent, interrupt: &Interrupt) {
-    let accepted: Vec<String> = sent
-        .results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Reprocessed)
-        .map(|r| r.id.clone())
-        .collect();
-    let completed_before: std::collections::HashMap<String, Option<chrono::DateTime<Utc>>> = sent
-        .results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Reprocessed)
-        .map(|r| (r.id.clone(), r.completed_before))
-        .collect();
-    // A signal while waiting stops the wait, not the report: everything was already sent.
-    let finals = tokio::select! {
-        finals = wait_for_final(&ctx.client, &accepted, &completed_before, args.timeout) => finals,
-        () = interrupt.requested() => Default::default(),
-    };
-    for r in sent.results.iter_mut() {
-        if let Some((state, end)) = finals.get(&r.id) {
-            r.final_state = state.clone();
-            r.wait_end = Some(*end);
-            if let Some(note) = end.note() {
-                r.add_note(note);
-            }
+/// A terminal (or none): asks where a person is there to answer, draws progress where one can
+/// see it, and takes over Ctrl-C and SIGTERM once sending starts.
+struct Terminal {
+    ask: bool,
+    interrupt: OnceLock<Arc<Interrupt>>,
+}
+
+#[async_trait::async_trait]
+impl Frontend for Terminal {
+    async fn consent(&self, count: usize, recheck: bool) -> anyhow::Result<bool> {
+        if !self.ask {
+            return Ok(true);
         }
+        prompt::confirm(count, recheck).await
+    }
+
+    async fn pick(&self, offered: Vec<PlanItem>) -> anyhow::Result<Vec<PlanItem>> {
+        prompt::pick(offered).await
+    }
+
+    fn progress(&self, label: &str, total: Option<usize>) -> Box<dyn Tally> {
+        Box::new(match total {
+            Some(len) => Progress::bar(len, label),
+            None => Progress::spinner(label),
+        })
+    }
+
+    fn interrupt(&self) -> Arc<Interrupt> {
+        self.interrupt
+            .get_or_init(|| Interrupt::install(GRACE))
+            .clone()
+    }
+}
+
+impl Tally for Progress {
+    fn inc(&self, n: usize) {
+        Progress::inc(self, n);
+    }
+
+    fn finish(&self) {
+        Progress::finish(self);
     }
 }
 
@@ -278,16 +183,20 @@ async fn wait(ctx: &Context, args: &ReprocessArgs, sent: &mut Sent, interrupt: &
 fn conclude(
     summary: &ReprocessSummary,
     beyond_portal_window: usize,
-    interrupt: &Interrupt,
+    signal: Option<Signal>,
+    established: bool,
 ) -> ExitStatus {
-    if let Some(status) = interrupt.exit_status() {
+    if let Some(signal) = signal {
         diag::warn(
             "interrupted: the summary above says what was and was not done; rerun to finish",
         );
-        return status;
+        return match signal {
+            Signal::Interrupt => ExitStatus::Interrupted,
+            Signal::Terminate => ExitStatus::Terminated,
+        };
     }
     if beyond_portal_window > 0 {
-        let days = send::PORTAL_WINDOW_DAYS;
+        let days = reprocess::PORTAL_WINDOW_DAYS;
         diag::warn(format!(
             "Graph refused {beyond_portal_window} request(s) completed more than {days} days ago: \
              it may allow only the portal's {days} days, not the documented 14; rerun with \
@@ -303,7 +212,11 @@ fn conclude(
         ));
         return ExitStatus::PartialFailure;
     }
-    exit_status(summary)
+    match exit_status(summary) {
+        // Nothing failed, but the run could not show that nothing was left behind.
+        ExitStatus::Success if !established => ExitStatus::PartialFailure,
+        status => status,
+    }
 }
 
 pub fn selection(args: &ReprocessArgs, interactive: bool) -> Result<Selection, CliError> {
@@ -353,7 +266,7 @@ pub fn selection(args: &ReprocessArgs, interactive: bool) -> Result<Selection, C
     ))
 }
 
-fn report(
+fn report_summary(
     ctx: &Context,
     summary: &ReprocessSummary,
     summary_file: Option<&std::path::Path>,
@@ -420,50 +333,6 @@ fn exit_status(summary: &ReprocessSummary) -> ExitStatus {
         first
     } else {
         ExitStatus::PartialFailure
-    }
-}
-
-fn error_info(e: &GraphError) -> ErrorInfo {
-    match e {
-        GraphError::Api {
-            status,
-            code,
-            message,
-            ..
-        } => ErrorInfo {
-            status: Some(*status),
-            code: code.clone(),
-            message: message.clone(),
-        },
-        GraphError::RetriesExhausted { last, .. } | GraphError::WaitTooLong { last, .. } => {
-            let mut info = error_info(last);
-            info.message = e.to_string();
-            info
-        }
-        other => ErrorInfo {
-            status: None,
-            code: match other {
-                GraphError::Transport { .. } => "transportError".into(),
-                GraphError::TimedOut { .. } => "timeout".into(),
-                GraphError::Auth(_) => "authenticationFailed".into(),
-                _ => "badResponse".into(),
-            },
-            message: other.to_string(),
-        },
-    }
-}
-
-fn skipped(id: String, label: Option<String>, reason: String) -> ReprocessResult {
-    ReprocessResult {
-        reason: Some(reason),
-        ..ReprocessResult::new(id, label, Outcome::Skipped)
-    }
-}
-
-fn failed(id: String, label: Option<String>, error: ErrorInfo) -> ReprocessResult {
-    ReprocessResult {
-        error: Some(error),
-        ..ReprocessResult::new(id, label, Outcome::Failed)
     }
 }
 

@@ -5,63 +5,56 @@
 //! a few batches' worth. When the sender is busy the backlog fills, the listing's own relay
 //! fills behind it and the page fetches wait, so memory stays bounded whatever the tenant's
 //! size. After Ctrl-C no new page is fetched; what was fetched is still judged and reported as
-//! not sent. At a terminal the confirmation needs the count, so those runs keep
-//! listing, asking and sending one after the other.
+//! not sent.
+//!
+//! Sending while the listing pages changes what later pages hold: on a server whose paging is an
+//! offset into the live result, every accepted request that leaves the failed set shifts the
+//! rest, and later pages skip requests. This pass is therefore never the last word: the recheck
+//! (`verify`) lists the scope again once sending is done.
 
-use super::plan::{ListingJudge, RecentlyAccepted, journal_path, open_journal};
-use super::send::{Sent, execute_stream};
-use super::{PlanItem, Run};
-use crate::cli::ReprocessArgs;
-use crate::commands::Context;
-use crate::commands::interrupt::{GRACE, Interrupt};
-use crate::diag;
-use crate::graph::{AccessPackage, PageDone, PageFlow};
-use crate::output::Progress;
-use chrono::{DateTime, Utc};
+use super::ledger::Ledger;
+use super::plan::ListingJudge;
+use super::send::{Sent, execute};
+use super::{ListedIds, PlanItem, Tally};
+use crate::graph::{AssignmentRequest, GraphClient, PageDone, PageFlow};
+use crate::interrupt::{GRACE, Interrupt};
 use futures_util::Stream;
 use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
 /// Eligible requests waiting for the sender, in units of what it keeps in flight.
 const DEPTH: usize = 2;
 
-/// List the failed requests of `package` (or the tenant) and send the eligible ones as they are
-/// listed. A listing that fails part-way still reports what was sent before it stopped.
+/// What the overlapped pass did: its sends, every id its listing returned, and the listing's
+/// error if it stopped part-way.
+pub(super) struct Overlapped {
+    pub sent: Sent,
+    pub listed: ListedIds,
+    pub listing: anyhow::Result<()>,
+}
+
+/// List the failed requests `judge` scopes and send the eligible ones as they are listed.
 pub(super) async fn run(
-    ctx: &Context,
-    args: &ReprocessArgs,
-    package: Option<AccessPackage>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Run> {
-    let path = journal_path(args);
-    // Nothing is known to be sent yet, but the journal must be writable before anything is.
-    let journal = open_journal(args, path.as_deref(), 1)?;
-    let mut recent = path
-        .as_deref()
-        .filter(|_| !args.force)
-        .map(|p| RecentlyAccepted::load(p, &ctx.client.graph_host(), now, args.journal_window));
-    let mut judge = ListingJudge::new(
-        package.as_ref(),
-        now,
-        args.window.window,
-        args.closing_within,
-    );
-    let interrupt = Interrupt::install(GRACE);
-    let progress = Progress::spinner("reprocessing");
-    let backlog = std::sync::Arc::new(Backlog::new(ctx.client.parallelism() * DEPTH));
+    client: &GraphClient,
+    judge: &mut ListingJudge,
+    ledger: &Ledger,
+    interrupt: &Arc<Interrupt>,
+    progress: &dyn Tally,
+) -> Overlapped {
+    let backlog = Arc::new(Backlog::new(client.parallelism() * DEPTH));
     let filter = judge.filter();
+    let mut listed = ListedIds::default();
     let listing = async {
-        let on_page = |page: Vec<_>| -> PageDone {
+        let on_page = |page: Vec<AssignmentRequest>| -> PageDone {
+            listed.extend(page.iter().map(|r| r.id.as_str()));
             backlog.push(
                 page.into_iter()
                     .filter_map(|r| judge.admit(r))
                     .map(ListingJudge::plan_item)
                     .map(|mut item| {
-                        if let Some(recent) = recent.as_mut() {
-                            recent.judge(&mut item);
-                        }
+                        ledger.judge(&mut item);
                         item
                     }),
             );
@@ -82,7 +75,7 @@ pub(super) async fn run(
         };
         // A page fetch in flight at Ctrl-C gets the grace period in-flight calls get, no more.
         let listed = tokio::select! {
-            listed = ctx.client.list_requests_async(&filter, on_page) => listed,
+            listed = client.list_requests_async(&filter, on_page) => listed,
             () = async {
                 interrupt.requested().await;
                 tokio::time::sleep(GRACE).await;
@@ -91,52 +84,13 @@ pub(super) async fn run(
         backlog.close();
         listed
     };
-    let sending = execute_stream(
-        &ctx.client,
-        backlog.drain(),
-        journal.as_ref(),
-        &interrupt,
-        &progress,
-    );
-    let (listed, sent) = tokio::join!(listing, sending);
-    judge.notes();
-    if let Some(recent) = &recent {
-        recent.notes();
-    }
-    if let Some(journal) = journal
-        && let Err(e) = journal.close()
-    {
-        diag::warn(format!("the journal could not be written completely: {e}"));
-    }
-    finish(listed, sent, interrupt)
-}
-
-/// The run's results, or the listing's error when it failed before anything was handled.
-fn finish(
-    listed: anyhow::Result<()>,
-    sent: Sent,
-    interrupt: std::sync::Arc<Interrupt>,
-) -> anyhow::Result<Run> {
-    let listing_error = match listed {
-        Ok(()) => None,
-        Err(e) if sent.results.is_empty() => return Err(e),
-        Err(e) => {
-            diag::warn(format!(
-                "the listing stopped part-way ({e:#}); the summary shows the {} request(s) handled \
-                 before it did; rerun to continue",
-                sent.results.len()
-            ));
-            Some(e)
-        }
-    };
-    if sent.results.is_empty() {
-        diag::note("nothing to reprocess: no request in scope is reprocessable");
-    }
-    Ok(Run {
+    let sending = execute(client, backlog.drain(), ledger, interrupt, progress);
+    let (listing, sent) = tokio::join!(listing, sending);
+    Overlapped {
         sent,
-        interrupt,
-        listing_error,
-    })
+        listed,
+        listing,
+    }
 }
 
 /// Listed requests on their way to the sender. Pushing never waits, so nothing the listing
@@ -209,7 +163,7 @@ impl Backlog {
         }
     }
 
-    fn drain(self: &std::sync::Arc<Self>) -> impl Stream<Item = PlanItem> + use<> {
+    fn drain(self: &Arc<Self>) -> impl Stream<Item = PlanItem> + use<> {
         futures_util::stream::unfold(self.clone(), |backlog| async move {
             backlog.next().await.map(|item| (item, backlog))
         })

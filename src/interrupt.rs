@@ -7,7 +7,6 @@
 //! summary and the journal say what was done.
 
 use crate::diag;
-use crate::error::ExitStatus;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -26,10 +25,10 @@ pub enum Signal {
 
 impl Signal {
     /// 128 + the signal's number, as a shell reports a process the signal killed.
-    pub fn exit_status(self) -> ExitStatus {
+    pub fn exit_code(self) -> i32 {
         match self {
-            Signal::Interrupt => ExitStatus::Interrupted,
-            Signal::Terminate => ExitStatus::Terminated,
+            Signal::Interrupt => 128 + 2,
+            Signal::Terminate => 128 + 15,
         }
     }
 
@@ -124,7 +123,7 @@ impl Interrupt {
             ));
             if let Some(second) = signals.next().await {
                 diag::fatal("quit at once; the summary is incomplete");
-                std::process::exit(second.exit_status().code());
+                std::process::exit(second.exit_code());
             }
         });
         Arc::new(Interrupt {
@@ -148,9 +147,9 @@ impl Interrupt {
         self.requested.borrow().is_some()
     }
 
-    /// The exit status for the signal received, if any.
-    pub fn exit_status(&self) -> Option<ExitStatus> {
-        self.requested.borrow().map(Signal::exit_status)
+    /// The signal received, if any.
+    pub fn signal(&self) -> Option<Signal> {
+        *self.requested.borrow()
     }
 
     /// Resolves once a signal has been received.
@@ -174,15 +173,15 @@ mod tests {
 
     #[test]
     fn each_signal_exits_with_128_plus_its_number() {
-        assert_eq!(Signal::Interrupt.exit_status().code(), 128 + 2);
-        assert_eq!(Signal::Terminate.exit_status().code(), 128 + 15);
+        assert_eq!(Signal::Interrupt.exit_code(), 128 + 2);
+        assert_eq!(Signal::Terminate.exit_code(), 128 + 15);
     }
 
     #[tokio::test]
     async fn never_is_never_requested() {
         let i = Interrupt::never();
         assert!(!i.is_requested());
-        assert_eq!(i.exit_status(), None);
+        assert_eq!(i.signal(), None);
         let waited = tokio::time::timeout(Duration::from_millis(20), i.requested()).await;
         assert!(waited.is_err());
     }

@@ -1,0 +1,137 @@
+//! The recheck: establish, rather than assume, that a bulk run left nothing eligible behind.
+//!
+//! No listing of a live system is a snapshot. Graph calls `$skiptoken` opaque and promises
+//! nothing about what later pages hold when the data changes between them; a server whose token
+//! is an offset into the live result skips one request for every earlier one that leaves the
+//! failed set, which is exactly what ep's own accepted reprocess calls do, and what the service
+//! and other admins do by themselves. So after sending, the scope is listed again (failed states
+//! only, nothing expanded), whatever is eligible and was neither handled by this run nor
+//! accepted in the journal is sent, and so on, as a Kubernetes controller reconciles or rsync's
+//! second pass catches what changed under the first.
+//!
+//! A pass is only trusted when it is stable: it found nothing new to send, and it listed the same
+//! requests as the pass before it, leaving aside those this run had accepted (they may leave the
+//! failed set at any time). A request skipped by a shifting page in one pass was listed by the
+//! pass before or is listed by the next, so two passes that agree and find nothing new are the
+//! evidence. When no pass is stable within [`MAX_PASSES`] the run says so and does not exit 0.
+
+use super::ledger::Ledger;
+use super::plan::{self, ListingJudge};
+use super::send::{Sent, execute};
+use super::{Frontend, ListedIds, PlanItem, Step};
+use crate::diag;
+use crate::graph::GraphClient;
+use crate::interrupt::Interrupt;
+use crate::output::{Outcome, ReprocessResult};
+use std::collections::HashSet;
+
+/// Listings after the first, at most. Each costs one pass over the failed requests in scope.
+pub const MAX_PASSES: usize = 6;
+
+/// What the recheck did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Recheck {
+    /// Listings after the first.
+    pub passes: usize,
+    /// Eligible requests the first pass missed, found and sent by a later one.
+    pub found: usize,
+    /// A pass was stable: nothing eligible is left behind.
+    pub converged: bool,
+    /// At a terminal, the admin declined to send what a recheck found.
+    pub declined: bool,
+}
+
+/// List the scope again until a pass is stable, sending what each pass finds. `results` and
+/// `sent` grow by what is sent; the listing's error, if one stops the recheck, is returned
+/// beside what was done.
+pub(super) async fn reconcile(
+    client: &GraphClient,
+    judge: &ListingJudge,
+    ledger: &Ledger,
+    first: ListedIds,
+    sent: &mut Sent,
+    interrupt: &Interrupt,
+    frontend: &dyn Frontend,
+) -> (Recheck, Option<anyhow::Error>) {
+    let mut recheck = Recheck::default();
+    let mut handled: HashSet<String> = sent
+        .results
+        .iter()
+        .map(|r| r.id.to_ascii_lowercase())
+        .collect();
+    let mut previous = first;
+    while recheck.passes < MAX_PASSES && !interrupt.is_requested() {
+        recheck.passes += 1;
+        let mut lean = judge.lean();
+        let progress = frontend.progress("rechecking", None);
+        let (plan, listed) = match plan::for_listing(client, &mut lean, &*progress).await {
+            Ok(found) => found,
+            Err(e) => return (recheck, Some(e)),
+        };
+        let fresh: Vec<PlanItem> = plan
+            .into_iter()
+            .filter(|item| handled.insert(item.id.to_ascii_lowercase()))
+            .map(|mut item| {
+                ledger.judge(&mut item);
+                item
+            })
+            .collect();
+        let to_send = fresh
+            .iter()
+            .filter(|i| matches!(i.step, Step::Send))
+            .count();
+        let ours = accepted(&sent.results);
+        let stable = to_send == 0 && listed.same_as(&previous, &ours);
+        diag::trace(
+            1,
+            format!(
+                "recheck {}: listed {}, {to_send} eligible not yet handled{}",
+                recheck.passes,
+                listed.len(),
+                if stable { ", stable" } else { "" }
+            ),
+        );
+        if to_send > 0 {
+            diag::note(format!(
+                "recheck {}: found {to_send} eligible request(s) the listing had not shown yet; \
+                 sending them",
+                recheck.passes
+            ));
+            if !frontend.consent(to_send, true).await.unwrap_or(false) {
+                recheck.declined = true;
+                diag::note("nothing more was sent");
+                break;
+            }
+        }
+        let progress = frontend.progress("reprocessing", Some(to_send));
+        let more = execute(
+            client,
+            futures_util::stream::iter(fresh),
+            ledger,
+            interrupt,
+            &*progress,
+        )
+        .await;
+        recheck.found += to_send;
+        sent.beyond_portal_window += more.beyond_portal_window;
+        sent.results.extend(more.results.into_iter().map(|mut r| {
+            r.add_note("found on recheck");
+            r
+        }));
+        if stable {
+            recheck.converged = true;
+            break;
+        }
+        previous = listed;
+    }
+    (recheck, None)
+}
+
+/// The requests this run saw accepted: free to leave the failed set between two passes.
+fn accepted(results: &[ReprocessResult]) -> HashSet<u128> {
+    results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Reprocessed)
+        .filter_map(|r| crate::graph::server_guid(&r.id))
+        .collect()
+}
