@@ -223,8 +223,10 @@ pub(crate) struct Delivery {
     pub(crate) causes: HashMap<String, RequestCause>,
     /// Newest first, as the audit log lists them.
     pub(crate) events: Vec<AuditEvent>,
-    /// Lowercase assignment id → request index.
-    pub(crate) assignments: HashMap<String, usize>,
+    /// Lowercase assignment id → lowercase request id (not its index: live changes insert
+    /// requests, which moves the indices after them). Requests that appeared while the
+    /// emulator ran have no entry here, nor a cause or audit events: they came after seeding.
+    pub(crate) assignments: HashMap<String, String>,
 }
 
 /// (display name, origin system) of each catalog's resources, by catalog index (see `seed`).
@@ -325,9 +327,11 @@ impl Delivery {
             .iter()
             .map(|_| Extension { id: rng.guid() })
             .collect();
-        for (i, r) in store.requests.iter().enumerate() {
-            d.assignments
-                .insert(r.assignment_id.to_ascii_lowercase(), i);
+        for r in &store.requests {
+            d.assignments.insert(
+                r.assignment_id.to_ascii_lowercase(),
+                r.id.to_ascii_lowercase(),
+            );
             if matches!(
                 r.state,
                 RequestState::DeliveryFailed | RequestState::PartiallyDelivered

@@ -188,7 +188,16 @@ pub(crate) fn assignment_resource_roles(
         .delivery
         .assignments
         .get(&assignment_id.to_ascii_lowercase())
-        .and_then(|&i| store.requests.get(i))
+        .and_then(|request_id| store.find_request(request_id))
+        .and_then(|i| store.requests.get(i))
+        // A request that appeared while the emulator ran has an assignment too; there are
+        // few, so a scan on a miss costs little.
+        .or_else(|| {
+            store
+                .requests
+                .iter()
+                .find(|r| r.live && eq(&r.assignment_id, assignment_id))
+        })
         .ok_or_else(|| {
             GraphError::new(
                 404,

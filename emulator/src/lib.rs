@@ -37,6 +37,10 @@
 //!   that leaves the result before the cursor makes a later one be skipped and a new one makes
 //!   one come twice; `snapshot` serves the rows the first page matched, as they are now; `key`
 //!   continues at a position in the stable order and never skips or repeats.
+//! - `live_changes`, `live_every`: the tenant changes by itself while it is listed: before
+//!   every `live_every`-th listing page of the requests collection, a new failed request
+//!   appears anywhere in the stable order, a failed one is delivered, or a delivered one fails,
+//!   until `live_changes` changes are made. [`Emulator::requests_snapshot`] includes them.
 //!
 //! Why each failed request failed is seeded too (see `delivery`): the resources each package
 //! delivers, custom extension callouts, and directory audit events kept 30 days, with the audit
@@ -65,6 +69,7 @@ mod delivery;
 mod delivery_routes;
 mod filter;
 mod identity;
+mod live;
 mod model;
 mod odata;
 mod paging;
@@ -155,6 +160,14 @@ pub struct EmulatorConfig {
     /// between its pages: [`PagingModel::Offset`] (the default, least forgiving),
     /// [`PagingModel::Snapshot`] or [`PagingModel::Key`] (the most forgiving).
     pub paging: PagingModel,
+    /// Changes the tenant makes by itself while it is listed: a new failed request appears
+    /// anywhere in the stable order, a failed one is delivered by the service's own retry, or
+    /// a delivered one fails. 0 = a tenant that holds still.
+    pub live_changes: usize,
+    /// One live change is made before every this-many listing pages of the requests
+    /// collection (v1.0 or beta, top level or in `$batch`), until `live_changes` are made.
+    /// 0 counts as 1.
+    pub live_every: usize,
     /// How long a reprocessed request that recovers stays `delivering`.
     pub settle: Duration,
     /// Share of reprocessed requests whose cause is not fixed, so they fail again.
@@ -297,6 +310,8 @@ impl Default for EmulatorConfig {
             outage: 0,
             page_size: 50,
             paging: PagingModel::Offset,
+            live_changes: 0,
+            live_every: 3,
             settle: Duration::from_secs(3),
             refail_rate: 0.1,
             trial_window: Duration::from_secs(30),
@@ -447,6 +462,8 @@ pub(crate) struct Shared {
     hidden_catalog: Option<usize>,
     /// Result sets kept for [`PagingModel::Snapshot`].
     snapshots: Mutex<paging::Snapshots>,
+    /// The changes the tenant makes by itself (`live_changes`).
+    live: Mutex<live::LiveTenant>,
     skiptoken_key: u64,
     id_salt: u64,
     id_counter: AtomicU64,
@@ -461,6 +478,21 @@ impl Shared {
 
     fn lock_snapshots(&self) -> MutexGuard<'_, paging::Snapshots> {
         self.snapshots.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_live(&self) -> MutexGuard<'_, live::LiveTenant> {
+        self.live.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A listing page of the requests collection is being served: the tenant may change first.
+    fn live_tick(&self, now: DateTime<Utc>) {
+        if self.config.live_changes == 0 {
+            return;
+        }
+        // Store first, then the live stream: the only place that takes both.
+        let mut store = self.lock_store();
+        store.settle_all(now);
+        self.lock_live().on_listing(&mut store, now);
     }
 
     fn new_guid(&self) -> String {
@@ -763,6 +795,11 @@ impl Emulator {
             )),
             hidden_catalog,
             snapshots: Mutex::new(paging::Snapshots::default()),
+            live: Mutex::new(live::LiveTenant::new(
+                config.seed,
+                config.live_changes,
+                config.live_every,
+            )),
             skiptoken_key: mix64(config.seed ^ 0x5C1F_70CE_5C1F_70CE),
             id_salt: mix64(identity::process_salt() ^ 0x1D5A_1D5A),
             id_counter: AtomicU64::new(1),
@@ -807,9 +844,15 @@ impl Emulator {
             .clone()
     }
 
-    /// Ground truth for test oracles.
+    /// Ground truth for test oracles: every request as of now, those that appeared by a live
+    /// change included, in the server's stable order.
     pub fn requests_snapshot(&self) -> Vec<SeededRequest> {
         self.shared.snapshot()
+    }
+
+    /// How many changes the tenant has made by itself so far (`live_changes`).
+    pub fn live_changes_made(&self) -> usize {
+        self.shared.lock_live().made()
     }
 
     /// Ground truth about deliveries: the seeded cause of every request that failed at start.
@@ -952,10 +995,19 @@ fn knobs_line(c: &EmulatorConfig) -> String {
         |r| format!("{r}/s burst {}", c.audit_burst),
     );
     format!(
-        "knobs: latency {}ms, rate {rate}, page size {}, paging {}, faults {} ({}, on {}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}, audit log rate {audit}, audit correlation {}, beta resource roles {}",
+        "knobs: latency {}ms, rate {rate}, page size {}, paging {}, live changes {}, faults {} ({}, on {}), resets {}, lost acks {}, retry-after {}, catalog-scoped {}, settle {}ms, refail {} ({}), trial window {}ms, reprocess window {}d, batch writes {}, audit log rate {audit}, audit correlation {}, beta resource roles {}",
         c.latency.as_millis(),
         c.page_size,
         c.paging.as_str(),
+        if c.live_changes == 0 {
+            "off".to_string()
+        } else {
+            format!(
+                "{} (every {} listing pages)",
+                c.live_changes,
+                c.live_every.max(1)
+            )
+        },
         c.fault_rate,
         if c.fault_html {
             "502 html"

@@ -207,6 +207,9 @@ pub(crate) struct StoredRequest {
     pub(crate) expiration: Option<DateTime<Utc>>,
     pub(crate) pending: Option<PendingReprocess>,
     pub(crate) reprocess_calls: u32,
+    /// Appeared while the emulator ran (`live_changes`): not part of the generated tenant, so
+    /// a saved session does not name it (see `session`).
+    pub(crate) live: bool,
 }
 
 impl StoredRequest {
@@ -395,6 +398,47 @@ impl Store {
                 self.in_flight.push(idx);
             }
         }
+    }
+
+    /// Sets request `idx`'s state outside any reprocess: the service changing it by itself (a
+    /// live change). Only for requests without a pending reprocess, which would overwrite it.
+    pub(crate) fn set_state(
+        &mut self,
+        idx: usize,
+        state: RequestState,
+        completed: Option<DateTime<Utc>>,
+    ) {
+        if let Some(r) = self.requests.get_mut(idx)
+            && r.pending.is_none()
+        {
+            r.state = state;
+            r.completed = completed.map(|t| truncate_to_digits(t, r.frac_digits));
+            self.generation += 1;
+        }
+    }
+
+    /// Inserts `request` at position `at` of the stable order (clamped to the end), as a
+    /// request that appears in a live tenant may sort anywhere. Every index after it moves
+    /// up by one; O(tenant), which a handful of live changes can afford.
+    pub(crate) fn insert_request(&mut self, at: usize, request: StoredRequest) {
+        let at = at.min(self.requests.len());
+        for i in self.by_id.values_mut() {
+            if *i >= at {
+                *i += 1;
+            }
+        }
+        for i in &mut self.in_flight {
+            if *i >= at {
+                *i += 1;
+            }
+        }
+        self.by_id.insert(request.id.to_ascii_lowercase(), at);
+        if request.pending.is_some() {
+            self.in_flight.push(at);
+        }
+        self.requests.insert(at, request);
+        self.inserts.push(at);
+        self.generation += 1;
     }
 }
 
@@ -785,6 +829,45 @@ mod tests {
             format_timestamp(truncate_to_digits(t, 0)),
             "2026-11-20T10:15:00Z"
         );
+    }
+
+    #[test]
+    fn an_insert_moves_every_index_after_it() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 20, 10, 15, 0)
+            .single()
+            .unwrap();
+        let mut store = crate::seed::build(3, 40, 4, 0, now);
+        let eligible =
+            |r: &StoredRequest| r.state == RequestState::DeliveryFailed && r.completed.is_some();
+        let idx = store.requests.iter().rposition(eligible).unwrap();
+        let plan = PendingReprocess {
+            visible_at: None,
+            settles_at: now + ChronoDuration::hours(1),
+            refail: true,
+        };
+        store.begin_reprocess(idx, now, plan);
+        let ids: Vec<String> = store.requests.iter().map(|r| r.id.clone()).collect();
+        let generation = store.churn().generation;
+        let mut new = store.requests[0].clone();
+        new.id = "0e5a1c2b-0000-4000-8000-000000000001".into();
+        new.pending = None;
+        store.insert_request(idx, new);
+        assert_eq!(store.churn().inserts, &[idx]);
+        assert!(store.churn().generation > generation);
+        assert_eq!(
+            store.find_request("0E5A1C2B-0000-4000-8000-000000000001"),
+            Some(idx)
+        );
+        for (i, id) in ids.iter().enumerate() {
+            let moved = if i >= idx { i + 1 } else { i };
+            assert_eq!(store.find_request(id), Some(moved), "{id}");
+        }
+        // The pending reprocess moved too, and still settles.
+        assert_eq!(store.in_flight, vec![idx + 1]);
+        store.settle_all(now + ChronoDuration::hours(2));
+        assert!(store.requests[idx + 1].pending.is_none());
+        assert!(store.in_flight.is_empty());
     }
 
     #[test]

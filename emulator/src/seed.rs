@@ -518,6 +518,62 @@ fn make_request(
         expiration,
         pending: None,
         reprocess_calls: 0,
+        live: false,
+    }
+}
+
+/// A request that has just failed in a live tenant (see `live`): `deliveryFailed` (80 %) or
+/// `partiallyDelivered` (20 %), requested minutes to an hour before it failed a few minutes
+/// before `now`, for one of the tenant's packages and subjects. The id is drawn from `rng`;
+/// `taken` says which ids the tenant already has.
+pub(crate) fn live_failure(
+    rng: &mut SplitMix64,
+    n_packages: usize,
+    n_subjects: usize,
+    now: DateTime<Utc>,
+    taken: impl Fn(&str) -> bool,
+) -> StoredRequest {
+    let mut id = rng.guid();
+    while taken(&id) {
+        id = rng.guid();
+    }
+    let assignment_id = rng.guid();
+    let state = if rng.unit() < 0.8 {
+        RequestState::DeliveryFailed
+    } else {
+        RequestState::PartiallyDelivered
+    };
+    let request_type = random_type(rng);
+    let digits = rng.below(8) as u8;
+    let package_idx = rng.below(n_packages.max(1) as u64) as usize;
+    let subject_idx = rng.below(n_subjects.max(1) as u64) as usize;
+    let justification = JUSTIFICATIONS[rng.below(JUSTIFICATIONS.len() as u64) as usize];
+    let beta_lowercase = rng.below(4) == 0;
+    let completed = truncate_to_digits(
+        now - ChronoDuration::seconds(60 + rng.below(10 * 60) as i64),
+        digits,
+    );
+    let created = completed - ChronoDuration::seconds(30 + rng.below(HOUR as u64) as i64);
+    let expiration = request_type
+        .is_add()
+        .then(|| created + ChronoDuration::days(365));
+    StoredRequest {
+        id,
+        request_type,
+        state,
+        created,
+        completed: Some(completed),
+        justification: justification.to_string(),
+        package_idx,
+        subject_idx,
+        assignment_id,
+        frac_digits: digits,
+        beta_lowercase,
+        schedule_start: created,
+        expiration,
+        pending: None,
+        reprocess_calls: 0,
+        live: true,
     }
 }
 

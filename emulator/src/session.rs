@@ -69,7 +69,10 @@ pub(crate) fn capture(
     let changed = store
         .requests
         .iter()
-        .filter(|r| r.reprocess_calls > 0 || r.pending.is_some())
+        // A request that appeared by a live change is not in the generated tenant a resume
+        // starts from; naming it would make the whole state unusable. Live changes are not
+        // kept: a resumed tenant is the generated one plus what reprocess calls did.
+        .filter(|r| !r.live && (r.reprocess_calls > 0 || r.pending.is_some()))
         .map(|r| ChangedRequest {
             id: r.id.clone(),
             state: r.state.v1().to_string(),

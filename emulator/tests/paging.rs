@@ -1,5 +1,5 @@
 //! Paging over real HTTP while the tenant changes: what each `PagingModel` lets a client see
-//! when rows leave or enter its result between pages.
+//! when rows leave or enter its result between pages, and the live tenant (`live_changes`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use std::collections::HashSet;
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use ep_emulator::{DEMO, Emulator, EmulatorConfig, PagingModel, SeededRequest};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const EM: &str = "/identityGovernance/entitlementManagement";
 const FAILED: &str = "state eq 'deliveryFailed'";
@@ -297,4 +297,289 @@ async fn snapshot_tokens_are_checked_bound_to_their_query_and_expire() {
     refused(get(&format!("{head}$skiptoken={key_token}"), &t).await);
     keyed.shutdown().await;
     emu.shutdown().await;
+}
+
+/// Starts `seed`'s tenant with one live change before the second listing page, and reports
+/// whether that change was a new failed request that sorts before the first page's last row:
+/// then the failed rows served, the result before and after.
+async fn insert_before_the_cursor(
+    seed: u64,
+    paging: PagingModel,
+) -> Option<(Vec<String>, Vec<String>, Vec<String>)> {
+    let emu = start(EmulatorConfig {
+        seed,
+        live_changes: 1,
+        live_every: 2,
+        ..config(paging)
+    })
+    .await;
+    let t = token(&emu).await;
+    let before = in_state(&emu.requests_snapshot(), "deliveryFailed");
+    let (first, next) = page(&listing(&emu, FAILED), &t).await;
+    let (second, _) = page(&next.unwrap(), &t).await;
+    assert_eq!(emu.live_changes_made(), 1);
+    let after = in_state(&emu.requests_snapshot(), "deliveryFailed");
+    emu.shutdown().await;
+    let new = after.iter().position(|id| !before.contains(id))?;
+    (after.len() == before.len() + 1 && new < 5).then(|| {
+        let mut served = first;
+        served.extend(second);
+        (served, before, after)
+    })
+}
+
+#[tokio::test]
+async fn a_new_row_before_the_cursor_repeats_one_under_offset_paging_only() {
+    // Which change comes, and where, is the seed's (and not the paging model's): take the
+    // first seed whose change is an insert that lands before the cursor.
+    let mut found = None;
+    for seed in 0..400 {
+        if let Some(hit) = insert_before_the_cursor(seed, PagingModel::Offset).await {
+            found = Some((seed, hit));
+            break;
+        }
+    }
+    let (seed, (served, before, after)) = found.expect("a seed whose live change inserts early");
+    eprintln!("seed {seed} inserts a failed request before the cursor");
+    // The second page is the new result's rows 5..10: the first page's last row again.
+    assert_eq!(served[..5], before[..5]);
+    assert_eq!(served[5..], after[5..10]);
+    assert_eq!(served[5], before[4]);
+    // Key and snapshot paging continue where they were, and do not show the new row.
+    for paging in [PagingModel::Key, PagingModel::Snapshot] {
+        let (served, before, _) = insert_before_the_cursor(seed, paging).await.unwrap();
+        assert_eq!(served, before[..10], "{paging:?}");
+    }
+}
+
+/// Lists every request, page by page, `pages` times in all; the ids of each page.
+async fn list_pages(emu: &Emulator, t: &str, pages: usize) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut next = None;
+    for _ in 0..pages {
+        let url = next
+            .take()
+            .unwrap_or_else(|| format!("{}/beta{EM}/accessPackageAssignmentRequests", emu.url()));
+        let (ids, link) = page(&url, t).await;
+        out.push(ids);
+        next = link;
+    }
+    out
+}
+
+fn live_config() -> EmulatorConfig {
+    EmulatorConfig {
+        requests: 120,
+        page_size: 10,
+        live_changes: 5,
+        live_every: 1,
+        ..EmulatorConfig::default()
+    }
+}
+
+/// What a live change can be compared by across runs: everything but the times it was made.
+fn shape(truth: &[SeededRequest]) -> Vec<(String, String, String, u32)> {
+    truth
+        .iter()
+        .map(|r| {
+            (
+                r.id.clone(),
+                r.state.clone(),
+                r.package_id.clone(),
+                r.reprocess_calls,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_live_tenant_makes_its_changes_while_listed_then_holds_still() {
+    let emu = start(live_config()).await;
+    let t = token(&emu).await;
+    let generated = emu.requests_snapshot();
+    assert_eq!(emu.live_changes_made(), 0);
+    list_pages(&emu, &t, 3).await;
+    assert_eq!(emu.live_changes_made(), 3);
+    list_pages(&emu, &t, 4).await;
+    assert_eq!(emu.live_changes_made(), 5);
+    let changed = emu.requests_snapshot();
+
+    // New requests are in the oracle, failed, recent and reprocessable.
+    let known: HashSet<&str> = generated.iter().map(|r| r.id.as_str()).collect();
+    let new: Vec<&SeededRequest> = changed
+        .iter()
+        .filter(|r| !known.contains(r.id.as_str()))
+        .collect();
+    let altered = changed
+        .iter()
+        .filter(|r| {
+            generated
+                .iter()
+                .any(|g| g.id == r.id && (g.state != r.state || g.completed != r.completed))
+        })
+        .count();
+    assert_eq!(changed.len(), generated.len() + new.len());
+    eprintln!("{} new requests, {altered} changed state", new.len());
+    assert!(!new.is_empty() || altered > 0);
+    assert!(
+        new.len() + altered <= 5,
+        "{} new, {altered} altered",
+        new.len()
+    );
+    for r in &new {
+        assert!(
+            ["deliveryFailed", "partiallyDelivered"].contains(&r.state.as_str()),
+            "{r:?}"
+        );
+        let completed = r.completed.unwrap();
+        assert!(
+            Utc::now() - completed < chrono::Duration::minutes(15),
+            "{r:?}"
+        );
+        assert!(r.created < completed);
+        assert_eq!(r.reprocess_calls, 0);
+    }
+    for (was, now) in generated
+        .iter()
+        .zip(changed.iter().filter(|r| known.contains(r.id.as_str())))
+    {
+        assert_eq!(
+            was.id, now.id,
+            "the stable order of the generated requests is kept"
+        );
+    }
+    if let Some(r) = new.first() {
+        let (status, body) = get(
+            &format!("{}/v1.0{EM}/assignmentRequests/{}", emu.url(), r.id),
+            &t,
+        )
+        .await;
+        assert_eq!(
+            (status, body["state"].as_str()),
+            (200, Some(r.state.as_str()))
+        );
+        if r.state == "deliveryFailed" {
+            reprocess(&emu, &t, &r.id).await;
+            let after = emu.requests_snapshot();
+            let again = after.iter().find(|a| a.id == r.id).unwrap();
+            assert_eq!(again.reprocess_calls, 1);
+        }
+    }
+    // Causes know nothing of the new requests, and do not mind them.
+    let causes = emu.causes_snapshot();
+    assert!(causes.iter().all(|c| known.contains(c.request_id.as_str())));
+
+    // Five changes were all: the tenant holds still now.
+    let settled = shape(&emu.requests_snapshot());
+    list_pages(&emu, &t, 6).await;
+    assert_eq!(emu.live_changes_made(), 5);
+    assert_eq!(shape(&emu.requests_snapshot()), settled);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_same_seed_makes_the_same_live_changes() {
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let emu = start(live_config()).await;
+        let t = token(&emu).await;
+        list_pages(&emu, &t, 8).await;
+        assert_eq!(emu.live_changes_made(), 5);
+        runs.push(shape(&emu.requests_snapshot()));
+        emu.shutdown().await;
+    }
+    assert_eq!(runs[0], runs[1]);
+    let emu = start(EmulatorConfig {
+        seed: 7,
+        ..live_config()
+    })
+    .await;
+    let t = token(&emu).await;
+    list_pages(&emu, &t, 8).await;
+    let quiet = start(EmulatorConfig {
+        seed: 7,
+        live_changes: 0,
+        ..live_config()
+    })
+    .await;
+    assert_ne!(
+        shape(&emu.requests_snapshot()),
+        shape(&quiet.requests_snapshot()),
+        "live changes change the tenant"
+    );
+    emu.shutdown().await;
+    quiet.shutdown().await;
+}
+
+#[tokio::test]
+async fn listings_inside_a_batch_count_other_calls_do_not() {
+    let emu = start(EmulatorConfig {
+        live_changes: 10,
+        ..live_config()
+    })
+    .await;
+    let t = token(&emu).await;
+    let truth = emu.requests_snapshot();
+    // Single requests, packages and reprocess calls are not listings of the requests.
+    get(
+        &format!("{}/v1.0{EM}/assignmentRequests/{}", emu.url(), truth[0].id),
+        &t,
+    )
+    .await;
+    get(&format!("{}/v1.0{EM}/accessPackages", emu.url()), &t).await;
+    assert_eq!(emu.live_changes_made(), 0);
+    let requests: Vec<Value> = (1..=3)
+        .map(|i| {
+            json!({"id": i.to_string(), "method": "GET", "url": format!("{EM}/assignmentRequests?$top=2")})
+        })
+        .collect();
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1.0/$batch", emu.url()))
+        .bearer_auth(&t)
+        .json(&json!({ "requests": requests }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(emu.live_changes_made(), 3);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_live_tenants_state_resumes_without_the_requests_that_appeared() {
+    let config = |seed| EmulatorConfig {
+        seed,
+        ..live_config()
+    };
+    // The first seed whose live changes make a new reprocessable request.
+    for seed in 0..100 {
+        let emu = start(config(seed)).await;
+        let t = token(&emu).await;
+        let generated: HashSet<String> =
+            emu.requests_snapshot().into_iter().map(|r| r.id).collect();
+        list_pages(&emu, &t, 6).await;
+        let reprocessable: Vec<SeededRequest> = emu
+            .requests_snapshot()
+            .into_iter()
+            .filter(reprocessable)
+            .collect();
+        if reprocessable.iter().all(|r| generated.contains(&r.id)) {
+            emu.shutdown().await;
+            continue;
+        }
+        for r in &reprocessable {
+            reprocess(&emu, &t, &r.id).await;
+        }
+        let state = emu.tenant_state();
+        assert!(state.changed.iter().all(|c| generated.contains(&c.id)));
+        assert!(!state.changed.is_empty());
+        emu.shutdown().await;
+        let resumed = Emulator::resume(config(seed), &state, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resumed.requests_snapshot().len(), generated.len());
+        resumed.shutdown().await;
+        return;
+    }
+    panic!("no seed made a new reprocessable request");
 }
