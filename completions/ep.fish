@@ -541,6 +541,11 @@ date\t'An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), rounded up to the next 
 absent\t'No `Retry-After` at all: the client must back off on its own'"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l outage -d 'Extra recent failed requests, as after a connector outage (in addition to --requests)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l page-size -d 'Items per page' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l paging -d 'What a nextLink\'s $skiptoken stands for, and so what a client sees when requests change state or appear between its pages' -r -f -a "offset\t'The token counts the rows served (SQL OFFSET): a row leaving the result before the cursor makes a later row be skipped; a row entering it makes one come twice'
+snapshot\t'The first page stores which rows matched; later pages serve those rows as they are now, skipping none and adding none'
+key\t'The token is a position in the stable order (keyset paging): nothing is skipped or repeated, and rows that change or appear behind the cursor are not seen'"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l live-changes -d 'Changes the tenant makes by itself while listed: a new failed request, a failed one delivered, or a delivered one failed (0 = none)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l live-every -d 'One live change before every N-th listing page of the requests (at least 1)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering` (at most 86400000, a day)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l refail-rate -d 'Share of reprocessed requests that fail again (0.0–1.0)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l trial-window-ms -d 'How long the service retries a reprocess that fails again, showing the failed state unchanged and refusing repeats' -r

@@ -698,6 +698,17 @@ pub struct EmulatorArgs {
     /// Items per page
     #[arg(long, default_value_t = 50)]
     pub page_size: usize,
+    /// What a nextLink's $skiptoken stands for, and so what a client sees when requests change
+    /// state or appear between its pages
+    #[arg(long, value_name = "MODEL", value_enum, default_value_t = ep_emulator::PagingModel::Offset)]
+    pub paging: ep_emulator::PagingModel,
+    /// Changes the tenant makes by itself while listed: a new failed request, a failed one
+    /// delivered, or a delivered one failed (0 = none)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub live_changes: usize,
+    /// One live change before every N-th listing page of the requests (at least 1)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub live_every: usize,
     /// How long a reprocessed request stays `delivering` (at most 86400000, a day)
     #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(..=86_400_000))]
     pub settle_ms: u64,

@@ -33,6 +33,9 @@ fn validate(args: &EmulatorArgs) -> Result<(), CliError> {
     if args.page_size == 0 {
         return Err(CliError::usage("--page-size must be at least 1"));
     }
+    if args.live_every == 0 {
+        return Err(CliError::usage("--live-every must be at least 1"));
+    }
     if let Some(rate) = args.rate {
         if !(rate.is_finite() && rate > 0.0) {
             return Err(CliError::usage("--rate must be a positive number"));
@@ -93,6 +96,9 @@ fn emulator_config(args: EmulatorArgs) -> Result<EmulatorConfig, CliError> {
         catalog_scoped: args.catalog_scoped,
         outage: args.outage,
         page_size: args.page_size,
+        paging: args.paging,
+        live_changes: args.live_changes,
+        live_every: args.live_every,
         settle: Duration::from_millis(args.settle_ms),
         refail_rate: share(args.refail_rate, "--refail-rate")?,
         trial_window: Duration::from_millis(args.trial_window_ms),
@@ -144,4 +150,57 @@ fn client_certificates(path: Option<&Path>) -> Result<Vec<(String, String)>, Cli
     let pem = std::fs::read_to_string(path)
         .map_err(|e| CliError::usage(format!("--client-certificate {}: {e}", path.display())))?;
     Ok(vec![(ep_emulator::DEMO.client_id.to_string(), pem)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+    use ep_emulator::PagingModel;
+
+    fn args(extra: &[&str]) -> EmulatorArgs {
+        let argv = ["ep", "emulator"].iter().chain(extra);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Emulator(a) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn paging_and_live_changes_map_to_the_config_with_the_emulators_defaults() {
+        let defaults = emulator_config(args(&[])).unwrap();
+        let lib = EmulatorConfig::default();
+        assert_eq!(defaults.paging, PagingModel::Offset);
+        assert_eq!(
+            (defaults.paging, defaults.live_changes, defaults.live_every),
+            (lib.paging, lib.live_changes, lib.live_every)
+        );
+        let set = args(&[
+            "--paging",
+            "snapshot",
+            "--live-changes",
+            "5",
+            "--live-every",
+            "1",
+        ]);
+        validate(&set).unwrap();
+        let c = emulator_config(set).unwrap();
+        assert_eq!(
+            (c.paging, c.live_changes, c.live_every),
+            (PagingModel::Snapshot, 5, 1)
+        );
+        assert_eq!(
+            emulator_config(args(&["--paging", "key"])).unwrap().paging,
+            PagingModel::Key
+        );
+    }
+
+    #[test]
+    fn live_every_zero_and_unknown_paging_models_are_usage_errors() {
+        let e = validate(&args(&["--live-every", "0"])).unwrap_err();
+        assert_eq!(e.status, ExitStatus::Usage);
+        assert!(e.message.contains("--live-every"), "{}", e.message);
+        assert!(Cli::try_parse_from(["ep", "emulator", "--paging", "page"]).is_err());
+    }
 }
