@@ -12,6 +12,9 @@ use futures_util::{Stream, StreamExt};
 
 /// The error code of a request whose call was in flight when Ctrl-C's grace period ran out.
 const INTERRUPTED: &str = "interrupted";
+/// The error code of a request whose earlier attempt may have landed unseen, and whose state
+/// could not settle it.
+const OUTCOME_UNKNOWN: &str = "outcomeUnknown";
 
 /// What sending did.
 #[derive(Default)]
@@ -154,16 +157,27 @@ async fn send_one(
             label,
             "interrupted after an attempt whose answer was lost",
         ),
-        Some(Err(SendFailure::Graph { error, uncertain })) => {
-            let mut r = failed(id, label, error_info(&error));
-            if !uncertain {
-                return (r, journal::Outcome::Failed);
-            }
-            r.add_note(
-                "an earlier attempt's answer was lost and it may have landed; a rerun checks \
-                 the request before sending again",
-            );
-            (r, journal::Outcome::Interrupted)
+        Some(Err(SendFailure::Graph {
+            error,
+            uncertain: false,
+        })) => (
+            failed(id, label, error_info(&error)),
+            journal::Outcome::Failed,
+        ),
+        // Not "failed": an earlier attempt may have landed, and only a later look can tell.
+        Some(Err(SendFailure::Graph {
+            error,
+            uncertain: true,
+        })) => {
+            let error = ErrorInfo {
+                status: None,
+                code: OUTCOME_UNKNOWN.into(),
+                message: format!(
+                    "outcome unknown: an earlier attempt's answer was lost and it may have \
+                     landed; then {error}; a rerun checks the request before sending again"
+                ),
+            };
+            (failed(id, label, error), journal::Outcome::Interrupted)
         }
         None => unknown(id, label, "interrupted while the call was in flight"),
     }

@@ -91,6 +91,11 @@ impl Emu {
         self.emu().issued_secrets()
     }
 
+    /// How many changes the live tenant has made by itself (`live_changes`).
+    pub fn live_changes_made(&self) -> usize {
+        self.emu().live_changes_made()
+    }
+
     pub fn hidden_packages(&self) -> Vec<String> {
         self.emu().hidden_packages()
     }

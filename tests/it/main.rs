@@ -15,6 +15,7 @@ mod auth;
 mod cli_reference;
 mod color;
 mod completions;
+mod convergence;
 mod demo;
 mod emulator_command;
 mod errors;
