@@ -31,20 +31,25 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
     let mut writer = RecordWriter::new(ctx.format, ctx.style);
     let (mut shown, mut reprocessable) = (0usize, 0usize);
     let progress = crate::output::Progress::spinner("listing requests");
-    ctx.client
-        .list_requests(&filter, |page| {
-            progress.inc(page.len());
-            let records: Vec<RequestRecord> = page
-                .into_iter()
-                .map(|r| RequestRecord::new(r.with_package(package.as_ref()), now, window))
-                .filter(|r| !reprocessable_only || r.reprocessable)
-                .filter(closing)
-                .collect();
-            shown += records.len();
-            reprocessable += records.iter().filter(|r| r.reprocessable).count();
-            writer.write_page(records)
-        })
-        .await?;
+    // The failed states are few and what admins act on: listed until two passes agree.
+    let failed_only = !filter.states.is_empty() && filter.states.iter().all(|s| s.is_failed());
+    let on_page = |page: Vec<crate::graph::AssignmentRequest>| {
+        progress.inc(page.len());
+        let records: Vec<RequestRecord> = page
+            .into_iter()
+            .map(|r| RequestRecord::new(r.with_package(package.as_ref()), now, window))
+            .filter(|r| !reprocessable_only || r.reprocessable)
+            .filter(closing)
+            .collect();
+        shown += records.len();
+        reprocessable += records.iter().filter(|r| r.reprocessable).count();
+        writer.write_page(records)
+    };
+    if failed_only {
+        ctx.client.list_requests_settled(&filter, on_page).await?;
+    } else {
+        ctx.client.list_requests(&filter, on_page).await?;
+    }
     progress.finish();
     writer.finish(RequestRecord::newest_first)?;
     if ctx.format == Format::Table {

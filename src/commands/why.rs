@@ -28,7 +28,7 @@ pub async fn run(ctx: &Context, args: &RequestsWhyArgs) -> anyhow::Result<ExitSt
     let progress = Progress::spinner("listing failed requests");
     let mut failed: Vec<AssignmentRequest> = Vec::new();
     ctx.client
-        .list_requests(&filter, |page| {
+        .list_requests_settled(&filter, |page| {
             progress.inc(page.len());
             failed.extend(
                 page.into_iter()

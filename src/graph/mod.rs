@@ -26,6 +26,9 @@ pub use model::{
 };
 pub use pacer::{Departure, Pacer, Phase};
 pub use paging::server_guid;
+
+/// Listings after the first that [`GraphClient::list_requests_settled`] makes at most.
+pub const SETTLE_PASSES: usize = 6;
 pub use query::{RequestFilter, odata_string};
 pub use retry::{RetryPolicy, Tries};
 pub use throttle_scope::{AUDIT_LOG_LIMIT, ThrottleScope, throttle_scope};
@@ -37,6 +40,7 @@ use batch::Batcher;
 use model::{WirePackage, WireRequest};
 use reqwest::Method;
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -341,6 +345,76 @@ impl GraphClient {
             Box::pin(std::future::ready(on_page(page).map(|()| PageFlow::More)))
         })
         .await
+    }
+
+    /// [`Self::list_requests`], then the same scope listed again (only ids, states and
+    /// completion times) until two passes agree, handing `on_page` whatever a pass shows that
+    /// the first did not, looked up in full.
+    ///
+    /// No listing of a live tenant is a snapshot: a server whose `$skiptoken` is an offset into
+    /// the live result skips a request for every earlier one that leaves the result while it
+    /// pages. Meant for the failed states, which are few: a recheck of them costs little.
+    pub async fn list_requests_settled(
+        &self,
+        filter: &RequestFilter,
+        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut seen: HashSet<u128> = HashSet::new();
+        self.list_requests(filter, |page| {
+            seen.extend(page.iter().filter_map(|r| paging::server_guid(&r.id)));
+            on_page(page)
+        })
+        .await?;
+        let lean = RequestFilter {
+            lean: true,
+            ..filter.clone()
+        };
+        let mut previous = seen.clone();
+        for pass in 1..=SETTLE_PASSES {
+            let mut listed: HashMap<u128, String> = HashMap::new();
+            self.list_requests(&lean, |page| {
+                listed.extend(
+                    page.into_iter()
+                        .filter_map(|r| paging::server_guid(&r.id).map(|g| (g, r.id))),
+                );
+                Ok(())
+            })
+            .await?;
+            let new: Vec<String> = listed
+                .iter()
+                .filter(|(g, _)| !seen.contains(*g))
+                .map(|(_, id)| id.clone())
+                .collect();
+            let current: HashSet<u128> = listed.keys().copied().collect();
+            if new.is_empty() && current == previous {
+                return Ok(());
+            }
+            diag::trace(
+                1,
+                format!(
+                    "listing recheck {pass}: {} request(s) not listed before",
+                    new.len()
+                ),
+            );
+            for id in new {
+                match self.get_request(&id).await {
+                    Ok(r) if filter.matches(&r) => {
+                        seen.extend(paging::server_guid(&r.id));
+                        on_page(vec![r])?;
+                    }
+                    // Gone or changed since: it is not in the listing's scope any more.
+                    Ok(_) => {}
+                    Err(e) if e.status() == Some(404) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            previous = current;
+        }
+        diag::warn(format!(
+            "the listing was still changing after {SETTLE_PASSES} rechecks: run it again to be \
+             sure nothing was missed"
+        ));
+        Ok(())
     }
 
     /// [`Self::list_requests`] for a consumer that may wait before taking the next page (a
