@@ -49,6 +49,12 @@ fn main() {
         Utc::now().format("%Y-%m-%d")
     ));
 
+    if only == "journal" {
+        let mut report = Vec::new();
+        journal_rows(&rt, n, &mut report);
+        println!("{}", report.join("\n"));
+        return;
+    }
     if only_pipeline {
         let mut report = Vec::new();
         pipeline_rows(&rt, n, &mut report);

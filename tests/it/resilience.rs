@@ -39,7 +39,11 @@ fn the_journal_skips_requests_accepted_within_its_window_unless_forced() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(entries.len(), 2 * want.len(), "an intent and an outcome each");
+    assert_eq!(
+        entries.len(),
+        2 * want.len(),
+        "an intent and an outcome each"
+    );
     for id in &want {
         let of: Vec<&str> = entries
             .iter()
