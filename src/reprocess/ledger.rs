@@ -86,6 +86,12 @@ impl Ledger {
         }
     }
 
+    /// The requests the journal has accepted within its window: like this run's own, they
+    /// may leave the failed set at any moment.
+    pub(super) fn accepted(&self) -> impl Iterator<Item = &str> {
+        self.history.accepted.keys().map(String::as_str)
+    }
+
     pub(super) fn notes(&self) {
         let path = self
             .path()

@@ -10,8 +10,8 @@
 //! second pass catches what changed under the first.
 //!
 //! A pass is only trusted when it is stable: it found nothing new to send, and it listed the same
-//! requests as the pass before it, leaving aside those this run had accepted (they may leave the
-//! failed set at any time). A request skipped by a shifting page in one pass was listed by the
+//! requests as the pass before it, leaving aside those this run or the journal had accepted
+//! (they may leave the failed set at any time). A request skipped by a shifting page in one pass was listed by the
 //! pass before or is listed by the next, so two passes that agree and find nothing new are the
 //! evidence. When no pass is stable within [`MAX_PASSES`] the run says so and does not exit 0.
 
@@ -80,7 +80,7 @@ pub(super) async fn reconcile(
             .iter()
             .filter(|i| matches!(i.step, Step::Send))
             .count();
-        let ours = accepted(&sent.results);
+        let ours = accepted(&sent.results, ledger);
         let stable = to_send == 0 && listed.same_as(&previous, &ours);
         diag::trace(
             1,
@@ -127,11 +127,16 @@ pub(super) async fn reconcile(
     (recheck, None)
 }
 
-/// The requests this run saw accepted: free to leave the failed set between two passes.
-fn accepted(results: &[ReprocessResult]) -> HashSet<u128> {
+/// The requests this run saw accepted, and those the journal has accepted lately: the service
+/// moves them out of the failed set in its own time (hours, for some), so between two passes
+/// they may leave it. Their leaving is expected; a request skipped because of it is not among
+/// them, and still shows as a difference between the passes.
+fn accepted(results: &[ReprocessResult], ledger: &Ledger) -> HashSet<u128> {
     results
         .iter()
         .filter(|r| r.outcome == Outcome::Reprocessed)
-        .filter_map(|r| crate::graph::server_guid(&r.id))
+        .map(|r| r.id.as_str())
+        .chain(ledger.accepted())
+        .filter_map(crate::graph::server_guid)
         .collect()
 }
