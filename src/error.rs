@@ -115,10 +115,15 @@ pub fn classify(err: &anyhow::Error) -> Report {
             };
         }
         if let Some(e) = cause.downcast_ref::<GraphError>() {
+            let refused = matches!(e.status(), Some(401 | 403));
+            let hint = match crate::auth::refusal_hint() {
+                Some(why) if refused => Some(why.to_string()),
+                _ => e.hint(),
+            };
             return Report {
                 status: graph_exit(e),
                 message: top_message(err, &e.to_string()),
-                hint: e.hint(),
+                hint,
                 silent: false,
             };
         }

@@ -32,7 +32,7 @@ pub use static_token::StaticTokenSource;
 pub use workload_identity::WorkloadIdentitySource;
 
 use async_trait::async_trait;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -400,52 +400,96 @@ pub fn select_source(
     }
 }
 
-fn select_auto(
-    creds: &Credentials,
-    endpoint: &TokenEndpoint,
-) -> Result<Box<dyn TokenSource>, AuthError> {
+/// What `auto` would try, in order, each with the reason: a source whose inputs are present.
+/// Anything configured for this run (a token, a secret, a certificate, a token file, a
+/// pipeline's or a machine's identity) is the one answer; otherwise a person's credentials,
+/// tried in turn: the sign-in `ep auth login` cached, then the Azure CLI.
+pub fn auto_candidates(creds: &Credentials) -> Vec<(AuthMethod, &'static str)> {
+    let one = |method, why| vec![(method, why)];
     if creds.access_token.is_some() {
-        return select_source(AuthMethod::Token, creds, endpoint);
+        return one(AuthMethod::Token, "EP_ACCESS_TOKEN is set");
     }
     if creds.client_secret.is_some() {
-        return select_source(AuthMethod::ClientSecret, creds, endpoint);
+        return one(AuthMethod::ClientSecret, "a client secret is configured");
     }
     if creds.certificate_path.is_some() {
-        return select_source(AuthMethod::Certificate, creds, endpoint);
+        return one(
+            AuthMethod::Certificate,
+            "a client certificate is configured",
+        );
     }
     if creds.federated_token_file.is_some() {
-        return select_source(AuthMethod::WorkloadIdentity, creds, endpoint);
+        return one(
+            AuthMethod::WorkloadIdentity,
+            "AZURE_FEDERATED_TOKEN_FILE is set",
+        );
     }
     // A pipeline's own identity: after what the user configured explicitly (a secret, a
     // certificate, a token file), before the machine's managed identity, which a self-hosted
     // agent shares with every pipeline it runs. Only when an app to sign in as is named: a job
     // that may ask for ID tokens but signed in with `az` keeps using `az`.
     if GithubActionsSource::available(creds) {
-        return select_source(AuthMethod::GithubActions, creds, endpoint);
+        return one(
+            AuthMethod::GithubActions,
+            "running in GitHub Actions with id-token permission and an app named",
+        );
     }
     if AzurePipelinesSource::available(creds) {
-        return select_source(AuthMethod::AzurePipelines, creds, endpoint);
+        return one(
+            AuthMethod::AzurePipelines,
+            "running in Azure Pipelines with a service connection named",
+        );
     }
     if creds.identity_endpoint.is_some() || creds.imds_endpoint.is_some() {
-        return select_source(AuthMethod::ManagedIdentity, creds, endpoint);
+        return one(
+            AuthMethod::ManagedIdentity,
+            "a managed identity endpoint is set",
+        );
     }
-    // The Azure CLI and the login cache are a person's credentials: when `az` is installed but
-    // not signed in, the cached `ep auth login` is the next best thing, so both are kept.
-    let mut interactive: Vec<Box<dyn TokenSource>> = Vec::new();
+    // An explicit `ep auth login` outranks a signed-in Azure CLI: az's own tokens cannot carry
+    // the EntitlementManagement scopes (`az login --scope` fails with AADSTS65002), so with
+    // both present az would only produce 401s and 403s.
+    let mut people = Vec::new();
+    if creds.token_cache_path.as_deref().is_some_and(Path::is_file) {
+        people.push((
+            AuthMethod::DeviceCode,
+            "you signed in with 'ep auth login' (that sign-in outranks the Azure CLI)",
+        ));
+    }
     if creds.azure_cli.is_some() {
-        interactive.push(select_source(AuthMethod::AzureCli, creds, endpoint)?);
+        people.push((
+            AuthMethod::AzureCli,
+            "the Azure CLI is installed and nothing else is configured",
+        ));
     }
-    if let Some(path) = &creds.token_cache_path {
-        if path.is_file() {
-            if let Ok(source) = DeviceCodeSource::from_credentials(creds, endpoint) {
-                interactive.push(Box::new(source));
-            }
+    people
+}
+
+fn select_auto(
+    creds: &Credentials,
+    endpoint: &TokenEndpoint,
+) -> Result<Box<dyn TokenSource>, AuthError> {
+    let candidates = auto_candidates(creds);
+    let person = |m: &AuthMethod| matches!(m, AuthMethod::DeviceCode | AuthMethod::AzureCli);
+    match candidates.first() {
+        None => return Err(AuthError::NoCredentials),
+        Some((method, _)) if !person(method) => return select_source(*method, creds, endpoint),
+        Some(_) => {}
+    }
+    // A person's credentials: the first that is signed in answers. A login cache that cannot
+    // be used (no client id any more) is passed over, as a missing one is.
+    let mut sources: Vec<Box<dyn TokenSource>> = Vec::new();
+    for (method, _) in candidates {
+        match (method, select_source(method, creds, endpoint)) {
+            (_, Ok(source)) => sources.push(source),
+            (AuthMethod::DeviceCode, Err(_)) => {}
+            (_, Err(e)) => return Err(e),
         }
     }
-    match interactive.len() {
+    match sources.len() {
         0 => Err(AuthError::NoCredentials),
-        1 => interactive.pop().ok_or(AuthError::NoCredentials),
-        _ => Ok(Box::new(chain::FirstAvailable::new(interactive))),
+        1 => sources.pop().ok_or(AuthError::NoCredentials),
+        _ => Ok(Box::new(chain::FirstAvailable::new(sources))),
     }
 }
 
@@ -471,6 +515,24 @@ struct CachedToken {
 pub struct TokenCache {
     source: Box<dyn TokenSource>,
     current: Mutex<Option<CachedToken>>,
+}
+
+/// The credential source this process signs in to Graph with, once one answered: a 401 or 403
+/// is explained differently for a source that cannot carry the scopes ep needs.
+static SOURCE_IN_USE: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+pub fn source_in_use() -> Option<&'static str> {
+    SOURCE_IN_USE.get().copied()
+}
+
+/// Why a 401 or 403 from Graph happened, when the credential explains it.
+pub fn refusal_hint() -> Option<&'static str> {
+    (source_in_use() == Some("azure-cli")).then_some(
+        "this token comes from the Azure CLI, whose tokens cannot carry the EntitlementManagement \
+         scopes ('az login --scope' fails with AADSTS65002); sign in with 'ep auth login' \
+         (your own app registration), or use an app's credentials (--auth client-secret or \
+         certificate)",
+    )
 }
 
 impl TokenCache {
@@ -501,6 +563,7 @@ impl TokenCache {
             }
         }
         let token = self.source.acquire(http).await?;
+        let _ = SOURCE_IN_USE.set(self.source.name());
         *current = Some(CachedToken {
             refresh_at: refresh_at(Instant::now(), token.expires_at),
             token: token.clone(),
@@ -625,6 +688,28 @@ mod tests {
         assert_eq!(auto(&c), Ok("azure-pipelines"));
         c.client_secret = Some(Secret::new("s"));
         assert_eq!(auto(&c), Ok("client-secret"), "an explicit secret wins");
+    }
+
+    #[test]
+    fn an_explicit_login_outranks_a_signed_in_azure_cli() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("token-cache.json");
+        let mut c = creds();
+        c.azure_cli = Some("/usr/bin/az".into());
+        c.token_cache_path = Some(cache.clone());
+        let order = |c: &Credentials| -> Vec<AuthMethod> {
+            auto_candidates(c).into_iter().map(|(m, _)| m).collect()
+        };
+        assert_eq!(order(&c), vec![AuthMethod::AzureCli], "no login cached yet");
+        std::fs::write(&cache, "{}").unwrap();
+        assert_eq!(
+            order(&c),
+            vec![AuthMethod::DeviceCode, AuthMethod::AzureCli],
+            "after 'ep auth login'"
+        );
+        assert!(auto_candidates(&c)[0].1.contains("ep auth login"));
+        c.client_secret = Some(Secret::new("s"));
+        assert_eq!(order(&c), vec![AuthMethod::ClientSecret], "configured wins");
     }
 
     #[test]

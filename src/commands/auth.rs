@@ -1,7 +1,8 @@
 //! `ep auth login | status | logout`.
 
 use crate::auth::{
-    TokenCache, device_code_login, device_code_logout, select_source, unverified_claims,
+    AuthMethod, TokenCache, auto_candidates, device_code_login, device_code_logout, select_source,
+    unverified_claims,
 };
 use crate::cli::AuthCommand;
 use crate::config::Config;
@@ -72,6 +73,8 @@ fn describe_claims(claims: &Map<String, Value>) -> Map<String, Value> {
 /// What `ep auth status` reports, gathered once and shown as JSON or as a table.
 struct Status {
     source: &'static str,
+    /// Why this source: what `--auth auto` found, or that it was asked for.
+    reason: String,
     tenant: Option<String>,
     client_id: Option<String>,
     cloud: String,
@@ -93,6 +96,7 @@ async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
     });
     let (tenant, client_id) = identity(config, &claims);
     let status = Status {
+        reason: reason(config, cache.source_name()),
         source: cache.source_name(),
         tenant,
         client_id,
@@ -106,6 +110,28 @@ async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
         _ => print_status_table(config, status, &doc)?,
     }
     Ok(ExitStatus::Success)
+}
+
+/// Why the credential in use was chosen, in a person's words.
+fn reason(config: &Config, source: &str) -> String {
+    if config.auth != AuthMethod::Auto {
+        return format!("--auth {source} was asked for");
+    }
+    let candidates = auto_candidates(&config.credentials);
+    let chosen = candidates
+        .iter()
+        .find(|(m, _)| m.name() == source)
+        .map(|(_, why)| (*why).to_string());
+    let passed: Vec<&str> = candidates
+        .iter()
+        .take_while(|(m, _)| m.name() != source)
+        .map(|(m, _)| m.name())
+        .collect();
+    let mut why = chosen.unwrap_or_else(|| "the first source that answered".into());
+    if !passed.is_empty() {
+        why.push_str(&format!(" ({} not signed in)", passed.join(", ")));
+    }
+    format!("--auth auto: {why}")
 }
 
 /// Tenant and client id: as configured, else as the token says (`appid` for v1 tokens, `azp`
@@ -152,6 +178,7 @@ fn status_json(config: &Config, status: &Status) -> Value {
         "profile": profile,
         "settings": settings_json(config),
         "source": status.source,
+        "reason": status.reason,
         "tenant": status.tenant,
         "clientId": status.client_id,
         "cloud": status.cloud,
@@ -168,6 +195,7 @@ fn print_status_table(config: &Config, status: Status, doc: &Value) -> anyhow::R
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let mut rows = vec![
         ("source", status.source.to_string()),
+        ("why this source", status.reason),
         ("tenant", or_dash(status.tenant)),
         ("client id", or_dash(status.client_id)),
         ("cloud", status.cloud),

@@ -844,3 +844,58 @@ fn every_credential_source_lists_and_reprocesses() {
     }
     assert_eq!(emu.accepted_reprocess_ids().len(), sources.len());
 }
+
+/// Issue 18: a signed-in `az` on PATH used to win `--auth auto` over an explicit `ep auth
+/// login`, and its tokens (which cannot carry the EntitlementManagement scopes) then failed with
+/// a bare 401. The login now outranks it, `auth status` says why, and a refusal of an Azure CLI
+/// token says what to do instead.
+#[cfg(unix)]
+#[test]
+fn an_explicit_login_outranks_a_signed_in_azure_cli_and_its_refusals_are_explained() {
+    let emu = Emu::with(EmulatorConfig {
+        device_code_interval: 1,
+        ..stable_config()
+    });
+    let home = TempDir::new();
+    let dir = TempDir::new();
+    let expires_on = chrono::Utc::now().timestamp() + 3600;
+    // What az hands out for Graph: a token Graph refuses for these endpoints.
+    let bin = fake_az(
+        &dir,
+        &format!(
+            "cat <<'EOF'\n{{\"accessToken\":\"az-token-without-em-scopes\",\"expires_on\":{expires_on},\"tenant\":\"{}\",\"tokenType\":\"Bearer\"}}\nEOF",
+            DEMO.tenant_id
+        ),
+    );
+    let ep = || {
+        let mut cmd = ep_no_credential(&emu);
+        cmd.env("XDG_CONFIG_HOME", &home.0)
+            .env("PATH", path_with(&bin));
+        cmd
+    };
+    let r = run_expect(ep().args(["packages", "list"]), 3);
+    assert!(
+        r.stderr.contains("Azure CLI") && r.stderr.contains("ep auth login"),
+        "{}",
+        r.stderr
+    );
+
+    run_expect(ep().args(["auth", "login"]), 0);
+    let status = status_source(&mut ep());
+    assert_eq!(status["source"], "device-code", "{status}");
+    let reason = status["reason"].as_str().unwrap();
+    assert!(reason.contains("ep auth login"), "{reason}");
+    let r = run_expect(ep().args(["packages", "list", "-o", "json"]), 0);
+    assert!(!r.json().as_array().unwrap().is_empty());
+    let args = std::fs::read_to_string(dir.0.join("az-args")).unwrap_or_default();
+    assert!(
+        args.contains("get-access-token"),
+        "az was asked only before the login"
+    );
+
+    // Signed out again, az is what is left, and status says so.
+    run_expect(ep().args(["auth", "logout"]), 0);
+    let status = status_source(&mut ep());
+    assert_eq!(status["source"], "azure-cli");
+    assert!(status["reason"].as_str().unwrap().contains("Azure CLI"));
+}
