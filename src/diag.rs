@@ -6,8 +6,10 @@
 //! its summary and journal are written.
 
 use crate::sanitize;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::time::{Duration, Instant};
 
 static VERBOSITY: AtomicU8 = AtomicU8::new(0);
 static QUIET: AtomicBool = AtomicBool::new(false);
@@ -62,6 +64,27 @@ pub fn warn(message: impl AsRef<str>) {
 
 /// A last word before exiting at once (a second Ctrl-C). Never silenced.
 pub fn fatal(message: impl AsRef<str>) {
+    emit("ep: ", message.as_ref());
+}
+
+/// At most one [`waiting`] line this often: a bulk run's concurrent retries say it once.
+const WAITING_EVERY: Duration = Duration::from_secs(3);
+
+static LAST_WAITING: Mutex<Option<Instant>> = Mutex::new(None);
+
+/// What ep is waiting for, at a terminal: a person watching a silent screen cannot tell a
+/// retry from a hang (cargo's "spurious network error (N tries remaining)"). Silenced by `-q`,
+/// not written when stderr is not a terminal (`-v` traces every retry there), and at most once
+/// every few seconds.
+pub fn waiting(message: impl AsRef<str>) {
+    if quiet() || verbosity() > 0 || !std::io::stderr().is_terminal() {
+        return;
+    }
+    let mut last = LAST_WAITING.lock().unwrap_or_else(|p| p.into_inner());
+    if last.is_some_and(|at| at.elapsed() < WAITING_EVERY) {
+        return;
+    }
+    *last = Some(Instant::now());
     emit("ep: ", message.as_ref());
 }
 

@@ -724,6 +724,14 @@ impl GraphClient {
             1,
             format!("retrying in {:.1}s after: {err}", wait.as_secs_f64()),
         );
+        diag::waiting(format!(
+            "{}; retrying in {} (retry {} of {}, waited {} so far)",
+            waiting_cause(&err),
+            seconds(wait),
+            tries.retries,
+            self.retry.max_retries,
+            seconds(tries.waited),
+        ));
         tokio::time::sleep(wait).await;
         Ok(())
     }
@@ -1026,6 +1034,26 @@ type Admitted = (
 );
 
 /// `x-ms-throttle-limit-percentage` (0.8–1.8, the share of the limit in use) at the point where
+/// Why a call is being retried, in a few words for a person at a terminal.
+fn waiting_cause(err: &GraphError) -> String {
+    match err {
+        GraphError::Api { status: 429, .. } => "Graph is throttling (429)".into(),
+        GraphError::Api { status, code, .. } => format!("Graph answered {status} {code}"),
+        GraphError::Transport { .. } => "Graph could not be reached".into(),
+        GraphError::TimedOut { .. } => "Graph did not answer in time".into(),
+        other => format!("{other}"),
+    }
+}
+
+/// A wait as a person reads it: `0.4s`, `12s`.
+fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(10) {
+        format!("{:.1}s", d.as_secs_f64())
+    } else {
+        format!("{}s", d.as_secs())
+    }
+}
+
 /// Graph advises slowing down.
 fn is_near_limit(value: Option<&str>) -> bool {
     value

@@ -19,7 +19,7 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {pos}")
+            ProgressStyle::with_template("{spinner} {msg} {pos} ({per_sec})")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.set_message(message.to_string());
@@ -34,7 +34,7 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec}, {eta} left")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );

@@ -120,9 +120,14 @@ async fn wait_for_final(
                 continue;
             };
             if let Some(end) = watch.observe(&state, completed) {
-                diag::trace(1, format!("{id}: {state}"));
                 watching.remove(&id);
-                finals.insert(id, (Some(state), end));
+                finals.insert(id.clone(), (Some(state.clone()), end));
+                // Live, as each request settles: a person watching sees progress, not silence.
+                diag::note(format!(
+                    "{id}: {state} ({} of {} settled)",
+                    finals.len(),
+                    finals.len() + watching.len()
+                ));
             }
         }
         if tokio::time::Instant::now() >= deadline {

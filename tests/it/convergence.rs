@@ -205,9 +205,9 @@ fn run_once(world: &World, path: Path, stop: Option<(Stop, Duration)>) -> Option
         .args([signal, &child.id().to_string()])
         .status();
     let out = child.wait_with_output().unwrap();
-    if how == Stop::Kill && out.status.code().is_none() {
-        return None;
-    }
+    // Killed by the signal itself: SIGKILL always, SIGINT or SIGTERM before ep took them over
+    // (while it was still looking requests up, before anything was sent).
+    out.status.code()?;
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
@@ -385,27 +385,25 @@ fn scenario(seed: u64) {
     assert!(twice.is_empty(), "accepted more than once: {twice:?}");
 }
 
-/// Runs `seeds` scenarios two at a time, naming each failing seed so it can be replayed.
-fn run_seeds(seeds: Vec<u64>) {
+/// Runs `trial` for each seed, two at a time, naming each failing seed (with `describe`) so it
+/// can be replayed.
+fn run_seeds(seeds: Vec<u64>, trial: fn(u64), describe: fn(u64) -> String) {
     let failures = std::sync::Mutex::new(Vec::new());
     let queue = std::sync::Mutex::new(seeds);
     std::thread::scope(|scope| {
         for _ in 0..2 {
             scope.spawn(|| {
                 while let Some(seed) = queue.lock().unwrap().pop() {
-                    let outcome = std::panic::catch_unwind(|| scenario(seed));
-                    if let Err(e) = outcome {
+                    if let Err(e) = std::panic::catch_unwind(|| trial(seed)) {
                         let why = e
                             .downcast_ref::<String>()
                             .cloned()
                             .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
                             .unwrap_or_default();
-                        let s = Scenario::new(seed);
-                        failures.lock().unwrap().push(format!(
-                            "seed {seed} ({:?}, faults {}, stop {:?}, paging {:?}, live {}): \
-                             {why}\n  replay: EP_SEED={seed} cargo test --test it convergence",
-                            s.path, s.faults, s.stop, s.config.paging, s.config.live_changes
-                        ));
+                        failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("{}: {why}", describe(seed)));
                     }
                 }
             });
@@ -413,6 +411,15 @@ fn run_seeds(seeds: Vec<u64>) {
     });
     let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn describe_scenario(seed: u64) -> String {
+    let s = Scenario::new(seed);
+    format!(
+        "seed {seed} ({:?}, faults {}, stop {:?}, paging {:?}, live {}) \
+         [replay: EP_SEED={seed} cargo test --test it convergence]",
+        s.path, s.faults, s.stop, s.config.paging, s.config.live_changes
+    )
 }
 
 #[test]
@@ -427,7 +434,7 @@ fn every_eligible_request_is_accepted_exactly_once_whatever_happens() {
                 .unwrap_or(CI_SEEDS);
             (1..=n).collect()
         };
-    run_seeds(seeds);
+    run_seeds(seeds, scenario, describe_scenario);
 }
 
 /// SIGKILL while reprocess calls are in flight (the OOM killer, a CI runner's hard cancel), at
@@ -491,25 +498,9 @@ fn a_hard_kill_at_any_instant_is_settled_by_the_rerun() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20u64);
-    let failures = std::sync::Mutex::new(Vec::new());
-    let queue = std::sync::Mutex::new((1..=trials).collect::<Vec<_>>());
-    std::thread::scope(|scope| {
-        for _ in 0..2 {
-            scope.spawn(|| {
-                while let Some(seed) = queue.lock().unwrap().pop() {
-                    if let Err(e) = std::panic::catch_unwind(|| kill_trial(seed)) {
-                        let why = e.downcast_ref::<String>().cloned().unwrap_or_default();
-                        failures
-                            .lock()
-                            .unwrap()
-                            .push(format!("kill trial {seed}: {why}"));
-                    }
-                }
-            });
-        }
+    run_seeds((1..=trials).collect(), kill_trial, |seed| {
+        format!("kill trial {seed}")
     });
-    let failures = failures.into_inner().unwrap();
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 /// A live tenant under offset paging, listed by `requests list --reprocessable` and `requests

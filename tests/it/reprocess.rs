@@ -360,6 +360,16 @@ fn wait_reports_final_states() {
         assert_eq!(result["finalState"], "delivered", "{result}");
     }
     assert_eq!(ids_of(&s, "reprocessed"), want);
+    // Each request's end is told as it happens, with how many have settled.
+    for id in &want {
+        assert!(
+            r.stderr.contains(&format!("{id}: delivered (")),
+            "{}",
+            r.stderr
+        );
+    }
+    let last = format!("({} of {} settled)", want.len(), want.len());
+    assert!(r.stderr.contains(&last), "{}", r.stderr);
 }
 
 #[test]

@@ -120,3 +120,25 @@ fn a_terminal_without_a_size_gets_whole_tables() {
         }
     }
 }
+
+/// Issue 18: with Graph answering 503, `ep packages list` printed nothing for over 30 s at a
+/// terminal. Now the first retry says what is being waited for and for how long.
+#[test]
+fn a_terminal_is_told_what_ep_waits_for_while_graph_fails() {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
+        fault_rate: 1.0,
+        ..crate::common::stable_config()
+    });
+    let started = std::time::Instant::now();
+    let mut p = ep_in_pty(&emu, &["--retries", "4", "packages", "list"]);
+    p.exp_regex(r"Graph answered 50[34] \w+; retrying in \d+\.\ds \(retry 1 of 4")
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    p.exp_string("error").unwrap();
+    p.exp_eof().unwrap();
+
+    // Not a terminal: nothing but the final error (`-v` traces every retry there).
+    let r = crate::common::run(emu.ep().args(["--retries", "2", "packages", "list"]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(!r.stderr.contains("retrying in"), "{}", r.stderr);
+}
