@@ -261,10 +261,13 @@ fn answer_each(
 
 /// One sub-request in the shape Graph's batching doc gives; writes carry an empty JSON body.
 fn sub_request(n: usize, q: &Queued) -> Value {
-    let mut sub = json!({"id": n.to_string(), "method": q.method.as_str(), "url": q.path});
+    // Headers of the `$batch` POST do not reach its sub-requests: each asks for new enum
+    // members itself.
+    let mut sub = json!({"id": n.to_string(), "method": q.method.as_str(), "url": q.path,
+                         "headers": {"Prefer": super::PREFER}});
     if is_write(&q.method) {
         sub["body"] = json!({});
-        sub["headers"] = json!({"Content-Type": "application/json"});
+        sub["headers"]["Content-Type"] = json!("application/json");
     }
     sub
 }
@@ -462,7 +465,8 @@ mod tests {
         assert_eq!(
             sub,
             json!({"id": "3", "method": "POST", "url": q.path, "body": {},
-                   "headers": {"Content-Type": "application/json"}})
+                   "headers": {"Content-Type": "application/json",
+                               "Prefer": "include-unknown-enum-members"}})
         );
         let (reply, _answer) = oneshot::channel();
         let get = Queued {
@@ -472,7 +476,8 @@ mod tests {
         };
         assert_eq!(
             sub_request(1, &get),
-            json!({"id": "1", "method": "GET", "url": "/x"})
+            json!({"id": "1", "method": "GET", "url": "/x",
+                   "headers": {"Prefer": "include-unknown-enum-members"}})
         );
     }
 }

@@ -27,6 +27,11 @@ pub use model::{
 pub use pacer::{Departure, Pacer, Phase};
 pub use paging::server_guid;
 
+/// Graph returns enum members added after `unknownFutureValue` (a request type such as
+/// `approverRemove`) only to callers that ask; without it they read as `unknownFutureValue`.
+/// ep shows any member as it comes, so it asks.
+pub(crate) const PREFER: &str = "include-unknown-enum-members";
+
 /// Listings after the first that [`GraphClient::list_requests_settled`] makes at most.
 pub const SETTLE_PASSES: usize = 6;
 pub use query::{RequestFilter, odata_string};
@@ -974,6 +979,7 @@ impl GraphClient {
             .request(method.clone(), url.clone())
             .bearer_auth(token.expose())
             .header("Accept", "application/json")
+            .header("Prefer", PREFER)
             .header("client-request-id", uuid::Uuid::new_v4().to_string());
         let request = match json_body {
             Some(body) => request

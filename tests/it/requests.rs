@@ -558,3 +558,37 @@ fn demo_mode_needs_no_tenant_and_says_so() {
 fn uuid_like(s: &str) -> bool {
     s.len() == 36 && s.chars().filter(|c| *c == '-').count() == 4
 }
+
+/// Issue 20, item 5: Graph returns enum members added after `unknownFutureValue` only to
+/// callers sending `Prefer: include-unknown-enum-members`. ep asks for them on every call, in
+/// `$batch` sub-requests too, and shows them as they come.
+#[test]
+fn new_enum_members_are_asked_for_and_shown_as_they_come() {
+    let emu = Emu::start();
+    let r = run_expect(
+        emu.ep()
+            .args(["requests", "list", "--all-packages", "-o", "json"]),
+        0,
+    );
+    let rows = r.json();
+    let approver_remove: Vec<&serde_json::Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["requestType"] == "approverRemove")
+        .collect();
+    assert_eq!(
+        approver_remove.len(),
+        1,
+        "the seeded approverRemove request"
+    );
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|row| row["requestType"] != "unknownFutureValue")
+    );
+    let id = approver_remove[0]["id"].as_str().unwrap();
+    let r = run_expect(emu.ep().args(["requests", "show", id, "-o", "json"]), 0);
+    assert!(r.stdout.contains("approverRemove"), "{}", r.stdout);
+}
