@@ -62,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run the built-in Graph-compatible emulator')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Sign in, see which credential is in use, sign out')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)')
+            [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call any Graph endpoint with ep''s sign-in, pacing and retries')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -710,6 +711,47 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ep;api' {
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'The HTTP method')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'The HTTP method')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'The request body: JSON, or ''-'' to read it from stdin')
+            [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
+            [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Directory (tenant) id or domain')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Application (client) id')
+            [CompletionResult]::new('--authority-host', '--authority-host', [CompletionResultType]::ParameterName, 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Credential source; `auto` tries them in the documented order')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile of settings from the config file (default: the one ''ep config use'' chose)')
+            [CompletionResult]::new('--service-connection-id', '--service-connection-id', [CompletionResultType]::ParameterName, 'Azure Pipelines service connection (its id) for --auth azure-pipelines')
+            [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)')
+            [CompletionResult]::new('--assertion-alg', '--assertion-alg', [CompletionResultType]::ParameterName, 'How --auth certificate signs its client assertion')
+            [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'client-secret')
+            [CompletionResult]::new('--access-token', '--access-token', [CompletionResultType]::ParameterName, 'access-token')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'password')
+            [CompletionResult]::new('--certificate-password', '--certificate-password', [CompletionResultType]::ParameterName, 'certificate-password')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; machine formats carry no colour or decoration')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Graph calls in flight at once (a $batch of up to 20 counts as one)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--paginate', '--paginate', [CompletionResultType]::ParameterName, 'Follow @odata.nextLink and return the items of every page')
+            [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
+            [CompletionResult]::new('--no-batch', '--no-batch', [CompletionResultType]::ParameterName, 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against the built-in emulator with demo data (no tenant needed)')
+            [CompletionResult]::new('--demo-reset', '--demo-reset', [CompletionResultType]::ParameterName, 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colour in tables (also: NO_COLOR); the same as --color never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ep;config' {
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
@@ -1057,6 +1099,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run the built-in Graph-compatible emulator')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Sign in, see which credential is in use, sign out')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)')
+            [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call any Graph endpoint with ep''s sign-in, pacing and retries')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1108,6 +1151,9 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             break
         }
         'ep;help;man' {
+            break
+        }
+        'ep;help;api' {
             break
         }
         'ep;help;config' {

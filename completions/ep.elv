@@ -59,6 +59,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand emulator 'Run the built-in Graph-compatible emulator'
             cand auth 'Sign in, see which credential is in use, sign out'
             cand man 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
+            cand api 'Call any Graph endpoint with ep''s sign-in, pacing and retries'
             cand config 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -679,6 +680,46 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ep;api'= {
+            cand -X 'The HTTP method'
+            cand --method 'The HTTP method'
+            cand --body 'The request body: JSON, or ''-'' to read it from stdin'
+            cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
+            cand --cloud 'National cloud: sets the Graph host, login host and token scope'
+            cand --api-version 'Graph API version; beta field names are read and shown in the v1.0 vocabulary'
+            cand --tenant 'Directory (tenant) id or domain'
+            cand --client-id 'Application (client) id'
+            cand --authority-host 'Login host (default: the cloud''s, e.g. https://login.microsoftonline.com)'
+            cand --auth 'Credential source; `auto` tries them in the documented order'
+            cand --profile 'Named profile of settings from the config file (default: the one ''ep config use'' chose)'
+            cand --service-connection-id 'Azure Pipelines service connection (its id) for --auth azure-pipelines'
+            cand --client-secret-file 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)'
+            cand --assertion-alg 'How --auth certificate signs its client assertion'
+            cand --client-secret 'client-secret'
+            cand --access-token 'access-token'
+            cand --password 'password'
+            cand --certificate-password 'certificate-password'
+            cand -o 'Output format; machine formats carry no colour or decoration'
+            cand --output 'Output format; machine formats carry no colour or decoration'
+            cand --retries 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)'
+            cand --max-wait 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)'
+            cand --concurrency 'Graph calls in flight at once (a $batch of up to 20 counts as one)'
+            cand --color 'When to colour tables'
+            cand --paginate 'Follow @odata.nextLink and return the items of every page'
+            cand --legacy-beta-path 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+            cand --no-batch 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+            cand --demo 'Run against the built-in emulator with demo data (no tenant needed)'
+            cand --demo-reset 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+            cand -v 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+            cand --verbose 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand --no-color 'No colour in tables (also: NO_COLOR); the same as --color never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ep;config'= {
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
@@ -1009,6 +1050,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand emulator 'Run the built-in Graph-compatible emulator'
             cand auth 'Sign in, see which credential is in use, sign out'
             cand man 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
+            cand api 'Call any Graph endpoint with ep''s sign-in, pacing and retries'
             cand config 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1046,6 +1088,8 @@ set edit:completion:arg-completer[ep] = {|@words|
         &'ep;help;auth;logout'= {
         }
         &'ep;help;man'= {
+        }
+        &'ep;help;api'= {
         }
         &'ep;help;config'= {
             cand list 'List the profiles, marking the default'

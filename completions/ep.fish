@@ -81,6 +81,7 @@ complete -c ep -n "__fish_ep_needs_command" -f -a "completions" -d 'Print a shel
 complete -c ep -n "__fish_ep_needs_command" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
 complete -c ep -n "__fish_ep_needs_command" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
 complete -c ep -n "__fish_ep_needs_command" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
+complete -c ep -n "__fish_ep_needs_command" -f -a "api" -d 'Call any Graph endpoint with ep\'s sign-in, pacing and retries'
 complete -c ep -n "__fish_ep_needs_command" -f -a "config" -d 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
 complete -c ep -n "__fish_ep_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
@@ -878,6 +879,59 @@ complete -c ep -n "__fish_ep_using_subcommand man" -s q -l quiet -d 'Print only 
 complete -c ep -n "__fish_ep_using_subcommand man" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand man" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand api" -s X -l method -d 'The HTTP method' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l body -d 'The request body: JSON, or \'-\' to read it from stdin' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand api" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand api" -l tenant -d 'Directory (tenant) id or domain' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l client-id -d 'Application (client) id' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand api" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand api" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand api" -l client-secret -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l access-token -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l password -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l certificate-password -r
+complete -c ep -n "__fish_ep_using_subcommand api" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand api" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand api" -l paginate -d 'Follow @odata.nextLink and return the items of every page'
+complete -c ep -n "__fish_ep_using_subcommand api" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand api" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand api" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand api" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand api" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand api" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand api" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand api" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -1294,15 +1348,16 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete a profile'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "packages" -d 'Access packages'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "requests" -d 'Access package assignment requests'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "config" -d 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "packages" -d 'Access packages'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "requests" -d 'Access package assignment requests'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "api" -d 'Call any Graph endpoint with ep\'s sign-in, pacing and retries'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "config" -d 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
+complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from packages" -f -a "list" -d 'List access packages with their catalogs'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
 complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'

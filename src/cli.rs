@@ -395,6 +395,13 @@ pub enum Command {
     /// Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)
     #[command(after_help = examples(MAN_EXAMPLES))]
     Man(ManArgs),
+    /// Call any Graph endpoint with ep's sign-in, pacing and retries
+    ///
+    /// For what ep does not cover. The token only ever goes to the Graph host; reads are retried
+    /// like every ep call, writes only when Graph did not process them (429, 503). Output is the
+    /// JSON Graph answered (-o ndjson: one line; with --paginate one item per line).
+    #[command(after_help = examples(API_EXAMPLES))]
+    Api(ApiArgs),
     /// Named profiles of connection settings (tenant, app, cloud, sign-in, …)
     ///
     /// Profiles live in config.toml in ep's config directory ($XDG_CONFIG_HOME/ep, else
@@ -404,6 +411,22 @@ pub enum Command {
     /// written to the file.
     #[command(subcommand, after_help = examples(CONFIG_EXAMPLES))]
     Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// A Graph path (below the configured version; /v1.0/… or /beta/… choose one), or a URL on
+    /// the Graph host; a query string may follow
+    pub path: String,
+    /// The HTTP method
+    #[arg(short = 'X', long, value_name = "METHOD", default_value = "GET")]
+    pub method: String,
+    /// The request body: JSON, or '-' to read it from stdin
+    #[arg(long, value_name = "JSON")]
+    pub body: Option<String>,
+    /// Follow @odata.nextLink and return the items of every page
+    #[arg(long)]
+    pub paginate: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -917,6 +940,21 @@ const COMPLETIONS_EXAMPLES: &[Example] = &[
     (
         "PowerShell: in this session (add it to $PROFILE to keep it)",
         "ep completions powershell | Out-String | Invoke-Expression",
+    ),
+];
+
+const API_EXAMPLES: &[Example] = &[
+    (
+        "Every access package, all pages",
+        "ep --demo api --paginate \\\n    /identityGovernance/entitlementManagement/accessPackages",
+    ),
+    (
+        "One item per line, for jq",
+        "ep --demo api --paginate -o ndjson \\\n    /identityGovernance/entitlementManagement/assignmentRequests",
+    ),
+    (
+        "A write with its body from a file (resume a request waiting on a callback)",
+        "ep api -X POST --body - < body.json \\\n    /identityGovernance/entitlementManagement/assignmentRequests/ID/resume",
     ),
 ];
 

@@ -1,5 +1,6 @@
 //! One file per subcommand; this file connects them to a validated config and a Graph client.
 
+mod api;
 mod auth;
 mod completions;
 mod config;
@@ -154,6 +155,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             ctx.finish(outcome)
         }
         Command::Reprocess(args) => reprocess_command(global, args).await,
+        Command::Api(args) => {
+            let ctx = context(Config::from_args(global)?, global).await?;
+            let outcome = api::run(&ctx, &args).await;
+            ctx.finish(outcome)
+        }
     }
 }
 

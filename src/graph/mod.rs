@@ -638,6 +638,70 @@ impl GraphClient {
         self.call(Method::POST, path).await
     }
 
+    // ---- `ep api` --------------------------------------------------------------------------------
+
+    /// Where `ep api` sends `target`: a path below the configured Graph root (`/v1.0/…` or
+    /// `/beta/…` chooses the version, anything else is below the configured one), or an absolute
+    /// URL on the Graph host. Tokens go to no other host.
+    pub fn api_url(&self, target: &str) -> Result<Url, GraphError> {
+        if target.contains("://") {
+            return self.checked_next_link(target);
+        }
+        let path = format!("/{}", target.trim_start_matches('/'));
+        let versioned = ["/v1.0/", "/beta/"]
+            .iter()
+            .any(|v| path.starts_with(v) || path == v.trim_end_matches('/'));
+        let url = if versioned {
+            let root = self.root.as_str().trim_end_matches('/');
+            Url::parse(&format!("{root}{path}")).ok()
+        } else {
+            Some(self.url(&path))
+        };
+        url.filter(|u| u.origin() == self.root.origin())
+            .ok_or_else(|| GraphError::BadResponse {
+                url: crate::sanitize::excerpt(target),
+                detail: "not a Graph path".into(),
+            })
+    }
+
+    /// One call of `ep api`, with ep's sign-in, pacing and retries. Only reads are retried after
+    /// a failure that may have reached Graph: a write may have landed.
+    pub async fn api(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<bytes::Bytes>,
+    ) -> Result<GraphResponse, GraphError> {
+        let idempotent = method == Method::GET;
+        let mut tries = Tries::default();
+        loop {
+            let mut out = Outgoing::new(method.clone(), url.clone());
+            out.json_body = body.clone();
+            match self.send_with_auth_retry(out).await {
+                Ok(response) => return Ok(response),
+                Err(err) => self.wait_to_retry(err, &mut tries, idempotent).await?,
+            }
+        }
+    }
+
+    /// `ep api --paginate`: every page of the collection at `url`, each page's items handed to
+    /// `on_items` as they come, following `@odata.nextLink` on the Graph host only.
+    pub async fn api_pages(
+        &self,
+        url: Url,
+        mut on_items: impl FnMut(Vec<Value>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut guard = paging::PageGuard::default();
+        let mut next = Some(url);
+        while let Some(url) = next {
+            let page = self.get_page::<Value>(url).await?;
+            guard.check(page.values.len(), page.next.as_ref())?;
+            on_items(page.values)?;
+            next = page.next;
+        }
+        Ok(())
+    }
+
     // ---- transport ----------------------------------------------------------------------------
 
     async fn get_page<T: serde::de::DeserializeOwned>(

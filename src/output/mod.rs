@@ -254,6 +254,13 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     out.flush().map_err(pipe)
 }
 
+/// Print one JSON document on one line (`-o ndjson`).
+pub fn print_json_line<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    write_json(&mut out, value, false)?;
+    out.flush().map_err(pipe)
+}
+
 /// Print text meant for people on stdout, made safe by [`sanitize::text`].
 pub fn print_text(text: &str) -> anyhow::Result<()> {
     print_raw(&sanitize::text(text))

@@ -10,6 +10,7 @@
 
 mod common;
 
+mod api;
 mod architecture;
 mod auth;
 mod cli_reference;
