@@ -261,6 +261,13 @@ fn resource_of_event(
         }
     }
     let package = request.access_package.as_ref().map(|p| p.id.as_str());
+    // The request's own subject is among the targets too, and it need not be a user: a service
+    // principal (an agent, an app) requesting for itself names itself.
+    let subject = request
+        .requestor
+        .as_ref()
+        .and_then(|r| r.object_id.as_deref())
+        .filter(|id| !id.is_empty());
     let t = event.targets.iter().find(|t| {
         let id = id_of(t);
         !t.kind
@@ -268,6 +275,7 @@ fn resource_of_event(
             .is_some_and(|k| k.eq_ignore_ascii_case("User"))
             && !id.eq_ignore_ascii_case(&request.id)
             && !package.is_some_and(|p| id.eq_ignore_ascii_case(p))
+            && !subject.is_some_and(|s| id.eq_ignore_ascii_case(s))
             && !id.is_empty()
     })?;
     let kind = match t.kind.as_deref().unwrap_or_default() {
@@ -772,6 +780,37 @@ mod tests {
             role: Some("Member".into()),
             role_origin_id: Some(format!("Member_{GROUP}")),
         }
+    }
+
+    /// Issue 20, item 8: a request whose requestor is a service principal was grouped under
+    /// the requestor ("svc-garcía (AadApplication)") instead of the group that failed.
+    #[test]
+    fn a_service_principal_requestor_is_not_taken_for_the_failing_resource() {
+        const SP: &str = "5a0c1d2e-3f40-4b5c-8d6e-7f8091a2b3c4";
+        let mut r = request(REQ, 2);
+        r.requestor = Some(Requestor {
+            display_name: Some("svc-garcía".into()),
+            principal_name: None,
+            email: None,
+            object_id: Some(SP.into()),
+        });
+        let e = event(
+            "Fulfill access package assignment request",
+            now() - Duration::hours(2),
+            "Failed to add the member to the group.",
+            vec![target(SP, "ServicePrincipal"), target(GROUP, "Group")],
+        );
+        let found = resource_of_event(&e, &r, &[]).unwrap();
+        assert_eq!(found.id, GROUP);
+        assert_eq!(found.kind, "AadGroup");
+        // Only the subject: nothing else to name.
+        let alone = event(
+            "Fulfill access package assignment request",
+            now() - Duration::hours(2),
+            "Failed.",
+            vec![target(SP, "App")],
+        );
+        assert!(resource_of_event(&alone, &r, &[]).is_none());
     }
 
     #[test]
