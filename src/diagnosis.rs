@@ -11,7 +11,7 @@
 //! 3. an audit event "Failed access package assignment request" or "Partially fulfill access
 //!    package assignment request" that failed: its `resultReason`, no resource (source `audit`);
 //! 4. beta's resource roles: the one resource still `PendingFulfillment` (source
-//!    `resourceRoles`; with several pending, how many, and no resource);
+//!    `resourceRoles`; with several pending, each named in the reason, and no resource);
 //! 5. nothing recorded (source `unknown`).
 //!
 //! Reasons are normalised so that the same cause for different people groups together: ids
@@ -377,11 +377,24 @@ fn pending_cause(roles: &[AssignmentResourceRole], expected: &[ExpectedResource]
             reason: status(one),
             source: Source::ResourceRoles,
         }),
-        several => Some(Cause {
-            resource: None,
-            reason: format!("{}: {} resources", status(several[0]), several.len()),
-            source: Source::ResourceRoles,
-        }),
+        // Grouped by which resources are pending, named, not by how many: two requests
+        // waiting on different resources have different causes.
+        several => {
+            let mut names: Vec<String> = several
+                .iter()
+                .map(|r| match resource_of_role(r, expected) {
+                    Some(e) => e.resource.display_name.clone(),
+                    None => r.origin_id.clone().unwrap_or_else(|| "(unnamed)".into()),
+                })
+                .collect();
+            names.sort();
+            names.dedup();
+            Some(Cause {
+                resource: None,
+                reason: format!("{}: {}", status(several[0]), names.join(", ")),
+                source: Source::ResourceRoles,
+            })
+        }
     }
 }
 
@@ -927,6 +940,29 @@ mod tests {
             },
         );
         assert_eq!(c.source, Source::Unknown);
+    }
+
+    /// Issue 20, item 8: several resources still pending were grouped by how many; now each
+    /// pending resource is named, so requests waiting on different resources do not share a
+    /// group.
+    #[test]
+    fn several_pending_resources_are_named_not_counted() {
+        let role = |origin: &str| AssignmentResourceRole {
+            id: None,
+            origin_id: Some(origin.into()),
+            origin_system: Some("SharePointOnline".into()),
+            status: Some("PendingFulfillment".into()),
+            access_package_resource_scope: None,
+        };
+        let a = pending_cause(&[role("https://x/sites/b"), role("https://x/sites/a")], &[]);
+        let b = pending_cause(&[role("https://x/sites/c"), role("https://x/sites/a")], &[]);
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(
+            a.reason,
+            "PendingFulfillment: https://x/sites/a, https://x/sites/b"
+        );
+        assert_ne!(a.reason, b.reason, "different resources, different causes");
+        assert!(a.resource.is_none());
     }
 
     #[test]
