@@ -90,6 +90,35 @@ pub fn describe_transport_error(e: &reqwest::Error) -> String {
     format!("{kind}: {}", parts.last().cloned().unwrap_or_default())
 }
 
+/// When a transport error is one no retry can mend, what to check: a certificate the trusted
+/// roots do not vouch for (a corporate proxy inspecting TLS with its own CA), a host name that
+/// does not resolve, a configured proxy that refuses connections. A busy or restarting Graph
+/// fails differently (resets, 5xx, timeouts) and is retried.
+pub fn permanent_transport_error(e: &reqwest::Error) -> Option<&'static str> {
+    let mut chain = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = source {
+        chain.push_str(&err.to_string().to_ascii_lowercase());
+        chain.push(' ');
+        source = err.source();
+    }
+    let proxied = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|p| !p.is_empty()));
+    if chain.contains("certificate") || chain.contains("unknownissuer") {
+        Some(
+            "the server's TLS certificate is not trusted: behind a proxy that inspects TLS, \
+             point SSL_CERT_FILE at its root CA (PEM); otherwise check --graph-url",
+        )
+    } else if chain.contains("dns error") || chain.contains("failed to lookup address") {
+        Some("the host name does not resolve: check --graph-url / EP_GRAPH_URL and DNS")
+    } else if proxied && e.is_connect() && chain.contains("connection refused") {
+        Some("the proxy refused the connection: check HTTPS_PROXY (and NO_PROXY)")
+    } else {
+        None
+    }
+}
+
 /// `Retry-After` as Graph sends it: seconds, possibly fractional (`2.128`), or an HTTP date.
 /// Absurd values (`1e308`, `inf`) saturate rather than fail: they still mean "wait longer than
 /// you are willing to", which the retry budget then refuses. Negative or `NaN`: no advice.

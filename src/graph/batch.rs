@@ -359,6 +359,12 @@ fn replicate(e: &GraphError) -> GraphError {
             url: url.clone(),
             detail: detail.clone(),
         },
+        // Each call of the batch fails at once, as the batch did: no retry mends it.
+        GraphError::Unreachable { url, detail, check } => GraphError::Unreachable {
+            url: url.clone(),
+            detail: detail.clone(),
+            check,
+        },
         GraphError::BadResponse { url, detail } => GraphError::Transport {
             // A garbled batch answer: the calls in it may have run.
             url: url.clone(),

@@ -30,6 +30,15 @@ pub enum GraphError {
     /// the server.
     #[error("{url} stopped answering: {detail}")]
     TimedOut { url: String, detail: String },
+    /// No connection, and none will come by retrying: the certificate is not trusted, the host
+    /// name does not resolve, the configured proxy refuses. Never retried.
+    #[error("could not reach {url}: {detail}")]
+    Unreachable {
+        url: String,
+        detail: String,
+        /// What to check, in the admin's words.
+        check: &'static str,
+    },
     /// Retried as long as the budget allowed; the last failure is kept.
     #[error("gave up after {attempts} attempts: {last}")]
     RetriesExhausted {
@@ -122,6 +131,7 @@ impl GraphError {
                 "is --graph-url / EP_GRAPH_URL a Microsoft Graph endpoint? A proxy or captive portal may be answering"
                     .into(),
             ),
+            GraphError::Unreachable { check, .. } => Some((*check).to_string()),
             GraphError::Transport { .. } | GraphError::TimedOut { .. } => {
                 Some("check the network, proxy settings and --graph-url".into())
             }

@@ -1068,7 +1068,9 @@ impl GraphClient {
     ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), GraphError> {
         let response = self.http.execute(request).await.map_err(|e| {
             let (url, detail) = (redact_query(url), describe_transport_error(&e));
-            if e.is_timeout() {
+            if let Some(check) = crate::http::permanent_transport_error(&e) {
+                GraphError::Unreachable { url, detail, check }
+            } else if e.is_timeout() {
                 GraphError::TimedOut { url, detail }
             } else {
                 GraphError::Transport {

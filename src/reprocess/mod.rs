@@ -405,6 +405,7 @@ pub fn error_info(e: &GraphError) -> ErrorInfo {
             status: None,
             code: match other {
                 GraphError::Transport { .. } => "transportError".into(),
+                GraphError::Unreachable { .. } => "unreachable".into(),
                 GraphError::TimedOut { .. } => "timeout".into(),
                 GraphError::Auth(_) => "authenticationFailed".into(),
                 _ => "badResponse".into(),

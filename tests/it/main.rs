@@ -29,5 +29,6 @@ mod profiles;
 mod reprocess;
 mod requests;
 mod resilience;
+mod tls;
 mod tty;
 mod why;
