@@ -176,9 +176,12 @@ fn env_path(name: &str) -> Option<PathBuf> {
     env_text(name).map(PathBuf::from)
 }
 
-/// `$XDG_CONFIG_HOME/ep/token-cache.json`, else `~/.config/ep/…` (`%APPDATA%\ep\…` on Windows):
-/// beside the config file.
+/// `$XDG_CONFIG_HOME/ep/token-cache.json`, else `~/.config/ep/…`: beside the config file. On
+/// Windows `%LOCALAPPDATA%\ep\…`: a refresh token must not travel with the roaming profile.
 pub fn token_cache_path() -> Option<PathBuf> {
+    #[cfg(windows)]
+    return Some(crate::private_file::state_dir()?.join("token-cache.json"));
+    #[cfg(not(windows))]
     Some(file::config_dir()?.join("token-cache.json"))
 }
 

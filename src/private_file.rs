@@ -9,16 +9,20 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Error, ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// `$XDG_STATE_HOME/ep`, `~/.local/state/ep`, or `%LOCALAPPDATA%\ep`.
+/// `$XDG_STATE_HOME/ep` or `~/.local/state/ep`; on Windows `%LOCALAPPDATA%\ep` whatever `HOME`
+/// says: Git Bash sets `HOME` and PowerShell does not, and both must share one journal (and its
+/// skips of recently reprocessed requests).
 pub fn state_dir() -> Option<PathBuf> {
     let non_empty = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
+    #[cfg(windows)]
+    let dir = non_empty("LOCALAPPDATA")?;
+    #[cfg(not(windows))]
     let dir = non_empty("XDG_STATE_HOME")
-        .or_else(|| non_empty("HOME").map(|h| h.join(".local").join("state")))
-        .or_else(|| non_empty("LOCALAPPDATA"))?;
+        .or_else(|| non_empty("HOME").map(|h| h.join(".local").join("state")))?;
     Some(dir.join("ep"))
 }
 
