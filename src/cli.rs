@@ -2,7 +2,7 @@
 
 use crate::auth::{AssertionAlg, AuthMethod};
 use crate::cloud::Cloud;
-use crate::eligibility::parse_duration;
+use crate::eligibility::{parse_duration, parse_window};
 use crate::graph::ApiVersion;
 use crate::output::{ColorWhen, Format};
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -511,11 +511,13 @@ pub enum RequestsCommand {
 
 #[derive(Debug, Args)]
 pub struct WindowArg {
-    /// Reprocess eligibility window after completion
+    /// Reprocess eligibility window after completion (a bare number is days)
     ///
-    /// Graph's API documents 14 days; the Entra portal allows only 7. If Graph refuses requests
-    /// completed 7–14 days ago, ep says so and suggests --window 7d.
-    #[arg(long, value_name = "DUR", default_value = "14d", value_parser = parse_duration)]
+    /// At most 14d, Graph's documented limit: Graph refuses requests completed longer ago, so a
+    /// longer window is a usage error (with reprocess --force, a warning). The Entra portal allows
+    /// only 7 days; if Graph refuses requests completed 7–14 days ago without naming its 14-day
+    /// rule, ep says so and suggests --window 7d.
+    #[arg(long, value_name = "DUR", default_value = "14d", value_parser = parse_window)]
     pub window: chrono::Duration,
 }
 
@@ -595,7 +597,8 @@ pub struct ReprocessArgs {
     #[arg(short, long)]
     pub yes: bool,
 
-    /// Send requests that look ineligible anyway (Graph has the last word)
+    /// Send requests that look ineligible anyway, and allow a --window beyond Graph's 14 days
+    /// (Graph has the last word)
     #[arg(long)]
     pub force: bool,
 

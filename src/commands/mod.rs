@@ -135,6 +135,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let config = Config::from_args(global)?;
             // The profile's window, unless --window was given.
             args.window.window = config.window.unwrap_or(args.window.window);
+            check_window(args.window.window, None)?;
             let ctx = context(config, global).await?;
             let outcome = requests::list(&ctx, &args).await;
             ctx.finish(outcome)
@@ -142,6 +143,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Requests(RequestsCommand::Why(mut args)) => {
             let config = Config::from_args(global)?;
             args.window.window = config.window.unwrap_or(args.window.window);
+            check_window(args.window.window, None)?;
             let ctx = context(config, global).await?;
             let outcome = why::run(&ctx, &args).await;
             ctx.finish(outcome)
@@ -149,6 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Requests(RequestsCommand::Show { request_id, window }) => {
             let config = Config::from_args(global)?;
             let window = config.window.unwrap_or(window.window);
+            check_window(window, None)?;
             let ctx = context(config, global).await?;
             let outcome = requests::show(&ctx, &request_id, window).await;
             ctx.finish(outcome)
@@ -182,11 +185,45 @@ async fn checked_reprocess(
     let config = Config::from_args(global)?;
     // The profile's window, unless --window was given.
     args.window.window = config.window.unwrap_or(args.window.window);
+    check_window(args.window.window, Some(args.force))?;
     // A bare or contradictory `reprocess` is a usage error before any sign-in.
     let selection = reprocess::selection(&args, config.interactive)?;
     let ctx = context(config, global).await?;
     let outcome = reprocess::run(&ctx, &args, selection).await;
     ctx.finish(outcome)
+}
+
+/// A window beyond Graph's 14 days plans requests as reprocessable that Graph then refuses: a
+/// usage error, or with `reprocess --force` (`force` is `None` where there is no such flag) a
+/// warning. A profile's window is held to the limit when it is read.
+fn check_window(window: chrono::Duration, force: Option<bool>) -> Result<(), CliError> {
+    use crate::eligibility::{GRAPH_WINDOW_DAYS, beyond_graph_limit, format_age};
+    if !beyond_graph_limit(window) {
+        return Ok(());
+    }
+    let shown = format_age(window);
+    if force == Some(true) {
+        diag::warn(format!(
+            "--window {shown} is longer than Graph's {GRAPH_WINDOW_DAYS}-day reprocess limit \
+             (--force): requests completed more than {GRAPH_WINDOW_DAYS} days ago are planned \
+             and sent, and Graph is expected to refuse them"
+        ));
+        return Ok(());
+    }
+    let error = CliError::usage(format!(
+        "--window {shown} is longer than Graph's {GRAPH_WINDOW_DAYS}-day reprocess limit: \
+         requests completed more than {GRAPH_WINDOW_DAYS} days ago cannot be reprocessed"
+    ));
+    Err(match force {
+        Some(_) => error.with_hint(format!(
+            "use at most --window {GRAPH_WINDOW_DAYS}d (the default), or add --force to send \
+             anyway and let Graph decide"
+        )),
+        None => error.with_hint(format!(
+            "use at most --window {GRAPH_WINDOW_DAYS}d (the default); older failed requests are \
+             listed all the same, as not reprocessable"
+        )),
+    })
 }
 
 /// `GITHUB_STEP_SUMMARY`, the file GitHub Actions shows as the step's summary; unset or empty
