@@ -174,7 +174,9 @@ fn top_message(err: &anyhow::Error, typed: &str) -> String {
 }
 
 /// clap's own errors, shortened to the error line and its tip; `--help`/`--version` pass through.
-pub fn report_clap_error(e: clap::Error) -> i32 {
+/// `command` is the subcommand the arguments reached, for when clap's message has no usage line
+/// to name it.
+pub fn report_clap_error(e: clap::Error, command: &str) -> i32 {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -187,7 +189,14 @@ pub fn report_clap_error(e: clap::Error) -> i32 {
         }
         _ => {
             let rendered = e.render().to_string();
-            let (message, tips, command) = summarize_clap_error(&rendered);
+            let (message, tips, usage) = summarize_clap_error(&rendered);
+            // The usage line, where clap gives one, names the command exactly; it is "ep" alone
+            // when there was none.
+            let command = if usage == "ep" {
+                command
+            } else {
+                usage.as_str()
+            };
             // The message quotes the offending argument as typed: it goes through the same
             // sanitiser as everything else on stderr.
             crate::diag::error(&message, None);

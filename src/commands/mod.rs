@@ -26,9 +26,10 @@ use std::sync::Arc;
 
 /// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
 pub fn main_entry() -> i32 {
-    let cli = match parse(std::env::args_os().collect()) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match parse(args.clone()) {
         Ok(cli) => cli,
-        Err(e) => return crate::error::report_clap_error(e),
+        Err(e) => return crate::error::report_clap_error(e, &command_path(&args)),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -88,6 +89,29 @@ fn requested_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
         }
     }
     choice
+}
+
+/// The subcommand the words name (`ep requests list`), however far they got: what a usage
+/// error's hint points at, since clap's own message for a bad value carries no usage line to
+/// read it from. Flags and their values are passed over; a word that names no subcommand of the
+/// command reached so far ends the path.
+fn command_path(args: &[std::ffi::OsString]) -> String {
+    let mut command = Cli::command();
+    let mut path = vec![command.get_name().to_string()];
+    for word in args.iter().skip(1).map(|a| a.to_string_lossy()) {
+        if word == "--" || !command.has_subcommands() {
+            break;
+        }
+        if word.starts_with('-') {
+            continue;
+        }
+        let Some(sub) = command.find_subcommand(&*word).cloned() else {
+            continue;
+        };
+        path.push(sub.get_name().to_string());
+        command = sub;
+    }
+    path.join(" ")
 }
 
 /// What every Graph-talking command gets.
@@ -368,6 +392,25 @@ pub fn is_guid(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_usage_error_points_at_the_subcommand_it_was_in() {
+        let path = |words: &[&str]| {
+            let args: Vec<std::ffi::OsString> = std::iter::once("ep")
+                .chain(words.iter().copied())
+                .map(Into::into)
+                .collect();
+            command_path(&args)
+        };
+        assert_eq!(path(&["reprocess", "--window", "x"]), "ep reprocess");
+        assert_eq!(
+            path(&["--profile", "prod", "requests", "list", "--window", "x"]),
+            "ep requests list"
+        );
+        assert_eq!(path(&["--frobnicate"]), "ep");
+        assert_eq!(path(&["reprocess", "requests"]), "ep reprocess");
+        assert_eq!(path(&["--", "reprocess"]), "ep");
+    }
 
     #[test]
     fn the_colour_asked_for_is_found_before_parsing_the_last_one_winning() {

@@ -255,6 +255,37 @@ fn unreachable_graph_is_exit_5() {
 }
 
 #[test]
+fn a_bad_value_points_at_the_help_of_the_subcommand_it_was_given_to() {
+    for (args, help) in [
+        (
+            &["reprocess", "--window", "soon"][..],
+            "see 'ep reprocess --help'",
+        ),
+        (
+            &["--profile", "x", "requests", "list", "--window", "soon"][..],
+            "see 'ep requests list --help'",
+        ),
+        (
+            &["requests", "why", "--window", "-3"][..],
+            "see 'ep requests why --help'",
+        ),
+        (
+            &["--retries", "many", "packages", "list"][..],
+            "see 'ep packages list --help'",
+        ),
+    ] {
+        let r = run_expect(bare_ep().args(args), 2);
+        assert_one_error_line(&r.stderr);
+        assert!(r.stderr.contains(help), "{args:?}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("see 'ep --help'"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn unknown_flags_are_exit_2_with_a_hint() {
     let r = run_expect(bare_ep().args(["reprocess", "--frobnicate", "s3cr3t"]), 2);
     assert_one_error_line(&r.stderr);
