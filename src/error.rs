@@ -71,6 +71,12 @@ impl CliError {
     }
 }
 
+/// The person at the terminal cancelled (Esc or Ctrl-C at a prompt) and was told so where it
+/// happened: exit 130, as a cancelled fzf, with nothing more printed.
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled; nothing was sent")]
+pub struct Cancelled;
+
 /// Whether `err` is, somewhere in its chain, a closed output pipe.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
@@ -94,6 +100,14 @@ pub fn classify(err: &anyhow::Error) -> Report {
             return Report {
                 status: ExitStatus::Success,
                 message: String::new(),
+                hint: None,
+                silent: true,
+            };
+        }
+        if cause.downcast_ref::<Cancelled>().is_some() {
+            return Report {
+                status: ExitStatus::Interrupted,
+                message: cause.to_string(),
                 hint: None,
                 silent: true,
             };
@@ -276,6 +290,13 @@ mod tests {
     fn broken_pipe_is_a_silent_success() {
         let report = classify(&anyhow::Error::new(BrokenPipe));
         assert_eq!(report.status, ExitStatus::Success);
+        assert!(report.silent);
+    }
+
+    #[test]
+    fn a_cancelled_prompt_is_a_quiet_130() {
+        let report = classify(&anyhow::Error::new(Cancelled));
+        assert_eq!(report.status, ExitStatus::Interrupted);
         assert!(report.silent);
     }
 

@@ -18,6 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 mod input;
 mod prompt;
+mod screen;
 
 /// How the user chose what to reprocess.
 pub enum Selection {
