@@ -17,7 +17,7 @@ mod send;
 mod verify;
 mod watch;
 
-pub use send::PORTAL_WINDOW_DAYS;
+pub use send::{PORTAL_WINDOW_DAYS, outcome_unknown};
 pub use verify::{MAX_PASSES, Recheck};
 
 use crate::diag;

@@ -16,6 +16,14 @@ const INTERRUPTED: &str = "interrupted";
 /// could not settle it.
 const OUTCOME_UNKNOWN: &str = "outcomeUnknown";
 
+/// Whether Graph may or may not have accepted `r`: its call was in flight at the stop, or an
+/// earlier attempt's answer was lost. Only a look at the request (or a rerun) can tell.
+pub fn outcome_unknown(r: &ReprocessResult) -> bool {
+    r.error
+        .as_ref()
+        .is_some_and(|e| e.code == INTERRUPTED || e.code == OUTCOME_UNKNOWN)
+}
+
 /// What sending did.
 #[derive(Default)]
 pub(super) struct Sent {

@@ -15,6 +15,7 @@ fn dry_run_plans_the_eligible_set_and_sends_nothing() {
     );
     let summary = r.json();
     assert_eq!(summary["dryRun"], true);
+    assert!(summary.get("interrupted").is_none(), "{summary}");
     assert_eq!(ids_of(&summary, "would-reprocess"), emu.eligible(None));
     assert_eq!(summary["counts"]["selected"], emu.eligible(None).len());
     assert_eq!(summary["counts"]["reprocessed"], 0);
@@ -755,4 +756,49 @@ fn force_takes_a_longer_window_with_a_warning_and_graphs_14_day_refusal_gets_no_
     let page = std::fs::read_to_string(&step_summary).unwrap();
     assert!(!page.contains("7-day"), "{page}");
     assert!(!page.contains("--window 7d"), "{page}");
+}
+
+#[test]
+fn the_wait_warning_names_the_requests_to_look_at() {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
+        settle: std::time::Duration::from_millis(300),
+        refail_rate: 1.0,
+        visible_refail: true,
+        ..ep_emulator::EmulatorConfig::default()
+    });
+    let package = emu.edge_package();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--package",
+            &package,
+            "--all",
+            "--wait",
+            "--timeout",
+            "60s",
+            "-o",
+            "json",
+        ]),
+        1,
+    );
+    let s = r.json();
+    let first = s["results"][0]["id"].as_str().unwrap();
+    let warning = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("failed again after delivering"))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(
+        warning.contains(&format!("'ep requests show {first}'")),
+        "{warning}"
+    );
+    assert!(!warning.contains("show ID"), "{warning}");
+    assert!(
+        s["results"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("'ep requests show {first}'")),
+        "{}",
+        s["results"][0]
+    );
 }
