@@ -994,8 +994,10 @@ fn exit_status() -> String {
   2    usage error: bad flag, malformed id, ambiguous package name, no selection
   3    authentication or permission failure (401/403, no token)
   4    package or request not found
-  5    Graph unavailable or throttling beyond the retry budget
-  130  interrupted (Ctrl-C); 143: terminated (SIGTERM); the summary is printed either way
+  5    Graph unavailable or throttling beyond the retry budget, or Graph or the login host
+       cannot be reached
+  130  interrupted (Ctrl-C); 143: terminated (SIGTERM); the summary is printed either way.
+       130 also when the --select list is cancelled (Esc, Ctrl-C): nothing was sent
 "
     )
 }

@@ -122,7 +122,7 @@ pub fn classify(err: &anyhow::Error) -> Report {
         }
         if let Some(e) = cause.downcast_ref::<AuthError>() {
             return Report {
-                status: ExitStatus::Auth,
+                status: auth_exit(e),
                 message: top_message(err, &e.to_string()),
                 hint: e.hint(),
                 silent: false,
@@ -160,11 +160,24 @@ pub fn status_exit(status: Option<u16>) -> Option<ExitStatus> {
     }
 }
 
+/// A sign-in failure: exit 3, except a login host that could not be reached at all. That is
+/// the service being unavailable, as an unreachable Graph is (5): the same network trouble gets
+/// the same code whichever host it hit first. A managed identity endpoint that does not answer
+/// stays 3: off Azure there is none, which is a choice of credential, not an outage.
+pub fn auth_exit(e: &AuthError) -> ExitStatus {
+    match e {
+        AuthError::Unreachable { source_name, .. } if *source_name != "managed-identity" => {
+            ExitStatus::Unavailable
+        }
+        _ => ExitStatus::Auth,
+    }
+}
+
 /// A Graph failure that ended a whole command. A 4xx other than 401/403/404/429 means Graph
 /// refused what was asked: a usage error.
 pub fn graph_exit(e: &GraphError) -> ExitStatus {
     match e {
-        GraphError::Auth(_) => ExitStatus::Auth,
+        GraphError::Auth(e) => auth_exit(e),
         GraphError::Api { status, .. } => {
             status_exit(Some(*status)).unwrap_or(if (400..500).contains(status) {
                 ExitStatus::Usage
@@ -298,6 +311,28 @@ mod tests {
         let report = classify(&anyhow::Error::new(Cancelled));
         assert_eq!(report.status, ExitStatus::Interrupted);
         assert!(report.silent);
+    }
+
+    #[test]
+    fn an_unreachable_login_host_is_unavailable_like_an_unreachable_graph() {
+        let unreachable = |source_name| AuthError::Unreachable {
+            source_name,
+            url: "https://login.example".into(),
+            detail: "connection refused".into(),
+        };
+        assert_eq!(
+            classify(&anyhow::Error::new(unreachable("client-secret"))).status,
+            ExitStatus::Unavailable
+        );
+        assert_eq!(
+            graph_exit(&GraphError::Auth(unreachable("device-code"))),
+            ExitStatus::Unavailable
+        );
+        // Off Azure no managed identity endpoint answers: a choice of credential, not an outage.
+        assert_eq!(
+            classify(&anyhow::Error::new(unreachable("managed-identity"))).status,
+            ExitStatus::Auth
+        );
     }
 
     #[test]

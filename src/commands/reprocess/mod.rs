@@ -78,7 +78,7 @@ pub async fn run(
         _ => {}
     }
     if let Some(e) = listing_error {
-        return Err(e);
+        return Err(after_sending(e, summary.counts.reprocessed));
     }
     Ok(conclude(
         &summary,
@@ -86,6 +86,27 @@ pub async fn run(
         signal,
         established,
     ))
+}
+
+/// A listing that failed after some requests were sent: the error as it is, with word that what
+/// was sent is in the summary above and a rerun will not send it again. Only here: a command that
+/// sent nothing has nothing to point at.
+fn after_sending(e: anyhow::Error, reprocessed: usize) -> anyhow::Error {
+    if reprocessed == 0 {
+        return e;
+    }
+    let report = crate::error::classify(&e);
+    let sent = format!(
+        "the {reprocessed} request(s) already reprocessed are in the summary above; a rerun does \
+         not send them again"
+    );
+    let hint = match report.hint {
+        Some(hint) => format!("{hint}; {sent}"),
+        None => sent,
+    };
+    CliError::new(report.status, report.message)
+        .with_hint(hint)
+        .into()
 }
 
 /// The selection as the engine's scope: ids read and checked, packages resolved.
