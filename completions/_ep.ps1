@@ -200,7 +200,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Access package id (GUID) or display name')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered')
             [CompletionResult]::new('--closing-within', '--closing-within', [CompletionResultType]::ParameterName, 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose')
-            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion (a bare number is days)')
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
@@ -241,7 +241,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
         }
         'ep;requests;why' {
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Access package id (GUID) or display name (default: every package)')
-            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion (a bare number is days)')
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
@@ -280,7 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             break
         }
         'ep;requests;show' {
-            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion (a bare number is days)')
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
@@ -343,7 +343,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)')
             [CompletionResult]::new('--journal-window', '--journal-window', [CompletionResultType]::ParameterName, 'Skip requests the journal shows were accepted this recently (Graph retries them itself)')
             [CompletionResult]::new('--summary-file', '--summary-file', [CompletionResultType]::ParameterName, 'Append a Markdown summary of the run to FILE: counts, and failures and skips with reasons')
-            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Reprocess eligibility window after completion (a bare number is days)')
             [CompletionResult]::new('--graph-url', '--graph-url', [CompletionResultType]::ParameterName, 'Microsoft Graph root URL (default: the cloud''s Graph host)')
             [CompletionResult]::new('--cloud', '--cloud', [CompletionResultType]::ParameterName, 'National cloud: sets the Graph host, login host and token scope')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Graph API version; beta field names are read and shown in the v1.0 vocabulary')
@@ -371,7 +371,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and send nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Send requests that look ineligible anyway (Graph has the last word)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Send requests that look ineligible anyway, and allow a --window beyond Graph''s 14 days (Graph has the last word)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After reprocessing, poll each request until it settles and report its final state')
             [CompletionResult]::new('--no-journal', '--no-journal', [CompletionResultType]::ParameterName, 'Keep no journal, and do not consult it')
             [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')

@@ -190,7 +190,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --package 'Access package id (GUID) or display name'
             cand --state 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered'
             cand --closing-within 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose'
-            cand --window 'Reprocess eligibility window after completion'
+            cand --window 'Reprocess eligibility window after completion (a bare number is days)'
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
             cand --api-version 'Graph API version; beta field names are read and shown in the v1.0 vocabulary'
@@ -230,7 +230,7 @@ set edit:completion:arg-completer[ep] = {|@words|
         }
         &'ep;requests;why'= {
             cand --package 'Access package id (GUID) or display name (default: every package)'
-            cand --window 'Reprocess eligibility window after completion'
+            cand --window 'Reprocess eligibility window after completion (a bare number is days)'
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
             cand --api-version 'Graph API version; beta field names are read and shown in the v1.0 vocabulary'
@@ -268,7 +268,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --version 'Print version'
         }
         &'ep;requests;show'= {
-            cand --window 'Reprocess eligibility window after completion'
+            cand --window 'Reprocess eligibility window after completion (a bare number is days)'
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
             cand --api-version 'Graph API version; beta field names are read and shown in the v1.0 vocabulary'
@@ -325,7 +325,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --journal 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)'
             cand --journal-window 'Skip requests the journal shows were accepted this recently (Graph retries them itself)'
             cand --summary-file 'Append a Markdown summary of the run to FILE: counts, and failures and skips with reasons'
-            cand --window 'Reprocess eligibility window after completion'
+            cand --window 'Reprocess eligibility window after completion (a bare number is days)'
             cand --graph-url 'Microsoft Graph root URL (default: the cloud''s Graph host)'
             cand --cloud 'National cloud: sets the Graph host, login host and token scope'
             cand --api-version 'Graph API version; beta field names are read and shown in the v1.0 vocabulary'
@@ -353,7 +353,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --dry-run 'Print the plan and send nothing'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
-            cand --force 'Send requests that look ineligible anyway (Graph has the last word)'
+            cand --force 'Send requests that look ineligible anyway, and allow a --window beyond Graph''s 14 days (Graph has the last word)'
             cand --wait 'After reprocessing, poll each request until it settles and report its final state'
             cand --no-journal 'Keep no journal, and do not consult it'
             cand --legacy-beta-path 'beta only: use the deprecated accessPackageAssignmentRequests collection'

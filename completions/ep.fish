@@ -246,7 +246,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subc
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l package -d 'Access package id (GUID) or display name' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l state -d 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l closing-within -d 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l window -d 'Reprocess eligibility window after completion' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -300,7 +300,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l package -d 'Access package id (GUID) or display name (default: every package)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l window -d 'Reprocess eligibility window after completion' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -352,7 +352,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l window -d 'Reprocess eligibility window after completion' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -413,7 +413,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --w
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently (Graph retries them itself)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l summary-file -d 'Append a Markdown summary of the run to FILE: counts, and failures and skips with reasons' -r -F
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -460,7 +460,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all-failed -d 'Every
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l select -d 'Pick requests of --package from a list (needs a terminal)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l dry-run -d 'Print the plan and send nothing'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -s y -l yes -d 'Do not ask for confirmation'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send requests that look ineligible anyway (Graph has the last word)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send requests that look ineligible anyway, and allow a --window beyond Graph\'s 14 days (Graph has the last word)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'After reprocessing, poll each request until it settles and report its final state'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-journal -d 'Keep no journal, and do not consult it'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'

@@ -2,7 +2,7 @@
 
 use crate::auth::{AssertionAlg, AuthMethod};
 use crate::cloud::Cloud;
-use crate::eligibility::parse_duration;
+use crate::eligibility::{parse_duration, parse_window};
 use crate::graph::ApiVersion;
 use crate::output::{ColorWhen, Format};
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -534,11 +534,13 @@ pub enum RequestsCommand {
 
 #[derive(Debug, Args)]
 pub struct WindowArg {
-    /// Reprocess eligibility window after completion
+    /// Reprocess eligibility window after completion (a bare number is days)
     ///
-    /// Graph's API documents 14 days; the Entra portal allows only 7. If Graph refuses requests
-    /// completed 7–14 days ago, ep says so and suggests --window 7d.
-    #[arg(long, value_name = "DUR", default_value = "14d", value_parser = parse_duration)]
+    /// At most 14d, Graph's documented limit: Graph refuses requests completed longer ago, so a
+    /// longer window is a usage error (with reprocess --force, a warning). The Entra portal allows
+    /// only 7 days; if Graph refuses requests completed 7–14 days ago without naming its 14-day
+    /// rule, ep says so and suggests --window 7d.
+    #[arg(long, value_name = "DUR", default_value = "14d", value_parser = parse_window)]
     pub window: chrono::Duration,
 }
 
@@ -618,7 +620,8 @@ pub struct ReprocessArgs {
     #[arg(short, long)]
     pub yes: bool,
 
-    /// Send requests that look ineligible anyway (Graph has the last word)
+    /// Send requests that look ineligible anyway, and allow a --window beyond Graph's 14 days
+    /// (Graph has the last word)
     #[arg(long)]
     pub force: bool,
 
@@ -1029,8 +1032,10 @@ fn exit_status() -> String {
   2    usage error: bad flag, malformed id, ambiguous package name, no selection
   3    authentication or permission failure (401/403, no token)
   4    package or request not found
-  5    Graph unavailable or throttling beyond the retry budget
-  130  interrupted (Ctrl-C); 143: terminated (SIGTERM); the summary is printed either way
+  5    Graph unavailable or throttling beyond the retry budget, or Graph or the login host
+       cannot be reached
+  130  interrupted (Ctrl-C); 143: terminated (SIGTERM); the summary is printed either way.
+       130 also when the --select list is cancelled (Esc, Ctrl-C): nothing was sent
 "
     )
 }

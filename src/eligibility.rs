@@ -159,6 +159,39 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// Graph's documented reprocess limit: it refuses requests completed longer ago than this.
+pub const GRAPH_WINDOW_DAYS: i64 = 14;
+
+/// `--window` (and a profile's `window`): a duration as [`parse_duration`] reads it, where a bare
+/// number is days, the unit every window is spoken of in (`--window 14` is Graph's 14 days, not
+/// an error and not 14 seconds).
+pub fn parse_window(raw: &str) -> Result<Duration, String> {
+    let trimmed = raw.trim();
+    if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return parse_duration(&format!("{trimmed}d"));
+    }
+    parse_duration(raw)
+}
+
+/// A window longer than Graph honours: requests inside it but older than Graph's limit would be
+/// planned as reprocessable and then refused.
+pub fn beyond_graph_limit(window: Duration) -> bool {
+    window > Duration::days(GRAPH_WINDOW_DAYS)
+}
+
+/// [`parse_window`] for a stored profile value, which no `--force` can qualify: at most Graph's
+/// limit.
+pub fn parse_profile_window(raw: &str) -> Result<Duration, String> {
+    let window = parse_window(raw)?;
+    if beyond_graph_limit(window) {
+        return Err(format!(
+            "'{}' is longer than Graph's {GRAPH_WINDOW_DAYS}-day reprocess limit: at most {GRAPH_WINDOW_DAYS}d",
+            crate::sanitize::excerpt(raw)
+        ));
+    }
+    Ok(window)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,5 +414,25 @@ mod tests {
             "13d 23h"
         );
         assert_eq!(format_age(Duration::days(45) + Duration::hours(3)), "45d");
+    }
+
+    #[test]
+    fn a_bare_number_is_a_window_in_days() {
+        assert_eq!(parse_window("14"), Ok(Duration::days(14)));
+        assert_eq!(parse_window(" 7 "), Ok(Duration::days(7)));
+        assert_eq!(parse_window("36h"), Ok(Duration::hours(36)));
+        assert!(parse_window("0").is_err());
+        assert!(parse_window("99999999").is_err());
+        assert!(parse_window("-3").is_err());
+    }
+
+    #[test]
+    fn a_profile_window_is_at_most_graphs_limit() {
+        assert_eq!(parse_profile_window("14"), Ok(Duration::days(14)));
+        assert!(parse_profile_window("15d").unwrap_err().contains("14-day"));
+        assert!(beyond_graph_limit(
+            Duration::days(14) + Duration::seconds(1)
+        ));
+        assert!(!beyond_graph_limit(Duration::days(14)));
     }
 }

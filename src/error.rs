@@ -71,6 +71,12 @@ impl CliError {
     }
 }
 
+/// The person at the terminal cancelled (Esc or Ctrl-C at a prompt) and was told so where it
+/// happened: exit 130, as a cancelled fzf, with nothing more printed.
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled; nothing was sent")]
+pub struct Cancelled;
+
 /// Whether `err` is, somewhere in its chain, a closed output pipe.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
@@ -98,6 +104,14 @@ pub fn classify(err: &anyhow::Error) -> Report {
                 silent: true,
             };
         }
+        if cause.downcast_ref::<Cancelled>().is_some() {
+            return Report {
+                status: ExitStatus::Interrupted,
+                message: cause.to_string(),
+                hint: None,
+                silent: true,
+            };
+        }
         if let Some(e) = cause.downcast_ref::<CliError>() {
             return Report {
                 status: e.status,
@@ -108,7 +122,7 @@ pub fn classify(err: &anyhow::Error) -> Report {
         }
         if let Some(e) = cause.downcast_ref::<AuthError>() {
             return Report {
-                status: ExitStatus::Auth,
+                status: auth_exit(e),
                 message: top_message(err, &e.to_string()),
                 hint: e.hint(),
                 silent: false,
@@ -151,11 +165,24 @@ pub fn status_exit(status: Option<u16>) -> Option<ExitStatus> {
     }
 }
 
+/// A sign-in failure: exit 3, except a login host that could not be reached at all. That is
+/// the service being unavailable, as an unreachable Graph is (5): the same network trouble gets
+/// the same code whichever host it hit first. A managed identity endpoint that does not answer
+/// stays 3: off Azure there is none, which is a choice of credential, not an outage.
+pub fn auth_exit(e: &AuthError) -> ExitStatus {
+    match e {
+        AuthError::Unreachable { source_name, .. } if *source_name != "managed-identity" => {
+            ExitStatus::Unavailable
+        }
+        _ => ExitStatus::Auth,
+    }
+}
+
 /// A Graph failure that ended a whole command. A 4xx other than 401/403/404/429 means Graph
 /// refused what was asked: a usage error.
 pub fn graph_exit(e: &GraphError) -> ExitStatus {
     match e {
-        GraphError::Auth(_) => ExitStatus::Auth,
+        GraphError::Auth(e) => auth_exit(e),
         GraphError::Api { status, .. } => {
             status_exit(Some(*status)).unwrap_or(if (400..500).contains(status) {
                 ExitStatus::Usage
@@ -179,7 +206,9 @@ fn top_message(err: &anyhow::Error, typed: &str) -> String {
 }
 
 /// clap's own errors, shortened to the error line and its tip; `--help`/`--version` pass through.
-pub fn report_clap_error(e: clap::Error) -> i32 {
+/// `command` is the subcommand the arguments reached, for when clap's message has no usage line
+/// to name it.
+pub fn report_clap_error(e: clap::Error, command: &str) -> i32 {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -192,7 +221,14 @@ pub fn report_clap_error(e: clap::Error) -> i32 {
         }
         _ => {
             let rendered = e.render().to_string();
-            let (message, tips, command) = summarize_clap_error(&rendered);
+            let (message, tips, usage) = summarize_clap_error(&rendered);
+            // The usage line, where clap gives one, names the command exactly; it is "ep" alone
+            // when there was none.
+            let command = if usage == "ep" {
+                command
+            } else {
+                usage.as_str()
+            };
             // The message quotes the offending argument as typed: it goes through the same
             // sanitiser as everything else on stderr.
             crate::diag::error(&message, None);
@@ -273,6 +309,35 @@ mod tests {
         let report = classify(&anyhow::Error::new(BrokenPipe));
         assert_eq!(report.status, ExitStatus::Success);
         assert!(report.silent);
+    }
+
+    #[test]
+    fn a_cancelled_prompt_is_a_quiet_130() {
+        let report = classify(&anyhow::Error::new(Cancelled));
+        assert_eq!(report.status, ExitStatus::Interrupted);
+        assert!(report.silent);
+    }
+
+    #[test]
+    fn an_unreachable_login_host_is_unavailable_like_an_unreachable_graph() {
+        let unreachable = |source_name| AuthError::Unreachable {
+            source_name,
+            url: "https://login.example".into(),
+            detail: "connection refused".into(),
+        };
+        assert_eq!(
+            classify(&anyhow::Error::new(unreachable("client-secret"))).status,
+            ExitStatus::Unavailable
+        );
+        assert_eq!(
+            graph_exit(&GraphError::Auth(unreachable("device-code"))),
+            ExitStatus::Unavailable
+        );
+        // Off Azure no managed identity endpoint answers: a choice of credential, not an outage.
+        assert_eq!(
+            classify(&anyhow::Error::new(unreachable("managed-identity"))).status,
+            ExitStatus::Auth
+        );
     }
 
     #[test]

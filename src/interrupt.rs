@@ -32,6 +32,14 @@ impl Signal {
         }
     }
 
+    /// The signal's name, as the reprocess summary's `interrupted` field gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+        }
+    }
+
     fn describe(self) -> &'static str {
         match self {
             Signal::Interrupt => "interrupted",

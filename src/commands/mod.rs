@@ -27,9 +27,10 @@ use std::sync::Arc;
 
 /// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
 pub fn main_entry() -> i32 {
-    let cli = match parse(std::env::args_os().collect()) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match parse(args.clone()) {
         Ok(cli) => cli,
-        Err(e) => return crate::error::report_clap_error(e),
+        Err(e) => return crate::error::report_clap_error(e, &command_path(&args)),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -91,6 +92,29 @@ fn requested_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
     choice
 }
 
+/// The subcommand the words name (`ep requests list`), however far they got: what a usage
+/// error's hint points at, since clap's own message for a bad value carries no usage line to
+/// read it from. Flags and their values are passed over; a word that names no subcommand of the
+/// command reached so far ends the path.
+fn command_path(args: &[std::ffi::OsString]) -> String {
+    let mut command = Cli::command();
+    let mut path = vec![command.get_name().to_string()];
+    for word in args.iter().skip(1).map(|a| a.to_string_lossy()) {
+        if word == "--" || !command.has_subcommands() {
+            break;
+        }
+        if word.starts_with('-') {
+            continue;
+        }
+        let Some(sub) = command.find_subcommand(&*word).cloned() else {
+            continue;
+        };
+        path.push(sub.get_name().to_string());
+        command = sub;
+    }
+    path.join(" ")
+}
+
 /// What every Graph-talking command gets.
 pub struct Context {
     pub client: Arc<GraphClient>,
@@ -136,6 +160,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let config = Config::from_args(global)?;
             // The profile's window, unless --window was given.
             args.window.window = config.window.unwrap_or(args.window.window);
+            check_window(args.window.window, None)?;
             let ctx = context(config, global).await?;
             let outcome = requests::list(&ctx, &args).await;
             ctx.finish(outcome)
@@ -143,6 +168,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Requests(RequestsCommand::Why(mut args)) => {
             let config = Config::from_args(global)?;
             args.window.window = config.window.unwrap_or(args.window.window);
+            check_window(args.window.window, None)?;
             let ctx = context(config, global).await?;
             let outcome = why::run(&ctx, &args).await;
             ctx.finish(outcome)
@@ -150,6 +176,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Requests(RequestsCommand::Show { request_id, window }) => {
             let config = Config::from_args(global)?;
             let window = config.window.unwrap_or(window.window);
+            check_window(window, None)?;
             let ctx = context(config, global).await?;
             let outcome = requests::show(&ctx, &request_id, window).await;
             ctx.finish(outcome)
@@ -188,11 +215,45 @@ async fn checked_reprocess(
     let config = Config::from_args(global)?;
     // The profile's window, unless --window was given.
     args.window.window = config.window.unwrap_or(args.window.window);
+    check_window(args.window.window, Some(args.force))?;
     // A bare or contradictory `reprocess` is a usage error before any sign-in.
     let selection = reprocess::selection(&args, config.interactive)?;
     let ctx = context(config, global).await?;
     let outcome = reprocess::run(&ctx, &args, selection).await;
     ctx.finish(outcome)
+}
+
+/// A window beyond Graph's 14 days plans requests as reprocessable that Graph then refuses: a
+/// usage error, or with `reprocess --force` (`force` is `None` where there is no such flag) a
+/// warning. A profile's window is held to the limit when it is read.
+fn check_window(window: chrono::Duration, force: Option<bool>) -> Result<(), CliError> {
+    use crate::eligibility::{GRAPH_WINDOW_DAYS, beyond_graph_limit, format_age};
+    if !beyond_graph_limit(window) {
+        return Ok(());
+    }
+    let shown = format_age(window);
+    if force == Some(true) {
+        diag::warn(format!(
+            "--window {shown} is longer than Graph's {GRAPH_WINDOW_DAYS}-day reprocess limit \
+             (--force): requests completed more than {GRAPH_WINDOW_DAYS} days ago are planned \
+             and sent, and Graph is expected to refuse them"
+        ));
+        return Ok(());
+    }
+    let error = CliError::usage(format!(
+        "--window {shown} is longer than Graph's {GRAPH_WINDOW_DAYS}-day reprocess limit: \
+         requests completed more than {GRAPH_WINDOW_DAYS} days ago cannot be reprocessed"
+    ));
+    Err(match force {
+        Some(_) => error.with_hint(format!(
+            "use at most --window {GRAPH_WINDOW_DAYS}d (the default), or add --force to send \
+             anyway and let Graph decide"
+        )),
+        None => error.with_hint(format!(
+            "use at most --window {GRAPH_WINDOW_DAYS}d (the default); older failed requests are \
+             listed all the same, as not reprocessable"
+        )),
+    })
 }
 
 /// `GITHUB_STEP_SUMMARY`, the file GitHub Actions shows as the step's summary; unset or empty
@@ -337,6 +398,25 @@ pub fn is_guid(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_usage_error_points_at_the_subcommand_it_was_in() {
+        let path = |words: &[&str]| {
+            let args: Vec<std::ffi::OsString> = std::iter::once("ep")
+                .chain(words.iter().copied())
+                .map(Into::into)
+                .collect();
+            command_path(&args)
+        };
+        assert_eq!(path(&["reprocess", "--window", "x"]), "ep reprocess");
+        assert_eq!(
+            path(&["--profile", "prod", "requests", "list", "--window", "x"]),
+            "ep requests list"
+        );
+        assert_eq!(path(&["--frobnicate"]), "ep");
+        assert_eq!(path(&["reprocess", "requests"]), "ep reprocess");
+        assert_eq!(path(&["--", "reprocess"]), "ep");
+    }
 
     #[test]
     fn the_colour_asked_for_is_found_before_parsing_the_last_one_winning() {

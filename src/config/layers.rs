@@ -125,7 +125,8 @@ fn parse(key: Key, raw: &str) -> Result<Parsed, String> {
             })?;
             Parsed::Text(raw.to_string())
         }
-        Key::Window | Key::MaxWait => Parsed::Duration(crate::eligibility::parse_duration(raw)?),
+        Key::Window => Parsed::Duration(crate::eligibility::parse_profile_window(raw)?),
+        Key::MaxWait => Parsed::Duration(crate::eligibility::parse_duration(raw)?),
         Key::Retries => {
             Parsed::Retries(raw.parse().map_err(|_| {
                 format!("'{}' is not a whole number", crate::sanitize::excerpt(raw))

@@ -121,7 +121,7 @@ impl GraphError {
                     .into(),
             ),
             GraphError::Api { status: 429, .. } | GraphError::RetriesExhausted { .. } => Some(
-                "Graph is throttling or unavailable; rerun later (requests already reprocessed are reported above)"
+                "Graph is throttling or unavailable; rerun later"
                     .into(),
             ),
             GraphError::Api { status, .. } if *status >= 500 => {

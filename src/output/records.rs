@@ -316,17 +316,18 @@ impl WaitEnd {
         matches!(self, WaitEnd::FailedAgain | WaitEnd::StillFailing)
     }
 
-    /// What the table and JSON say about it, if anything beyond the final state.
-    pub fn note(self) -> Option<&'static str> {
+    /// What the table and JSON say about request `id`, if anything beyond the final state: with
+    /// the command to look at it, ready to paste.
+    pub fn note(self, id: &str) -> Option<String> {
         match self {
-            WaitEnd::FailedAgain => Some(
-                "failed again after delivering: fix the cause (see 'ep requests show ID') before reprocessing again",
-            ),
-            WaitEnd::StillFailing => Some(
-                "still failing at the timeout: the service may keep retrying for several hours; check later with 'ep requests show ID'",
-            ),
-            WaitEnd::StillDelivering => Some("still delivering at the timeout"),
-            WaitEnd::Unknown => Some("state could not be read before the timeout"),
+            WaitEnd::FailedAgain => Some(format!(
+                "failed again after delivering: fix the cause (see 'ep requests show {id}') before reprocessing again"
+            )),
+            WaitEnd::StillFailing => Some(format!(
+                "still failing at the timeout: the service may keep retrying for several hours; check later with 'ep requests show {id}'"
+            )),
+            WaitEnd::StillDelivering => Some("still delivering at the timeout".into()),
+            WaitEnd::Unknown => Some("state could not be read before the timeout".into()),
             WaitEnd::Delivered | WaitEnd::Other => None,
         }
     }
@@ -491,6 +492,10 @@ pub struct Counts {
 #[serde(rename_all = "camelCase")]
 pub struct ReprocessSummary {
     pub dry_run: bool,
+    /// The signal that stopped the run (`SIGINT`, `SIGTERM`), so a CI step can tell without the
+    /// exit code. Then `selected` counts only what was listed before the stop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<&'static str>,
     pub counts: Counts,
     pub results: Vec<ReprocessResult>,
 }
@@ -516,6 +521,7 @@ impl ReprocessSummary {
         };
         ReprocessSummary {
             dry_run,
+            interrupted: None,
             counts,
             results,
         }
@@ -544,6 +550,11 @@ impl ReprocessSummary {
             ) {
                 line.push_str(&format!(
                     "; then delivered {d}, failed again {f}, still failing {sf}, still delivering {sd}"
+                ));
+            }
+            if let Some(signal) = self.interrupted {
+                line.push_str(&format!(
+                    "; stopped by {signal}: only what was listed before it is counted"
                 ));
             }
             line

@@ -17,7 +17,7 @@ mod send;
 mod verify;
 mod watch;
 
-pub use send::PORTAL_WINDOW_DAYS;
+pub use send::{PORTAL_WINDOW_DAYS, outcome_unknown};
 pub use verify::{MAX_PASSES, Recheck};
 
 use crate::diag;
@@ -86,7 +86,8 @@ pub trait Frontend: Send + Sync {
     /// Whether to send `count` requests of a bulk selection; `recheck` when a later pass found
     /// them. Unattended callers answer yes.
     async fn consent(&self, count: usize, recheck: bool) -> anyhow::Result<bool>;
-    /// The requests the admin picks from those offered.
+    /// The requests the admin picks from those offered (never none offered); none picked means
+    /// nothing is sent.
     async fn pick(&self, offered: Vec<PlanItem>) -> anyhow::Result<Vec<PlanItem>>;
     /// Progress of one phase: `total` when known.
     fn progress(&self, label: &str, total: Option<usize>) -> Box<dyn Tally>;
@@ -227,8 +228,13 @@ pub async fn run(
                 let progress = frontend.progress("listing failed requests", None);
                 let (plan, listed) = plan::for_listing(client, &mut judge, &*progress).await?;
                 judge.notes();
-                let plan = if pick {
-                    frontend.pick(plan).await?
+                let plan = if pick && !plan.is_empty() {
+                    let picked = frontend.pick(plan).await?;
+                    // Nothing ticked is the admin's answer, not an empty scope.
+                    if picked.is_empty() {
+                        return Ok(declined(report));
+                    }
+                    picked
                 } else {
                     plan
                 };

@@ -16,6 +16,14 @@ const INTERRUPTED: &str = "interrupted";
 /// could not settle it.
 const OUTCOME_UNKNOWN: &str = "outcomeUnknown";
 
+/// Whether Graph may or may not have accepted `r`: its call was in flight at the stop, or an
+/// earlier attempt's answer was lost. Only a look at the request (or a rerun) can tell.
+pub fn outcome_unknown(r: &ReprocessResult) -> bool {
+    r.error
+        .as_ref()
+        .is_some_and(|e| e.code == INTERRUPTED || e.code == OUTCOME_UNKNOWN)
+}
+
 /// What sending did.
 #[derive(Default)]
 pub(super) struct Sent {
@@ -98,19 +106,35 @@ async fn send_and_journal(
 }
 
 /// The portal allows reprocessing for 7 days, Graph's docs say 14. A request completed between
-/// the two and refused by Graph suggests the service applies the portal's rule.
+/// the two and refused by Graph suggests the service applies the portal's rule — unless the
+/// refusal itself names the 14-day rule (or the request is older than that): then Graph said why,
+/// and a 7-day hint would contradict it.
 pub const PORTAL_WINDOW_DAYS: i64 = 7;
 
 fn portal_window_note(r: &ReprocessResult, completed: Option<DateTime<Utc>>) -> Option<String> {
-    let status = r.error.as_ref()?.status?;
+    let error = r.error.as_ref()?;
+    let status = error.status?;
     let age = Utc::now() - completed?;
-    let refused = is_refusal_status(status);
-    (r.outcome == Outcome::Failed && refused && age > Duration::days(PORTAL_WINDOW_DAYS)).then(|| {
+    let refused = r.outcome == Outcome::Failed && is_refusal_status(status);
+    let between =
+        age > Duration::days(PORTAL_WINDOW_DAYS) && !crate::eligibility::beyond_graph_limit(age);
+    (refused && between && !names_graph_limit(&error.message)).then(|| {
         format!(
             "completed {} ago: Graph may be applying the portal's {PORTAL_WINDOW_DAYS}-day limit \
              rather than the documented 14 days; rerun with --window {PORTAL_WINDOW_DAYS}d to skip such requests",
             crate::eligibility::format_age(age)
         )
+    })
+}
+
+/// Whether Graph's message states its documented limit ("more than 14 days", "14-day").
+fn names_graph_limit(message: &str) -> bool {
+    let days = crate::eligibility::GRAPH_WINDOW_DAYS.to_string();
+    let lower = message.to_ascii_lowercase();
+    lower.match_indices(&days).any(|(at, _)| {
+        let before = lower[..at].chars().next_back();
+        let after = lower[at + days.len()..].trim_start_matches([' ', '-']);
+        !before.is_some_and(|c| c.is_ascii_digit()) && after.starts_with("day")
     })
 }
 
@@ -323,4 +347,28 @@ async fn landed(
             current.state
         )),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graphs_own_fourteen_day_rule_is_recognised() {
+        for named in [
+            "The request 'x' was completed more than 14 days ago (2026-11-01) and cannot be reprocessed.",
+            "outside the 14-day reprocess window",
+            "older than 14 Days",
+        ] {
+            assert!(names_graph_limit(named), "{named}");
+        }
+        for other in [
+            "The request 'x' was completed more than 7 days ago and cannot be reprocessed.",
+            "cannot be reprocessed",
+            "completed 114 days ago",
+            "14 requests",
+        ] {
+            assert!(!names_graph_limit(other), "{other}");
+        }
+    }
 }

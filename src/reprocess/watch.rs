@@ -30,8 +30,8 @@ pub(super) async fn watch(
         if let Some((state, end)) = finals.get(&r.id) {
             r.final_state = state.clone();
             r.wait_end = Some(*end);
-            if let Some(note) = end.note() {
-                r.add_note(note);
+            if let Some(note) = end.note(&r.id) {
+                r.add_note(&note);
             }
         }
     }

@@ -254,6 +254,63 @@ fn unreachable_graph_is_exit_5() {
     assert!(r.stderr.contains("could not reach"), "{}", r.stderr);
 }
 
+/// A port on 127.0.0.1 that nothing listens on: bound and dropped at once.
+fn unused_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The same network trouble gets the same exit code whichever host it hits first: a login
+/// host nobody answers on is "cannot reach the service" (5), as an unreachable Graph is.
+#[test]
+fn an_unreachable_login_host_and_an_unreachable_graph_are_both_exit_5() {
+    let emu = Emu::start();
+    let dead = format!("http://127.0.0.1:{}", unused_port());
+    let mut login = emu.ep();
+    login.env("AZURE_AUTHORITY_HOST", &dead);
+    let mut graph = emu.ep();
+    graph.env("EP_GRAPH_URL", &dead);
+    for (what, mut cmd) in [("login host", login), ("graph", graph)] {
+        let r = run_expect(cmd.args(["--retries", "1", "packages", "list"]), 5);
+        assert!(r.stderr.contains("could not reach"), "{what}: {}", r.stderr);
+        assert_one_error_line(&r.stderr);
+    }
+}
+
+#[test]
+fn a_bad_value_points_at_the_help_of_the_subcommand_it_was_given_to() {
+    for (args, help) in [
+        (
+            &["reprocess", "--window", "soon"][..],
+            "see 'ep reprocess --help'",
+        ),
+        (
+            &["--profile", "x", "requests", "list", "--window", "soon"][..],
+            "see 'ep requests list --help'",
+        ),
+        (
+            &["requests", "why", "--window", "-3"][..],
+            "see 'ep requests why --help'",
+        ),
+        (
+            &["--retries", "many", "packages", "list"][..],
+            "see 'ep packages list --help'",
+        ),
+    ] {
+        let r = run_expect(bare_ep().args(args), 2);
+        assert_one_error_line(&r.stderr);
+        assert!(r.stderr.contains(help), "{args:?}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("see 'ep --help'"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn unknown_flags_are_exit_2_with_a_hint() {
     let r = run_expect(bare_ep().args(["reprocess", "--frobnicate", "s3cr3t"]), 2);

@@ -504,7 +504,95 @@ fn a_listing_refused_part_way_still_reports_what_was_sent() {
         r.stderr
     );
     assert!(r.stderr.contains("403"), "{}", r.stderr);
+    // Here something was sent, so the hint says where it is.
+    assert!(
+        r.stderr
+            .contains("the 2 request(s) already reprocessed are in the summary above"),
+        "{}",
+        r.stderr
+    );
     let mut posts = server.posts();
     posts.sort();
     assert_eq!(posts.len(), 2, "{posts:?}");
+}
+
+/// Graph throttling a command that sends nothing: the hint says to rerun later, and nothing
+/// about requests already reprocessed, of which there are none.
+#[test]
+fn throttling_that_outlasts_the_retries_mentions_no_reprocessed_requests_where_none_were_sent() {
+    let server = Hostile::start(|_, _, _| throttled("1"));
+    for args in [
+        &["--retries", "1", "packages", "list"][..],
+        &["--retries", "1", "requests", "list", "--all-packages"][..],
+    ] {
+        let r = run_expect(server.ep().args(args), 5);
+        assert!(r.stderr.contains("rerun later"), "{args:?}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("already reprocessed"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// A reprocess call still unanswered when Ctrl-C's grace period runs out: its outcome is
+/// unknown, and the final warning names it with the command to look at it.
+#[cfg(unix)]
+#[test]
+fn an_unanswered_call_at_the_end_of_the_grace_period_is_named_in_the_final_warning() {
+    let server = Hostile::start(|method, path, _| match (method, item_id(path)) {
+        ("GET", Some(id)) => ok(failed_request(id)),
+        ("POST", Some(A)) => Answer::Json(202, Vec::new(), Value::Null),
+        ("POST", Some(_)) => Answer::Silent,
+        _ => Answer::Json(
+            404,
+            Vec::new(),
+            json!({"error": {"code": "NotFound", "message": "no"}}),
+        ),
+    });
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ep"))
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .env("EP_GRAPH_URL", &server.url)
+        .env("EP_ACCESS_TOKEN", "hostile-test-token")
+        .args([
+            "--no-batch",
+            "reprocess",
+            A,
+            B,
+            "--no-journal",
+            "-o",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !server.posts().iter().any(|p| p.contains(B)) {
+        assert!(std::time::Instant::now() < deadline, "B was sent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["interrupted"], "SIGINT", "{summary}");
+    assert_eq!(summary["results"][1]["error"]["code"], "interrupted");
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("warning: interrupted: the summary above"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        warning.contains(&format!(
+            "outcome unknown for 1 request(s): see 'ep requests show {B}'"
+        )),
+        "{warning}"
+    );
+    assert!(!warning.contains(A), "{warning}");
 }

@@ -717,6 +717,7 @@ fn sigterm_is_handled_like_ctrl_c_summary_journal_and_exit_143() {
     assert!(stderr.contains("SIGTERM"), "{stderr}");
     let summary: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("a summary was printed");
+    assert_eq!(summary["interrupted"], "SIGTERM", "{summary}");
     let reprocessed = ids_of(&summary, "reprocessed");
     let accepted: BTreeSet<String> = emu.accepted_reprocess_ids().into_iter().collect();
     assert_eq!(reprocessed, accepted, "the summary matches the server");

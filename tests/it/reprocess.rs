@@ -15,6 +15,7 @@ fn dry_run_plans_the_eligible_set_and_sends_nothing() {
     );
     let summary = r.json();
     assert_eq!(summary["dryRun"], true);
+    assert!(summary.get("interrupted").is_none(), "{summary}");
     assert_eq!(ids_of(&summary, "would-reprocess"), emu.eligible(None));
     assert_eq!(summary["counts"]["selected"], emu.eligible(None).len());
     assert_eq!(summary["counts"]["reprocessed"], 0);
@@ -598,4 +599,216 @@ fn a_bulk_run_names_a_working_command_for_what_it_left_out_and_when_windows_clos
     let args: Vec<&str> = hint.split_whitespace().skip(1).collect();
     assert_eq!(args[..3], ["requests", "list", "--all-packages"], "{hint}");
     run_expect(emu.ep().args(&args), 0);
+}
+
+/// Every request in the seed that is failed and completed between `from` and `to` days ago.
+fn failed_aged(emu: &Emu, from: i64, to: i64) -> BTreeSet<String> {
+    let now = chrono::Utc::now();
+    emu.truth()
+        .into_iter()
+        .filter(|t| t.state == "deliveryFailed" || t.state == "partiallyDelivered")
+        .filter(|t| {
+            t.completed.is_some_and(|c| {
+                now - c > chrono::Duration::days(from) && now - c < chrono::Duration::days(to)
+            })
+        })
+        .map(|t| t.id)
+        .collect()
+}
+
+#[test]
+fn a_window_beyond_graphs_14_days_is_a_usage_error_on_every_command_before_any_call() {
+    let emu = Emu::start();
+    let id = emu.eligible(None).pop_first().unwrap();
+    for args in [
+        &["reprocess", "--all-failed", "--window", "30d", "--dry-run"][..],
+        &["reprocess", "--all-failed", "--window", "15", "--yes"][..],
+        &["requests", "list", "--all-packages", "--window", "30d"][..],
+        &["requests", "why", "--window", "21d"][..],
+        &["requests", "show", id.as_str(), "--window", "30d"][..],
+    ] {
+        let r = run_expect(emu.ep().args(args), 2);
+        assert!(
+            r.stderr
+                .contains("longer than Graph's 14-day reprocess limit"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("hint: "), "{args:?}: {}", r.stderr);
+        if args[0] == "reprocess" {
+            assert!(r.stderr.contains("--force"), "{}", r.stderr);
+        }
+    }
+    assert!(emu.calls().is_empty(), "refused before signing in");
+}
+
+#[test]
+fn a_bare_window_number_is_days_on_every_command() {
+    let emu = Emu::start();
+    let id = emu.eligible(None).pop_first().unwrap();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--all-failed",
+            "--dry-run",
+            "--window",
+            "7",
+            "-o",
+            "json",
+        ]),
+        0,
+    );
+    let seven = r.json();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--all-failed",
+            "--dry-run",
+            "--window",
+            "7d",
+            "-o",
+            "json",
+        ]),
+        0,
+    );
+    assert_eq!(
+        ids_of(&seven, "would-reprocess"),
+        ids_of(&r.json(), "would-reprocess")
+    );
+    assert!(
+        ids_of(&seven, "would-reprocess").len() < emu.eligible(None).len(),
+        "7 days is fewer than 14"
+    );
+    for args in [
+        &[
+            "requests",
+            "list",
+            "--all-packages",
+            "--window",
+            "14",
+            "-o",
+            "json",
+        ][..],
+        &["requests", "why", "--window", "14", "-o", "json"][..],
+        &[
+            "requests",
+            "show",
+            id.as_str(),
+            "--window",
+            "14",
+            "-o",
+            "json",
+        ][..],
+    ] {
+        run_expect(emu.ep().args(args), 0);
+    }
+}
+
+#[test]
+fn force_takes_a_longer_window_with_a_warning_and_graphs_14_day_refusal_gets_no_7_day_hint() {
+    let emu = Emu::start();
+    let old = failed_aged(&emu, 14, 30);
+    assert!(
+        !old.is_empty(),
+        "the seed has failed requests 14-30 days old"
+    );
+    let md = tempfile::tempdir().unwrap();
+    let step_summary = md.path().join("summary.md");
+    let r = run_expect(
+        emu.ep()
+            .args([
+                "reprocess",
+                "--all-failed",
+                "--yes",
+                "--force",
+                "--window",
+                "30d",
+                "--no-journal",
+                "-o",
+                "json",
+            ])
+            .arg("--summary-file")
+            .arg(&step_summary),
+        1,
+    );
+    assert!(
+        r.stderr
+            .contains("warning: --window 30d is longer than Graph's 14-day reprocess limit"),
+        "{}",
+        r.stderr
+    );
+    let summary = r.json();
+    let refused: Vec<&serde_json::Value> = summary["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "failed")
+        .collect();
+    let refused_ids: BTreeSet<String> = refused
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        refused_ids, old,
+        "Graph refused exactly the ones past 14 days"
+    );
+    for r in &refused {
+        assert!(
+            r["error"]["message"].as_str().unwrap().contains("14 days"),
+            "{r}"
+        );
+        assert!(
+            r.get("note").is_none(),
+            "no 7-day hint against Graph's own words: {r}"
+        );
+    }
+    assert!(!r.stderr.contains("--window 7d"), "{}", r.stderr);
+    let page = std::fs::read_to_string(&step_summary).unwrap();
+    assert!(!page.contains("7-day"), "{page}");
+    assert!(!page.contains("--window 7d"), "{page}");
+}
+
+#[test]
+fn the_wait_warning_names_the_requests_to_look_at() {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
+        settle: std::time::Duration::from_millis(300),
+        refail_rate: 1.0,
+        visible_refail: true,
+        ..ep_emulator::EmulatorConfig::default()
+    });
+    let package = emu.edge_package();
+    let r = run_expect(
+        emu.ep().args([
+            "reprocess",
+            "--package",
+            &package,
+            "--all",
+            "--wait",
+            "--timeout",
+            "60s",
+            "-o",
+            "json",
+        ]),
+        1,
+    );
+    let s = r.json();
+    let first = s["results"][0]["id"].as_str().unwrap();
+    let warning = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("failed again after delivering"))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(
+        warning.contains(&format!("'ep requests show {first}'")),
+        "{warning}"
+    );
+    assert!(!warning.contains("show ID"), "{warning}");
+    assert!(
+        s["results"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("'ep requests show {first}'")),
+        "{}",
+        s["results"][0]
+    );
 }

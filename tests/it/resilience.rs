@@ -181,6 +181,8 @@ fn ctrl_c_finishes_in_flight_calls_reports_truthfully_and_a_rerun_completes_with
     assert!(stderr.contains("interrupted"), "{stderr}");
     let summary: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("a summary was printed");
+    // A CI step can tell without the exit code.
+    assert_eq!(summary["interrupted"], "SIGINT", "{summary}");
     let reprocessed = ids_of(&summary, "reprocessed");
     let accepted: BTreeSet<String> = emu.accepted_reprocess_ids().into_iter().collect();
     assert_eq!(
@@ -576,6 +578,12 @@ fn ctrl_c_in_an_unattended_run_stops_the_listing_and_accounts_for_what_it_listed
     assert!(started.elapsed() < Duration::from_secs(15));
     assert_eq!(out.status.code(), Some(130));
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["interrupted"], "SIGINT", "{summary}");
+    // `selected` counts what was listed before the stop, not the whole scope.
+    assert_eq!(
+        summary["counts"]["selected"],
+        summary["results"].as_array().unwrap().len()
+    );
     let reprocessed = ids_of(&summary, "reprocessed");
     let accepted: BTreeSet<String> = emu.accepted_reprocess_ids().into_iter().collect();
     assert_eq!(

@@ -142,3 +142,143 @@ fn a_terminal_is_told_what_ep_waits_for_while_graph_fails() {
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(!r.stderr.contains("retrying in"), "{}", r.stderr);
 }
+
+/// `ep ARGS` in a pty of `rows` × `cols`: rexpect's pty reports no size, so the shell sets one
+/// with `stty` before it becomes ep.
+fn ep_in_sized_pty(emu: &Emu, rows: u16, cols: u16, args: &[&str]) -> PtySession {
+    let ep = emu.ep_process();
+    let mut cmd = std::process::Command::new("sh");
+    cmd.env_clear();
+    for (key, value) in ep.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.env("TERM", "xterm-256color")
+        .arg("-c")
+        .arg(format!(
+            "stty rows {rows} cols {cols} && exec \"$0\" \"$@\""
+        ))
+        .arg(ep.get_program())
+        .args(args);
+    spawn_command(cmd, Some(20_000)).unwrap()
+}
+
+/// Wait for `needle`, keeping every byte read so far in `seen` (rexpect hands back each byte
+/// as one char).
+fn expect_keeping(p: &mut PtySession, seen: &mut Vec<u8>, needle: &str) {
+    let before = p.exp_string(needle).unwrap();
+    seen.extend(before.chars().map(|c| c as u32 as u8));
+    seen.extend(needle.bytes());
+}
+
+fn rest_keeping(p: &mut PtySession, seen: &mut Vec<u8>) {
+    let rest = p.exp_eof().unwrap();
+    seen.extend(rest.chars().map(|c| c as u32 as u8));
+}
+
+fn exit_code(p: &mut PtySession) -> i32 {
+    match p.process_mut().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => code,
+        other => panic!("ep did not exit normally: {other:?}"),
+    }
+}
+
+/// What a terminal of that size shows after `bytes`.
+fn screen(bytes: &[u8], rows: u16, cols: u16) -> String {
+    let mut parser = vt100::Parser::new(rows, cols, 0);
+    parser.process(bytes);
+    parser.screen().contents()
+}
+
+#[test]
+fn esc_in_the_picker_cancels_with_130_sending_nothing() {
+    let emu = Emu::start();
+    let package = emu.edge_package();
+    assert!(!emu.eligible(Some(&package)).is_empty());
+    let mut p = ep_in_pty(&emu, &["reprocess", "--package", &package, "--select"]);
+    p.exp_string("Reprocess which requests?").unwrap();
+    p.send("\x1b").unwrap();
+    p.flush().unwrap();
+    p.exp_string("cancelled; nothing was sent").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("nothing to reprocess"), "{rest}");
+    assert!(
+        !rest.contains("selected"),
+        "no summary after a cancel: {rest}"
+    );
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(emu.reprocess_posts(), 0);
+}
+
+#[test]
+fn quiet_esc_in_the_picker_prints_nothing_more_and_still_exits_130() {
+    let emu = Emu::start();
+    let package = emu.edge_package();
+    let mut p = ep_in_pty(
+        &emu,
+        &["-q", "reprocess", "--package", &package, "--select"],
+    );
+    p.exp_string("Reprocess which requests?").unwrap();
+    p.send("\x1b").unwrap();
+    p.flush().unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("ep:"), "-q silences notes: {rest:?}");
+    assert!(!rest.contains("selected"), "{rest:?}");
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(emu.reprocess_posts(), 0);
+}
+
+#[test]
+fn enter_with_nothing_ticked_sends_nothing_and_says_so() {
+    let emu = Emu::start();
+    let package = emu.edge_package();
+    let mut p = ep_in_pty(&emu, &["reprocess", "--package", &package, "--select"]);
+    p.exp_string("Reprocess which requests?").unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("nothing selected; nothing was sent").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("nothing to reprocess"), "{rest}");
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(emu.reprocess_posts(), 0);
+}
+
+#[test]
+fn ctrl_c_in_the_picker_wipes_it_from_the_screen_and_exits_130() {
+    let emu = Emu::start();
+    let package = emu.edge_package();
+    for (rows, cols) in [(24, 80), (12, 80), (50, 200)] {
+        let mut p = ep_in_sized_pty(
+            &emu,
+            rows,
+            cols,
+            &["reprocess", "--package", &package, "--select"],
+        );
+        let mut seen = Vec::new();
+        expect_keeping(&mut p, &mut seen, "Reprocess which requests?");
+        // The list is drawn before the key goes in.
+        expect_keeping(&mut p, &mut seen, "type to filter");
+        expect_keeping(&mut p, &mut seen, "[ ]");
+        p.send_control('c').unwrap();
+        p.flush().unwrap();
+        expect_keeping(&mut p, &mut seen, "interrupted; nothing was sent");
+        rest_keeping(&mut p, &mut seen);
+        assert_eq!(exit_code(&mut p), 130);
+        let shown = screen(&seen, rows, cols);
+        assert!(
+            !shown.contains("Reprocess which requests?") && !shown.contains("[ ]"),
+            "{rows}x{cols}: the picker is still on screen:\n{shown}"
+        );
+        assert!(
+            shown.contains("interrupted; nothing was sent"),
+            "{rows}x{cols}:\n{shown}"
+        );
+        // What was written before the picker is left alone (at 12 rows the room the picker
+        // needed scrolled it away).
+        if rows >= 24 {
+            assert!(shown.contains("left out"), "{rows}x{cols}:\n{shown}");
+        }
+        assert_eq!(emu.reprocess_posts(), 0);
+    }
+}

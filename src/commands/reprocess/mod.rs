@@ -7,7 +7,7 @@ use crate::diag;
 use crate::error::{CliError, ExitStatus, is_broken_pipe, status_exit};
 use crate::interrupt::{GRACE, Interrupt, Signal};
 use crate::output::{
-    ErrorInfo, Format, Outcome, Progress, RecordWriter, ReprocessResult, ReprocessSummary,
+    ErrorInfo, Format, Outcome, Progress, RecordWriter, ReprocessResult, ReprocessSummary, WaitEnd,
     print_json, print_text,
 };
 use crate::reprocess::{
@@ -18,6 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 mod input;
 mod prompt;
+mod screen;
 
 /// How the user chose what to reprocess.
 pub enum Selection {
@@ -64,6 +65,7 @@ pub async fn run(
         ..
     } = report;
     let mut summary = ReprocessSummary::new(args.dry_run, results);
+    summary.interrupted = signal.map(Signal::name);
     if let Some(recheck) = &recheck {
         summary.counts.found_on_recheck = Some(recheck.found);
         summary.counts.recheck_passes = Some(recheck.passes);
@@ -76,7 +78,7 @@ pub async fn run(
         _ => {}
     }
     if let Some(e) = listing_error {
-        return Err(e);
+        return Err(after_sending(e, summary.counts.reprocessed));
     }
     Ok(conclude(
         &summary,
@@ -84,6 +86,27 @@ pub async fn run(
         signal,
         established,
     ))
+}
+
+/// A listing that failed after some requests were sent: the error as it is, with word that what
+/// was sent is in the summary above and a rerun will not send it again. Only here: a command that
+/// sent nothing has nothing to point at.
+fn after_sending(e: anyhow::Error, reprocessed: usize) -> anyhow::Error {
+    if reprocessed == 0 {
+        return e;
+    }
+    let report = crate::error::classify(&e);
+    let sent = format!(
+        "the {reprocessed} request(s) already reprocessed are in the summary above; a rerun does \
+         not send them again"
+    );
+    let hint = match report.hint {
+        Some(hint) => format!("{hint}; {sent}"),
+        None => sent,
+    };
+    CliError::new(report.status, report.message)
+        .with_hint(hint)
+        .into()
 }
 
 /// The selection as the engine's scope: ids read and checked, packages resolved.
@@ -187,9 +210,23 @@ fn conclude(
     established: bool,
 ) -> ExitStatus {
     if let Some(signal) = signal {
-        diag::warn(
+        let unknown: Vec<&str> = summary
+            .results
+            .iter()
+            .filter(|r| reprocess::outcome_unknown(r))
+            .map(|r| r.id.as_str())
+            .collect();
+        let mut warning = String::from(
             "interrupted: the summary above says what was and was not done; rerun to finish",
         );
+        if !unknown.is_empty() {
+            warning.push_str(&format!(
+                " (a rerun checks first); outcome unknown for {} request(s): {}",
+                unknown.len(),
+                show_commands(&unknown)
+            ));
+        }
+        diag::warn(warning);
         return match signal {
             Signal::Interrupt => ExitStatus::Interrupted,
             Signal::Terminate => ExitStatus::Terminated,
@@ -206,9 +243,16 @@ fn conclude(
     let c = &summary.counts;
     let (failed_again, still_failing) = (c.failed_again.unwrap_or(0), c.still_failing.unwrap_or(0));
     if failed_again + still_failing > 0 {
+        let troubled: Vec<&str> = summary
+            .results
+            .iter()
+            .filter(|r| r.wait_end.is_some_and(WaitEnd::is_failure))
+            .map(|r| r.id.as_str())
+            .collect();
         diag::warn(format!(
             "{failed_again} request(s) failed again after delivering, {still_failing} still \
-             failing when --timeout ran out (the service may keep retrying them for hours)"
+             failing when --timeout ran out (the service may keep retrying them for hours): {}",
+            show_commands(&troubled)
         ));
         return ExitStatus::PartialFailure;
     }
@@ -217,6 +261,26 @@ fn conclude(
         ExitStatus::Success if !established => ExitStatus::PartialFailure,
         status => status,
     }
+}
+
+/// How many ids a warning names before it counts the rest.
+const IDS_NAMED: usize = 3;
+
+/// `see 'ep requests show A', 'ep requests show B' and 4 more`: the first few, ready to paste.
+fn show_commands(ids: &[&str]) -> String {
+    let named: Vec<String> = ids
+        .iter()
+        .take(IDS_NAMED)
+        .map(|id| format!("'ep requests show {}'", crate::sanitize::excerpt(id)))
+        .collect();
+    let mut line = format!("see {}", named.join(", "));
+    if ids.len() > IDS_NAMED {
+        line.push_str(&format!(
+            " and {} more in the summary",
+            ids.len() - IDS_NAMED
+        ));
+    }
+    line
 }
 
 pub fn selection(args: &ReprocessArgs, interactive: bool) -> Result<Selection, CliError> {

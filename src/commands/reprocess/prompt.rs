@@ -1,10 +1,19 @@
 //! The terminal prompts of a reprocess run: the picker and the confirmation.
 
-use crate::error::{CliError, ExitStatus};
+use super::screen;
+use crate::error::{Cancelled, CliError, ExitStatus};
 use crate::reprocess::PlanItem;
 use crate::{diag, sanitize};
 
-/// The terminal multi-select (type to filter, space to toggle, enter to accept).
+/// The picker's question.
+const PICK_QUESTION: &str =
+    "Reprocess which requests? (type to filter, space to select, → all, enter to confirm)";
+/// The most requests the picker shows at once, where the terminal has the room.
+const PICK_PAGE: usize = 15;
+
+/// The terminal multi-select (type to filter, space to toggle, enter to accept). Esc or Ctrl-C
+/// ends the run with exit 130, as a cancelled fzf does: nothing was sent, and a script must not
+/// read that as success. Enter with nothing ticked is an answer: nothing is sent, exit 0.
 pub(super) async fn pick(offered: Vec<PlanItem>) -> anyhow::Result<Vec<PlanItem>> {
     if offered.is_empty() {
         return Ok(offered);
@@ -21,26 +30,39 @@ pub(super) async fn pick(offered: Vec<PlanItem>) -> anyhow::Result<Vec<PlanItem>
         })
         .collect();
     let chosen = tokio::task::spawn_blocking(move || {
-        inquire::MultiSelect::new(
-            "Reprocess which requests? (type to filter, space to select, → all, enter to confirm)",
-            labels,
-        )
-        .with_page_size(15)
-        .raw_prompt()
+        let help = inquire::MultiSelect::<String>::DEFAULT_HELP_MESSAGE.unwrap_or_default();
+        let room = screen::Room::reserve(
+            &labels,
+            &screen::Layout {
+                message: PICK_QUESTION,
+                help,
+                page_size: PICK_PAGE,
+            },
+        );
+        let answer = inquire::MultiSelect::new(PICK_QUESTION, labels)
+            .with_page_size(room.page_size)
+            .raw_prompt();
+        // Esc leaves inquire's own one-line "<canceled>"; Ctrl-C leaves the whole list drawn.
+        if matches!(answer, Err(inquire::InquireError::OperationInterrupted)) {
+            room.wipe();
+        }
+        answer
     })
     .await?;
     let indexes: Vec<usize> = match chosen {
         Ok(options) => options.into_iter().map(|o| o.index).collect(),
-        Err(inquire::InquireError::OperationCanceled) => Vec::new(),
+        Err(inquire::InquireError::OperationCanceled) => {
+            diag::note("cancelled; nothing was sent");
+            return Err(Cancelled.into());
+        }
         Err(inquire::InquireError::OperationInterrupted) => {
-            return Err(
-                CliError::new(ExitStatus::Interrupted, "interrupted; nothing was sent").into(),
-            );
+            diag::note("interrupted; nothing was sent");
+            return Err(Cancelled.into());
         }
         Err(e) => return Err(CliError::usage(format!("the picker failed: {e}")).into()),
     };
     if indexes.is_empty() {
-        diag::note("nothing selected");
+        diag::note("nothing selected; nothing was sent");
     }
     Ok(offered
         .into_iter()
