@@ -521,7 +521,7 @@ pub struct WindowArg {
 
 #[derive(Debug, Args)]
 pub struct RequestsListArgs {
-    /// Access package id (GUID) or display name
+    /// Access package id (GUID), display name, or the start of one display name
     #[arg(long, value_name = "ID|NAME", required_unless_present = "all_packages")]
     pub package: Option<String>,
 
@@ -530,6 +530,9 @@ pub struct RequestsListArgs {
     pub all_packages: bool,
 
     /// Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered
+    ///
+    /// Graph's names or the portal's words, in any case ("Delivery failed", "Partially
+    /// delivered"); `failed` means both failed states.
     #[arg(long, value_name = "S,...", value_delimiter = ',')]
     pub state: Vec<String>,
 
@@ -548,7 +551,7 @@ pub struct RequestsListArgs {
 
 #[derive(Debug, Args)]
 pub struct RequestsWhyArgs {
-    /// Access package id (GUID) or display name (default: every package)
+    /// Access package id (GUID), display name or the start of one (default: every package)
     #[arg(long, value_name = "ID|NAME")]
     pub package: Option<String>,
 
@@ -562,11 +565,13 @@ pub struct RequestsWhyArgs {
 
 #[derive(Debug, Args)]
 pub struct ReprocessArgs {
-    /// Request ids (GUIDs); `-` reads ids from stdin, one per line (blank lines and # comments ignored)
+    /// Request ids (GUIDs); `-` reads ids from stdin: one per line (blank lines and # comments
+    /// ignored), or ep's own -o csv, json, ndjson or tsv output
     #[arg(value_name = "REQUEST_ID")]
     pub ids: Vec<String>,
 
-    /// Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)
+    /// Access package id (GUID), display name or the start of one, with --all or --select (or to
+    /// narrow --all-failed)
     #[arg(long, value_name = "ID|NAME")]
     pub package: Option<String>,
 

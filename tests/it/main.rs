@@ -23,6 +23,7 @@ mod graph_examples;
 mod hostile;
 mod hostile_output;
 mod man;
+mod names;
 mod pipelines;
 mod profiles;
 mod reprocess;
