@@ -227,7 +227,7 @@ _ep() {
 
     case "${cmd}" in
         ep)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version packages requests reprocess completions emulator auth man config help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version packages requests reprocess completions emulator auth man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,11 +294,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -325,7 +332,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version login status logout help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version login status logout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,11 +399,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -493,7 +507,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__login)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,11 +574,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -591,7 +612,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__logout)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -658,11 +679,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -689,7 +717,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__status)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,11 +784,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -787,7 +822,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__completions)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -854,11 +889,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -885,7 +927,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list show set unset use remove path help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list show set unset use remove path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -952,11 +994,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -1109,7 +1158,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__list)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1176,11 +1225,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -1207,7 +1263,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__path)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1274,11 +1330,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -1305,7 +1368,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__remove)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1372,11 +1435,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -1403,7 +1473,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__set)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1470,11 +1540,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -1501,7 +1578,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__show)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1568,11 +1645,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -1599,7 +1683,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__unset)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,11 +1750,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -1697,7 +1788,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__use)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1764,11 +1855,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -1795,7 +1893,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__emulator)
-            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-scope --fault-html --retry-after --catalog-scoped --outage --page-size --paging --live-changes --live-every --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --audit-rate --audit-burst --audit-correlation --resource-roles-unavailable --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-scope --fault-html --retry-after --catalog-scoped --outage --page-size --paging --live-changes --live-every --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --audit-rate --audit-burst --audit-correlation --resource-roles-unavailable --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,11 +2088,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -2357,7 +2462,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__man)
-            opts="-o -v -q -h -V --dir --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --dir --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2428,11 +2533,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -2459,7 +2571,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__packages)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2526,11 +2638,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -2599,7 +2718,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__packages__subcmd__list)
-            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2670,11 +2789,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -2701,7 +2827,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__reprocess)
-            opts="-y -o -v -q -h -V --package --all --all-failed --select --closing-within --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --summary-file --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-y -o -v -q -h -V --package --all --all-failed --select --closing-within --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --summary-file --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2796,11 +2922,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -2827,7 +2960,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list why show help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list why show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2894,11 +3027,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -2995,7 +3135,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__list)
-            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --closing-within --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --closing-within --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3078,11 +3218,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -3109,7 +3256,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__show)
-            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3180,11 +3327,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)
@@ -3211,7 +3365,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__why)
-            opts="-o -v -q -h -V --package --all-packages --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --package --all-packages --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --query --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3286,11 +3440,18 @@ _ep() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv ids markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ids tsv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --retries)

@@ -61,6 +61,7 @@ value_enum!(Format, [
     Format::Ndjson => "ndjson",
     Format::Csv => "csv",
     Format::Ids => "ids",
+    Format::Tsv => "tsv",
     Format::Markdown => "markdown",
 ]);
 
@@ -217,9 +218,14 @@ pub struct GlobalArgs {
     )]
     pub certificate_password_value: Option<String>,
 
-    /// Output format; machine formats carry no colour or decoration
+    /// Output format; machine formats carry no colour or decoration, and tsv no header (as az's)
     #[arg(short = 'o', long, env = "EP_OUTPUT", global = true, value_enum, default_value_t = Format::Table, hide_env_values = true)]
     pub output: Format,
+
+    /// JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id";
+    /// prints the result as JSON, or with -o tsv as tab-separated values
+    #[arg(long, global = true, value_name = "JMESPATH", value_hint = clap::ValueHint::Other)]
+    pub query: Option<String>,
 
     /// Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled
     /// connection (0 = never retry)
@@ -830,6 +836,10 @@ const REQUESTS_LIST_EXAMPLES: &[Example] = &[
     (
         "What leaves the reprocess window within a day",
         "ep --demo requests list --all-packages --closing-within 24h",
+    ),
+    (
+        "Only the fields you want, with a JMESPath query as az takes it",
+        "ep --demo requests list --package Finance --query \"[].[id, state]\" -o tsv",
     ),
     (
         "The reprocessable ones, handed to reprocess",

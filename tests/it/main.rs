@@ -29,5 +29,6 @@ mod profiles;
 mod reprocess;
 mod requests;
 mod resilience;
+mod round_trips;
 mod tty;
 mod why;
