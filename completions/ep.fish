@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= query= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -53,12 +53,14 @@ complete -c ep -n "__fish_ep_needs_command" -l client-secret -r
 complete -c ep -n "__fish_ep_needs_command" -l access-token -r
 complete -c ep -n "__fish_ep_needs_command" -l password -r
 complete -c ep -n "__fish_ep_needs_command" -l certificate-password -r
-complete -c ep -n "__fish_ep_needs_command" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_needs_command" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_needs_command" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_needs_command" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_needs_command" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -113,12 +115,14 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subc
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -166,12 +170,14 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -218,12 +224,14 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subc
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -243,7 +251,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subc
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l package -d 'Access package id (GUID) or display name' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l package -d 'Access package id (GUID), display name, or the start of one display name' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l state -d 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l closing-within -d 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
@@ -276,12 +284,14 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -299,7 +309,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l package -d 'Access package id (GUID) or display name (default: every package)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l package -d 'Access package id (GUID), display name or the start of one (default: every package)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
@@ -330,12 +340,14 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -382,12 +394,14 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -407,7 +421,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)' -r
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id (GUID), display name or the start of one, with --all or --select (or to narrow --all-failed)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l closing-within -d 'With --all, --all-failed or --select: only requests whose reprocess window closes within DUR (e.g. 24h), so a nightly job reprocesses what would otherwise be lost' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before reporting the rest as still failing or delivering' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)' -r -F
@@ -443,12 +457,14 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-secret -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -501,12 +517,14 @@ complete -c ep -n "__fish_ep_using_subcommand completions" -l client-secret -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand completions" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand completions" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -592,12 +610,14 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-secret -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand emulator" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -649,12 +669,14 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -703,12 +725,14 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -753,12 +777,14 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -803,12 +829,14 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -858,12 +886,14 @@ complete -c ep -n "__fish_ep_using_subcommand man" -l client-secret -r
 complete -c ep -n "__fish_ep_using_subcommand man" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand man" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand man" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand man" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand man" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand man" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand man" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand man" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand man" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -910,12 +940,14 @@ complete -c ep -n "__fish_ep_using_subcommand api" -l client-secret -r
 complete -c ep -n "__fish_ep_using_subcommand api" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand api" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand api" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand api" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand api" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand api" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand api" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand api" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand api" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -961,12 +993,14 @@ complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcom
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -1019,12 +1053,14 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -1069,12 +1105,14 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -1119,12 +1157,14 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -1169,12 +1209,14 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -1219,12 +1261,14 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -1269,12 +1313,14 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
@@ -1319,12 +1365,14 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l access-token -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format; machine formats carry no colour or decoration' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
+tsv\t''
 markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r

@@ -61,6 +61,7 @@ value_enum!(Format, [
     Format::Ndjson => "ndjson",
     Format::Csv => "csv",
     Format::Ids => "ids",
+    Format::Tsv => "tsv",
     Format::Markdown => "markdown",
 ]);
 
@@ -217,9 +218,14 @@ pub struct GlobalArgs {
     )]
     pub certificate_password_value: Option<String>,
 
-    /// Output format; machine formats carry no colour or decoration
+    /// Output format; machine formats carry no colour or decoration, and tsv no header (as az's)
     #[arg(short = 'o', long, env = "EP_OUTPUT", global = true, value_enum, default_value_t = Format::Table, hide_env_values = true)]
     pub output: Format,
+
+    /// JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id";
+    /// prints the result as JSON, or with -o tsv as tab-separated values
+    #[arg(long, global = true, value_name = "JMESPATH", value_hint = clap::ValueHint::Other)]
+    pub query: Option<String>,
 
     /// Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled
     /// connection (0 = never retry)
@@ -546,7 +552,7 @@ pub struct WindowArg {
 
 #[derive(Debug, Args)]
 pub struct RequestsListArgs {
-    /// Access package id (GUID) or display name
+    /// Access package id (GUID), display name, or the start of one display name
     #[arg(long, value_name = "ID|NAME", required_unless_present = "all_packages")]
     pub package: Option<String>,
 
@@ -555,6 +561,9 @@ pub struct RequestsListArgs {
     pub all_packages: bool,
 
     /// Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered
+    ///
+    /// Graph's names or the portal's words, in any case ("Delivery failed", "Partially
+    /// delivered"); `failed` means both failed states.
     #[arg(long, value_name = "S,...", value_delimiter = ',')]
     pub state: Vec<String>,
 
@@ -573,7 +582,7 @@ pub struct RequestsListArgs {
 
 #[derive(Debug, Args)]
 pub struct RequestsWhyArgs {
-    /// Access package id (GUID) or display name (default: every package)
+    /// Access package id (GUID), display name or the start of one (default: every package)
     #[arg(long, value_name = "ID|NAME")]
     pub package: Option<String>,
 
@@ -587,11 +596,13 @@ pub struct RequestsWhyArgs {
 
 #[derive(Debug, Args)]
 pub struct ReprocessArgs {
-    /// Request ids (GUIDs); `-` reads ids from stdin, one per line (blank lines and # comments ignored)
+    /// Request ids (GUIDs); `-` reads ids from stdin: one per line (blank lines and # comments
+    /// ignored), or ep's own -o csv, json, ndjson or tsv output
     #[arg(value_name = "REQUEST_ID")]
     pub ids: Vec<String>,
 
-    /// Access package id (GUID) or display name, with --all or --select (or to narrow --all-failed)
+    /// Access package id (GUID), display name or the start of one, with --all or --select (or to
+    /// narrow --all-failed)
     #[arg(long, value_name = "ID|NAME")]
     pub package: Option<String>,
 
@@ -851,6 +862,10 @@ const REQUESTS_LIST_EXAMPLES: &[Example] = &[
     (
         "What leaves the reprocess window within a day",
         "ep --demo requests list --all-packages --closing-within 24h",
+    ),
+    (
+        "Only the fields you want, with a JMESPath query as az takes it",
+        "ep --demo requests list --package Finance --query \"[].[id, state]\" -o tsv",
     ),
     (
         "The reprocessable ones, handed to reprocess",

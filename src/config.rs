@@ -9,7 +9,7 @@ use crate::auth::{AuthMethod, Credentials, Secret, TokenEndpoint};
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
 use crate::graph::{ApiVersion, RetryPolicy};
-use crate::output::{ColorWhen, Format, Style};
+use crate::output::{ColorWhen, Format, Projection, Query, Render, Style};
 use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -26,7 +26,10 @@ pub struct Config {
     pub auth: AuthMethod,
     pub credentials: Credentials,
     pub token_endpoint: TokenEndpoint,
+    /// The format commands write in: `json` when `--query` reshapes the output.
     pub format: Format,
+    /// `--query`, and how its result is printed.
+    pub projection: Option<Projection>,
     pub style: Style,
     /// stdin and stderr are a terminal: prompts and pickers are possible.
     pub interactive: bool,
@@ -95,6 +98,7 @@ impl Config {
                 std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
                 std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
             );
+        let (format, projection) = output_plan(args.output, args.query.as_deref())?;
         Ok(Config {
             cloud: args.cloud,
             graph_root,
@@ -108,7 +112,8 @@ impl Config {
                 // proxy or a compatible server.
                 scope: format!("{cloud_graph}/.default"),
             },
-            format: args.output,
+            format,
+            projection,
             style: Style { color },
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             retry: RetryPolicy {
@@ -123,6 +128,36 @@ impl Config {
             provenance: layered.provenance.clone(),
         })
     }
+}
+
+/// `--query` reshapes the JSON document a command prints, so commands write JSON and the query's
+/// result is printed as JSON or, with `-o tsv`, as az prints tsv. Formats that are not one
+/// document (`ndjson`, `csv`, `ids`, `markdown`) cannot carry a query's result.
+pub fn output_plan(
+    format: Format,
+    query: Option<&str>,
+) -> Result<(Format, Option<Projection>), CliError> {
+    let Some(text) = query else {
+        return Ok((format, None));
+    };
+    let query = Query::compile(text).map_err(|e| {
+        CliError::usage(e.to_string())
+            .with_hint("a JMESPath expression (jmespath.org), e.g. --query \"[?reprocessable].id\"")
+    })?;
+    let render = match format {
+        Format::Table | Format::Json => Render::Json,
+        Format::Tsv => Render::Tsv,
+        other => {
+            let name = clap::ValueEnum::to_possible_value(&other)
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default();
+            return Err(CliError::usage(format!(
+                "--query prints JSON or tab-separated values, not {name}"
+            ))
+            .with_hint("use -o json (what --query prints by default) or -o tsv"));
+        }
+    };
+    Ok((Format::Json, Some(Projection { query, render })))
 }
 
 /// Secrets given as flag values are visible to every user of the machine (`ps`, shell

@@ -6,7 +6,7 @@
 
 use crate::auth::AuthError;
 use crate::graph::GraphError;
-use crate::output::BrokenPipe;
+use crate::output::{BrokenPipe, QueryError};
 
 /// The contract's exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +83,10 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|c| c.downcast_ref::<BrokenPipe>().is_some())
 }
 
+/// Where to read about `--query` when an expression fails.
+pub const QUERY_HINT: &str = "JMESPath functions take values of a given type (jmespath.org); \
+    -o json without --query shows the document the query is applied to";
+
 /// What main prints and returns for an error.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Report {
@@ -117,6 +121,14 @@ pub fn classify(err: &anyhow::Error) -> Report {
                 status: e.status,
                 message: top_message(err, &e.message),
                 hint: e.hint.clone(),
+                silent: false,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<QueryError>() {
+            return Report {
+                status: ExitStatus::Usage,
+                message: e.to_string(),
+                hint: Some(QUERY_HINT.into()),
                 silent: false,
             };
         }

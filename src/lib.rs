@@ -18,8 +18,10 @@ pub mod interrupt;
 pub mod journal;
 pub mod output;
 pub mod private_file;
+pub mod quote;
 pub mod redact;
 pub mod reprocess;
 pub mod sanitize;
+pub mod suggest;
 
 pub use commands::main_entry;

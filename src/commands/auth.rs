@@ -107,6 +107,7 @@ async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
     let doc = status_json(config, &status);
     match config.format {
         Format::Json | Format::Ndjson => output::print_json(&doc)?,
+        Format::Tsv => output::print_tsv(&doc)?,
         _ => print_status_table(config, status, &doc)?,
     }
     Ok(ExitStatus::Success)

@@ -21,9 +21,13 @@ pub fn run(command: ConfigCommand, global: &GlobalArgs) -> anyhow::Result<ExitSt
         return Ok(ExitStatus::Success);
     }
     let file = ConfigFile::load(&path).map_err(CliError::from)?;
+    let (format, projection) = crate::config::output_plan(global.output, global.query.as_deref())?;
+    if let Some(projection) = projection {
+        output::project_output(projection);
+    }
     match command {
-        ConfigCommand::List => list(&file, global.output),
-        ConfigCommand::Show { name } => show(&file, name, global),
+        ConfigCommand::List => list(&file, format),
+        ConfigCommand::Show { name } => show(&file, name, global, format),
         ConfigCommand::Set { name, key, value } => set(&file, &name, &key, &value),
         ConfigCommand::Unset { name, key } => {
             let key = known_key(&key)?;
@@ -98,6 +102,7 @@ fn show(
     file: &ConfigFile,
     name: Option<String>,
     global: &GlobalArgs,
+    format: Format,
 ) -> anyhow::Result<ExitStatus> {
     let name = name
         .or_else(|| global.profile.clone().filter(|p| !p.trim().is_empty()))
@@ -112,8 +117,9 @@ fn show(
         .get(&name)
         .ok_or_else(|| CliError::from(file.unknown(&name)))?;
     let row = ProfileRow::new(profile, file);
-    match global.output {
+    match format {
         Format::Json | Format::Ndjson => output::print_json(&row)?,
+        Format::Tsv => output::print_tsv(&row)?,
         _ => {
             let mut rows = vec![("profile", row.name.clone())];
             if row.default {

@@ -307,6 +307,9 @@ async fn prepare(
     mut config: Config,
     global: &GlobalArgs,
 ) -> anyhow::Result<(Config, Option<DemoSession>)> {
+    if let Some(projection) = config.projection.take() {
+        crate::output::project_output(projection);
+    }
     if !(global.demo || global.demo_reset) {
         return Ok((config, None));
     }

@@ -218,27 +218,55 @@ fn request_rows(record: &RequestRecord) -> [(&'static str, String); 13] {
     ]
 }
 
-/// `--state` values, accepted in v1.0 or beta spelling, any case.
+/// `--state` values: Graph's v1.0 or beta spelling or the portal's words ("Delivery failed"),
+/// in any case, and `failed` for both failed states. A value that is none of them is refused with
+/// the states it may have meant.
 pub fn parse_states(raw: &[String]) -> Result<Vec<RequestState>, CliError> {
     let mut states = Vec::new();
     for value in raw.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        match RequestState::parse(value) {
-            RequestState::Other(_) => {
-                let known = RequestState::KNOWN
-                    .iter()
-                    .map(|s| s.as_v1())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                return Err(
-                    CliError::usage(format!("--state: '{value}' is not a request state"))
-                        .with_hint(format!("states are: {known}")),
-                );
+        for state in state_words(value)? {
+            if !states.contains(&state) {
+                states.push(state);
             }
-            state if !states.contains(&state) => states.push(state),
-            _ => {}
         }
     }
     Ok(states)
+}
+
+/// What one `--state` value stands for. The portal writes states as words ("Partially
+/// delivered"); without the spaces, dashes and underscores they are Graph's names.
+fn state_words(value: &str) -> Result<Vec<RequestState>, CliError> {
+    let squeezed: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+        .collect();
+    if squeezed.eq_ignore_ascii_case("failed") {
+        return Ok(RequestState::FAILED.to_vec());
+    }
+    match RequestState::parse(&squeezed) {
+        RequestState::Other(_) => {
+            let known: Vec<&str> = RequestState::KNOWN.iter().map(|s| s.as_v1()).collect();
+            let near = crate::suggest::near(
+                &squeezed,
+                known.iter().copied().chain(std::iter::once("failed")),
+                2,
+            );
+            let hint = if near.is_empty() {
+                format!(
+                    "states are: {}; 'failed' means deliveryFailed and partiallyDelivered, and \
+                     the portal's words work too (\"Delivery failed\")",
+                    known.join(", ")
+                )
+            } else {
+                format!("did you mean {}", near.join(" or "))
+            };
+            Err(
+                CliError::usage(format!("--state: '{value}' is not a request state"))
+                    .with_hint(hint),
+            )
+        }
+        state => Ok(vec![state]),
+    }
 }
 
 /// `--reprocessable` narrows to the failed states, so the server sends less.
@@ -277,8 +305,37 @@ mod tests {
                 RequestState::PartiallyDelivered
             ]
         );
-        let err = parse_states(&["failed".into()]).unwrap_err();
+        let err = parse_states(&["bogus".into()]).unwrap_err();
         assert!(err.hint.unwrap().contains("deliveryFailed"));
+        let err = parse_states(&["faild".into()]).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean failed"));
+        let err = parse_states(&["delivred".into()]).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean delivered"));
+    }
+
+    #[test]
+    fn the_portals_words_and_failed_are_states_too() {
+        let s = |words: &[&str]| {
+            parse_states(&words.iter().map(|w| w.to_string()).collect::<Vec<_>>()).unwrap()
+        };
+        assert_eq!(s(&["Delivery failed"]), vec![RequestState::DeliveryFailed]);
+        assert_eq!(
+            s(&["PARTIALLY DELIVERED", "pending approval"]),
+            vec![
+                RequestState::PartiallyDelivered,
+                RequestState::PendingApproval
+            ]
+        );
+        assert_eq!(
+            s(&["Delivered", "delivering"]),
+            vec![RequestState::Delivered, RequestState::Delivering]
+        );
+        assert_eq!(s(&["failed"]), RequestState::FAILED.to_vec());
+        assert_eq!(
+            s(&["Failed", "deliveryFailed", "delivery-failed"]),
+            RequestState::FAILED.to_vec(),
+            "each state once"
+        );
     }
 
     #[test]

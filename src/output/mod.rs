@@ -1,15 +1,19 @@
-//! Everything ep prints on stdout goes through here: one [`Record`] trait, five formats.
+//! Everything ep prints on stdout goes through here: one [`Record`] trait, seven formats, and
+//! `--query` over every JSON document.
 //!
-//! `ndjson`, `csv` and `ids` are written as pages arrive (constant memory, and a pipe sees results
-//! before the listing ends); `table` and `json` need the whole set, so they buffer and sort.
+//! `ndjson` and `csv` are written as pages arrive (constant memory, and a pipe sees results
+//! before the listing ends); `table`, `json`, `ids` and `tsv` buffer and sort, so that the rows of
+//! one listing come in one order whatever the format.
 
 mod causes;
 pub mod markdown;
 mod progress;
+mod query;
 mod records;
 
 pub use causes::{cause_label, delivery_text, resource_label};
 pub use progress::Progress;
+pub use query::{Projection, Query, QueryError, Render, project_output};
 
 pub use records::{
     Counts, ErrorInfo, Outcome, PackageRecord, ReprocessResult, ReprocessSummary, RequestRecord,
@@ -41,6 +45,9 @@ pub enum Format {
     Ndjson,
     Csv,
     Ids,
+    /// Tab-separated values without a header, as az writes them: the csv columns, or with
+    /// `--query` the query's result.
+    Tsv,
     /// A GitHub-flavoured Markdown table (a reprocess summary for `reprocess`), for CI summaries
     /// and issues; every cell is made inert ([`markdown::cell`]).
     Markdown,
@@ -133,23 +140,16 @@ impl<R: Record> RecordWriter<R> {
         }
     }
 
-    /// Stream formats write now; table and json keep the records for [`finish`](Self::finish).
+    /// Stream formats write now; the others keep the records for [`finish`](Self::finish).
     pub fn write_page(&mut self, records: Vec<R>) -> anyhow::Result<()> {
         match self.format {
-            Format::Table | Format::Json | Format::Markdown => {
+            Format::Table | Format::Json | Format::Markdown | Format::Ids | Format::Tsv => {
                 self.buffered.extend(records);
                 Ok(())
             }
             Format::Ndjson => {
                 for r in &records {
                     write_json(&mut self.out, r, false)?;
-                }
-                self.out.flush().map_err(pipe)
-            }
-            Format::Ids => {
-                for r in &records {
-                    // A valid id is unchanged; a hostile one cannot become two lines of a pipe.
-                    writeln!(self.out, "{}", sanitize::line(r.id())).map_err(pipe)?;
                 }
                 self.out.flush().map_err(pipe)
             }
@@ -171,12 +171,25 @@ impl<R: Record> RecordWriter<R> {
         }
     }
 
-    /// Emit what was buffered, ordered by `order` (table, json and markdown only).
+    /// Emit what was buffered, ordered by `order` (every format but the streamed ones).
     pub fn finish(mut self, order: impl FnMut(&R, &R) -> std::cmp::Ordering) -> anyhow::Result<()> {
         let mut records = std::mem::take(&mut self.buffered);
         records.sort_by(order);
         match self.format {
             Format::Json => write_json(&mut self.out, &records, true)?,
+            Format::Ids => {
+                for r in &records {
+                    // A valid id is unchanged; a hostile one cannot become two lines of a pipe.
+                    writeln!(self.out, "{}", sanitize::line(r.id())).map_err(pipe)?;
+                }
+            }
+            Format::Tsv => {
+                for r in &records {
+                    let cells: Vec<String> =
+                        r.csv_row().iter().map(|c| sanitize::line(c)).collect();
+                    writeln!(self.out, "{}", cells.join("\t")).map_err(pipe)?;
+                }
+            }
             Format::Table if !records.is_empty() => {
                 let table = self.table(&records);
                 writeln!(self.out, "{table}").map_err(pipe)?;
@@ -229,13 +242,19 @@ impl<R: Record> RecordWriter<R> {
     }
 }
 
-/// One JSON document, then a newline. The data stays exact (serde escapes control characters);
-/// only the values of secrets ep holds are hidden, as everywhere.
+/// One JSON document, then a newline, or what `--query` makes of it. The data stays exact (serde
+/// escapes control characters); only the values of secrets ep holds are hidden, as everywhere.
 fn write_json<T: Serialize + ?Sized>(
     out: &mut impl Write,
     value: &T,
     pretty: bool,
 ) -> anyhow::Result<()> {
+    if let Some(projection) = query::active() {
+        let text = projection.render(serde_json::to_value(value)?)?;
+        return out
+            .write_all(crate::redact::known_secrets(&text).as_bytes())
+            .map_err(pipe);
+    }
     let bytes = if pretty {
         serde_json::to_vec_pretty(value)?
     } else {
@@ -245,6 +264,15 @@ fn write_json<T: Serialize + ?Sized>(
     out.write_all(crate::redact::known_secrets(&text).as_bytes())
         .map_err(pipe)?;
     out.write_all(b"\n").map_err(pipe)
+}
+
+/// One document as `-o tsv` prints it without `--query`: a row of its values (see
+/// [`query::tsv_document`]).
+pub fn print_tsv<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    let text = query::tsv_document(&serde_json::to_value(value)?);
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes()).map_err(pipe)?;
+    out.flush().map_err(pipe)
 }
 
 /// Print one JSON document (summaries, `requests show`).

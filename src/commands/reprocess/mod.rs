@@ -7,8 +7,8 @@ use crate::diag;
 use crate::error::{CliError, ExitStatus, is_broken_pipe, status_exit};
 use crate::interrupt::{GRACE, Interrupt, Signal};
 use crate::output::{
-    ErrorInfo, Format, Outcome, Progress, RecordWriter, ReprocessResult, ReprocessSummary, WaitEnd,
-    print_json, print_text,
+    ErrorInfo, Format, Outcome, Progress, QueryError, RecordWriter, ReprocessResult,
+    ReprocessSummary, WaitEnd, print_json, print_text,
 };
 use crate::reprocess::{
     self, EngineError, Frontend, JournalChoice, Options, PlanItem, Report, Scope, Tally,
@@ -74,8 +74,14 @@ pub async fn run(
     // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
     // code still says how the requests fared, as it would have with the whole summary read.
     match report_summary(ctx, &summary, args.summary_file.as_deref()) {
-        Err(e) if !is_broken_pipe(&e) => return Err(e),
-        _ => {}
+        Err(e) if is_broken_pipe(&e) => {}
+        // The same holds for a --query that fails on the summary: it is reported, and the exit
+        // code is the run's, not a usage error's, since what was sent was sent.
+        Err(e) if e.downcast_ref::<QueryError>().is_some() => {
+            diag::error(&e.to_string(), Some(crate::error::QUERY_HINT));
+        }
+        Err(e) => return Err(e),
+        Ok(()) => {}
     }
     if let Some(e) = listing_error {
         return Err(after_sending(e, summary.counts.reprocessed));
