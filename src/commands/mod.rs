@@ -1,11 +1,13 @@
 //! One file per subcommand; this file connects them to a validated config and a Graph client.
 
 mod auth;
+mod complete;
 mod completions;
 mod config;
 mod delivery;
 mod demo;
 mod emulator;
+mod help;
 pub mod man;
 mod packages;
 mod reprocess;
@@ -19,13 +21,16 @@ use crate::diag;
 use crate::error::{CliError, ExitStatus, classify};
 use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style};
-use clap::CommandFactory;
 use demo::DemoSession;
 use ep_emulator::DEMO;
 use std::sync::Arc;
 
 /// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
 pub fn main_entry() -> i32 {
+    // A shell asking for completions (COMPLETE=bash ep -- …) gets them and nothing else.
+    if let Some(code) = complete::respond_if_asked() {
+        return code;
+    }
     let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => return crate::error::report_clap_error(e),
@@ -58,9 +63,24 @@ pub fn main_entry() -> i32 {
 /// Parse the command line. clap writes help before ep has read `--color`, so the colour the
 /// command line asks for is found first and handed to clap: `--color never` (or `--no-color`)
 /// holds for the help too, and `--color always` styles it even when piped.
+///
+/// A command that needs a subcommand and got none (bare `ep`, `ep requests`) shows its short
+/// help on stdout and exits 0, as gh and cargo do: it is how people find out what there is, and
+/// a first `ep` that looks like a failure helps no one.
 fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     let color = requested_color(&args);
-    crate::cli::parse_with(Cli::command().color(color), args)
+    let command = || crate::cli::command().color(color);
+    match crate::cli::parse_with(command(), args.clone()) {
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let mut asking = args;
+            asking.push("-h".into());
+            match crate::cli::parse_with(command(), asking) {
+                Err(help) if help.kind() == clap::error::ErrorKind::DisplayHelp => Err(help),
+                _ => Err(e),
+            }
+        }
+        parsed => parsed,
+    }
 }
 
 /// `--color WHEN`, `--color=WHEN` or `--no-color` before any `--`, the last one winning.
@@ -115,6 +135,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let global = &cli.global;
     match cli.command {
         Command::Completions { shell } => completions::run(shell),
+        Command::Help(args) => help::run(&args, global),
         Command::Emulator(args) => emulator::run(args).await,
         Command::Man(args) => man::run(&args),
         Command::Auth(command) => {
