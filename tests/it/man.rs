@@ -294,6 +294,7 @@ fn help_fits_a_screen() {
 #[test]
 fn ep_help_shows_a_commands_long_help_or_the_options_topic() {
     for words in [
+        &[][..],
         &["reprocess"][..],
         &["requests", "list"][..],
         &["config", "set"][..],
