@@ -246,3 +246,48 @@ fn bash_registration_completes_a_name_with_a_space_as_one_word() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "<'Finance Reporting'>\n", "{}", r.stderr);
 }
+
+/// TAB in an interactive bash in a real terminal: the name is put on the line, quoted, and
+/// nothing else is written to the terminal.
+#[cfg(unix)]
+#[test]
+fn tab_in_an_interactive_bash_puts_the_quoted_name_on_the_line() {
+    let emu = Emu::start();
+    let bin = assert_cmd::cargo::cargo_bin("ep");
+    let path = format!("{}:/usr/bin:/bin", bin.parent().unwrap().display());
+    let home = tempfile::tempdir().unwrap();
+    let mut bash = std::process::Command::new("bash");
+    bash.args(["--norc", "--noprofile", "-i"])
+        .env_clear()
+        .env("PATH", &path)
+        .env("HOME", home.path())
+        .env("TERM", "dumb")
+        .env("PS1", "prompt> ")
+        .env("EP_GRAPH_URL", emu.url())
+        .env("AZURE_AUTHORITY_HOST", emu.url())
+        .env("AZURE_TENANT_ID", ep_emulator::DEMO.tenant_id)
+        .env("AZURE_CLIENT_ID", ep_emulator::DEMO.client_id)
+        .env("AZURE_CLIENT_SECRET", ep_emulator::DEMO.client_secret);
+    let mut p = rexpect::session::spawn_command(bash, Some(20_000)).unwrap();
+    p.exp_string("prompt> ").unwrap();
+    // rexpect starts the terminal without echo, and readline shows nothing without it.
+    p.send_line("stty echo").unwrap();
+    p.exp_string("prompt> ").unwrap();
+    p.send_line("source <(COMPLETE=bash ep)").unwrap();
+    p.exp_string("prompt> ").unwrap();
+    p.send("ep reprocess --package Fin").unwrap();
+    p.flush().unwrap();
+    p.exp_string("--package Fin").unwrap();
+    p.send("\t").unwrap();
+    p.flush().unwrap();
+    let before = p.exp_string("Reporting'").unwrap();
+    assert!(before.contains("'Finance "), "{before:?}");
+    assert!(
+        !before.contains("error") && !before.contains("ep:"),
+        "{before:?}"
+    );
+    // Ctrl-U drops the line unrun; exit ends the shell.
+    p.send_control('u').unwrap();
+    p.send_line("exit").unwrap();
+    p.exp_eof().unwrap();
+}
