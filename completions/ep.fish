@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= query= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= o/output= query= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -24,16 +24,16 @@ function __fish_ep_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c ep -n "__fish_ep_needs_command" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_needs_command" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_needs_command" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_needs_command" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_needs_command" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_needs_command" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_needs_command" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_needs_command" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_needs_command" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_needs_command" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_needs_command" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -44,15 +44,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_needs_command" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_needs_command" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_needs_command" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_needs_command" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_needs_command" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_needs_command" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_needs_command" -l client-secret -r
-complete -c ep -n "__fish_ep_needs_command" -l access-token -r
-complete -c ep -n "__fish_ep_needs_command" -l password -r
-complete -c ep -n "__fish_ep_needs_command" -l certificate-password -r
 complete -c ep -n "__fish_ep_needs_command" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -61,9 +57,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_needs_command" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_needs_command" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_needs_command" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_needs_command" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_needs_command" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_needs_command" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -77,26 +73,26 @@ complete -c ep -n "__fish_ep_needs_command" -l no-color -d 'No colour in tables 
 complete -c ep -n "__fish_ep_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_needs_command" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_needs_command" -f -a "packages" -d 'Access packages'
-complete -c ep -n "__fish_ep_needs_command" -f -a "requests" -d 'Access package assignment requests'
-complete -c ep -n "__fish_ep_needs_command" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
 complete -c ep -n "__fish_ep_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ep -n "__fish_ep_needs_command" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
 complete -c ep -n "__fish_ep_needs_command" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
-complete -c ep -n "__fish_ep_needs_command" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
+complete -c ep -n "__fish_ep_needs_command" -f -a "man" -d 'Print a man page (roff: read it with `man -l -`)'
 complete -c ep -n "__fish_ep_needs_command" -f -a "api" -d 'Call any Graph endpoint with ep\'s sign-in, pacing and retries'
-complete -c ep -n "__fish_ep_needs_command" -f -a "config" -d 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
-complete -c ep -n "__fish_ep_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+complete -c ep -n "__fish_ep_needs_command" -f -a "requests" -d 'Access package assignment requests'
+complete -c ep -n "__fish_ep_needs_command" -f -a "reprocess" -d 'Reprocess failed requests (ineligible ones are skipped)'
+complete -c ep -n "__fish_ep_needs_command" -f -a "config" -d 'Named profiles of settings: tenant, app, cloud, sign-in, …'
+complete -c ep -n "__fish_ep_needs_command" -f -a "help" -d 'A command\'s help, or every global option (`ep help options`)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
 certificate\t''
@@ -106,51 +102,46 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
 tsv\t''
 markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List access packages with their catalogs'
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l search -d 'Keep packages whose display name contains TEXT (case-insensitive)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -f -a "list" -d 'List access packages with their catalogs'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l search -d 'Keep packages whose display name contains TEXT (case-insensitive)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -161,15 +152,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -178,9 +165,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -193,311 +180,16 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "list" -d 'List access packages with their catalogs'
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l package -d 'Access package id (GUID), display name, or the start of one display name' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l state -d 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l closing-within -d 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l package -d 'Access package id (GUID), display name or the start of one (default: every package)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l all-packages -d 'Every package the caller can see (the default)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id (GUID), display name or the start of one, with --all or --select (or to narrow --all-failed)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l closing-within -d 'With --all, --all-failed or --select: only requests whose reprocess window closes within DUR (e.g. 24h), so a nightly job reprocesses what would otherwise be lost' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll before reporting the rest as still failing or delivering' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently (Graph retries them itself)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l summary-file -d 'Append a Markdown summary of the run to FILE: counts, and failures and skips with reasons' -r -F
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all -d 'Every reprocessable request of --package'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all-failed -d 'Every reprocessable request in scope (tenant-wide without --package)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l select -d 'Pick requests of --package from a list (needs a terminal)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l dry-run -d 'Print the plan and send nothing'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -s y -l yes -d 'Do not ask for confirmation'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send requests that look ineligible anyway, and allow a --window beyond Graph\'s 14 days (Graph has the last word)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'After reprocessing, poll each request until it settles and report its final state'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-journal -d 'Keep no journal, and do not consult it'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand completions" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand completions" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand completions" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand completions" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand completions" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -508,15 +200,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand completions" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand completions" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand completions" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand completions" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand completions" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -525,9 +213,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand completions" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand completions" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand completions" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand completions" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -540,16 +228,16 @@ complete -c ep -n "__fish_ep_using_subcommand completions" -s q -l quiet -d 'Pri
 complete -c ep -n "__fish_ep_using_subcommand completions" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 = any free port)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l seed -d 'Seed for the generated tenant; the same seed gives the same data' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l requests -d 'Number of assignment requests' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l packages -d 'Number of access packages (at least 2)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l latency-ms -d 'Added to every response (at most 600000, 10 minutes)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l rate -d 'Throttle above this many requests per second (429 + Retry-After)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l burst -d 'Token-bucket size for --rate' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-rate -d 'Share of calls answered 503/504 (0.0–1.0)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-reset -d 'Share of Graph calls whose connection is reset with no response, doing nothing (0.0–1.0)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l lost-ack -d 'Share of reprocess calls (and batches with one) performed, then reset unanswered (0.0–1.0)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 = any free port)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l seed -d 'Seed for the generated tenant; the same seed gives the same data' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l requests -d 'Number of assignment requests' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l packages -d 'Number of access packages (at least 2)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l latency-ms -d 'Added to every response (at most 600000, 10 minutes)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l rate -d 'Throttle above this many requests per second (429 + Retry-After)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l burst -d 'Token-bucket size for --rate' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-rate -d 'Share of calls answered 503/504 (0.0–1.0)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-reset -d 'Share of Graph calls whose connection is reset with no response, doing nothing (0.0–1.0)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l lost-ack -d 'Share of reprocess calls (and batches with one) performed, then reset unanswered (0.0–1.0)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-scope -d 'Which calls injected faults hit: any, whole requests only, or $batch sub-requests only' -r -f -a "any\t'Any call: top-level requests (the `$batch` POST included) and sub-requests alike'
 requests\t'Only whole HTTP requests: a direct call or a `$batch` POST as a whole'
 sub-requests\t'Only sub-requests inside a `$batch`; the batch itself is answered 200'"
@@ -558,39 +246,39 @@ seconds\t'Whole seconds, rounded up (at least 1)'
 fraction\t'Seconds with two decimals, rounded up (e.g. `0.35`)'
 date\t'An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), rounded up to the next whole second'
 absent\t'No `Retry-After` at all: the client must back off on its own'"
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l outage -d 'Extra recent failed requests, as after a connector outage (in addition to --requests)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l page-size -d 'Items per page' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l outage -d 'Extra recent failed requests, as after a connector outage (in addition to --requests)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l page-size -d 'Items per page' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l paging -d 'What a nextLink\'s $skiptoken stands for, and so what a client sees when requests change state or appear between its pages' -r -f -a "offset\t'The token counts the rows served (SQL OFFSET): a row leaving the result before the cursor makes a later row be skipped; a row entering it makes one come twice'
 snapshot\t'The first page stores which rows matched; later pages serve those rows as they are now, skipping none and adding none'
 key\t'The token is a position in the stable order (keyset paging): nothing is skipped or repeated, and rows that change or appear behind the cursor are not seen'"
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l live-changes -d 'Changes the tenant makes by itself while listed: a new failed request, a failed one delivered, or a delivered one failed (0 = none)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l live-every -d 'One live change before every N-th listing page of the requests (at least 1)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering` (at most 86400000, a day)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l refail-rate -d 'Share of reprocessed requests that fail again (0.0–1.0)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l trial-window-ms -d 'How long the service retries a reprocess that fails again, showing the failed state unchanged and refusing repeats' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l recover-delay-ms -d 'How long a reprocess that recovers keeps showing the failed state before `delivering`' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l repeat-refusal -d 'HTTP status refusing a repeat reprocess while the service still retries (400 or 409)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l reprocess-window-days -d 'Days after completion within which reprocess is accepted (Graph: 14, portal: 7)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-refusal -d 'HTTP status refusing a catalog-scoped caller\'s tenant-wide listing (403 or 400)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens (at most 86400, a day, as Entra\'s)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l live-changes -d 'Changes the tenant makes by itself while listed: a new failed request, a failed one delivered, or a delivered one failed (0 = none)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l live-every -d 'One live change before every N-th listing page of the requests (at least 1)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l settle-ms -d 'How long a reprocessed request stays `delivering` (at most 86400000, a day)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l refail-rate -d 'Share of reprocessed requests that fail again (0.0–1.0)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l trial-window-ms -d 'How long the service retries a reprocess that fails again, showing the failed state unchanged and refusing repeats' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l recover-delay-ms -d 'How long a reprocess that recovers keeps showing the failed state before `delivering`' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l repeat-refusal -d 'HTTP status refusing a repeat reprocess while the service still retries (400 or 409)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l reprocess-window-days -d 'Days after completion within which reprocess is accepted (Graph: 14, portal: 7)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-refusal -d 'HTTP status refusing a catalog-scoped caller\'s tenant-wide listing (403 or 400)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens (at most 86400, a day, as Entra\'s)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-certificate -d 'Trust this PEM certificate for the demo app\'s client assertions (--auth certificate)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for (at most 3600)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for (at most 3600)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l arc-key-dir -d 'Play Azure Arc: the IMDS path challenges with key files written into DIR' -r -F
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l imds-failures -d 'The IMDS path\'s first answers, in order, e.g. 410,410 while IMDS updates' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-rate -d 'The audit log\'s own throttle, in requests per second (Graph documents 5 per 10 s)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-burst -d 'Token-bucket size for --audit-rate' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l imds-failures -d 'The IMDS path\'s first answers, in order, e.g. 410,410 while IMDS updates' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-rate -d 'The audit log\'s own throttle, in requests per second (Graph documents 5 per 10 s)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-burst -d 'Token-bucket size for --audit-rate' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-correlation -d 'How audit events name their request (undocumented): in targetResources, or only by requestor and access package' -r -f -a "request-id\t'The request id is one of the event\'s `targetResources`'
 requestor\t'Only the requestor and the access package are named; match by time'"
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -601,15 +289,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -618,9 +302,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -640,17 +324,17 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -s q -l quiet -d 'Print 
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
 certificate\t''
@@ -660,52 +344,47 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
 tsv\t''
 markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -716,15 +395,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -733,9 +408,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -748,16 +423,16 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -768,15 +443,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -785,9 +456,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -800,16 +471,16 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -820,15 +491,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -837,9 +504,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -852,21 +519,17 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ep -n "__fish_ep_using_subcommand man" -l dir -d 'Write every page (ep.1, ep-reprocess.1, …) into DIR instead of printing one' -r -F
-complete -c ep -n "__fish_ep_using_subcommand man" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand man" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand man" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand man" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand man" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand man" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand man" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand man" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand man" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -877,15 +540,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand man" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand man" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand man" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand man" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand man" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand man" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand man" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand man" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand man" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand man" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -894,9 +553,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand man" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand man" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand man" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand man" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand man" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand man" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand man" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand man" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -909,18 +568,18 @@ complete -c ep -n "__fish_ep_using_subcommand man" -s q -l quiet -d 'Print only 
 complete -c ep -n "__fish_ep_using_subcommand man" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand man" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand api" -s X -l method -d 'The HTTP method' -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l body -d 'The request body: JSON, or \'-\' to read it from stdin' -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -s X -l method -d 'The HTTP method' -r -f
+complete -c ep -n "__fish_ep_using_subcommand api" -l body -d 'The request body: JSON, or \'-\' to read it from stdin' -r -f
+complete -c ep -n "__fish_ep_using_subcommand api" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand api" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand api" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand api" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand api" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand api" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand api" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -931,15 +590,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand api" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand api" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand api" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand api" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand api" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand api" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -948,9 +603,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand api" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand api" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand api" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand api" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand api" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand api" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand api" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -964,17 +619,17 @@ complete -c ep -n "__fish_ep_using_subcommand api" -s q -l quiet -d 'Print only 
 complete -c ep -n "__fish_ep_using_subcommand api" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand api" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
 certificate\t''
@@ -984,56 +639,319 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
 tsv\t''
 markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "list" -d 'List the profiles, marking the default'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "show" -d 'Show a profile\'s settings (default: the profile in use)'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "set" -d 'Set a setting of a profile, creating the profile if it is new'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "unset" -d 'Remove a setting from a profile'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "use" -d 'Make a profile the default (used when neither --profile nor EP_PROFILE is given)'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "remove" -d 'Delete a profile'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "path" -d 'Print the config file\'s path'
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l package -d 'Access package id (GUID), display name, or the start of one display name' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l state -d 'Only these states (comma-separated), e.g. deliveryFailed,partiallyDelivered' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l closing-within -d 'Only reprocessable requests whose window closes within DUR (e.g. 24h): what a nightly job would otherwise lose' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l package -d 'Access package id (GUID), display name or the start of one (default: every package)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l all-packages -d 'Every package the caller can see (the default)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id or name, for --all or --select (or to narrow --all-failed)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l closing-within -d 'Only requests whose reprocess window closes within DUR (e.g. 24h)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes' -r -F
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l summary-file -d 'Append a Markdown summary of the run to FILE' -r -F
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all -d 'Every reprocessable request of --package'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l all-failed -d 'Every reprocessable request in scope (tenant-wide without --package)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l select -d 'Pick requests of --package from a list (needs a terminal)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l dry-run -d 'Print the plan and send nothing'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s y -l yes -d 'Do not ask for confirmation'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send requests that look ineligible anyway, and allow a --window beyond Graph\'s 14 days (Graph has the last word)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'Then poll each request until it settles, and report its final state'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-journal -d 'Keep no journal, and do not consult it'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -f -a "list" -d 'List the profiles, marking the default'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -f -a "path" -d 'Print the config file\'s path'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -f -a "show" -d 'Show a profile\'s settings (default: the profile in use)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -f -a "use" -d 'Make a profile the default (used when neither --profile nor EP_PROFILE is given)'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -f -a "remove" -d 'Delete a profile'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -f -a "set" -d 'Set a setting of a profile, creating the profile if it is new'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -f -a "unset" -d 'Remove a setting from a profile'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -1044,15 +962,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -1061,9 +975,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1076,276 +990,16 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
-usgov\t''
-usgov-dod\t''
-china\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
-beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
-token\t''
-client-secret\t''
-certificate\t''
-workload-identity\t''
-github-actions\t''
-azure-pipelines\t''
-managed-identity\t''
-azure-cli\t''
-device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
-rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l certificate-password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-ids\t''
-tsv\t''
-markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
-always\t'also when piped, whatever NO_COLOR says'
-never\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l tenant -d 'Directory (tenant) id or domain' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l client-id -d 'Application (client) id' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
@@ -1356,15 +1010,11 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l client-secret -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l access-token -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l password -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l certificate-password -r
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -1373,9 +1023,9 @@ ids\t''
 tsv\t''
 markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1388,35 +1038,291 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles, marking the default'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a profile\'s settings (default: the profile in use)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a setting of a profile, creating the profile if it is new'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a setting from a profile'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the default (used when neither --profile nor EP_PROFILE is given)'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete a profile'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "packages" -d 'Access packages'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "requests" -d 'Access package assignment requests'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "reprocess" -d 'Reprocess failed requests (each is checked first; ineligible ones are skipped)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "man" -d 'Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "api" -d 'Call any Graph endpoint with ep\'s sign-in, pacing and retries'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "config" -d 'Named profiles of connection settings (tenant, app, cloud, sign-in, …)'
-complete -c ep -n "__fish_ep_using_subcommand help; and not __fish_seen_subcommand_from packages requests reprocess completions emulator auth man api config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from packages" -f -a "list" -d 'List access packages with their catalogs'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "list" -d 'List a package\'s assignment requests, newest first, with whether each can be reprocessed'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "why" -d 'Why failed requests failed: grouped by cause, with how many can still be reprocessed and when the first of them leaves the window'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from requests" -f -a "show" -d 'Show one request in full, with its delivery: expected resources, custom extension calls, audit events and the cause'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the profiles, marking the default'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show a profile\'s settings (default: the profile in use)'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a setting of a profile, creating the profile if it is new'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a setting from a profile'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make a profile the default (used when neither --profile nor EP_PROFILE is given)'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "remove" -d 'Delete a profile'
-complete -c ep -n "__fish_ep_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand help" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand help" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand help" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand help" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand help" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand help" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand help" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand help" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand help" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand help" -s V -l version -d 'Print version'

@@ -70,7 +70,7 @@ const GLOBAL: &str = "Global options";
 const CONNECTION: &str = "Connection (global options)";
 const AUTHENTICATION: &str = "Authentication (global options)";
 
-/// Find and reprocess Entra ID access package assignment requests that failed to deliver.
+/// Find and reprocess Entra ID access package requests that failed to deliver.
 ///
 /// Lists requests in "Delivery failed" or "Partially delivered", keeps those still inside Graph's
 /// 14-day reprocess window, and calls Graph's reprocess action on the ones you pick — at a
@@ -81,7 +81,8 @@ const AUTHENTICATION: &str = "Authentication (global options)";
     version,
     propagate_version = true,
     max_term_width = 100,
-    after_help = examples(EP_EXAMPLES),
+    disable_help_subcommand = true,
+    after_help = format!("{MORE_OPTIONS}\n\n{}", examples(&EP_EXAMPLES[..2])),
     after_long_help = format!("{}\n{}", examples(EP_EXAMPLES), exit_status())
 )]
 pub struct Cli {
@@ -191,32 +192,6 @@ pub struct GlobalArgs {
     #[arg(help_heading = AUTHENTICATION)]
     #[arg(long, env = "EP_ASSERTION_ALG", global = true, value_enum, default_value_t = AssertionAlg::Ps256, hide_env_values = true)]
     pub assertion_alg: AssertionAlg,
-
-    // Secrets as flag values are refused (they show in `ps`); these exist to say so instead of
-    // clap's "unexpected argument", and are hidden from help and completions.
-    #[arg(
-        long = "client-secret",
-        global = true,
-        hide = true,
-        value_name = "SECRET"
-    )]
-    pub client_secret_value: Option<String>,
-    #[arg(
-        long = "access-token",
-        global = true,
-        hide = true,
-        value_name = "TOKEN"
-    )]
-    pub access_token_value: Option<String>,
-    #[arg(long = "password", global = true, hide = true, value_name = "PASSWORD")]
-    pub password_value: Option<String>,
-    #[arg(
-        long = "certificate-password",
-        global = true,
-        hide = true,
-        value_name = "PASSWORD"
-    )]
-    pub certificate_password_value: Option<String>,
 
     /// Output format; machine formats carry no colour or decoration, and tsv no header (as az's)
     #[arg(short = 'o', long, env = "EP_OUTPUT", global = true, value_enum, default_value_t = Format::Table, hide_env_values = true)]
@@ -350,7 +325,140 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    parse_with(Cli::command(), args)
+    parse_with(command(), args)
+}
+
+/// Flags that would carry a secret as their value. They are refused (a value on the command line
+/// shows in `ps` and in shell history), so they are parsed only to say so instead of clap's
+/// "unexpected argument". They live outside the derived tree: that tree is what the completion
+/// scripts and man pages are generated from, and TAB must never lead anyone to type a secret.
+pub const SECRET_FLAGS: [&str; 4] = [
+    "client-secret",
+    "access-token",
+    "password",
+    "certificate-password",
+];
+
+/// The tree ep parses and prints help from: the derived one, plus the refused secret flags
+/// ([`SECRET_FLAGS`]), with the inherited options collapsed in every command's help.
+///
+/// The derived tree repeats some 45 lines of inherited connection and sign-in options in every
+/// command's help, burying the command's own. Here a command's help names the everyday global
+/// options in one line pointing at `ep help options`, where all of them are, as gh keeps its
+/// inherited flags out of the way. `ep --help` still lists every one in full, and the man pages
+/// (from [`Cli::command`]) list them on every page.
+pub fn command() -> clap::Command {
+    let root = Cli::command().args(SECRET_FLAGS.iter().map(|name| {
+        clap::Arg::new(*name)
+            .long(*name)
+            .global(true)
+            .hide(true)
+            .value_name("SECRET")
+            .action(clap::ArgAction::Set)
+    }));
+    let inherited: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    // `ep -h` is the overview: the commands and where to read on. `ep --help` has everything.
+    let root = root.mut_args(|a| {
+        if a.is_global_set() {
+            a.hide_short_help(true)
+        } else {
+            a
+        }
+    });
+    root.mut_subcommands(|sub| collapse_inherited(sub, &inherited))
+}
+
+/// What `ep -h` and every command's help say instead of listing the global options.
+const MORE_OPTIONS: &str =
+    "Global options (-o FORMAT, --profile NAME, --demo, -q, -v, …): ep help options";
+
+/// `cmd` and its subcommands with their own copies of the inherited options, hidden from help
+/// but accepted as before, and a line saying where they are. clap propagates a global option
+/// only to commands that lack one of that id, and its values still reach every level.
+fn collapse_inherited(cmd: clap::Command, inherited: &[clap::Arg]) -> clap::Command {
+    let cmd = inherited
+        .iter()
+        .fold(cmd, |cmd, arg| cmd.arg(arg.clone().hide(true)));
+    let with_pointer = |text: Option<&clap::builder::StyledStr>| match text {
+        Some(text) => format!("{MORE_OPTIONS}\n\n{}", text.ansi()),
+        None => MORE_OPTIONS.to_string(),
+    };
+    let short = with_pointer(cmd.get_after_help());
+    let long = cmd.get_after_long_help().map(|t| with_pointer(Some(t)));
+    let cmd = cmd.after_help(short);
+    let cmd = match long {
+        Some(long) => cmd.after_long_help(long),
+        None => cmd,
+    };
+    cmd.mut_subcommands(|sub| collapse_inherited(sub, inherited))
+}
+
+/// The help topics `ep help TOPIC` knows besides the commands: one topic, two names, because
+/// gh calls it "environment" and a reader looking for the flags calls it "options".
+pub const HELP_TOPICS: [&str; 2] = ["options", "environment"];
+
+/// `ep help options`: every global option in full, then the variables that are not options.
+pub fn options_topic() -> clap::Command {
+    let options = command()
+        .get_arguments()
+        .filter(|a| a.is_global_set() && !a.is_hide_set())
+        .map(|a| a.clone().global(false).hide_short_help(false))
+        .collect::<Vec<_>>();
+    clap::Command::new("ep help options")
+        .about("Global options: every ep command accepts these, before or after its name")
+        .long_about(
+            "Global options: every ep command accepts these, before or after its name.\n\n\
+             Each setting is taken from its flag, else its environment variable, else the profile \
+             in use ('ep config'), else its default; 'ep auth status' shows where each came from. \
+             Secrets are never flags: they come from the environment, a file or a sign-in.",
+        )
+        .help_template("{about-with-newline}\n{all-args}{after-help}")
+        .max_term_width(100)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        // Shown through clap, so that colour follows --color and NO_COLOR as every help does.
+        .arg(
+            clap::Arg::new("help")
+                .long("help")
+                .action(clap::ArgAction::HelpLong)
+                .hide(true),
+        )
+        .args(options)
+        .after_help(environment())
+}
+
+/// The environment ep reads besides the options' own variables.
+fn environment() -> String {
+    let heading = clap::builder::styling::Style::new().bold().underline();
+    format!(
+        "{heading}Credentials (environment only; --auth auto tries them in this order):{heading:#}
+  EP_ACCESS_TOKEN                    a bearer token for Graph (--auth token)
+  AZURE_CLIENT_SECRET                the app's client secret (or --client-secret-file PATH)
+  AZURE_CLIENT_CERTIFICATE_PATH      PEM with the app's certificate and private key
+  AZURE_CLIENT_CERTIFICATE_PASSWORD  the password of an encrypted key in that PEM
+  AZURE_FEDERATED_TOKEN_FILE         workload identity federation (Kubernetes, …)
+  ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN
+                                     GitHub Actions OIDC (set by the runner)
+  SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN
+                                     Azure Pipelines OIDC (set by the agent)
+  IDENTITY_ENDPOINT, IDENTITY_HEADER
+                                     managed identity where the platform sets them (App Service,
+                                     Functions, Container Apps)
+  IMDS_ENDPOINT                      managed identity through IMDS (default: Azure's, on a VM)
+  then `az account get-access-token`, then the cache of 'ep auth login'
+
+{heading}Other variables:{heading:#}
+  NO_COLOR                           no colour (as --no-color)
+  EP_JOURNAL                         reprocess: the journal file (as --journal)
+  GITHUB_STEP_SUMMARY                reprocess: where the Markdown summary goes (GitHub Actions)
+  XDG_CONFIG_HOME, XDG_STATE_HOME    where config.toml, the journal and the demo session live
+  COMPLETE                           set by a shell's dynamic completion (see 'ep completions -h')
+"
+    )
 }
 
 /// [`parse_from`] with the clap command prepared (e.g. its colour chosen).
@@ -383,10 +491,23 @@ pub enum Command {
     /// Access package assignment requests
     #[command(subcommand, after_help = examples(&[REQUESTS_LIST_EXAMPLES[0], REQUESTS_SHOW_EXAMPLES[0]]))]
     Requests(RequestsCommand),
-    /// Reprocess failed requests (each is checked first; ineligible ones are skipped)
-    #[command(after_help = examples(REPROCESS_EXAMPLES))]
+    /// Reprocess failed requests (ineligible ones are skipped)
+    ///
+    /// Each request is checked first; one that is not eligible is skipped with the reason.
+    #[command(
+        after_help = examples(&REPROCESS_EXAMPLES[..2]),
+        after_long_help = examples(REPROCESS_EXAMPLES)
+    )]
     Reprocess(ReprocessArgs),
     /// Print a shell completion script
+    ///
+    /// The script completes commands, options and their fixed values (states, output formats,
+    /// clouds). For your tenant's package names and your profiles as you type, let ep complete
+    /// itself instead: bash `source <(COMPLETE=bash ep)`, zsh `source <(COMPLETE=zsh ep)`, fish
+    /// `COMPLETE=fish ep | source`, PowerShell `$env:COMPLETE = "powershell"; ep | Out-String |
+    /// Invoke-Expression; Remove-Item Env:\COMPLETE`. Package names come from Graph with your
+    /// usual sign-in, for at most 2 seconds: a completion never asks you to sign in and prints
+    /// nothing when Graph cannot be reached.
     #[command(after_help = examples(COMPLETIONS_EXAMPLES))]
     Completions {
         #[arg(value_enum)]
@@ -398,7 +519,9 @@ pub enum Command {
     /// Sign in, see which credential is in use, sign out
     #[command(subcommand, after_help = examples(&[AUTH_STATUS_EXAMPLES[0], AUTH_LOGIN_EXAMPLES[1]]))]
     Auth(AuthCommand),
-    /// Print the man page of ep, or of one of its commands (roff: read it with `man -l -`)
+    /// Print a man page (roff: read it with `man -l -`)
+    ///
+    /// The page of ep, or of one of its commands.
     #[command(after_help = examples(MAN_EXAMPLES))]
     Man(ManArgs),
     /// Call any Graph endpoint with ep's sign-in, pacing and retries
@@ -408,7 +531,7 @@ pub enum Command {
     /// JSON Graph answered (-o ndjson: one line; with --paginate one item per line).
     #[command(after_help = examples(API_EXAMPLES))]
     Api(ApiArgs),
-    /// Named profiles of connection settings (tenant, app, cloud, sign-in, …)
+    /// Named profiles of settings: tenant, app, cloud, sign-in, …
     ///
     /// Profiles live in config.toml in ep's config directory ($XDG_CONFIG_HOME/ep, else
     /// ~/.config/ep; %APPDATA%\ep on Windows). Pick one with --profile NAME or EP_PROFILE, or
@@ -417,6 +540,9 @@ pub enum Command {
     /// written to the file.
     #[command(subcommand, after_help = examples(CONFIG_EXAMPLES))]
     Config(ConfigCommand),
+    /// A command's help, or every global option (`ep help options`)
+    #[command(after_help = examples(HELP_EXAMPLES))]
+    Help(HelpArgs),
 }
 
 #[derive(Debug, Args)]
@@ -516,7 +642,10 @@ pub enum PackagesCommand {
 #[derive(Debug, Subcommand)]
 pub enum RequestsCommand {
     /// List a package's assignment requests, newest first, with whether each can be reprocessed
-    #[command(after_help = examples(REQUESTS_LIST_EXAMPLES))]
+    #[command(
+        after_help = examples(&REQUESTS_LIST_EXAMPLES[..3]),
+        after_long_help = examples(REQUESTS_LIST_EXAMPLES)
+    )]
     List(RequestsListArgs),
     /// Why failed requests failed: grouped by cause, with how many can still be reprocessed and
     /// when the first of them leaves the window
@@ -596,13 +725,17 @@ pub struct RequestsWhyArgs {
 
 #[derive(Debug, Args)]
 pub struct ReprocessArgs {
-    /// Request ids (GUIDs); `-` reads ids from stdin: one per line (blank lines and # comments
-    /// ignored), or ep's own -o csv, json, ndjson or tsv output
+    /// Request ids (GUIDs); `-` reads them from stdin
+    ///
+    /// One id per line (blank lines and # comments are ignored), or ep's own -o csv, json,
+    /// ndjson or tsv output.
     #[arg(value_name = "REQUEST_ID")]
     pub ids: Vec<String>,
 
-    /// Access package id (GUID), display name or the start of one, with --all or --select (or to
-    /// narrow --all-failed)
+    /// Access package id or name, for --all or --select (or to narrow --all-failed)
+    ///
+    /// An id is a GUID; a display name matches in any case, or by its start when only one
+    /// name starts that way.
     #[arg(long, value_name = "ID|NAME")]
     pub package: Option<String>,
 
@@ -618,8 +751,10 @@ pub struct ReprocessArgs {
     #[arg(long, requires = "package")]
     pub select: bool,
 
-    /// With --all, --all-failed or --select: only requests whose reprocess window closes within
-    /// DUR (e.g. 24h), so a nightly job reprocesses what would otherwise be lost
+    /// Only requests whose reprocess window closes within DUR (e.g. 24h)
+    ///
+    /// With --all, --all-failed or --select, so that a nightly job reprocesses what would
+    /// otherwise be lost.
     #[arg(long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "ids")]
     pub closing_within: Option<chrono::Duration>,
 
@@ -636,7 +771,7 @@ pub struct ReprocessArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// After reprocessing, poll each request until it settles and report its final state
+    /// Then poll each request until it settles, and report its final state
     ///
     /// Settled means `delivered`, or failed again after it was seen `delivering`. A request that
     /// still shows its failed state is not settled: Graph keeps retrying an accepted reprocess
@@ -646,11 +781,16 @@ pub struct ReprocessArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: how long to poll before reporting the rest as still failing or delivering
+    /// With --wait: how long to poll
+    ///
+    /// At the timeout, the requests that have not settled are reported as still failing or still
+    /// delivering.
     #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration, requires = "wait")]
     pub timeout: chrono::Duration,
 
-    /// Journal of reprocess outcomes (default: ~/.local/state/ep/journal.ndjson)
+    /// Journal of reprocess outcomes
+    ///
+    /// Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep).
     #[arg(long, value_name = "FILE", env = "EP_JOURNAL", hide_env_values = true)]
     pub journal: Option<std::path::PathBuf>,
 
@@ -658,13 +798,15 @@ pub struct ReprocessArgs {
     #[arg(long, conflicts_with = "journal")]
     pub no_journal: bool,
 
-    /// Skip requests the journal shows were accepted this recently (Graph retries them itself)
+    /// Skip requests the journal shows were accepted this recently
+    ///
+    /// Graph keeps retrying an accepted reprocess itself; sending it again changes nothing.
     #[arg(long, value_name = "DUR", default_value = "4h", value_parser = parse_duration)]
     pub journal_window: chrono::Duration,
 
-    /// Append a Markdown summary of the run to FILE: counts, and failures and skips with reasons
+    /// Append a Markdown summary of the run to FILE
     ///
-    /// Without this flag, GITHUB_STEP_SUMMARY is used when it is set (GitHub Actions sets it to
+    /// The summary has the counts, and the failures and skips with their reasons. Without this flag, GITHUB_STEP_SUMMARY is used when it is set (GitHub Actions sets it to
     /// the step's summary file), so the summary shows on the workflow run's page. The file is created (owner-only) if missing;
     /// what it holds is kept. A FILE that cannot be opened stops the run before anything is sent.
     #[arg(long, value_name = "FILE")]
@@ -672,6 +814,13 @@ pub struct ReprocessArgs {
 
     #[command(flatten)]
     pub window: WindowArg,
+}
+
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// A command (e.g. `requests list`), or a topic: options (also: environment)
+    #[arg(value_name = "COMMAND|TOPIC")]
+    pub words: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -818,7 +967,7 @@ type Example = (&'static str, &'static str);
 
 const EP_EXAMPLES: &[Example] = &[
     (
-        "Try it without a tenant: the plan for every failed request of the demo tenant",
+        "Try it without a tenant: the plan for the demo tenant's failed requests",
         "ep --demo reprocess --all-failed --dry-run",
     ),
     (
@@ -952,6 +1101,10 @@ const COMPLETIONS_EXAMPLES: &[Example] = &[
         "ep completions bash > ~/.local/share/bash-completion/completions/ep",
     ),
     (
+        "Bash, with package names and profiles as you type (add it to ~/.bashrc)",
+        "source <(COMPLETE=bash ep)",
+    ),
+    (
         "Zsh: a file on your fpath",
         "ep completions zsh > \"${fpath[1]}/_ep\"",
     ),
@@ -984,6 +1137,17 @@ const EMULATOR_EXAMPLES: &[Example] = &[
     (
         "A throttling, flaky, slow Graph to try ep against",
         "ep emulator --rate 20 --fault-rate 0.05 --latency-ms 50",
+    ),
+];
+
+const HELP_EXAMPLES: &[Example] = &[
+    (
+        "Every global option, with its environment variable, and the credential variables",
+        "ep help options",
+    ),
+    (
+        "A command's help in full (the same as --help)",
+        "ep help requests list",
     ),
 ];
 

@@ -163,18 +163,12 @@ pub fn output_plan(
 /// Secrets given as flag values are visible to every user of the machine (`ps`, shell
 /// history); the flags exist only to say so.
 fn refuse_secrets_on_the_command_line(args: &GlobalArgs) -> Result<(), CliError> {
-    let given = [
-        ("--client-secret", args.client_secret_value.is_some()),
-        ("--access-token", args.access_token_value.is_some()),
-        ("--password", args.password_value.is_some()),
-        (
-            "--certificate-password",
-            args.certificate_password_value.is_some(),
-        ),
-    ];
-    match given.iter().find(|(_, set)| *set) {
-        Some((flag, _)) => Err(CliError::usage(format!(
-            "{flag}: secrets are not accepted on the command line (visible in ps and shell history)"
+    let given = crate::cli::SECRET_FLAGS
+        .iter()
+        .find(|flag| args.given.origin(flag).is_some());
+    match given {
+        Some(flag) => Err(CliError::usage(format!(
+            "--{flag}: secrets are not accepted on the command line (visible in ps and shell history)"
         ))
         .with_hint(
             "set AZURE_CLIENT_SECRET (or use --client-secret-file PATH), EP_ACCESS_TOKEN, or \

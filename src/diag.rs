@@ -13,10 +13,17 @@ use std::time::{Duration, Instant};
 
 static VERBOSITY: AtomicU8 = AtomicU8::new(0);
 static QUIET: AtomicBool = AtomicBool::new(false);
+static SILENT: AtomicBool = AtomicBool::new(false);
 
 pub fn configure(verbosity: u8, quiet: bool) {
     VERBOSITY.store(verbosity, Ordering::Relaxed);
     QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Nothing at all on stderr from now on, errors included: a shell's completion request prints
+/// stderr over the command line being typed, so there a failure is an empty answer, not a line.
+pub fn silence() {
+    SILENT.store(true, Ordering::Relaxed);
 }
 
 pub fn verbosity() -> u8 {
@@ -30,6 +37,9 @@ pub fn quiet() -> bool {
 /// Write `prefix` + the made-safe `message` as one line. One `write_all` under the lock, so lines
 /// from concurrent tasks never interleave; errors (EPIPE, EBADF) are deliberately dropped.
 fn emit(prefix: &str, message: &str) {
+    if SILENT.load(Ordering::Relaxed) {
+        return;
+    }
     let mut line = String::with_capacity(prefix.len() + message.len() + 1);
     line.push_str(prefix);
     line.push_str(&sanitize::text(message));

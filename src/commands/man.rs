@@ -22,9 +22,12 @@ pub fn run(args: &ManArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// The whole tree, built: global options propagated, every command named `ep-…`.
+/// The whole tree, built: global options propagated, every command named `ep-…`. `ep help`
+/// gets no page: it prints what the pages already hold (ep(1) lists every global option).
 fn tree() -> clap::Command {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = Cli::command()
+        .disable_help_subcommand(true)
+        .mut_subcommand("help", |help| help.hide(true));
     cmd.build();
     cmd
 }
@@ -34,15 +37,17 @@ pub fn page(path: &[String]) -> Result<String, CliError> {
     let root = tree();
     let mut cmd = &root;
     for name in path {
-        cmd = cmd.find_subcommand(name).ok_or_else(|| {
-            let known: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
-            CliError::usage(format!(
-                "'{}' is not a command of '{}'",
-                crate::sanitize::excerpt(name),
-                cmd.get_display_name().unwrap_or("ep")
-            ))
-            .with_hint(format!("pages exist for: {}", known.join(", ")))
-        })?;
+        cmd = pages_of(cmd)
+            .find(|c| c.get_name() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = pages_of(cmd).map(|c| c.get_name()).collect();
+                CliError::usage(format!(
+                    "'{}' is not a command of '{}'",
+                    crate::sanitize::excerpt(name),
+                    cmd.get_display_name().unwrap_or("ep")
+                ))
+                .with_hint(format!("pages exist for: {}", known.join(", ")))
+            })?;
     }
     render(cmd.clone()).map_err(|e| CliError::usage(format!("could not render the page: {e}")))
 }
@@ -64,10 +69,15 @@ fn write_all(dir: &Path) -> Result<(), CliError> {
 /// Every command of the tree with its page name, the root first.
 pub fn all_commands(root: &clap::Command) -> Vec<(String, clap::Command)> {
     let mut out = vec![(page_name(root), root.clone())];
-    for sub in root.get_subcommands() {
+    for sub in pages_of(root) {
         out.extend(all_commands(sub));
     }
     out
+}
+
+/// The subcommands of `cmd` that have a page.
+fn pages_of(cmd: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+    cmd.get_subcommands().filter(|c| !c.is_hide_set())
 }
 
 fn page_name(cmd: &clap::Command) -> String {

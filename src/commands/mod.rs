@@ -2,11 +2,13 @@
 
 mod api;
 mod auth;
+mod complete;
 mod completions;
 mod config;
 mod delivery;
 mod demo;
 mod emulator;
+mod help;
 pub mod man;
 mod packages;
 mod reprocess;
@@ -20,13 +22,16 @@ use crate::diag;
 use crate::error::{CliError, ExitStatus, classify};
 use crate::graph::{GraphClient, GraphClientConfig};
 use crate::output::{Format, Style};
-use clap::CommandFactory;
 use demo::DemoSession;
 use ep_emulator::DEMO;
 use std::sync::Arc;
 
 /// Parse, run, map the outcome to an exit code. Errors are printed here and nowhere else.
 pub fn main_entry() -> i32 {
+    // A shell asking for completions (COMPLETE=bash ep -- …) gets them and nothing else.
+    if let Some(code) = complete::respond_if_asked() {
+        return code;
+    }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cli = match parse(args.clone()) {
         Ok(cli) => cli,
@@ -60,9 +65,24 @@ pub fn main_entry() -> i32 {
 /// Parse the command line. clap writes help before ep has read `--color`, so the colour the
 /// command line asks for is found first and handed to clap: `--color never` (or `--no-color`)
 /// holds for the help too, and `--color always` styles it even when piped.
+///
+/// A command that needs a subcommand and got none (bare `ep`, `ep requests`) shows its short
+/// help on stdout and exits 0, as gh and cargo do: it is how people find out what there is, and
+/// a first `ep` that looks like a failure helps no one.
 fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     let color = requested_color(&args);
-    crate::cli::parse_with(Cli::command().color(color), args)
+    let command = || crate::cli::command().color(color);
+    match crate::cli::parse_with(command(), args.clone()) {
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let mut asking = args;
+            asking.push("-h".into());
+            match crate::cli::parse_with(command(), asking) {
+                Err(help) if help.kind() == clap::error::ErrorKind::DisplayHelp => Err(help),
+                _ => Err(e),
+            }
+        }
+        parsed => parsed,
+    }
 }
 
 /// `--color WHEN`, `--color=WHEN` or `--no-color` before any `--`, the last one winning.
@@ -97,7 +117,7 @@ fn requested_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
 /// read it from. Flags and their values are passed over; a word that names no subcommand of the
 /// command reached so far ends the path.
 fn command_path(args: &[std::ffi::OsString]) -> String {
-    let mut command = Cli::command();
+    let mut command = crate::cli::command();
     let mut path = vec![command.get_name().to_string()];
     for word in args.iter().skip(1).map(|a| a.to_string_lossy()) {
         if word == "--" || !command.has_subcommands() {
@@ -140,6 +160,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let global = &cli.global;
     match cli.command {
         Command::Completions { shell } => completions::run(shell),
+        Command::Help(args) => help::run(&args, global),
         Command::Emulator(args) => emulator::run(args).await,
         Command::Man(args) => man::run(&args),
         Command::Auth(command) => {

@@ -22,13 +22,15 @@ pub(crate) fn command_paths(cmd: &clap::Command, prefix: Vec<String>, out: &mut 
 fn reference() -> String {
     let mut paths = Vec::new();
     command_paths(&ep::cli::Cli::command(), Vec::new(), &mut paths);
+    // The help topic that holds what no command's help repeats.
+    paths.push(vec!["help".to_string(), "options".to_string()]);
     let mut doc = String::from(
         "# ep CLI reference\n\nGenerated from `ep … --help` by `tests/it/cli_reference.rs`; do not edit.\n",
     );
     for path in paths {
         let out = bare_ep()
             .args(&path)
-            .arg("--help")
+            .args((path.first().map(String::as_str) != Some("help")).then_some("--help"))
             .env("COLUMNS", "100")
             .output()
             .unwrap();

@@ -42,15 +42,32 @@ fn help_follows_color_too() {
     let styled = help(&["--color", "always", "reprocess", "-h"]);
     assert!(styled.contains("\u{1b}[1m\u{1b}[4mUsage:"), "{styled:?}");
     assert!(styled.contains("\u{1b}[1m\u{1b}[4mExamples:"), "{styled:?}");
+    // `ep help` follows it as -h does, topics included.
+    for args in [
+        &["--color", "always", "help", "reprocess"][..],
+        &["help", "options", "--color=always"][..],
+    ] {
+        let styled = help(args);
+        assert!(
+            styled.contains("\u{1b}[1m\u{1b}[4m"),
+            "{args:?}: {styled:?}"
+        );
+    }
     for args in [
         &["reprocess", "-h"][..],
         &["--color=never", "reprocess", "--help"][..],
         &["--no-color", "--help"][..],
+        &["help", "reprocess"][..],
     ] {
         let plain = help(args);
         assert!(!plain.contains('\u{1b}'), "{args:?}: {plain:?}");
         assert!(plain.contains("Examples:"), "{args:?}");
     }
+    let topic = help(&["help", "options"]);
+    assert!(
+        !topic.contains('\u{1b}') && topic.contains("Credentials"),
+        "{topic:?}"
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod color;
 mod completions;
 mod convergence;
 mod demo;
+mod dynamic_completion;
 mod emulator_command;
 mod errors;
 mod graph_examples;

@@ -105,81 +105,251 @@ fn the_man_page_has_the_options_under_their_headings_examples_and_exit_status() 
     assert!(r.stderr.contains("list, why, show"), "{}", r.stderr);
 }
 
-/// The man page says what `--help` says about the environment: an admin setting up a pipeline
-/// looks for the variables there.
+/// The man page names each global option's environment variable, as `ep --help` and
+/// `ep help options` do: an admin setting up a pipeline looks for the variables there.
 #[test]
 fn the_man_page_names_each_options_environment_variable_as_the_help_does() {
     let page = run_expect(bare_ep().args(["man", "reprocess"]), 0).stdout;
-    let help = run_expect(bare_ep().args(["reprocess", "--help"]), 0).stdout;
+    let help = run_expect(bare_ep().arg("--help"), 0).stdout;
+    let topic = run_expect(bare_ep().args(["help", "options"]), 0).stdout;
     let mut named = 0;
     for var in help.split("[env: ").skip(1) {
         let var = var.split(']').next().unwrap();
         assert!(page.contains(var), "{var} is not in the man page");
+        assert!(
+            topic.contains(&format!("[env: {var}]")),
+            "{var} is not in ep help options"
+        );
         named += 1;
     }
     assert!(named >= 10, "{named} variables in the help");
 }
 
-/// The help of the command at `path`, with `flag` (`-h` or `--help`).
-fn help(path: &[String], flag: &str) -> String {
+/// The help of the command at `path`, with `flag` (`-h` or `--help`), `columns` wide.
+fn help_at(path: &[String], flag: &str, columns: usize) -> String {
     let out = bare_ep()
         .args(path)
         .arg(flag)
-        .env("COLUMNS", "100")
+        .env("COLUMNS", columns.to_string())
         .output()
         .unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The help of the command at `path`, with `flag` (`-h` or `--help`).
+fn help(path: &[String], flag: &str) -> String {
+    help_at(path, flag, 100)
+}
+
+/// What `ep -h` and every command's help say instead of listing the global options.
+const MORE: &str = "Global options (-o FORMAT, --profile NAME, --demo, -q, -v, …): ep help options";
+
+/// Global options no command's help lists: they are in `ep --help` and `ep help options`.
+const COLLAPSED: [&str; 11] = [
+    "--graph-url",
+    "--tenant",
+    "--client-id",
+    "--authority-host",
+    "--retries",
+    "--max-wait",
+    "--no-batch",
+    "--color",
+    "-o, --output",
+    "-q, --quiet",
+    "-v, --verbose",
+];
+
 #[test]
-fn every_help_lists_own_options_first_then_the_global_headings_then_examples() {
+fn every_command_help_shows_its_own_options_then_where_the_global_ones_are_then_examples() {
     let mut paths = Vec::new();
     command_paths(&ep::cli::Cli::command(), Vec::new(), &mut paths);
+    let order = ["Options:", MORE, "Examples:"];
+    for path in paths.iter().filter(|p| !p.is_empty()) {
+        let name = path.join(" ");
+        for flag in ["-h", "--help"] {
+            let text = help(path, flag);
+            let at: Vec<usize> = order
+                .iter()
+                .map(|h| {
+                    text.lines()
+                        .position(|l| l == *h)
+                        .unwrap_or_else(|| panic!("ep {name} {flag}: no {h}\n{text}"))
+                })
+                .collect();
+            assert!(
+                at.windows(2).all(|w| w[0] < w[1]),
+                "ep {name} {flag}:\n{text}"
+            );
+            for collapsed in COLLAPSED {
+                assert!(
+                    !text.contains(collapsed),
+                    "ep {name} {flag} lists {collapsed}\n{text}"
+                );
+            }
+            assert!(
+                !text.contains("global options):"),
+                "ep {name} {flag}:\n{text}"
+            );
+            assert!(
+                !text.contains("Global options:"),
+                "ep {name} {flag}:\n{text}"
+            );
+        }
+        // -h is the short form.
+        assert!(
+            help(path, "-h").lines().count() <= help(path, "--help").lines().count(),
+            "ep {name}"
+        );
+    }
+    // Where a command has more to say than one line per option, --help says it.
+    let path = vec!["reprocess".to_string()];
+    assert!(help(&path, "-h").lines().count() < help(&path, "--help").lines().count());
+}
+
+#[test]
+fn ep_alone_is_a_short_overview_and_ep_help_has_every_global_option() {
+    // Bare `ep`, as a newcomer types it first: the overview on stdout, and success.
+    let bare = run_expect(bare_ep().env("COLUMNS", "100"), 0);
+    assert_eq!(bare.stderr, "");
+    assert_eq!(bare.stdout, help(&[], "-h"));
+    let overview = &bare.stdout;
+    for part in ["Commands:", "reprocess", MORE, "Examples:", "ep --demo"] {
+        assert!(overview.contains(part), "no {part}:\n{overview}");
+    }
+    for collapsed in COLLAPSED {
+        assert!(!overview.contains(collapsed), "{collapsed}:\n{overview}");
+    }
+    assert!(!overview.contains("Exit status:"));
+    // The long form has everything: every heading of global options, then examples and the
+    // exit codes.
+    let long = help(&[], "--help");
     let order = [
         "Options:",
         "Connection (global options):",
         "Authentication (global options):",
         "Global options:",
         "Examples:",
+        "Exit status:",
     ];
-    for path in paths {
-        for flag in ["-h", "--help"] {
-            let text = help(&path, flag);
-            let at: Vec<usize> = order
-                .iter()
-                .map(|h| {
-                    text.lines()
-                        .position(|l| l == *h)
-                        .unwrap_or_else(|| panic!("ep {} {flag}: no {h}\n{text}", path.join(" ")))
-                })
-                .collect();
-            assert!(
-                at.windows(2).all(|w| w[0] < w[1]),
-                "ep {} {flag}:\n{text}",
-                path.join(" ")
-            );
-            // Inherited options only under the global headings.
-            let own = &text[text.find("\nOptions:\n").unwrap()
-                ..text.find("Connection (global options):").unwrap()];
-            for global in ["--graph-url", "--tenant", "--output", "--demo", "--color"] {
-                assert!(
-                    !own.contains(global),
-                    "ep {} {flag}: {global} among own options",
-                    path.join(" ")
-                );
-            }
-        }
-        // -h is the short form.
+    let at: Vec<usize> = order
+        .iter()
+        .map(|h| {
+            long.lines()
+                .position(|l| l == *h)
+                .unwrap_or_else(|| panic!("no {h}\n{long}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{long}");
+    assert!(long.contains("Exit status:\n  0    success"));
+    // A group without its subcommand shows its help the same way.
+    let group = run_expect(bare_ep().arg("requests").env("COLUMNS", "100"), 0);
+    assert_eq!(group.stdout, help(&["requests".to_string()], "-h"));
+}
+
+/// The line counts the first hour's reader sees: the overview, and a command's own options and
+/// examples on one screen.
+#[test]
+fn help_fits_a_screen() {
+    let path =
+        |words: &str| -> Vec<String> { words.split_whitespace().map(String::from).collect() };
+    for columns in [80, 100] {
+        let count = |words: &str, flag: &str| help_at(&path(words), flag, columns).lines().count();
         assert!(
-            help(&path, "-h").lines().count() < help(&path, "--help").lines().count(),
-            "ep {}",
-            path.join(" ")
+            count("", "-h") <= 30,
+            "ep -h at {columns}: {}",
+            count("", "-h")
+        );
+        assert!(
+            count("reprocess", "-h") <= 45,
+            "ep reprocess -h at {columns}: {}",
+            count("reprocess", "-h")
+        );
+        assert!(
+            count("requests", "--help") <= 50,
+            "ep requests --help at {columns}: {}",
+            count("requests", "--help")
+        );
+        let mut paths = Vec::new();
+        command_paths(&ep::cli::Cli::command(), Vec::new(), &mut paths);
+        // The emulator's own options are its knobs, some forty of them.
+        for p in paths
+            .iter()
+            .filter(|p| p.first().is_some_and(|c| c != "emulator"))
+        {
+            let lines = help_at(p, "-h", columns).lines().count();
+            assert!(
+                lines <= 45,
+                "ep {} -h at {columns}: {lines} lines",
+                p.join(" ")
+            );
+        }
+        // No line of a command's short help is wider than the terminal.
+        let text = help_at(&path("reprocess"), "-h", columns);
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= columns, "{widest} columns:\n{text}");
+    }
+}
+
+#[test]
+fn ep_help_shows_a_commands_long_help_or_the_options_topic() {
+    for words in [
+        &[][..],
+        &["reprocess"][..],
+        &["requests", "list"][..],
+        &["config", "set"][..],
+    ] {
+        let path: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let shown = run_expect(bare_ep().arg("help").args(words).env("COLUMNS", "100"), 0).stdout;
+        assert_eq!(shown, help(&path, "--help"), "ep help {}", words.join(" "));
+    }
+    let topic = run_expect(bare_ep().args(["help", "options"]), 0).stdout;
+    assert_eq!(
+        run_expect(bare_ep().args(["help", "environment"]), 0).stdout,
+        topic
+    );
+    // Every global option a command accepts is in the topic, with the credential variables
+    // that are not options at all.
+    let mut root = ep::cli::Cli::command();
+    root.build();
+    let globals: Vec<String> = root
+        .get_arguments()
+        .filter(|a| a.is_global_set() && !a.is_hide_set())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    assert!(globals.len() >= 20, "{globals:?}");
+    let long = help(&[], "--help");
+    let man = run_expect(bare_ep().arg("man"), 0).stdout;
+    for flag in &globals {
+        assert!(
+            topic.contains(flag.as_str()),
+            "{flag} not in ep help options"
+        );
+        assert!(long.contains(flag.as_str()), "{flag} not in ep --help");
+        assert!(
+            man.contains(&flag.replace('-', "\\-")),
+            "{flag} not in ep(1)"
         );
     }
-    // The top-level long help ends with the exit codes.
-    assert!(help(&[], "--help").contains("Exit status:\n  0    success"));
-    assert!(!help(&[], "-h").contains("Exit status:"));
+    for var in [
+        "EP_ACCESS_TOKEN",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "NO_COLOR",
+    ] {
+        assert!(topic.contains(var), "{var}:\n{topic}");
+    }
+    assert!(!topic.contains("Usage:"), "{topic}");
+    // A word that is neither: a usage error that says what there is.
+    let r = run_expect(bare_ep().args(["help", "reprocesss"]), 2);
+    assert!(
+        r.stderr
+            .contains("'reprocesss' is not a command or help topic"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("options"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
 }
 
 #[test]
