@@ -109,7 +109,10 @@ impl Config {
                 scope: format!("{cloud_graph}/.default"),
             },
             format: args.output,
-            style: Style { color },
+            style: Style {
+                color,
+                full_ids: args.full_ids,
+            },
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             retry: RetryPolicy {
                 max_retries: args.retries,
