@@ -87,9 +87,14 @@ impl RequestRecord {
         }
     }
 
-    /// Newest first, as the contract asks; ties by id so output is stable.
+    /// Newest first, as the contract asks: by completion, which the table shows, else by
+    /// creation (as `requests why` orders a cause's requests); ties by id so output is stable.
     pub fn newest_first(a: &Self, b: &Self) -> std::cmp::Ordering {
-        b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id))
+        let latest = |r: &Self| r.completed.or(r.created);
+        latest(b)
+            .cmp(&latest(a))
+            .then_with(|| b.created.cmp(&a.created))
+            .then_with(|| a.id.cmp(&b.id))
     }
 }
 
