@@ -318,10 +318,23 @@ pub fn parse_guid(raw: &str, what: &str) -> Result<String, CliError> {
                 "'{}' is not a valid {what} (expected a GUID)",
                 crate::sanitize::excerpt(trimmed)
             ))
-            .with_hint(
-                "ids look like 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea; 'ep requests list' shows them",
-            )
+            .with_hint(if looks_shortened(trimmed) {
+                "that looks like an id a table shortened: '--full-ids' (or '-o ids') lists whole ids"
+            } else {
+                "ids look like 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea; 'ep requests list' shows them"
+            })
         })
+}
+
+/// The start of a GUID as a table at a terminal shows it (`9bbe5f7d…`), copied with or without
+/// its mark.
+fn looks_shortened(raw: &str) -> bool {
+    let start = raw
+        .strip_suffix(crate::output::fit::ELLIPSIS)
+        .unwrap_or(raw);
+    let digits = start.chars().filter(|c| *c != '-').count();
+    (crate::output::fit::MIN_ID_PREFIX..32).contains(&digits)
+        && start.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
 }
 
 pub fn is_guid(raw: &str) -> bool {
@@ -331,6 +344,16 @@ pub fn is_guid(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shortened_id_is_told_apart_from_a_typo() {
+        assert!(looks_shortened("9bbe5f7d…"));
+        assert!(looks_shortened("9bbe5f7d"));
+        assert!(looks_shortened("9bbe5f7d-f1…"));
+        assert!(!looks_shortened("9bbe5f7"));
+        assert!(!looks_shortened("Finance"));
+        assert!(!looks_shortened("9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1eax"));
+    }
 
     #[test]
     fn the_colour_asked_for_is_found_before_parsing_the_last_one_winning() {
