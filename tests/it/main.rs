@@ -28,5 +28,6 @@ mod profiles;
 mod reprocess;
 mod requests;
 mod resilience;
+mod tables;
 mod tty;
 mod why;
