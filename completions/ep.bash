@@ -227,7 +227,7 @@ _ep() {
 
     case "${cmd}" in
         ep)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version packages requests reprocess completions emulator auth man config help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version packages requests reprocess completions emulator auth man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,7 +325,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version login status logout help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version login status logout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,7 +493,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__login)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,7 +591,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__logout)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,7 +689,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__auth__subcmd__status)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -787,7 +787,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__completions)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,7 +885,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list show set unset use remove path help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list show set unset use remove path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1109,7 +1109,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__list)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1207,7 +1207,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__path)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1305,7 +1305,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__remove)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1403,7 +1403,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__set)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1501,7 +1501,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__show)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1599,7 +1599,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__unset)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1697,7 +1697,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__config__subcmd__use)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1795,7 +1795,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__emulator)
-            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-scope --fault-html --retry-after --catalog-scoped --outage --page-size --paging --live-changes --live-every --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --audit-rate --audit-burst --audit-correlation --resource-roles-unavailable --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --port --seed --requests --packages --latency-ms --rate --burst --fault-rate --fault-reset --lost-ack --fault-scope --fault-html --retry-after --catalog-scoped --outage --page-size --paging --live-changes --live-every --settle-ms --refail-rate --trial-window-ms --recover-delay-ms --visible-refail --repeat-refusal --reprocess-window-days --catalog-refusal --lenient-batch-writes --batch-refuses-writes --token-ttl --strict-filters --client-certificate --device-code-interval --arc-key-dir --imds-failures --audit-rate --audit-burst --audit-correlation --resource-roles-unavailable --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2357,7 +2357,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__man)
-            opts="-o -v -q -h -V --dir --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --dir --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2459,7 +2459,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__packages)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2599,7 +2599,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__packages__subcmd__list)
-            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --search --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2701,7 +2701,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__reprocess)
-            opts="-y -o -v -q -h -V --package --all --all-failed --select --closing-within --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --summary-file --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-y -o -v -q -h -V --package --all --all-failed --select --closing-within --dry-run --yes --force --wait --timeout --journal --no-journal --journal-window --summary-file --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2827,7 +2827,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests)
-            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list why show help"
+            opts="-o -v -q -h -V --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version list why show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2995,7 +2995,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__list)
-            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --closing-within --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --package --all-packages --state --reprocessable --closing-within --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3109,7 +3109,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__show)
-            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3211,7 +3211,7 @@ _ep() {
             return 0
             ;;
         ep__subcmd__requests__subcmd__why)
-            opts="-o -v -q -h -V --package --all-packages --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
+            opts="-o -v -q -h -V --package --all-packages --window --graph-url --cloud --api-version --legacy-beta-path --tenant --client-id --authority-host --auth --profile --service-connection-id --client-secret-file --assertion-alg --client-secret --access-token --password --certificate-password --output --full-ids --retries --max-wait --concurrency --no-batch --demo --demo-reset --verbose --quiet --no-color --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= client-secret= access-token= password= certificate-password= o/output= full-ids retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -66,6 +66,7 @@ complete -c ep -n "__fish_ep_needs_command" -l color -d 'When to colour tables' 
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_needs_command" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_needs_command" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_needs_command" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_needs_command" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_needs_command" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -125,6 +126,7 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subc
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -178,6 +180,7 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -230,6 +233,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subc
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from list why show help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -290,6 +294,7 @@ never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -343,6 +348,7 @@ always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l all-packages -d 'Every package the caller can see (the default)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -394,6 +400,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -463,6 +470,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send reque
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'After reprocessing, poll each request until it settles and report its final state'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-journal -d 'Keep no journal, and do not consult it'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -513,6 +521,7 @@ complete -c ep -n "__fish_ep_using_subcommand completions" -l color -d 'When to 
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand completions" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand completions" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -611,6 +620,7 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l batch-refuses-writes 
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l resource-roles-unavailable -d 'beta\'s accessPackageAssignmentResourceRoles answers 404, as where it is not available'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -661,6 +671,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcomma
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -715,6 +726,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -765,6 +777,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -815,6 +828,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -870,6 +884,7 @@ complete -c ep -n "__fish_ep_using_subcommand man" -l color -d 'When to colour t
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand man" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand man" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand man" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand man" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand man" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -920,6 +935,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcom
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list show set unset use remove path help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -978,6 +994,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1028,6 +1045,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1078,6 +1096,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1128,6 +1147,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1178,6 +1198,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1228,6 +1249,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1278,6 +1300,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
