@@ -127,11 +127,7 @@ mod tests {
         );
         assert!(labels[0].ends_with('…'), "{labels:?}");
         assert_eq!(labels[1], "12345678…  Bob · deliveryFailed");
-        assert!(
-            labels
-                .iter()
-                .all(|l| fit::width(l) <= 40 - OPTION_PREFIX - 1)
-        );
+        assert!(labels.iter().all(|l| fit::width(l) < 40 - OPTION_PREFIX));
         let whole = option_labels(&offered, true, None);
         assert_eq!(
             whole[1],
