@@ -3,7 +3,7 @@
 //! their shortest unique prefix — and whole in `-o json` at the same terminal.
 #![cfg(unix)]
 
-use crate::common::Emu;
+use crate::common::{Emu, sized_pty};
 use rexpect::session::{PtySession, spawn_command};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -11,27 +11,11 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 const WIDTHS: [u16; 2] = [80, 200];
 
-/// `ep` in a pty `cols` wide. The size is set by `stty` in the child before ep starts, so ep never
-/// sees the unsized pty rexpect opens.
+/// `ep` in a pty `cols` wide.
 fn ep_sized(emu: &Emu, cols: u16, args: &[&str]) -> PtySession {
-    let ep = emu.ep_process();
-    let stty = ["/bin/stty", "/usr/bin/stty"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("stty");
-    let mut cmd = std::process::Command::new("/bin/sh");
-    cmd.env_clear();
-    for (key, value) in ep.get_envs() {
-        if let Some(value) = value {
-            cmd.env(key, value);
-        }
-    }
-    cmd.env("TERM", "xterm-256color")
-        .arg("-c")
-        .arg(format!("{stty} cols {cols} rows 50 && exec \"$0\" \"$@\""))
-        .arg(ep.get_program())
-        .args(args);
-    spawn_command(cmd, Some(30_000)).unwrap()
+    let mut ep = emu.ep_process();
+    ep.env("TERM", "xterm-256color").args(args);
+    spawn_command(sized_pty(&ep, cols), Some(30_000)).unwrap()
 }
 
 /// What the terminal shows, line by line: escape sequences dropped, and of a line redrawn after
@@ -481,7 +465,8 @@ fn picker_lines_fit_the_terminal() {
     let emu = Emu::start();
     let (package, _) = sales_onboarding(&emu);
     let eligible: Vec<String> = emu.eligible(Some(&package)).into_iter().collect();
-    for cols in [80u16, 120] {
+    // 0: a terminal that reports no size, which inquire takes for 80 columns.
+    for cols in [80u16, 120, 0] {
         let mut p = ep_sized(
             &emu,
             cols,
@@ -496,13 +481,21 @@ fn picker_lines_fit_the_terminal() {
             .filter(|l| l.contains("[ ]") || l.contains("[x]"))
             .collect();
         assert!(!options.is_empty(), "{lines:#?}");
+        let width = if cols == 0 { 80 } else { usize::from(cols) };
         for line in &lines {
             assert!(
-                line.width() < usize::from(cols),
+                line.width() < width,
                 "{} columns at {cols}: {line:?}",
                 line.width()
             );
         }
+        // One line per option, between the rest of the question's line and the start of the
+        // help line: none wrapped onto a line of its own.
+        let body = &lines[1..lines.len() - 1];
+        assert!(
+            body.iter().all(|l| l.contains("[ ]") || l.contains("[x]")),
+            "a wrapped option at {cols}: {body:#?}"
+        );
         // Each option leads with a short id, unique among those offered.
         let cells: Vec<&str> = options
             .iter()

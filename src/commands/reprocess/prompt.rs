@@ -8,12 +8,17 @@ use crate::{diag, sanitize};
 /// What inquire draws before each option: the cursor and the checkbox (`> [x] `).
 const OPTION_PREFIX: usize = 6;
 
+/// The width inquire assumes when the terminal reports none.
+const INQUIRE_FALLBACK_WIDTH: u16 = 80;
+
 /// The terminal multi-select (type to filter, space to toggle, enter to accept).
 pub(super) async fn pick(offered: Vec<PlanItem>, full_ids: bool) -> anyhow::Result<Vec<PlanItem>> {
     if offered.is_empty() {
         return Ok(offered);
     }
-    let labels = option_labels(&offered, full_ids, fit::stderr_width());
+    // A terminal that reports no size is 80 columns to inquire, which wraps lines at that.
+    let width = fit::stderr_width().unwrap_or(INQUIRE_FALLBACK_WIDTH);
+    let labels = option_labels(&offered, full_ids, Some(width));
     let chosen = tokio::task::spawn_blocking(move || {
         // inquire's own help line says how to filter, select and confirm; repeating it here
         // made the question wrap at 80 columns.
