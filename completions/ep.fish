@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ep_global_optspecs
-    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= o/output= query= retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
+    string join \n graph-url= cloud= api-version= legacy-beta-path tenant= client-id= authority-host= auth= profile= service-connection-id= client-secret-file= assertion-alg= o/output= query= full-ids retries= max-wait= concurrency= no-batch demo demo-reset v/verbose q/quiet no-color color= h/help V/version
 end
 
 function __fish_ep_needs_command
@@ -64,6 +64,7 @@ complete -c ep -n "__fish_ep_needs_command" -l color -d 'When to colour tables' 
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_needs_command" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_needs_command" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_needs_command" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_needs_command" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_needs_command" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -122,6 +123,7 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subc
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -172,6 +174,7 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -220,6 +223,7 @@ complete -c ep -n "__fish_ep_using_subcommand completions" -l color -d 'When to 
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand completions" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand completions" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -316,6 +320,7 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l batch-refuses-writes 
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l resource-roles-unavailable -d 'beta\'s accessPackageAssignmentResourceRoles answers 404, as where it is not available'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -364,6 +369,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcomma
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -415,6 +421,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -463,6 +470,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -511,6 +519,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -560,6 +569,7 @@ complete -c ep -n "__fish_ep_using_subcommand man" -l color -d 'When to colour t
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand man" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand man" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand man" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand man" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand man" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -611,6 +621,7 @@ always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand api" -l paginate -d 'Follow @odata.nextLink and return the items of every page'
 complete -c ep -n "__fish_ep_using_subcommand api" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand api" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand api" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand api" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand api" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -659,6 +670,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subc
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -711,6 +723,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -765,6 +778,7 @@ never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -816,6 +830,7 @@ always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l all-packages -d 'Every package the caller can see (the default)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -879,6 +894,7 @@ complete -c ep -n "__fish_ep_using_subcommand reprocess" -l force -d 'Send reque
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l wait -d 'Then poll each request until it settles, and report its final state'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-journal -d 'Keep no journal, and do not consult it'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -927,6 +943,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcom
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -982,6 +999,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1030,6 +1048,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1078,6 +1097,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1126,6 +1146,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1174,6 +1195,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1222,6 +1244,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1270,6 +1293,7 @@ complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
@@ -1318,6 +1342,7 @@ complete -c ep -n "__fish_ep_using_subcommand help" -l color -d 'When to colour 
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand help" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand help" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand help" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
 complete -c ep -n "__fish_ep_using_subcommand help" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
 complete -c ep -n "__fish_ep_using_subcommand help" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'

@@ -202,6 +202,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "JMESPATH", value_hint = clap::ValueHint::Other)]
     pub query: Option<String>,
 
+    /// Whole request ids in tables and the --select picker
+    ///
+    /// At a terminal, tables show each request id as its shortest prefix that is unique among
+    /// the rows shown (at least 8 characters, ending in …), as git and jj do. Every machine
+    /// format (json, ndjson, csv, ids, markdown) and a table that is piped always carry whole
+    /// ids.
+    #[arg(long, global = true)]
+    pub full_ids: bool,
+
     /// Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled
     /// connection (0 = never retry)
     #[arg(help_heading = CONNECTION)]

@@ -114,7 +114,10 @@ impl Config {
             },
             format,
             projection,
-            style: Style { color },
+            style: Style {
+                color,
+                full_ids: args.full_ids,
+            },
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             retry: RetryPolicy {
                 max_retries: args.retries,

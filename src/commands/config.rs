@@ -144,7 +144,13 @@ fn list(file: &ConfigFile, format: Format) -> anyhow::Result<ExitStatus> {
         .values()
         .map(|p| ProfileRow::new(p, file))
         .collect();
-    let mut writer = RecordWriter::new(format, Style { color: false });
+    let mut writer = RecordWriter::new(
+        format,
+        Style {
+            color: false,
+            full_ids: true,
+        },
+    );
     writer.write_page(rows)?;
     writer.finish(|a, b| a.name.cmp(&b.name))?;
     Ok(ExitStatus::Success)

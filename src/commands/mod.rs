@@ -409,10 +409,23 @@ pub fn parse_guid(raw: &str, what: &str) -> Result<String, CliError> {
                 "'{}' is not a valid {what} (expected a GUID)",
                 crate::sanitize::excerpt(trimmed)
             ))
-            .with_hint(
-                "ids look like 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea; 'ep requests list' shows them",
-            )
+            .with_hint(if looks_shortened(trimmed) {
+                "that looks like an id a table shortened: '--full-ids' (or '-o ids') lists whole ids"
+            } else {
+                "ids look like 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea; 'ep requests list' shows them"
+            })
         })
+}
+
+/// The start of a GUID as a table at a terminal shows it (`9bbe5f7d…`), copied with or without
+/// its mark.
+fn looks_shortened(raw: &str) -> bool {
+    let start = raw
+        .strip_suffix(crate::output::fit::ELLIPSIS)
+        .unwrap_or(raw);
+    let digits = start.chars().filter(|c| *c != '-').count();
+    (crate::output::fit::MIN_ID_PREFIX..32).contains(&digits)
+        && start.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
 }
 
 pub fn is_guid(raw: &str) -> bool {
@@ -440,6 +453,16 @@ mod tests {
         assert_eq!(path(&["--frobnicate"]), "ep");
         assert_eq!(path(&["reprocess", "requests"]), "ep reprocess");
         assert_eq!(path(&["--", "reprocess"]), "ep");
+    }
+
+    #[test]
+    fn a_shortened_id_is_told_apart_from_a_typo() {
+        assert!(looks_shortened("9bbe5f7d…"));
+        assert!(looks_shortened("9bbe5f7d"));
+        assert!(looks_shortened("9bbe5f7d-f1…"));
+        assert!(!looks_shortened("9bbe5f7"));
+        assert!(!looks_shortened("Finance"));
+        assert!(!looks_shortened("9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1eax"));
     }
 
     #[test]

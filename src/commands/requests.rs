@@ -29,6 +29,10 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
         })
     };
     let mut writer = RecordWriter::new(ctx.format, ctx.style);
+    if package.is_some() {
+        // Every row is of the package the command named, and the note below names it.
+        writer = writer.hide_columns(&["PACKAGE"]);
+    }
     let (mut shown, mut reprocessable) = (0usize, 0usize);
     let progress = crate::output::Progress::spinner("listing requests");
     // The failed states are few and what admins act on: listed until two passes agree.

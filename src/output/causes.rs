@@ -1,6 +1,6 @@
 //! How `requests why` and the delivery section of `requests show` read.
 
-use super::{Record, TableCell};
+use super::{Give, Record, TableCell};
 use crate::diagnosis::{Cause, CauseGroup, DeliveryReport, ResourceRef};
 use crate::eligibility::closing_label;
 use crate::sanitize;
@@ -73,6 +73,18 @@ impl Record for CauseGroup {
         ]
     }
 
+    /// The cause is what `why` is asked for: the oldest example goes before it is cut.
+    fn table_give() -> &'static [Give] {
+        &[
+            Give::Never,
+            Give::Never,
+            Give::Early(8),
+            Give::Late(24),
+            Give::Early(13),
+            Give::Drop,
+        ]
+    }
+
     fn table_row(&self) -> Vec<TableCell> {
         let reprocessable = match self.first_closing_at {
             Some(at) => format!(
@@ -87,16 +99,15 @@ impl Record for CauseGroup {
             count = count.color(Color::Red);
         }
         vec![
-            TableCell::new(self.id()),
+            TableCell::id(self.id()),
             count,
             TableCell::new(self.source.as_str()),
             TableCell::new(cause_label(self.resource.as_ref(), &self.reason)),
             TableCell::new(reprocessable),
-            TableCell::new(if self.count > 1 {
-                self.requests.last().cloned().unwrap_or_default()
-            } else {
-                "-".into()
-            }),
+            match self.requests.last() {
+                Some(oldest) if self.count > 1 => TableCell::id(oldest),
+                _ => TableCell::new("-"),
+            },
         ]
     }
 }

@@ -6,6 +6,7 @@
 //! one listing come in one order whatever the format.
 
 mod causes;
+pub mod fit;
 pub mod markdown;
 mod progress;
 mod query;
@@ -20,10 +21,18 @@ pub use records::{
     WaitEnd, package_label, requestor_label,
 };
 
+pub use fit::Give;
+
 use crate::sanitize;
-use comfy_table::{
-    Cell, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width, presets,
-};
+use comfy_table::{Cell, Color, ContentArrangement, LineStyle, Table, TableStyle, presets};
+
+/// Below this, a reported terminal width is taken for none (a pty that reports 0 columns).
+const MIN_TERMINAL_WIDTH: u16 = 40;
+
+/// What separates two columns: a space of padding and the style's blank column line. Rows start
+/// at the left edge and end with their last cell, as git's and jj's do: no column is spent on
+/// margins.
+const COLUMN_GAP: usize = 2;
 
 /// A rule under the header and nothing else: lines between rows double a listing's height for
 /// nothing, and borders get in the way of copying ids.
@@ -57,6 +66,9 @@ pub enum Format {
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
+    /// `--full-ids`: ids whole in tables, where a terminal otherwise gets their shortest unique
+    /// prefix (machine formats always carry them whole).
+    pub full_ids: bool,
 }
 
 /// `--color`: when tables are coloured.
@@ -87,6 +99,11 @@ pub trait Record: Serialize {
     fn csv_row(&self) -> Vec<String>;
     fn table_header() -> &'static [&'static str];
     fn table_row(&self) -> Vec<TableCell>;
+    /// How each column (in [`table_header`](Record::table_header)'s order) gives way when the
+    /// table is wider than the terminal; columns not named here give way first.
+    fn table_give() -> &'static [Give] {
+        &[]
+    }
 }
 
 /// A table cell's raw text and colour. Records hand these over rather than finished cells so that
@@ -96,6 +113,8 @@ pub struct TableCell {
     pub text: String,
     /// Applied only when the table is coloured.
     pub color: Option<Color>,
+    /// An id, which a terminal shows as its shortest unique prefix.
+    pub is_id: bool,
 }
 
 impl TableCell {
@@ -103,6 +122,15 @@ impl TableCell {
         TableCell {
             text: text.into(),
             color: None,
+            is_id: false,
+        }
+    }
+
+    /// A cell holding an id.
+    pub fn id(text: impl Into<String>) -> Self {
+        TableCell {
+            is_id: true,
+            ..TableCell::new(text)
         }
     }
 
@@ -111,12 +139,17 @@ impl TableCell {
         self
     }
 
+    /// A cell as a table made safe and coloured it before cells were cut to fit.
+    #[cfg(test)]
     fn render(&self, style: Style) -> Cell {
-        let cell = Cell::new(sanitize::line(&self.text));
-        match self.color {
-            Some(color) if style.color => cell.fg(color),
-            _ => cell,
-        }
+        styled(Cell::new(sanitize::line(&self.text)), self.color, style)
+    }
+}
+
+fn styled(cell: Cell, color: Option<Color>, style: Style) -> Cell {
+    match color {
+        Some(color) if style.color => cell.fg(color),
+        _ => cell,
     }
 }
 
@@ -127,6 +160,8 @@ pub struct RecordWriter<R: Record> {
     out: io::BufWriter<io::Stdout>,
     buffered: Vec<R>,
     csv_started: bool,
+    /// Table columns left out (by header): what the command's scope already says.
+    hidden: &'static [&'static str],
 }
 
 impl<R: Record> RecordWriter<R> {
@@ -137,7 +172,15 @@ impl<R: Record> RecordWriter<R> {
             out: io::BufWriter::new(io::stdout()),
             buffered: Vec::new(),
             csv_started: false,
+            hidden: &[],
         }
+    }
+
+    /// Leave these columns out of a table: a column repeating the scope the command was given
+    /// (`PACKAGE` under `--package`) takes room and says nothing. Machine formats keep them.
+    pub fn hide_columns(mut self, headers: &'static [&'static str]) -> Self {
+        self.hidden = headers;
+        self
     }
 
     /// Stream formats write now; the others keep the records for [`finish`](Self::finish).
@@ -210,36 +253,115 @@ impl<R: Record> RecordWriter<R> {
         self.out.flush().map_err(pipe)
     }
 
+    /// The records as a table: at a terminal, ids cut to their shortest unique prefix and cells
+    /// that do not fit cut with `…`, so that every row is one line no wider than the terminal.
     fn table(&self, records: &[R]) -> Table {
+        let shown: Vec<usize> = R::table_header()
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !self.hidden.contains(h))
+            .map(|(i, _)| i)
+            .collect();
+        let mut rows: Vec<Vec<TableCell>> = records
+            .iter()
+            .map(|r| {
+                let mut row = r.table_row();
+                row.resize_with(R::table_header().len(), || TableCell::new(""));
+                shown.iter().map(|&i| row[i].clone()).collect()
+            })
+            .collect();
+        let at_terminal = stdout_is_terminal();
+        if at_terminal && !self.style.full_ids {
+            shorten_ids(&mut rows);
+        }
+        for cell in rows.iter_mut().flatten() {
+            cell.text = sanitize::line(&cell.text);
+        }
+        let mut header: Vec<String> = shown
+            .iter()
+            .map(|&i| R::table_header()[i].to_string())
+            .collect();
+        let give: Vec<Give> = shown
+            .iter()
+            .map(|&i| R::table_give().get(i).copied().unwrap_or(Give::Early(0)))
+            .collect();
+        let widths = match terminal_width().filter(|_| at_terminal) {
+            Some(width) => fitted_widths(&header, &rows, &give, usize::from(width)),
+            None => vec![Some(usize::MAX); header.len()],
+        };
+        let keep = |i: usize| widths[i].is_some();
+        let cut = |text: &str, i: usize| fit::truncate(text, widths[i].unwrap_or(0));
+        header = header
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(i, h)| cut(h, i))
+            .collect();
         let mut table = Table::new();
         table
             .load_style(HEADER_RULE_ONLY)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(R::table_header().iter().copied());
-        fit_to_terminal(&mut table);
+            // Cells are cut to fit above: comfy-table must not wrap them again.
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .force_no_tty()
+            .set_header(header);
         if self.style.color {
             // comfy-table styles only a terminal by itself, and crossterm, which writes the
             // colours, drops them when NO_COLOR is set; `--color always` means both anyway.
             table.enforce_styling();
             crossterm::style::force_color_output(true);
         }
-        for r in records {
-            table.add_row(r.table_row().iter().map(|c| c.render(self.style)));
+        for row in rows {
+            table.add_row(
+                row.iter()
+                    .enumerate()
+                    .filter(|(i, _)| keep(*i))
+                    .map(|(i, c)| styled(Cell::new(cut(&c.text, i)), c.color, self.style)),
+            );
         }
-        // Ids are the first column of every record: wrapping one makes it uncopyable.
-        let id_width = records
-            .iter()
-            .map(|r| sanitize::line(r.id()).chars().count())
-            .max()
-            .unwrap_or(0);
-        if let Some(column) = table.column_mut(0) {
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
-                // The constraint counts the cell's one-space padding on each side.
-                u16::try_from(id_width + 2).unwrap_or(u16::MAX),
-            )));
+        let columns = table.column_count();
+        for (i, column) in table.column_iter_mut().enumerate() {
+            column.set_padding((0, if i + 1 == columns { 0 } else { 1 }));
         }
         table
     }
+}
+
+/// Every id of the table cut to the shortest prefix that keeps them all apart.
+fn shorten_ids(rows: &mut [Vec<TableCell>]) {
+    let len = fit::id_prefix_len(
+        rows.iter()
+            .flatten()
+            .filter(|c| c.is_id)
+            .map(|c| c.text.as_str()),
+    );
+    for cell in rows.iter_mut().flatten().filter(|c| c.is_id) {
+        cell.text = fit::short_id(&cell.text, len);
+    }
+}
+
+/// Column widths for a table of `rows` in `width` terminal columns.
+fn fitted_widths(
+    header: &[String],
+    rows: &[Vec<TableCell>],
+    give: &[Give],
+    width: usize,
+) -> Vec<Option<usize>> {
+    let headers: Vec<usize> = header.iter().map(|h| fit::width(h)).collect();
+    let natural: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| fit::width(&c.text))
+                .chain([headers[i]])
+                .max()
+                .unwrap_or(0)
+                // comfy-table draws an empty column one character wide.
+                .max(1)
+        })
+        .collect();
+    // Every column but the last is followed by the gap: counted as each column's padding, with
+    // the last column's given back.
+    fit::column_widths(&natural, &headers, give, width + COLUMN_GAP, COLUMN_GAP)
 }
 
 /// One JSON document, then a newline, or what `--query` makes of it. The data stays exact (serde
@@ -350,14 +472,18 @@ fn fit_to_terminal(table: &mut Table) {
 }
 
 fn terminal_width() -> Option<u16> {
-    use std::io::IsTerminal;
-    if !io::stdout().is_terminal() {
+    if !stdout_is_terminal() {
         return None;
     }
     // A pty that reports no size (some CI runners, `script`) says 0 columns: ignore it.
     terminal_size::terminal_size()
         .map(|(w, _)| w.0)
-        .filter(|w| *w >= 40)
+        .filter(|w| *w >= MIN_TERMINAL_WIDTH)
+}
+
+fn stdout_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    io::stdout().is_terminal()
 }
 
 fn pipe(e: io::Error) -> anyhow::Error {
@@ -429,7 +555,10 @@ mod tests {
     #[test]
     fn table_cells_are_made_safe_and_coloured_only_when_asked() {
         let cell = TableCell::new("evil\u{1b}]0;x\u{7}\u{202e}name").color(Color::Red);
-        let plain = cell.render(Style { color: false });
+        let plain = cell.render(Style {
+            color: false,
+            full_ids: false,
+        });
         assert_eq!(plain.content(), "evil\\x1b]0;x\\x07\\u{202e}name");
     }
 

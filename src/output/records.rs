@@ -1,6 +1,6 @@
 //! The records ep prints, shaped exactly as the contract's JSON.
 
-use super::{Record, TableCell};
+use super::{Give, Record, TableCell};
 use crate::eligibility::{closing_label, format_age, judge_request, request_closes_at};
 use crate::graph::{
     AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
@@ -87,9 +87,14 @@ impl RequestRecord {
         }
     }
 
-    /// Newest first, as the contract asks; ties by id so output is stable.
+    /// Newest first, as the contract asks: by completion, which the table shows, else by
+    /// creation (as `requests why` orders a cause's requests); ties by id so output is stable.
     pub fn newest_first(a: &Self, b: &Self) -> std::cmp::Ordering {
-        b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id))
+        let latest = |r: &Self| r.completed.or(r.created);
+        latest(b)
+            .cmp(&latest(a))
+            .then_with(|| b.created.cmp(&a.created))
+            .then_with(|| a.id.cmp(&b.id))
     }
 }
 
@@ -151,9 +156,28 @@ impl Record for RequestRecord {
         ]
     }
 
+    /// The state is what a listing is read for, and is never cut while anything else can be;
+    /// the age is short and what the rows are sorted by; the verdict keeps room for
+    /// `yes, closes in 13d 14h`.
+    fn table_give() -> &'static [Give] {
+        &[
+            Give::Never,
+            Give::Late(18),
+            Give::Early(12),
+            Give::Early(12),
+            Give::Never,
+            Give::Early(22),
+        ]
+    }
+
     fn table_row(&self) -> Vec<TableCell> {
         let mut state = TableCell::new(self.state.to_string());
-        let mut verdict = TableCell::new(self.verdict_label());
+        // "no: state delivered" beside STATE `delivered` says it twice; other reasons are news.
+        let verdict_text = match &self.reason {
+            Some(reason) if *reason == format!("state {}", self.state) => "no".to_string(),
+            _ => self.verdict_label(),
+        };
+        let mut verdict = TableCell::new(verdict_text);
         if self.state.is_failed() {
             state = state.color(Color::Red);
         }
@@ -161,7 +185,7 @@ impl Record for RequestRecord {
             verdict = verdict.color(Color::Green);
         }
         vec![
-            TableCell::new(&self.id),
+            TableCell::id(&self.id),
             state,
             TableCell::new(self.requestor_label()),
             TableCell::new(self.package_label()),
@@ -258,7 +282,13 @@ impl Record for PackageRecord {
         &["PACKAGE ID", "NAME", "CATALOG"]
     }
 
+    fn table_give() -> &'static [Give] {
+        &[Give::Never, Give::Late(20), Give::Early(10)]
+    }
+
     fn table_row(&self) -> Vec<TableCell> {
+        // Whole, unlike request ids: a package id is what `--package` is given, and `--package`
+        // takes no prefix.
         vec![
             TableCell::new(&self.id),
             TableCell::new(&self.display_name),
@@ -426,6 +456,10 @@ impl Record for ReprocessResult {
         &["REQUEST", "OUTCOME", "DETAIL"]
     }
 
+    fn table_give() -> &'static [Give] {
+        &[Give::Never, Give::Late(15), Give::Early(20)]
+    }
+
     fn table_row(&self) -> Vec<TableCell> {
         let mut detail = Vec::new();
         if let Some(label) = &self.label {
@@ -450,7 +484,7 @@ impl Record for ReprocessResult {
             Outcome::Skipped => Color::Yellow,
         });
         vec![
-            TableCell::new(&self.id),
+            TableCell::id(&self.id),
             outcome,
             TableCell::new(detail.join("; ")),
         ]

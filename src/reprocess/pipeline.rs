@@ -46,13 +46,14 @@ pub(super) async fn run(
     let backlog = Arc::new(Backlog::new(client.parallelism() * DEPTH));
     let filter = judge.filter();
     let mut listed = ListedIds::default();
+    let one_package = judge.one_package();
     let listing = async {
         let on_page = |page: Vec<AssignmentRequest>| -> PageDone {
             listed.extend(page.iter().map(|r| r.id.as_str()));
             backlog.push(
                 page.into_iter()
                     .filter_map(|r| judge.admit(r))
-                    .map(ListingJudge::plan_item)
+                    .map(|r| ListingJudge::plan_item(r, one_package))
                     .map(|mut item| {
                         ledger.judge(&mut item);
                         item

@@ -79,8 +79,12 @@ pub(super) async fn for_listing(
         .await?;
     progress.finish();
     records.sort_by(RequestRecord::newest_first);
+    let one_package = judge.one_package();
     Ok((
-        records.into_iter().map(ListingJudge::plan_item).collect(),
+        records
+            .into_iter()
+            .map(|r| ListingJudge::plan_item(r, one_package))
+            .collect(),
         listed,
     ))
 }
@@ -182,19 +186,24 @@ impl ListingJudge {
         }
     }
 
-    pub(super) fn plan_item(r: RequestRecord) -> PlanItem {
-        let closes = r
-            .closes
-            .map(|at| format!(" · {}", closing_label(at, r.judged_at)))
-            .unwrap_or_default();
-        let label = format!(
-            "{} · {} · {} · completed {}{closes}",
-            r.requestor_label(),
-            r.package_label(),
-            r.state,
-            r.age_label()
-        );
-        PlanItem::new(r.id, Some(label), Step::Send, r.completed)
+    /// Whether the scope is one package, which then goes without saying in each request's label.
+    pub(super) fn one_package(&self) -> bool {
+        self.package.is_some()
+    }
+
+    /// The request as a step of the plan, labelled for people: who, (which package,) its state
+    /// and how long it has left.
+    pub(super) fn plan_item(r: RequestRecord, one_package: bool) -> PlanItem {
+        let mut parts = vec![r.requestor_label()];
+        if !one_package {
+            parts.push(r.package_label());
+        }
+        parts.push(r.state.to_string());
+        parts.push(format!("completed {}", r.age_label()));
+        if let Some(at) = r.closes {
+            parts.push(closing_label(at, r.judged_at));
+        }
+        PlanItem::new(r.id, Some(parts.join(" · ")), Step::Send, r.completed)
     }
 }
 

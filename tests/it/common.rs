@@ -296,3 +296,26 @@ pub fn signal_mid_reprocess(
     assert!(status.success());
     child.wait_with_output().unwrap()
 }
+
+/// `cmd` run so that its pty is `cols` columns wide: `stty` sets the size in the child before the
+/// program starts, so it never sees the unsized pty rexpect opens (and no ioctl is needed here).
+#[cfg(unix)]
+pub fn sized_pty(cmd: &std::process::Command, cols: u16) -> std::process::Command {
+    let stty = ["/bin/stty", "/usr/bin/stty"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("stty");
+    let mut sized = std::process::Command::new("/bin/sh");
+    sized.env_clear();
+    for (key, value) in cmd.get_envs() {
+        if let Some(value) = value {
+            sized.env(key, value);
+        }
+    }
+    sized
+        .arg("-c")
+        .arg(format!("{stty} cols {cols} rows 50 && exec \"$0\" \"$@\""))
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    sized
+}

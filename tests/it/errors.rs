@@ -397,3 +397,34 @@ fn the_emulator_command_serves_and_prints_what_to_export() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// An id copied from a table at a terminal is a prefix (`9bbe5f7d…`): refused before any call,
+/// with a hint that says how to get whole ids rather than what a GUID looks like.
+#[test]
+fn a_shortened_id_from_a_table_is_refused_with_a_hint_to_list_whole_ids() {
+    let emu = Emu::start();
+    for args in [
+        &["requests", "show", "9bbe5f7d…"][..],
+        &["requests", "show", "9bbe5f7d-f1"][..],
+        &["reprocess", "9bbe5f7d…", "--yes"][..],
+    ] {
+        let r = run_expect(emu.ep().args(args), 2);
+        assert!(
+            r.stderr.contains("not a valid request id"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("--full-ids"), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+    // A value that is no prefix of an id keeps the general hint.
+    let r = run_expect(emu.ep().args(["requests", "show", "Finance"]), 2);
+    assert!(!r.stderr.contains("--full-ids"), "{}", r.stderr);
+    assert!(r.stderr.contains("ids look like"), "{}", r.stderr);
+    assert!(
+        !emu.calls()
+            .iter()
+            .any(|c| c.path.contains("identityGovernance")),
+        "Graph is not called for a bad id"
+    );
+}

@@ -393,7 +393,9 @@ fn the_select_picker_shows_hostile_labels_escaped() {
             PACKAGE_ID,
             "--select",
         ]);
-    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
+    // Wide enough that the picker cuts no label: all of the name is on screen to check.
+    let mut p =
+        rexpect::session::spawn_command(crate::common::sized_pty(&cmd, 250), Some(20_000)).unwrap();
     let mut seen = p.exp_string("Reprocess which requests?").unwrap();
     seen.push_str(&p.exp_string("gpj.exe\\u{200b}\\u{9b}31m").unwrap());
     // inquire draws with escape sequences of its own; the server's must not be among them.

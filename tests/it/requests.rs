@@ -172,7 +172,7 @@ fn every_listed_request_matches_the_truth_field_by_field() {
         "every request of the package, once"
     );
     let eligible = emu.eligible(Some(&package));
-    let mut previous_created: Option<String> = None;
+    let mut previous_latest: Option<String> = None;
     for row in rows {
         let id = row["id"].as_str().unwrap();
         let t = truth.iter().find(|t| t.id == id).expect("listed id exists");
@@ -217,12 +217,14 @@ fn every_listed_request_matches_the_truth_field_by_field() {
             };
             assert!(reason.starts_with(&expected_start), "{id}: {reason}");
         }
-        if let Some(prev) = &previous_created {
+        // Newest first by what the table shows: completion, else creation.
+        let latest = row["completedDateTime"].as_str().unwrap_or(created);
+        if let Some(prev) = &previous_latest {
             let p = chrono::DateTime::parse_from_rfc3339(prev).unwrap();
-            let c = chrono::DateTime::parse_from_rfc3339(created).unwrap();
+            let c = chrono::DateTime::parse_from_rfc3339(latest).unwrap();
             assert!(p >= c, "newest first");
         }
-        previous_created = Some(created.to_string());
+        previous_latest = Some(latest.to_string());
     }
 }
 

@@ -32,7 +32,13 @@ fn select_filters_by_typing_and_reprocesses_only_the_picked_request() {
     p.exp_string("Reprocess which requests?").unwrap();
     p.send(&pick.id[..8]).unwrap();
     p.flush().unwrap();
-    p.exp_string(&pick.id).unwrap();
+    // Shown as in tables: the id's shortest unique prefix, marked as cut.
+    // rexpect matches bytes taken one for one as chars: `…` is its three UTF-8 bytes.
+    let marked: String = format!("{}…", &pick.id[..8])
+        .bytes()
+        .map(char::from)
+        .collect();
+    p.exp_string(&marked).unwrap();
     p.send(" ").unwrap();
     p.send("\r").unwrap();
     p.flush().unwrap();

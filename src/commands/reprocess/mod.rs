@@ -47,6 +47,7 @@ pub async fn run(
     let scope = scope(ctx, selection).await?;
     let frontend = Terminal {
         ask: ctx.interactive && !args.yes,
+        full_ids: ctx.style.full_ids,
         interrupt: OnceLock::new(),
     };
     let report = reprocess::run(&ctx.client, scope, &options, &frontend)
@@ -168,6 +169,8 @@ fn journal_refused(e: anyhow::Error) -> anyhow::Error {
 /// see it, and takes over Ctrl-C and SIGTERM once sending starts.
 struct Terminal {
     ask: bool,
+    /// `--full-ids`, for the picker's labels.
+    full_ids: bool,
     interrupt: OnceLock<Arc<Interrupt>>,
 }
 
@@ -181,7 +184,7 @@ impl Frontend for Terminal {
     }
 
     async fn pick(&self, offered: Vec<PlanItem>) -> anyhow::Result<Vec<PlanItem>> {
-        prompt::pick(offered).await
+        prompt::pick(offered, self.full_ids).await
     }
 
     fn progress(&self, label: &str, total: Option<usize>) -> Box<dyn Tally> {
