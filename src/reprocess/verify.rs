@@ -28,6 +28,10 @@ use std::collections::HashSet;
 /// Listings after the first, at most. Each costs one pass over the failed requests in scope.
 pub const MAX_PASSES: usize = 6;
 
+/// The first wait before listing a scope again that changed by itself; doubled each time, so
+/// the passes span about 7.5 s before the run gives up establishing its result.
+const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// What the recheck did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Recheck {
@@ -60,6 +64,7 @@ pub(super) async fn reconcile(
         .map(|r| r.id.to_ascii_lowercase())
         .collect();
     let mut previous = first;
+    let mut quiet_waits = 0u32;
     while recheck.passes < MAX_PASSES && !interrupt.is_requested() {
         recheck.passes += 1;
         let mut lean = judge.lean();
@@ -123,6 +128,22 @@ pub(super) async fn reconcile(
             break;
         }
         previous = listed;
+        // Nothing new, yet the scope moved: something else is changing it (the service moving
+        // earlier acceptances on, other admins). Listing again at once would likely land in
+        // the middle of the same change, so wait a little longer each time (bounded, and cut
+        // short by Ctrl-C). After this run's own sends the next pass follows at once.
+        if to_send == 0 && recheck.passes < MAX_PASSES {
+            let wait = SETTLE_WAIT * 2u32.pow(quiet_waits.min(4));
+            quiet_waits += 1;
+            diag::trace(
+                1,
+                format!("the scope is still changing; listing again in {wait:?}"),
+            );
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = interrupt.requested() => {}
+            }
+        }
     }
     (recheck, None)
 }

@@ -359,13 +359,15 @@ fn scenario(seed: u64) {
             break;
         }
     }
-    // Once the tenant is quiet, a last run must find everything done and say so with exit 0.
+    // Once the tenant is quiet, a last run must find everything done and say so with exit 0:
+    // no live change left to make, and every acceptance of the runs before moved on.
     while world.emu.live_changes_made() < s.config.live_changes {
         run(world
             .emu
             .ep()
             .args(["requests", "list", "--all-packages", "-o", "ids"]));
     }
+    std::thread::sleep(s.config.recover_delay + Duration::from_millis(100));
     let last = run(world
         .emu
         .ep()

@@ -263,9 +263,9 @@ fn ctrl_c_in_the_picker_wipes_it_from_the_screen_and_exits_130() {
         );
         let mut seen = Vec::new();
         expect_keeping(&mut p, &mut seen, "Reprocess which requests?");
-        // The list is drawn before the key goes in.
-        expect_keeping(&mut p, &mut seen, "type to filter");
+        // The list, then inquire's help line under it, is drawn before the key goes in.
         expect_keeping(&mut p, &mut seen, "[ ]");
+        expect_keeping(&mut p, &mut seen, "type to filter");
         p.send_control('c').unwrap();
         p.flush().unwrap();
         expect_keeping(&mut p, &mut seen, "interrupted; nothing was sent");
