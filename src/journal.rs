@@ -55,7 +55,7 @@ pub fn default_path() -> Option<PathBuf> {
 /// What the journal says about one Graph origin since some time.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct History {
-    /// Accepted reprocess calls per request id, newest time kept.
+    /// Accepted reprocess calls per request id (lowercase), newest time kept.
     pub accepted: HashMap<String, DateTime<Utc>>,
     /// Requests whose last journaled call has no known outcome: killed or interrupted after the
     /// call may have left. Not accepted ones: those are known.
@@ -71,14 +71,17 @@ pub fn history(path: &Path, graph: &str, since: DateTime<Utc>) -> std::io::Resul
         if entry.graph != graph || entry.at < since {
             continue;
         }
+        // GUIDs in any case are one request: an id typed in capitals on one run and listed in
+        // lowercase on the next must meet its own history.
+        let id = entry.id.to_ascii_lowercase();
         if entry.outcome == Outcome::Reprocessed {
-            let slot = h.accepted.entry(entry.id.clone()).or_insert(entry.at);
+            let slot = h.accepted.entry(id.clone()).or_insert(entry.at);
             if *slot < entry.at {
                 *slot = entry.at;
             }
         }
         if entry.outcome != Outcome::Other {
-            last.insert(entry.id, entry.outcome);
+            last.insert(id, entry.outcome);
         }
     }
     h.uncertain = last
@@ -89,15 +92,6 @@ pub fn history(path: &Path, graph: &str, since: DateTime<Utc>) -> std::io::Resul
         .map(|(id, _)| id)
         .collect();
     Ok(h)
-}
-
-/// Accepted reprocess calls per request id, newest time kept, for one Graph origin.
-pub fn accepted_since(
-    path: &Path,
-    graph: &str,
-    since: DateTime<Utc>,
-) -> std::io::Result<HashMap<String, DateTime<Utc>>> {
-    Ok(history(path, graph, since)?.accepted)
 }
 
 fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
@@ -268,14 +262,17 @@ mod tests {
         w.record("http://127.0.0.1:1", "c", Outcome::Reprocessed);
         w.close().unwrap();
         let since = Utc::now() - Duration::hours(4);
-        let found = accepted_since(&path, "https://graph.microsoft.com", since).unwrap();
+        let found = history(&path, "https://graph.microsoft.com", since)
+            .unwrap()
+            .accepted;
         assert_eq!(found.keys().collect::<Vec<_>>(), vec!["a"]);
-        let later = accepted_since(
+        let later = history(
             &path,
             "https://graph.microsoft.com",
             Utc::now() + Duration::seconds(5),
         )
-        .unwrap();
+        .unwrap()
+        .accepted;
         assert!(later.is_empty());
         #[cfg(unix)]
         {
@@ -305,6 +302,28 @@ mod tests {
         assert_eq!(uncertain, vec!["c", "d"]);
         assert!(
             history(&path, "other", Utc::now() - Duration::hours(1)).unwrap() == History::default()
+        );
+    }
+
+    #[tokio::test]
+    async fn an_id_is_one_request_whatever_its_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        let w = JournalWriter::open(&path).unwrap();
+        w.intend("g", &["9BBE5F7D-F1E7-4EB1-A586-38CDF6F8B1EA"])
+            .await
+            .unwrap();
+        w.record(
+            "g",
+            "9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea",
+            Outcome::Reprocessed,
+        );
+        w.close().unwrap();
+        let h = history(&path, "g", Utc::now() - Duration::hours(1)).unwrap();
+        assert!(h.uncertain.is_empty(), "{h:?}");
+        assert!(
+            h.accepted
+                .contains_key("9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea")
         );
     }
 
@@ -344,7 +363,9 @@ mod tests {
         })
         .unwrap();
         fs::write(&path, format!("{good}\n{{\"at\":\"20")).unwrap();
-        let found = accepted_since(&path, "g", Utc::now() - Duration::hours(1)).unwrap();
+        let found = history(&path, "g", Utc::now() - Duration::hours(1))
+            .unwrap()
+            .accepted;
         assert!(found.contains_key("x"));
     }
 
@@ -417,7 +438,7 @@ mod tests {
         symlink(&target, &path).unwrap();
         let err = JournalWriter::open(&path).err().expect("refused");
         assert!(err.to_string().contains("symbolic link"), "{err}");
-        let err = accepted_since(&path, "g", Utc::now()).unwrap_err();
+        let err = history(&path, "g", Utc::now()).unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert_eq!(fs::read_to_string(&target).unwrap(), "precious\n");
         // A dangling link is refused too, rather than creating its target.
@@ -437,7 +458,9 @@ mod tests {
     #[test]
     fn missing_journal_is_empty() {
         let dir = tempfile::tempdir().unwrap();
-        let found = accepted_since(&dir.path().join("none"), "g", Utc::now()).unwrap();
+        let found = history(&dir.path().join("none"), "g", Utc::now())
+            .unwrap()
+            .accepted;
         assert!(found.is_empty());
     }
 }

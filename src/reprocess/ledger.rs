@@ -68,19 +68,14 @@ impl Ledger {
             return;
         }
         let id = item.id.to_ascii_lowercase();
-        let accepted = self
-            .history
-            .accepted
-            .get(&item.id)
-            .or_else(|| self.history.accepted.get(&id));
+        let accepted = self.history.accepted.get(&id);
         if let (Some(at), false) = (accepted, self.force) {
             item.step = Step::Skip(format!(
                 "reprocessed {} ago by ep (journal); Graph keeps retrying it for several hours, --force sends it again",
                 format_age(self.now - *at)
             ));
             self.skipped.fetch_add(1, Ordering::Relaxed);
-        } else if self.history.uncertain.contains(&item.id) || self.history.uncertain.contains(&id)
-        {
+        } else if self.history.uncertain.contains(&id) {
             item.uncertain = true;
             self.uncertain.fetch_add(1, Ordering::Relaxed);
         }
