@@ -252,7 +252,7 @@ pub async fn run(
                     client, &judge, &ledger, listed, &mut sent, &signals, frontend,
                 )
                 .await;
-                report_recheck(&done);
+                report_recheck(&done, error.is_some());
                 report.recheck = Some(done);
                 report.listing_error = error;
             }
@@ -278,7 +278,9 @@ fn declined(mut report: Report) -> Report {
     report
 }
 
-fn report_recheck(recheck: &Recheck) {
+/// What the recheck found, and whether it failed to establish the result. A recheck stopped by
+/// an error says nothing about a changing scope: the error is reported after the summary.
+fn report_recheck(recheck: &Recheck, stopped: bool) {
     if recheck.found > 0 {
         diag::note(format!(
             "the recheck found {} eligible request(s) the first listing had not shown \
@@ -286,7 +288,7 @@ fn report_recheck(recheck: &Recheck) {
             recheck.found
         ));
     }
-    if !recheck.converged && !recheck.declined {
+    if !recheck.converged && !recheck.declined && !stopped {
         diag::warn(format!(
             "could not establish that nothing eligible was left behind: the scope was still \
              changing after {} recheck(s); rerun to pick up the rest",

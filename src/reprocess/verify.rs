@@ -102,10 +102,16 @@ pub(super) async fn reconcile(
                  sending them",
                 recheck.passes
             ));
-            if !frontend.consent(to_send, true).await.unwrap_or(false) {
-                recheck.declined = true;
-                diag::note("nothing more was sent");
-                break;
+            // A prompt that fails (Ctrl-C at it) is not a "no": it ends the run with its error,
+            // after the summary of what was sent.
+            match frontend.consent(to_send, true).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    recheck.declined = true;
+                    diag::note("nothing more was sent");
+                    break;
+                }
+                Err(e) => return (recheck, Some(e)),
             }
         }
         let progress = frontend.progress("reprocessing", Some(to_send));

@@ -46,7 +46,7 @@ pub async fn run(
     };
     let scope = scope(ctx, selection).await?;
     let frontend = Terminal {
-        ask: ctx.interactive && !args.yes,
+        ask: !options.unattended,
         full_ids: ctx.style.full_ids,
         interrupt: OnceLock::new(),
     };
@@ -168,6 +168,7 @@ fn journal_refused(e: anyhow::Error) -> anyhow::Error {
 /// A terminal (or none): asks where a person is there to answer, draws progress where one can
 /// see it, and takes over Ctrl-C and SIGTERM once sending starts.
 struct Terminal {
+    /// A person is there to answer and did not say `--yes`: the engine's `!unattended`.
     ask: bool,
     /// `--full-ids`, for the picker's labels.
     full_ids: bool,
