@@ -67,6 +67,7 @@ mod ci_oidc;
 mod conn;
 mod delivery;
 mod delivery_routes;
+mod directory;
 mod filter;
 mod identity;
 mod live;
@@ -103,6 +104,7 @@ use seed::{SplitMix64, mix64};
 use throttle::{Dice, FaultInjector, TokenBucket};
 
 pub use delivery::AuditCorrelation;
+pub use identity::AZURE_CLI_CLIENT_ID;
 pub use paging::PagingModel;
 pub use session::{ChangedRequest, PendingState, TENANT_STATE_FORMAT, TenantState};
 pub use throttle::{FaultScope, RetryAfterStyle};
@@ -246,6 +248,10 @@ pub struct EmulatorConfig {
     pub oidc_clock_skew_secs: i64,
     /// Statuses the CI token issuers answer their first calls with, in order (503, 429, …).
     pub oidc_failures: Vec<u16>,
+    /// How many times a newly registered app is not found yet: by `POST /servicePrincipals`,
+    /// and by the sign-in service (AADSTS700016). A new registration takes a moment to
+    /// replicate; how long is not documented, so one refusal each is the default.
+    pub directory_lag: u32,
 }
 
 /// A federated identity credential on an app registration (issuer + subject + audience).
@@ -340,6 +346,7 @@ impl Default for EmulatorConfig {
             azure_devops_access_token: DEMO_SYSTEM_ACCESSTOKEN.to_string(),
             oidc_clock_skew_secs: 0,
             oidc_failures: Vec::new(),
+            directory_lag: 1,
         }
     }
 }
@@ -464,6 +471,8 @@ pub(crate) struct Shared {
     snapshots: Mutex<paging::Snapshots>,
     /// The changes the tenant makes by itself (`live_changes`).
     live: Mutex<live::LiveTenant>,
+    /// Applications, service principals and grants created through Graph.
+    directory: Mutex<directory::Directory>,
     skiptoken_key: u64,
     id_salt: u64,
     id_counter: AtomicU64,
@@ -478,6 +487,10 @@ impl Shared {
 
     fn lock_snapshots(&self) -> MutexGuard<'_, paging::Snapshots> {
         self.snapshots.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_directory(&self) -> MutexGuard<'_, directory::Directory> {
+        self.directory.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock_live(&self) -> MutexGuard<'_, live::LiveTenant> {
@@ -800,6 +813,7 @@ impl Emulator {
                 config.live_changes,
                 config.live_every,
             )),
+            directory: Mutex::new(directory::Directory::default()),
             skiptoken_key: mix64(config.seed ^ 0x5C1F_70CE_5C1F_70CE),
             id_salt: mix64(identity::process_salt() ^ 0x1D5A_1D5A),
             id_counter: AtomicU64::new(1),
@@ -874,6 +888,12 @@ impl Emulator {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Ground truth for tests: the applications, service principals and delegated permission
+    /// grants created through Graph, as Graph shows them.
+    pub fn directory_snapshot(&self) -> serde_json::Value {
+        self.shared.lock_directory().snapshot()
     }
 
     /// Mints a valid access token for `client_id` (with that app's roles; none if unknown).
@@ -1097,6 +1117,7 @@ async fn handle(
         path: &path,
         query,
         headers: &header_list,
+        body: &body,
     };
     let handled = routes::top_level(&shared, &call, &body);
     match handled.delivery {

@@ -36,6 +36,8 @@ pub(crate) struct Call<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: &'a [(String, String)],
+    /// The request body (empty for a `$batch` sub-request, whose body is not kept).
+    pub(crate) body: &'a [u8],
 }
 
 impl Call<'_> {
@@ -493,6 +495,9 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
     let rest = &segments[1..];
     if rest.first().is_some_and(|s| eq(s, "auditLogs")) {
         return delivery_routes::audit_logs(shared, call, version, &rest[1..], &token);
+    }
+    if rest.first().is_some_and(|s| super::directory::handles(s)) {
+        return super::directory::route(shared, call, version, rest, &token, now);
     }
     for (i, want) in EM.iter().enumerate() {
         match rest.get(i) {
@@ -1261,6 +1266,7 @@ fn run_batch(
                 path: &full_path,
                 query: query.as_deref(),
                 headers: &headers,
+                body: &[],
             };
             graph_call(shared, &sub_call, true)
         };

@@ -32,6 +32,7 @@ mod reprocess;
 mod requests;
 mod resilience;
 mod round_trips;
+mod setup;
 mod tables;
 mod tls;
 mod tty;
