@@ -71,6 +71,7 @@ pub async fn run(
         .tenant_id()
         .await
         .map_err(|e| refused(e, "read the tenant"))?;
+    guid_from_graph(&tenant, "tenant id")?;
     let graph = client
         .service_principal(MICROSOFT_GRAPH_APP_ID)
         .await
@@ -87,6 +88,7 @@ pub async fn run(
         wanted.push(AUDIT_SCOPE);
     }
     wanted.push(OFFLINE_SCOPE);
+    guid_from_graph(&graph.id, "Microsoft Graph service principal id")?;
     let scopes = published(&graph, &wanted)?;
 
     let (app, created) = match reusable_app(ctx, &inputs).await? {
@@ -111,7 +113,11 @@ pub async fn run(
             (app, true)
         }
     };
+    // These ids go into the profile and into URLs: only what Graph ids look like.
+    guid_from_graph(&app.app_id, "app id")?;
+    guid_from_graph(&app.id, "application object id")?;
     let sp = service_principal_for(ctx, &app.app_id).await?;
+    guid_from_graph(&sp.id, "service principal id")?;
     let scope = consent(ctx, &sp.id, &graph.id, &wanted).await?;
     diag::note(format!(
         "granted admin consent for {scope} (delegated: ep can do only what the signed-in admin may)"
@@ -138,6 +144,21 @@ pub async fn run(
             signed_in,
         },
     )
+}
+
+/// An id Graph answered that is not a GUID: not something to save or build a URL from.
+fn guid_from_graph(id: &str, what: &str) -> Result<(), CliError> {
+    if super::is_guid(id) {
+        return Ok(());
+    }
+    Err(CliError::new(
+        ExitStatus::Unavailable,
+        format!(
+            "Graph answered a {what} that is not a GUID: '{}'",
+            excerpt(id)
+        ),
+    )
+    .with_hint("is --graph-url a Microsoft Graph?"))
 }
 
 /// A Graph refusal while setting up, with what it usually means.
