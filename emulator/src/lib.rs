@@ -959,12 +959,16 @@ impl Emulator {
              #   managed identity (IMDS): export IMDS_ENDPOINT={url}; ep --auth managed-identity ...\n\
              {arc}\
              #   device code: ep auth login   (completes by itself after two polls; then --auth device-code)\n\
+             #   ep auth setup, as an admin signed in to the Azure CLI (that token may register apps, not\n\
+             #     read entitlement management): unset AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET;\n\
+             #     EP_ACCESS_TOKEN={admin_token} ep auth setup\n\
              #   GitHub Actions OIDC: export ACTIONS_ID_TOKEN_REQUEST_URL='{actions_url}' \\\n\
              #     ACTIONS_ID_TOKEN_REQUEST_TOKEN={actions_token}   (then --auth github-actions)\n\
              #   Azure Pipelines OIDC: export SYSTEM_OIDCREQUESTURI={ado_uri} \\\n\
              #     SYSTEM_ACCESSTOKEN={ado_token} AZURESUBSCRIPTION_SERVICE_CONNECTION_ID={ado_connection}   (then --auth azure-pipelines)\n\
              # Tokens live {ttl} s (--token-ttl).\n\
              # These are demo credentials for this local emulator only. They are not secrets and work nowhere else.\n",
+            admin_token = self.issue_token(AZURE_CLI_CLIENT_ID),
             actions_url = self.actions_id_token_request_url(),
             actions_token = c.actions_request_token,
             ado_uri = self.system_oidc_request_uri(),
