@@ -86,6 +86,22 @@ pub(crate) fn audit_logs(
                     "correlationId" => filter::Value::Text(e.correlation_id.clone()),
                     "id" => filter::Value::Text(e.id.clone()),
                     "loggedByService" => filter::Value::Text("Entitlement Management".into()),
+                    "targetResources" => filter::Value::Items(
+                        e.targets
+                            .iter()
+                            .map(|t| {
+                                vec![
+                                    ("id", filter::Value::Text(t.id.clone())),
+                                    (
+                                        "displayName",
+                                        filter::Value::Text(
+                                            t.display_name.clone().unwrap_or_default(),
+                                        ),
+                                    ),
+                                ]
+                            })
+                            .collect(),
+                    ),
                     _ => filter::Value::Text(String::new()),
                 })
             })
