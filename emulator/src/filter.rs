@@ -1037,7 +1037,9 @@ mod tests {
                 vec![("id", Value::Text(REQ.to_ascii_uppercase()))],
             ]),
             "correlationId" => Value::Text("c0ffee00-0000-4000-8000-000000000001".into()),
-            "activityDisplayName" => Value::Text("Fulfill access package resource assignment".into()),
+            "activityDisplayName" => {
+                Value::Text("Fulfill access package resource assignment".into())
+            }
             _ => Value::Text(String::new()),
         };
         let e = ok(

@@ -144,6 +144,57 @@ pub async fn audit_events(
     Ok(events)
 }
 
+/// The audit events of one request, for `requests show`: those naming the request (one query,
+/// every activity); when none does (the log may name only the requestor and the package), those
+/// naming the requestor, else the package, in the request's time (one more query). Never one
+/// query per activity and time range as for many requests: at most two, where those would be
+/// up to six, each paging through everyone's events of its activity.
+pub async fn audit_events_of_one(
+    ctx: &Context,
+    request: &AssignmentRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEvent>, Unavailable> {
+    let kept_from = now - Duration::days(diagnosis::AUDIT_RETENTION_DAYS);
+    let (from, to) = diagnosis::request_window(request, now);
+    let (from, to) = (from.max(kept_from), to.min(now));
+    if from > to {
+        // Older than the log keeps: asking costs a query of the five per 10 seconds.
+        return Ok(Vec::new());
+    }
+    let read = |e: GraphError| source_error("auditLog", &e, "audit events");
+    let mut queries = 1;
+    let mut events = ctx
+        .client
+        .list_audit_events_naming(&request.id, None)
+        .await
+        .map_err(read)?;
+    if events.is_empty() {
+        let subject = request
+            .requestor
+            .as_ref()
+            .and_then(|r| r.object_id.as_deref())
+            .filter(|id| super::is_guid(id))
+            .or_else(|| request.access_package.as_ref().map(|p| p.id.as_str()));
+        if let Some(subject) = subject {
+            queries += 1;
+            events = ctx
+                .client
+                .list_audit_events_naming(subject, Some((from, to)))
+                .await
+                .map_err(read)?;
+        }
+    }
+    diag::trace(
+        1,
+        format!(
+            "audit log: {} event(s) from {queries} quer(ies) for request {}",
+            events.len(),
+            crate::sanitize::line(&request.id)
+        ),
+    );
+    Ok(events)
+}
+
 /// beta: each request's resource roles, through its assignment. Read only with
 /// `--api-version beta`; a service without them is said once.
 pub async fn resource_roles(

@@ -121,7 +121,7 @@ async fn delivery_report(
     let one = [request];
     let ((expected, mut unavailable), audit) = tokio::join!(
         delivery::expected_for(ctx, &packages),
-        delivery::audit_events(ctx, &one, now)
+        delivery::audit_events_of_one(ctx, request, now)
     );
     let events = audit.unwrap_or_else(|u| {
         unavailable.push(u);

@@ -614,3 +614,58 @@ fn why_for_any_one_package_reads_the_audit_log_within_one_window() {
         );
     }
 }
+
+/// Issue 20, item 3: `show ID` reads the events naming the request (one query, every activity),
+/// and only when none does, those of the requestor in the request's time: never one query per
+/// activity and time range paging through everyone's events, as `why` does for many requests.
+#[test]
+fn show_reads_the_audit_log_for_one_request_at_most_once_per_activity() {
+    for correlation in [AuditCorrelation::RequestId, AuditCorrelation::Requestor] {
+        let emu = Emu::with(EmulatorConfig {
+            audit_correlation: correlation,
+            page_size: 5,
+            ..stable_config()
+        });
+        let c = audited_resource_failure(&emu);
+        let state = emu.snapshot_by_id()[&c.request_id].state.clone();
+        let before = audit_calls(&emu).len();
+        let doc = run_expect(
+            emu.ep()
+                .args(["requests", "show", &c.request_id, "-o", "json"]),
+            0,
+        )
+        .json();
+        assert_eq!(
+            doc["delivery"]["cause"]["resource"]["id"],
+            c.resource.as_ref().unwrap().id.as_str(),
+            "{correlation:?}: {doc}"
+        );
+        assert_eq!(doc["delivery"]["cause"]["reason"], normalised(&c).as_str());
+        let calls = &audit_calls(&emu)[before..];
+        // A failed request's activities: the resource's, and the failed or partial request's.
+        let activities = 2;
+        assert!(
+            calls.len() <= activities,
+            "{correlation:?} ({state}): {} audit calls: {calls:#?}",
+            calls.len()
+        );
+        assert!(
+            calls.iter().all(|c| c.status == 200
+                && c.query
+                    .as_deref()
+                    .is_some_and(|q| q.contains("targetResources"))),
+            "{calls:#?}"
+        );
+        let want = match correlation {
+            AuditCorrelation::RequestId => ("requestId", 1),
+            AuditCorrelation::Requestor => ("requestorPackageTime", 2),
+        };
+        assert_eq!(
+            (
+                doc["delivery"]["correlation"].as_str().unwrap(),
+                calls.len()
+            ),
+            want
+        );
+    }
+}
