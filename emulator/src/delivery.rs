@@ -256,7 +256,14 @@ const RESOURCES: &[&[(&str, OriginSystem)]] = &[
     ],
 ];
 
+/// The custom extensions, by the stage they run at: the first when a request is approved (its
+/// calls are on the request), the second when the assignment is granted (its calls are on the
+/// assignment: v1.0 `accessPackageAssignment.customExtensionCalloutInstances`, "all the custom
+/// extension calls that were made during the access package assignment workflow").
 const EXTENSIONS: &[&str] = &["Provision CRM licence", "Notify HR system"];
+
+/// The extension whose calls are on the assignment, not the request.
+const ASSIGNMENT_STAGE_EXTENSION: usize = 1;
 
 /// Failure reasons per origin system: the first is the usual one for a resource.
 const GROUP_REASONS: &[&str] = &[
@@ -803,9 +810,31 @@ pub(crate) fn render_assignment_roles(
         .collect()
 }
 
-/// A request's `customExtensionCalloutInstances`: a failed callout for a request whose cause is
-/// one, after the earlier extension that answered.
+/// A request's `customExtensionCalloutInstances`: a failed callout of the request stage, or the
+/// request-stage extension that answered before an assignment-stage one failed.
 pub(crate) fn render_callouts(d: &Delivery, request_id: &str) -> Value {
+    let items: Vec<Value> = stage_callouts(d, request_id)
+        .into_iter()
+        .filter(|(extension, _)| *extension != ASSIGNMENT_STAGE_EXTENSION)
+        .map(|(_, v)| v)
+        .collect();
+    Value::Array(items)
+}
+
+/// An assignment's `customExtensionCalloutInstances` (v1.0): the calls of the extension that
+/// runs when the assignment is granted.
+pub(crate) fn render_assignment_callouts(d: &Delivery, request_id: &str) -> Value {
+    let items: Vec<Value> = stage_callouts(d, request_id)
+        .into_iter()
+        .filter(|(extension, _)| *extension == ASSIGNMENT_STAGE_EXTENSION)
+        .map(|(_, v)| v)
+        .collect();
+    Value::Array(items)
+}
+
+/// Every callout made for a request whose cause is a failed one, with its extension's index: the
+/// earlier extensions answered, the last failed.
+fn stage_callouts(d: &Delivery, request_id: &str) -> Vec<(usize, Value)> {
     let Some(RequestCause {
         cause:
             Cause::Callout {
@@ -818,29 +847,35 @@ pub(crate) fn render_callouts(d: &Delivery, request_id: &str) -> Value {
         ..
     }) = d.causes.get(&request_id.to_ascii_lowercase())
     else {
-        return json!([]);
+        return Vec::new();
     };
     let mut items = Vec::new();
     if *extension > 0
         && let Some(first) = d.extensions.first()
     {
         let mut rng = SplitMix64::new(hash_parts(&[b"callout-ok", request_id.as_bytes()]));
-        items.push(json!({
-            "id": rng.guid(),
-            "customExtensionId": first.id,
-            "externalCorrelationId": format!("08584{:016}", rng.below(10u64.pow(16))),
-            "detail": "Callback received.",
-            "status": "callbackReceived",
-        }));
+        items.push((
+            0,
+            json!({
+                "id": rng.guid(),
+                "customExtensionId": first.id,
+                "externalCorrelationId": format!("08584{:016}", rng.below(10u64.pow(16))),
+                "detail": "Callback received.",
+                "status": "callbackReceived",
+            }),
+        ));
     }
-    items.push(json!({
-        "id": instance_id,
-        "customExtensionId": d.extensions.get(*extension).map(|e| e.id.clone()),
-        "externalCorrelationId": run_id,
-        "detail": detail,
-        "status": status.as_str(),
-    }));
-    Value::Array(items)
+    items.push((
+        *extension,
+        json!({
+            "id": instance_id,
+            "customExtensionId": d.extensions.get(*extension).map(|e| e.id.clone()),
+            "externalCorrelationId": run_id,
+            "detail": detail,
+            "status": status.as_str(),
+        }),
+    ));
+    items
 }
 
 /// One `directoryAudit`, v1.0 shape (beta adds nothing ep reads).

@@ -185,6 +185,9 @@ pub(crate) fn assignment_resource_roles(
     if shared.config.resource_roles_unavailable {
         return Err(not_found_segment("accessPackageAssignmentResourceRoles"));
     }
+    if shared.config.resource_roles_forbidden {
+        return Err(denied());
+    }
     require_role(token, &[ROLE_READ, ROLE_READ_WRITE])?;
     let q = parse_query(call.query)?;
     let (mut role, mut scope) = (false, false);
@@ -299,9 +302,18 @@ pub(crate) fn patch_package(
     );
 }
 
-/// Fills a rendered request's `customExtensionCalloutInstances`, when it carries them.
+/// Fills a rendered request's `customExtensionCalloutInstances`, when it carries them, and its
+/// expanded v1.0 assignment's.
 pub(crate) fn patch_request(shared: &Shared, request_id: &str, o: &mut Map<String, Value>) {
     if let Some(slot) = o.get_mut("customExtensionCalloutInstances") {
         *slot = delivery::render_callouts(&shared.delivery, request_id);
+    }
+    for nav in ["assignment", "accessPackageAssignment"] {
+        if let Some(Value::Object(assignment)) = o.get_mut(nav) {
+            assignment.insert(
+                "customExtensionCalloutInstances".into(),
+                delivery::render_assignment_callouts(&shared.delivery, request_id),
+            );
+        }
     }
 }
