@@ -966,6 +966,10 @@ pub struct EmulatorArgs {
     /// beta's accessPackageAssignmentResourceRoles answers 404, as where it is not available
     #[arg(long)]
     pub resource_roles_unavailable: bool,
+    /// beta's accessPackageAssignmentResourceRoles answers 403, as to an app not allowed that
+    /// beta call (the v1.0 calls still answer)
+    #[arg(long)]
+    pub resource_roles_forbidden: bool,
 }
 
 /// One example: what it does, and the command line. A line starting with `ep --demo` runs as it is

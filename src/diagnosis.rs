@@ -4,10 +4,12 @@
 //! `commands::delivery`.
 //!
 //! A request's cause is the first of:
+//! 0. its expanded assignment, `delivered` or `expired` since the request failed: whatever
+//!    failed then, a reprocess has nothing to do now (source `assignment`);
 //! 1. an audit event "Fulfill access package resource assignment" that failed: the resource it
 //!    names and its `resultReason` (source `audit`);
-//! 2. a custom extension call that failed (`calloutFailed`, `callbackTimedOut`): its `detail`
-//!    (source `customExtension`);
+//! 2. a custom extension call that failed (`calloutFailed`, `callbackTimedOut`), the request's
+//!    own or its assignment's: its `detail` (source `customExtension`);
 //! 3. an audit event "Failed access package assignment request" or "Partially fulfill access
 //!    package assignment request" that failed: its `resultReason`, no resource (source `audit`);
 //! 4. beta's resource roles: the one resource still `PendingFulfillment` (source
@@ -65,6 +67,7 @@ pub enum Source {
     Audit,
     ResourceRoles,
     CustomExtension,
+    Assignment,
     Unknown,
 }
 
@@ -74,7 +77,16 @@ impl Source {
             Source::Audit => "audit",
             Source::ResourceRoles => "resourceRoles",
             Source::CustomExtension => "customExtension",
+            Source::Assignment => "assignment",
             Source::Unknown => "unknown",
+        }
+    }
+
+    /// For people: beta's resource roles are read from v1.0 too, and say so.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::ResourceRoles => "resourceRoles (beta)",
+            other => other.as_str(),
         }
     }
 }
@@ -323,6 +335,22 @@ pub fn cause_of(request: &AssignmentRequest, evidence: &Evidence<'_>) -> Cause {
             r
         }
     };
+    if let Some(a) = request.assignment.as_ref() {
+        let now = if a.delivered() {
+            Some("the assignment is delivered since: nothing left to reprocess")
+        } else if a.expired() {
+            Some("the assignment has expired: request the package again")
+        } else {
+            None
+        };
+        if let Some(reason) = now {
+            return Cause {
+                resource: None,
+                reason: reason.into(),
+                source: Source::Assignment,
+            };
+        }
+    }
     if let Some(e) = newest_failed(&[audit_activities::RESOURCE]) {
         return Cause {
             resource: resource_of_event(e, request, evidence.expected),
@@ -330,7 +358,13 @@ pub fn cause_of(request: &AssignmentRequest, evidence: &Evidence<'_>) -> Cause {
             source: Source::Audit,
         };
     }
-    if let Some(c) = request.callouts.iter().find(|c| c.failed()) {
+    let assignment_callouts = request.assignment.iter().flat_map(|a| a.callouts.iter());
+    if let Some(c) = request
+        .callouts
+        .iter()
+        .chain(assignment_callouts)
+        .find(|c| c.failed())
+    {
         return Cause {
             resource: None,
             reason: reason_of(c.detail.as_deref(), c.status.as_deref().unwrap_or("failed")),
@@ -656,6 +690,8 @@ pub struct AuditEventView {
 pub struct DeliveryReport {
     pub resources: Vec<ResourceStatus>,
     pub custom_extensions: Vec<crate::graph::CalloutInstance>,
+    /// The expanded assignment: its state, status and own custom extension calls.
+    pub assignment: Option<crate::graph::Assignment>,
     pub audit_events: Vec<AuditEventView>,
     pub correlation: Option<Correlation>,
     /// For a failed request: the cause `requests why` groups it under.
@@ -711,6 +747,7 @@ impl DeliveryReport {
         DeliveryReport {
             resources,
             custom_extensions: request.callouts.clone(),
+            assignment: request.assignment.clone(),
             audit_events,
             correlation,
             cause,
@@ -754,6 +791,7 @@ mod tests {
                 display_name: None,
             }),
             callouts: Vec::new(),
+            assignment: None,
         }
     }
 
@@ -940,6 +978,68 @@ mod tests {
             },
         );
         assert_eq!(c.source, Source::Unknown);
+    }
+
+    /// Issue 20, item 2: the expanded assignment's own callouts explain a failure, and an
+    /// assignment delivered or expired since says a reprocess has nothing to do, whatever the
+    /// audit log says about the failure then.
+    #[test]
+    fn the_assignment_explains_what_its_request_does_not() {
+        let mut r = request(REQ, 3);
+        r.assignment = Some(crate::graph::Assignment {
+            id: Some(GROUP.into()),
+            state: Some("deliveryFailed".into()),
+            status: Some("DeliveryFailed".into()),
+            callouts: vec![CalloutInstance {
+                status: Some("calloutFailed".into()),
+                detail: Some(format!("HR system said no for {USER}")),
+                ..CalloutInstance::default()
+            }],
+        });
+        let none = Evidence::default();
+        let c = cause_of(&r, &none);
+        assert_eq!(
+            (c.source, c.reason.as_str()),
+            (Source::CustomExtension, "HR system said no for {id}")
+        );
+        let failed_event = event(
+            audit_activities::RESOURCE,
+            r.completed.unwrap(),
+            "site locked",
+            vec![target(REQ, "Other")],
+        );
+        for (state, reason) in [
+            (
+                "delivered",
+                "the assignment is delivered since: nothing left to reprocess",
+            ),
+            (
+                "Expired",
+                "the assignment has expired: request the package again",
+            ),
+        ] {
+            if let Some(a) = r.assignment.as_mut() {
+                a.state = Some(state.into());
+            }
+            let c = cause_of(
+                &r,
+                &Evidence {
+                    events: vec![&failed_event],
+                    ..Evidence::default()
+                },
+            );
+            assert_eq!((c.source, c.reason.as_str()), (Source::Assignment, reason));
+            assert!(crate::eligibility::assignment_note(&r).is_some());
+        }
+        if let Some(a) = r.assignment.as_mut() {
+            a.state = Some("partiallyDelivered".into());
+        }
+        assert_eq!(crate::eligibility::assignment_note(&r), None);
+        r.state = RequestState::Delivered;
+        if let Some(a) = r.assignment.as_mut() {
+            a.state = Some("delivered".into());
+        }
+        assert_eq!(crate::eligibility::assignment_note(&r), None, "not failed");
     }
 
     /// Issue 20, item 8: several resources still pending were grouped by how many; now each

@@ -5,7 +5,7 @@ use crate::cli::RequestsListArgs;
 use crate::diag;
 use crate::diagnosis::{self, DeliveryReport, Unavailable};
 use crate::error::{CliError, ExitStatus};
-use crate::graph::{ApiVersion, RequestDetail, RequestFilter, RequestState};
+use crate::graph::{RequestDetail, RequestFilter, RequestState};
 use crate::output::{Format, Record, RecordWriter, RequestRecord, key_value_table, print_text};
 use chrono::Utc;
 
@@ -155,16 +155,12 @@ async fn delivery_report(
     )
 }
 
-/// beta's resource roles of the request, or why they were not read.
+/// beta's resource roles of the request (read in v1.0 mode too), or why they were not read.
 async fn show_roles(
     ctx: &Context,
     detail: &RequestDetail,
     unavailable: &mut Vec<Unavailable>,
 ) -> Option<Vec<crate::graph::AssignmentResourceRole>> {
-    if ctx.client.api_version() != ApiVersion::Beta {
-        unavailable.push(delivery::beta_only());
-        return None;
-    }
     match delivery::roles_of(ctx, detail).await {
         Ok(roles) => Some(roles),
         Err(e) => {

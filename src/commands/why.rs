@@ -3,7 +3,8 @@
 //!
 //! Reads, in this order: the failed requests (one listing, with their custom extension calls);
 //! each package's expected resources; the audit log, one query per time range and activity; and
-//! with `--api-version beta`, the resource roles of the requests nothing else explains.
+//! the resource roles (one beta call per assignment, in v1.0 mode too) of the requests nothing
+//! else explains.
 
 use super::{Context, delivery, packages};
 use crate::cli::RequestsWhyArgs;

@@ -162,19 +162,6 @@ pub struct RequestDetail {
     pub assignment_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct WireDetail {
-    #[serde(flatten)]
-    request: WireRequest,
-    #[serde(alias = "accessPackageAssignment")]
-    assignment: Option<WireId>,
-}
-
-#[derive(Deserialize)]
-struct WireId {
-    id: Option<String>,
-}
-
 /// A package with its catalog and the role scopes it delivers.
 #[derive(Debug, Clone)]
 pub struct PackageDelivery {
@@ -192,20 +179,17 @@ struct WirePackageDelivery {
 }
 
 impl GraphClient {
-    /// One request with its callouts and the id of its assignment (`$expand=assignment`).
+    /// One request with its callouts and its assignment (every request read expands it).
     pub async fn get_request_detail(&self, id: &str) -> Result<RequestDetail, GraphError> {
-        let assignment = match self.version {
-            ApiVersion::V1 => "assignment",
-            ApiVersion::Beta => "accessPackageAssignment",
-        };
-        let path = self.request_path(id, Some(assignment));
+        let path = self.request_path(id, None);
         let response = self
             .execute(Method::GET, Target::Relative(path.clone()), true)
             .await?;
-        let wire: WireDetail = parse_json(&path, &response.body)?;
+        let wire: WireRequest = parse_json(&path, &response.body)?;
+        let request: AssignmentRequest = wire.into();
         Ok(RequestDetail {
-            assignment_id: wire.assignment.and_then(|a| a.id),
-            request: wire.request.into(),
+            assignment_id: request.assignment.as_ref().and_then(|a| a.id.clone()),
+            request,
         })
     }
 

@@ -15,9 +15,11 @@ fn normalised(c: &SeededCause) -> String {
     c.reason_template.replace("{objectId}", "{id}")
 }
 
-/// What `why` must find for each request failed now, with the audit log readable and v1.0: the
-/// audit log explains what it still holds, the request's own callouts the rest they can.
-fn expected_v1(emu: &Emu, audit: bool) -> BTreeMap<Key, BTreeSet<String>> {
+/// What `why` must find for each request failed now, in v1.0 mode with the audit log readable
+/// (`audit`) and beta's resource roles served (`roles`): the audit log explains what it still
+/// holds, the callouts (the request's and its assignment's) what they can, and beta's resource
+/// roles, read from v1.0 too, name what is still pending for the rest.
+fn expected(emu: &Emu, audit: bool, roles: bool) -> BTreeMap<Key, BTreeSet<String>> {
     let causes: BTreeMap<String, SeededCause> = emu
         .causes()
         .into_iter()
@@ -34,11 +36,39 @@ fn expected_v1(emu: &Emu, audit: bool) -> BTreeMap<Key, BTreeSet<String>> {
             ("customExtension", _) => ("customExtension".into(), None, normalised(c)),
             ("resource", true) => ("audit".into(), resource, normalised(c)),
             ("request", true) => ("audit".into(), None, normalised(c)),
-            _ => ("unknown".into(), None, "no cause recorded".into()),
+            _ => pending_key(c, roles),
         };
         out.entry(key).or_default().insert(r.id);
     }
     out
+}
+
+/// What beta's resource roles say of a request nothing else explains: the one resource still
+/// pending, or each pending one by name.
+fn pending_key(c: &SeededCause, roles: bool) -> Key {
+    match (roles, c.pending.as_slice()) {
+        (true, [one]) => (
+            "resourceRoles".into(),
+            Some((one.kind.clone(), one.id.clone(), one.display_name.clone())),
+            "PendingFulfillment".into(),
+        ),
+        (true, many) if !many.is_empty() => {
+            let names: BTreeSet<&str> = many.iter().map(|r| r.display_name.as_str()).collect();
+            (
+                "resourceRoles".into(),
+                None,
+                format!(
+                    "PendingFulfillment: {}",
+                    names.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        }
+        _ => ("unknown".into(), None, "no cause recorded".into()),
+    }
+}
+
+fn expected_v1(emu: &Emu, audit: bool) -> BTreeMap<Key, BTreeSet<String>> {
+    expected(emu, audit, true)
 }
 
 fn failed(state: &str) -> bool {
@@ -141,7 +171,76 @@ fn why_groups_every_failed_request_by_its_seeded_cause() {
     );
     assert_eq!(retry_after_violations(&emu.calls(), "/auditLogs/"), 0);
     assert!(r.stderr.contains("by request id"), "{}", r.stderr);
-    assert!(r.stderr.contains("--api-version beta"), "{}", r.stderr);
+    // Issue 20, item 1: v1.0 names what is still pending through the one beta call, and does
+    // not send people to --api-version beta for it.
+    assert!(got.keys().any(|k| k.0 == "resourceRoles" && k.1.is_some()));
+    assert!(!r.stderr.contains("--api-version beta"), "{}", r.stderr);
+    let calls = emu.calls();
+    let beta: Vec<&ep_emulator::RecordedCall> = calls
+        .iter()
+        .filter(|c| c.path.starts_with("/beta/"))
+        .collect();
+    assert!(!beta.is_empty());
+    assert!(
+        beta.iter()
+            .all(|c| c.path.ends_with("/accessPackageAssignmentResourceRoles")),
+        "only the resource roles are read from beta: {beta:#?}"
+    );
+}
+
+/// Issue 20, item 1: where the beta call is refused (403) or missing (404), v1.0 still groups
+/// everything, says once that it skipped the beta call, and fails nothing.
+#[test]
+fn why_and_show_skip_the_beta_resource_roles_with_a_note_where_they_are_refused() {
+    for (forbidden, status) in [(true, "403"), (false, "404")] {
+        let emu = Emu::with(EmulatorConfig {
+            resource_roles_forbidden: forbidden,
+            resource_roles_unavailable: !forbidden,
+            ..stable_config()
+        });
+        let r = run_expect(
+            emu.ep()
+                .args(["requests", "why", "--all-packages", "-o", "json"]),
+            0,
+        );
+        let got = groups_of(&r.json());
+        assert_eq!(got, expected(&emu, true, false), "stderr:\n{}", r.stderr);
+        assert_partition(&got, &failed_now(&emu));
+        assert_eq!(
+            r.stderr
+                .matches("accessPackageAssignmentResourceRoles")
+                .count(),
+            1,
+            "said once: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!("({status}")) && r.stderr.contains("skipped"),
+            "{}",
+            r.stderr
+        );
+        let c = audited_resource_failure(&emu);
+        let doc = run_expect(
+            emu.ep()
+                .args(["requests", "show", &c.request_id, "-o", "json"]),
+            0,
+        )
+        .json();
+        assert_eq!(doc["delivery"]["cause"]["source"], "audit");
+        let unavailable = doc["delivery"]["unavailable"].as_array().unwrap();
+        assert!(
+            unavailable.iter().any(|u| u["source"] == "resourceRoles"
+                && u["reason"].as_str().unwrap().contains(status)),
+            "{unavailable:?}"
+        );
+        assert!(
+            doc["delivery"]["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["status"].is_null())
+        );
+    }
 }
 
 /// Six audit queries (pages of 20) against the documented 5 per 10 seconds: ep sends five,
@@ -382,9 +481,15 @@ fn show_names_the_undelivered_resource_and_the_reason() {
     );
     let events = doc["delivery"]["auditEvents"].as_array().unwrap();
     assert!(events.iter().any(|e| e["reason"] == c.reason.as_str()));
-    let unavailable = doc["delivery"]["unavailable"].as_array().unwrap();
-    assert!(unavailable.iter().any(|u| u["source"] == "resourceRoles"
-        && u["hint"].as_str().unwrap().contains("--api-version beta")));
+    // v1.0 reads each resource's status from beta's resource roles too: the failing one is
+    // pending, and nothing is left unread.
+    let status = resources
+        .iter()
+        .find(|x| x["id"] == res.id.as_str())
+        .map(|x| x["status"].clone());
+    assert_eq!(status, Some(Value::from("PendingFulfillment")));
+    assert_eq!(doc["delivery"]["unavailable"], serde_json::json!([]));
+    assert_eq!(doc["delivery"]["assignment"]["state"], doc["state"]);
     // For people: the resource, the reason as the service wrote it, and the cause.
     let table = run_expect(emu.ep().args(["requests", "show", &c.request_id]), 0);
     assert!(table.stdout.contains(&res.display_name), "{}", table.stdout);
@@ -572,6 +677,42 @@ fn show_ties_events_by_requestor_when_they_do_not_name_the_request_and_shows_fai
         "{}",
         table.stdout
     );
+    // Issue 20, item 2: an extension that runs once access is granted leaves its calls on the
+    // assignment, not the request; the expanded assignment, read in the same call, names it.
+    let on_assignment = emu
+        .causes()
+        .into_iter()
+        .filter(|c| c.kind == "customExtension" && failed.contains(&c.request_id))
+        .map(|c| {
+            let doc = run_expect(
+                emu.ep()
+                    .args(["requests", "show", &c.request_id, "-o", "json"]),
+                0,
+            )
+            .json();
+            (c, doc)
+        })
+        .find(|(_, doc)| {
+            doc["delivery"]["customExtensions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["status"] != "calloutFailed" && x["status"] != "callbackTimedOut")
+        })
+        .expect("the seed has a failed assignment-stage callout");
+    let (c, doc) = on_assignment;
+    let calls = doc["delivery"]["assignment"]["customExtensionCalloutInstances"]
+        .as_array()
+        .unwrap();
+    assert!(
+        calls.iter().any(|x| x["detail"] == c.reason.as_str()),
+        "{doc}"
+    );
+    assert_eq!(doc["delivery"]["cause"]["source"], "customExtension");
+    assert_eq!(doc["delivery"]["cause"]["reason"], normalised(&c).as_str());
+    let table = run_expect(emu.ep().args(["requests", "show", &c.request_id]), 0);
+    assert!(table.stdout.contains("assignment"), "{}", table.stdout);
+    assert!(table.stdout.contains("Assignment: "), "{}", table.stdout);
 }
 
 /// One package's causes cost no more audit queries than the documented five per 10 seconds
