@@ -58,6 +58,10 @@ pub struct ExpectedResource {
     pub role: Option<String>,
     #[serde(skip)]
     pub role_origin_id: Option<String>,
+    /// The catalog's `accessPackageResource` id: the audit log names a resource that is no
+    /// directory object (a SharePoint site) by it, as it names the package by its own id.
+    #[serde(skip)]
+    pub catalog_resource_id: Option<String>,
 }
 
 /// Where a cause was read.
@@ -222,6 +226,7 @@ pub fn expected_resources(
                 },
                 role: role.and_then(|r| r.display_name.clone()),
                 role_origin_id: role.and_then(|r| r.origin_id.clone()),
+                catalog_resource_id: named.and_then(|c| c.id.clone()),
             })
         })
         .collect()
@@ -256,7 +261,8 @@ pub fn resource_of_role<'a>(
     }
 }
 
-/// The resource an audit event is about: a target that is one of the package's resources, else
+/// The resource an audit event is about: a target that is one of the package's resources (by
+/// its origin id, or by its catalog resource id, which is how a SharePoint site is named), else
 /// the first target that is not the requestor, the package or the request.
 fn resource_of_event(
     event: &AuditEvent,
@@ -265,10 +271,16 @@ fn resource_of_event(
 ) -> Option<ResourceRef> {
     let id_of = |t: &AuditTarget| t.id.clone().unwrap_or_default();
     for t in &event.targets {
-        if let Some(e) = expected
-            .iter()
-            .find(|e| e.resource.id.eq_ignore_ascii_case(&id_of(t)))
-        {
+        let id = id_of(t);
+        if id.is_empty() {
+            continue;
+        }
+        if let Some(e) = expected.iter().find(|e| {
+            e.resource.id.eq_ignore_ascii_case(&id)
+                || e.catalog_resource_id
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(&id))
+        }) {
             return Some(e.resource.clone());
         }
     }
@@ -830,6 +842,7 @@ mod tests {
             },
             role: Some("Member".into()),
             role_origin_id: Some(format!("Member_{GROUP}")),
+            catalog_resource_id: None,
         }
     }
 
@@ -978,6 +991,57 @@ mod tests {
             },
         );
         assert_eq!(c.source, Source::Unknown);
+    }
+
+    /// Issue 20, item 8: the audit log names a SharePoint site by its catalog resource id (type
+    /// "Other"); it was shown as "Partner portal (Other)" instead of the package's site.
+    #[test]
+    fn a_site_named_by_its_catalog_resource_id_is_the_packages_site() {
+        const CATALOG_RESOURCE: &str = "0f9c2b1a-7d4e-4f3a-9b2c-1d0e8f7a6b5c";
+        let role_scopes = [RoleScope {
+            id: None,
+            role: None,
+            scope: Some(ResourceScope {
+                origin_id: Some("https://x.sharepoint.com/sites/partners".into()),
+                origin_system: Some("SharePointOnline".into()),
+                display_name: Some("Root".into()),
+                is_root_scope: Some(true),
+                ..ResourceScope::default()
+            }),
+        }];
+        let catalog = [CatalogResource {
+            id: Some(CATALOG_RESOURCE.into()),
+            display_name: Some("Partner portal".into()),
+            origin_system: Some("SharePointOnline".into()),
+            origin_id: Some("https://x.sharepoint.com/sites/partners".into()),
+        }];
+        let expected = expected_resources(&role_scopes, &catalog);
+        let r = request(REQ, 2);
+        let e = event(
+            audit_activities::RESOURCE,
+            now() - Duration::hours(2),
+            "locked",
+            vec![
+                AuditTarget {
+                    display_name: Some("Partner portal".into()),
+                    ..target(&CATALOG_RESOURCE.to_ascii_uppercase(), "Other")
+                },
+                target(REQ, "Other"),
+            ],
+        );
+        let found = resource_of_event(&e, &r, &expected).unwrap();
+        assert_eq!(
+            (
+                found.kind.as_str(),
+                found.id.as_str(),
+                found.display_name.as_str()
+            ),
+            (
+                "SharePointOnline",
+                "https://x.sharepoint.com/sites/partners",
+                "Partner portal"
+            )
+        );
     }
 
     /// Issue 20, item 2: the expanded assignment's own callouts explain a failure, and an
@@ -1147,6 +1211,7 @@ mod tests {
             },
             role: Some("Site Members".into()),
             role_origin_id: Some("4".into()),
+            catalog_resource_id: None,
         };
         let expected = [site("a"), site("b")];
         let mut role = AssignmentResourceRole {

@@ -479,6 +479,19 @@ fn event_time(r: &StoredRequest) -> DateTime<Utc> {
         .unwrap_or(r.created + ChronoDuration::minutes(10))
 }
 
+impl Resource {
+    /// How the audit log names the resource: a directory object (group, app) by its object id,
+    /// its `originId`; a SharePoint site, no directory object, by the entitlement-management
+    /// `accessPackageResource` id, as the log names the access package by its own id. (Which id
+    /// it uses is undocumented; this is the form a client cannot match by `originId` alone.)
+    pub(crate) fn audit_id(&self) -> &str {
+        match self.origin_system {
+            OriginSystem::SharePointOnline => &self.id,
+            OriginSystem::AadGroup | OriginSystem::AadApplication => &self.origin_id,
+        }
+    }
+}
+
 fn new_resource(
     rng: &mut SplitMix64,
     name: &str,
@@ -598,7 +611,7 @@ impl<'a> EventLog<'a> {
         let mut targets = Vec::new();
         if let Some(res) = resource {
             targets.push(AuditTarget {
-                id: res.origin_id.clone(),
+                id: res.audit_id().to_string(),
                 display_name: Some(res.display_name.clone()),
                 kind: res.origin_system.audit_type(),
                 upn: None,
