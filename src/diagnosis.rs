@@ -10,6 +10,10 @@
 //!    names and its `resultReason` (source `audit`);
 //! 2. a custom extension call that failed (`calloutFailed`, `callbackTimedOut`), the request's
 //!    own or its assignment's: its `detail` (source `customExtension`);
+//! 3. for a partially delivered request of a new external user (no `objectId` yet, or a
+//!    `#EXT#` sign-in name) whose only pending resources (beta) are SharePoint Online sites:
+//!    nothing failed, the site waits for the guest's SharePoint account, as Entra's
+//!    troubleshooting page documents, and a reprocess cannot help (source `resourceRoles`);
 //! 3. an audit event "Failed access package assignment request" or "Partially fulfill access
 //!    package assignment request" that failed: its `resultReason`, no resource (source `audit`);
 //! 4. beta's resource roles: the one resource still `PendingFulfillment` (source
@@ -33,6 +37,11 @@ use crate::graph::{
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// The cause of a new guest's SharePoint site still pending: documented, benign, and not
+/// something a reprocess changes.
+pub const GUEST_SITE_PENDING: &str = "a new external user's site access shows as not fully \
+     delivered until their account is provisioned in SharePoint Online: wait, reprocess cannot help";
 
 /// The longest reason kept, in characters: a reason is a grouping key and a table cell.
 pub const MAX_REASON_CHARS: usize = 300;
@@ -383,6 +392,12 @@ pub fn cause_of(request: &AssignmentRequest, evidence: &Evidence<'_>) -> Cause {
             source: Source::CustomExtension,
         };
     }
+    if let Some(cause) = evidence
+        .resource_roles
+        .and_then(|roles| guest_site_cause(request, roles, evidence.expected))
+    {
+        return cause;
+    }
     if let Some(e) = newest_failed(&[audit_activities::FAILED, audit_activities::PARTIAL]) {
         return Cause {
             resource: None,
@@ -401,6 +416,54 @@ pub fn cause_of(request: &AssignmentRequest, evidence: &Evidence<'_>) -> Cause {
         reason: "no cause recorded".into(),
         source: Source::Unknown,
     }
+}
+
+/// A request by someone not yet (or only just) a user of the tenant: `objectId` is null "if the
+/// subject isn't yet a user in the tenant", and a B2B guest's sign-in name carries `#EXT#`.
+pub fn new_external_requestor(request: &AssignmentRequest) -> bool {
+    request.requestor.as_ref().is_some_and(|r| {
+        r.object_id.as_deref().is_none_or(str::is_empty)
+            || r.principal_name
+                .as_deref()
+                .is_some_and(|p| p.to_ascii_uppercase().contains("#EXT#"))
+    })
+}
+
+/// Whether beta's resource roles could show this request to be a new guest's pending site:
+/// worth the beta call even when the audit log has a request-level reason.
+pub fn may_be_guest_site(request: &AssignmentRequest) -> bool {
+    request.state == crate::graph::RequestState::PartiallyDelivered
+        && new_external_requestor(request)
+}
+
+/// The benign partial delivery Entra documents: a new external user's SharePoint Online sites
+/// are all that is pending.
+fn guest_site_cause(
+    request: &AssignmentRequest,
+    roles: &[AssignmentResourceRole],
+    expected: &[ExpectedResource],
+) -> Option<Cause> {
+    if !may_be_guest_site(request) {
+        return None;
+    }
+    let pending: Vec<&AssignmentResourceRole> = roles.iter().filter(|r| !r.fulfilled()).collect();
+    let site = |r: &&AssignmentResourceRole| {
+        r.origin_system
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("SharePointOnline"))
+    };
+    if pending.is_empty() || !pending.iter().all(site) {
+        return None;
+    }
+    let resource = match pending.as_slice() {
+        [one] => resource_of_role(one, expected).map(|e| e.resource.clone()),
+        _ => None,
+    };
+    Some(Cause {
+        resource,
+        reason: GUEST_SITE_PENDING.into(),
+        source: Source::ResourceRoles,
+    })
 }
 
 /// beta's view: the one resource not fulfilled, or how many are not.
@@ -1041,6 +1104,71 @@ mod tests {
                 "https://x.sharepoint.com/sites/partners",
                 "Partner portal"
             )
+        );
+    }
+
+    /// Issue 20, item 7: a new external user's partially delivered request whose only pending
+    /// resource is a SharePoint site is the benign case Entra documents, even when the audit
+    /// log has a request-level reason; anything else pending, or a known user, is not.
+    #[test]
+    fn a_new_guests_pending_site_is_benign() {
+        let mut r = request(REQ, 2);
+        r.state = RequestState::PartiallyDelivered;
+        let role = |system: &str, status: &str| AssignmentResourceRole {
+            origin_system: Some(system.into()),
+            origin_id: Some("4".into()),
+            status: Some(status.into()),
+            ..AssignmentResourceRole::default()
+        };
+        let site_pending = [
+            role("SharePointOnline", "PendingFulfillment"),
+            role("AadGroup", "Fulfilled"),
+        ];
+        let partial = event(
+            audit_activities::PARTIAL,
+            r.completed.unwrap(),
+            "One or more resources could not be delivered.",
+            vec![target(REQ, "Other")],
+        );
+        let evidence = Evidence {
+            events: vec![&partial],
+            resource_roles: Some(&site_pending),
+            ..Evidence::default()
+        };
+        // A member of the tenant: the audit reason stands.
+        assert_eq!(cause_of(&r, &evidence).source, Source::Audit);
+        for guest in [
+            Requestor {
+                object_id: None,
+                ..Requestor::default()
+            },
+            Requestor {
+                object_id: Some(USER.into()),
+                principal_name: Some("ada_fabrikam.com#ext#@contoso.onmicrosoft.com".into()),
+                ..Requestor::default()
+            },
+        ] {
+            r.requestor = Some(guest);
+            let c = cause_of(&r, &evidence);
+            assert_eq!(
+                (c.source, c.reason.as_str()),
+                (Source::ResourceRoles, GUEST_SITE_PENDING)
+            );
+        }
+        let group_pending = [role("AadGroup", "PendingFulfillment")];
+        let c = cause_of(
+            &r,
+            &Evidence {
+                resource_roles: Some(&group_pending),
+                ..evidence.clone()
+            },
+        );
+        assert_eq!(c.source, Source::Audit, "a group pending is a failure");
+        r.state = RequestState::DeliveryFailed;
+        assert_eq!(
+            cause_of(&r, &evidence).source,
+            Source::Audit,
+            "failed, not partial"
         );
     }
 

@@ -156,6 +156,14 @@ pub(crate) enum Cause {
     Resource { scope: usize, reason: &'static str },
     /// The request as a whole failed before any resource.
     Request { reason: &'static str },
+    /// Nothing failed: a new external user's SharePoint Online site (`scope`) stays pending
+    /// until their account is provisioned in SharePoint Online, and the request shows as
+    /// partially delivered until then. Entra's troubleshooting page: "If a new external user
+    /// that hasn't previously signed in your directory receives an access package including a
+    /// SharePoint Online site, their access package shows as not fully delivered until their
+    /// account is provisioned in SharePoint Online." No resource event fails; beta's resource
+    /// role of the site is `PendingFulfillment`.
+    GuestSite { scope: usize },
     /// A custom extension call failed.
     Callout {
         extension: usize,
@@ -182,6 +190,7 @@ impl RequestCause {
     pub(crate) fn template(&self) -> &'static str {
         match &self.cause {
             Cause::Resource { reason, .. } | Cause::Request { reason } => reason,
+            Cause::GuestSite { .. } => GUEST_SITE_PENDING,
             Cause::Callout { detail, .. } => detail,
         }
     }
@@ -293,6 +302,10 @@ const CALLOUT_DETAILS: &[(CalloutStatus, &str)] = &[
     ),
 ];
 
+/// What is known of a new guest's pending site: nothing failed, it waits.
+const GUEST_SITE_PENDING: &str =
+    "Not yet provisioned in SharePoint Online for a new external user.";
+
 const REQUEST_LEVEL_FAILURE: &str = "One or more resources could not be delivered.";
 
 impl Delivery {
@@ -364,7 +377,17 @@ impl Delivery {
             .cloned()
             .unwrap_or_default();
         let roll = rng.unit();
-        let cause = if r.state == RequestState::PartiallyDelivered || roll < 0.6 {
+        let subject = store.subjects.get(r.subject_idx);
+        let new_guest = subject.is_some_and(|s| s.connected_organization.is_some());
+        let guest_site = scopes.iter().copied().find(|&s| {
+            self.resources[self.role_scopes[s].resource_idx].origin_system
+                == OriginSystem::SharePointOnline
+        });
+        let cause = if let (RequestState::PartiallyDelivered, true, Some(scope)) =
+            (r.state, new_guest, guest_site)
+        {
+            Cause::GuestSite { scope }
+        } else if r.state == RequestState::PartiallyDelivered || roll < 0.6 {
             let scope = scopes[rng.below(scopes.len() as u64) as usize];
             let system = self.resources[self.role_scopes[scope].resource_idx].origin_system;
             let reasons = match system {
@@ -390,7 +413,6 @@ impl Delivery {
                 run_id: format!("08584{:016}", rng.below(10u64.pow(16))),
             }
         };
-        let subject = store.subjects.get(r.subject_idx);
         RequestCause {
             cause,
             object_ref: subject
@@ -455,7 +477,7 @@ impl Delivery {
             .get(&r.id.to_ascii_lowercase())
             .map(|c| &c.cause)
         {
-            Some(Cause::Resource { scope, .. }) => Some(*scope),
+            Some(Cause::Resource { scope, .. } | Cause::GuestSite { scope }) => Some(*scope),
             _ => None,
         };
         match r.state {
@@ -671,7 +693,9 @@ impl<'a> EventLog<'a> {
             (Some(c), _) => {
                 let reason = match &c.cause {
                     Cause::Request { .. } => c.text(),
-                    Cause::Resource { .. } => REQUEST_LEVEL_FAILURE.into(),
+                    Cause::Resource { .. } | Cause::GuestSite { .. } => {
+                        REQUEST_LEVEL_FAILURE.into()
+                    }
                     Cause::Callout { .. } => {
                         "A custom extension of the access package failed.".to_string()
                     }
@@ -962,11 +986,14 @@ mod tests {
                     kinds[0] += 1;
                     assert!(d.package_scopes[r.package_idx].contains(scope));
                 }
-                Cause::Request { .. } => kinds[1] += 1,
+                Cause::Request { .. } | Cause::GuestSite { .. } => kinds[1] += 1,
                 Cause::Callout { .. } => kinds[2] += 1,
             }
             if r.state == RequestState::PartiallyDelivered {
-                assert!(matches!(c.cause, Cause::Resource { .. }));
+                assert!(matches!(
+                    c.cause,
+                    Cause::Resource { .. } | Cause::GuestSite { .. }
+                ));
             }
             assert!(!c.text().contains("{objectId}"));
         }

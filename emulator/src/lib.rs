@@ -416,7 +416,8 @@ pub struct SeededRequest {
 pub struct SeededCause {
     pub request_id: String,
     /// `resource` (one resource could not be delivered), `request` (the request failed as a
-    /// whole) or `customExtension` (a custom extension call failed).
+    /// whole), `customExtension` (a custom extension call failed) or `guestSite` (nothing
+    /// failed: a new external user's SharePoint site waits for their SharePoint account).
     pub kind: String,
     /// The resource that could not be delivered (`kind` `resource`).
     pub resource: Option<SeededResource>,
@@ -592,6 +593,12 @@ impl Shared {
                             .and_then(|s| seeded_resource(d, s.resource_idx)),
                     ),
                     delivery::Cause::Request { .. } => ("request", None),
+                    delivery::Cause::GuestSite { scope } => (
+                        "guestSite",
+                        d.role_scopes
+                            .get(*scope)
+                            .and_then(|s| seeded_resource(d, s.resource_idx)),
+                    ),
                     delivery::Cause::Callout { .. } => ("customExtension", None),
                 };
                 let pending = d

@@ -45,6 +45,17 @@ pub async fn run(ctx: &Context, args: &RequestsWhyArgs) -> anyhow::Result<ExitSt
     for u in &unavailable {
         diag::note(u.line());
     }
+    let waiting: usize = groups
+        .iter()
+        .filter(|g| g.reason == diagnosis::GUEST_SITE_PENDING)
+        .map(|g| g.count)
+        .sum();
+    if waiting > 0 {
+        diag::note(format!(
+            "{waiting} request(s) of new external users wait for their SharePoint Online account: \
+             not a failure, and reprocess cannot help (Entra documents it)"
+        ));
+    }
     report(ctx, &groups)?;
     Ok(ExitStatus::Success)
 }
@@ -93,10 +104,17 @@ async fn diagnose(
         .iter()
         .map(|r| diagnosis::cause_of(r, &evidence_of(r)))
         .collect();
+    // Nothing else explains them, or only a request-level audit reason does while the request
+    // may be a new guest's site still waiting for SharePoint (benign, and worth saying so).
     let unexplained: Vec<&AssignmentRequest> = failed
         .iter()
         .zip(&causes)
-        .filter(|(_, c)| c.source == Source::Unknown)
+        .filter(|(r, c)| {
+            c.source == Source::Unknown
+                || (c.source == Source::Audit
+                    && c.resource.is_none()
+                    && diagnosis::may_be_guest_site(r))
+        })
         .map(|(r, _)| r)
         .collect();
     if !unexplained.is_empty() {
@@ -119,7 +137,8 @@ fn apply_roles<'a>(
     evidence_of: &impl Fn(&'a AssignmentRequest) -> Evidence<'a>,
 ) {
     for (r, cause) in failed.iter().zip(causes.iter_mut()) {
-        if cause.source != Source::Unknown {
+        let request_level = cause.source == Source::Audit && cause.resource.is_none();
+        if cause.source != Source::Unknown && !request_level {
             continue;
         }
         if let Some(found) = roles.get(&r.id.to_ascii_lowercase()) {

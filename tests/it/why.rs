@@ -7,6 +7,15 @@ use ep_emulator::{AuditCorrelation, EmulatorConfig, RetryAfterStyle, SeededCause
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// ep's words for a new external user's SharePoint site still pending (Entra's documented,
+/// benign partial delivery).
+const GUEST_SITE: &str = "a new external user's site access shows as not fully delivered until \
+     their account is provisioned in SharePoint Online: wait, reprocess cannot help";
+
+/// The emulator's request-level reason of a partially delivered request, all its audit log says
+/// of a guest's pending site.
+const PARTIAL_REASON: &str = "One or more resources could not be delivered.";
+
 /// A group's identity: (source, resource (kind, id, displayName), reason).
 type Key = (String, Option<(String, String, String)>, String);
 
@@ -34,6 +43,8 @@ fn expected(emu: &Emu, audit: bool, roles: bool) -> BTreeMap<Key, BTreeSet<Strin
             .map(|s| (s.kind.clone(), s.id.clone(), s.display_name.clone()));
         let key = match (c.kind.as_str(), audit && c.audited) {
             ("customExtension", _) => ("customExtension".into(), None, normalised(c)),
+            ("guestSite", _) if roles => ("resourceRoles".into(), resource, GUEST_SITE.into()),
+            ("guestSite", true) => ("audit".into(), None, PARTIAL_REASON.into()),
             ("resource", true) => ("audit".into(), resource, normalised(c)),
             ("request", true) => ("audit".into(), None, normalised(c)),
             _ => pending_key(c, roles),
@@ -151,6 +162,9 @@ fn why_groups_every_failed_request_by_its_seeded_cause() {
     assert_partition(&got, &failed_now(&emu));
     assert!(got.keys().any(|k| k.0 == "audit" && k.1.is_some()));
     assert!(got.keys().any(|k| k.0 == "customExtension"));
+    // Issue 20, item 7: a new guest's site waiting for SharePoint is said to be benign.
+    assert!(got.keys().any(|k| k.2 == GUEST_SITE), "{got:#?}");
+    assert!(r.stderr.contains("reprocess cannot help"), "{}", r.stderr);
     // The audit log is read per time range and activity, not per request.
     let audit = audit_calls(&emu);
     let queries: BTreeSet<String> = audit
@@ -363,6 +377,13 @@ fn why_with_beta_names_the_pending_resource_of_what_nothing_else_explains() {
             let c = &causes[id];
             match source.as_str() {
                 "customExtension" => assert_eq!(c.kind, "customExtension"),
+                "resourceRoles" if c.kind == "guestSite" => {
+                    assert_eq!(reason, GUEST_SITE);
+                    assert_eq!(
+                        resource.as_ref().map(|r| &r.1),
+                        c.resource.as_ref().map(|r| &r.id)
+                    );
+                }
                 "resourceRoles" => {
                     assert_ne!(c.kind, "customExtension");
                     assert!(reason.starts_with("PendingFulfillment"), "{reason}");
@@ -808,5 +829,61 @@ fn show_reads_the_audit_log_for_one_request_at_most_once_per_activity() {
             ),
             want
         );
+    }
+}
+
+/// Issue 20, item 7: Entra documents that a new external user's SharePoint Online site shows as
+/// not fully delivered until their account is provisioned in SharePoint Online. `show` says so
+/// instead of naming a failure, in v1.0, and `why` groups such requests apart, in both
+/// correlation modes.
+#[test]
+fn a_new_guests_pending_site_is_benign_not_a_failure() {
+    for correlation in [AuditCorrelation::RequestId, AuditCorrelation::Requestor] {
+        let emu = Emu::with(EmulatorConfig {
+            audit_correlation: correlation,
+            ..stable_config()
+        });
+        let failed = failed_now(&emu);
+        let guests: Vec<SeededCause> = emu
+            .causes()
+            .into_iter()
+            .filter(|c| c.kind == "guestSite" && failed.contains(&c.request_id))
+            .collect();
+        assert!(
+            !guests.is_empty(),
+            "the seed has a new guest's pending site"
+        );
+        let c = &guests[0];
+        let site = c.resource.as_ref().unwrap();
+        assert_eq!(site.kind, "SharePointOnline");
+        let doc = run_expect(
+            emu.ep()
+                .args(["requests", "show", &c.request_id, "-o", "json"]),
+            0,
+        )
+        .json();
+        let cause = &doc["delivery"]["cause"];
+        assert_eq!(cause["reason"], GUEST_SITE, "{correlation:?}: {doc}");
+        assert_eq!(cause["resource"]["id"], site.id.as_str());
+        let table = run_expect(emu.ep().args(["requests", "show", &c.request_id]), 0);
+        assert!(
+            table.stdout.contains("reprocess cannot help"),
+            "{}",
+            table.stdout
+        );
+        let r = run_expect(
+            emu.ep()
+                .args(["requests", "why", "--all-packages", "-o", "json"]),
+            0,
+        );
+        let got = groups_of(&r.json());
+        assert_eq!(got, expected_v1(&emu, true), "{correlation:?}");
+        let ids: BTreeSet<String> = guests.iter().map(|c| c.request_id.clone()).collect();
+        let benign: BTreeSet<String> = got
+            .iter()
+            .filter(|(k, _)| k.2 == GUEST_SITE)
+            .flat_map(|(_, ids)| ids.iter().cloned())
+            .collect();
+        assert_eq!(benign, ids);
     }
 }
