@@ -270,6 +270,46 @@ pub fn resource_of_role<'a>(
     }
 }
 
+/// A resource role's resource as the role itself names it: its scope's expanded resource (beta),
+/// else its scope; for a role whose resource is not (or no longer) among the package's.
+fn resource_named_by_role(role: &AssignmentResourceRole) -> Option<ResourceRef> {
+    let scope = role.access_package_resource_scope.as_ref()?;
+    let res = scope.access_package_resource.as_ref();
+    let id = res
+        .and_then(|r| r.origin_id.clone())
+        .or_else(|| scope.origin_id.clone())?;
+    let kind = res
+        .and_then(|r| r.origin_system.clone())
+        .or_else(|| scope.origin_system.clone())
+        .or_else(|| role.origin_system.clone())
+        .unwrap_or_default();
+    let display_name = res
+        .and_then(|r| r.display_name.clone())
+        .or_else(|| {
+            scope
+                .display_name
+                .clone()
+                .filter(|_| scope.is_root_scope != Some(true))
+        })
+        .unwrap_or_else(|| id.clone());
+    Some(ResourceRef {
+        kind,
+        id,
+        display_name,
+    })
+}
+
+/// The resource of a role: the package's expected resource it is about, else as the role names
+/// it.
+fn role_resource(
+    role: &AssignmentResourceRole,
+    expected: &[ExpectedResource],
+) -> Option<ResourceRef> {
+    resource_of_role(role, expected)
+        .map(|e| e.resource.clone())
+        .or_else(|| resource_named_by_role(role))
+}
+
 /// The resource an audit event is about: a target that is one of the package's resources (by
 /// its origin id, or by its catalog resource id, which is how a SharePoint site is named), else
 /// the first target that is not the requestor, the package or the request.
@@ -456,7 +496,7 @@ fn guest_site_cause(
         return None;
     }
     let resource = match pending.as_slice() {
-        [one] => resource_of_role(one, expected).map(|e| e.resource.clone()),
+        [one] => role_resource(one, expected),
         _ => None,
     };
     Some(Cause {
@@ -474,15 +514,13 @@ fn pending_cause(roles: &[AssignmentResourceRole], expected: &[ExpectedResource]
     match pending.as_slice() {
         [] => None,
         [one] => Some(Cause {
-            resource: resource_of_role(one, expected)
-                .map(|e| e.resource.clone())
-                .or_else(|| {
-                    one.origin_id.clone().map(|id| ResourceRef {
-                        kind: one.origin_system.clone().unwrap_or_default(),
-                        display_name: id.clone(),
-                        id,
-                    })
-                }),
+            resource: role_resource(one, expected).or_else(|| {
+                one.origin_id.clone().map(|id| ResourceRef {
+                    kind: one.origin_system.clone().unwrap_or_default(),
+                    display_name: id.clone(),
+                    id,
+                })
+            }),
             reason: status(one),
             source: Source::ResourceRoles,
         }),
@@ -491,8 +529,8 @@ fn pending_cause(roles: &[AssignmentResourceRole], expected: &[ExpectedResource]
         several => {
             let mut names: Vec<String> = several
                 .iter()
-                .map(|r| match resource_of_role(r, expected) {
-                    Some(e) => e.resource.display_name.clone(),
+                .map(|r| match role_resource(r, expected) {
+                    Some(res) => res.display_name,
                     None => r.origin_id.clone().unwrap_or_else(|| "(unnamed)".into()),
                 })
                 .collect();

@@ -227,6 +227,10 @@ pub(crate) struct Delivery {
     pub(crate) role_scopes: Vec<RoleScope>,
     /// Per package index: indices into `role_scopes`.
     pub(crate) package_scopes: Vec<Vec<usize>>,
+    /// Per package index: a role scope removed from the package since its requests were made.
+    /// The package no longer lists it, but its assignments still hold a resource role for it:
+    /// a client that names resources only from the package's role scopes cannot name this one.
+    pub(crate) removed_scopes: Vec<Option<usize>>,
     pub(crate) extensions: Vec<Extension>,
     /// Lowercase request id → its seeded cause (failed requests only).
     pub(crate) causes: HashMap<String, RequestCause>,
@@ -324,6 +328,7 @@ impl Delivery {
                     .push(new_resource(&mut rng, name, *system, c, catalog.created));
             }
         }
+        let mut could_lose = 0usize;
         for package in &store.packages {
             let own: Vec<usize> = (0..d.resources.len())
                 .filter(|&r| d.resources[r].catalog_idx == package.catalog_idx)
@@ -341,7 +346,31 @@ impl Delivery {
                     package.created,
                 ));
             }
+            // Of the packages whose catalog has a resource they do not deliver, every other one
+            // delivered it once: it was removed from the package after its requests were made.
+            let unused: Vec<usize> = own
+                .iter()
+                .copied()
+                .filter(|r| !scopes.iter().any(|&s| d.role_scopes[s].resource_idx == *r))
+                .collect();
+            let lose = !unused.is_empty() && {
+                could_lose += 1;
+                could_lose % 2 == 1
+            };
+            let removed = if lose {
+                let resource_idx = unused[rng.below(unused.len() as u64) as usize];
+                d.role_scopes.push(new_role_scope(
+                    &mut rng,
+                    &d.resources[resource_idx],
+                    resource_idx,
+                    package.created,
+                ));
+                Some(d.role_scopes.len() - 1)
+            } else {
+                None
+            };
             d.package_scopes.push(scopes);
+            d.removed_scopes.push(removed);
         }
         d.extensions = EXTENSIONS
             .iter()
@@ -467,11 +496,12 @@ impl Delivery {
     /// Each role scope of the request's package with whether it was delivered, as of the
     /// request's current state: nothing for requests that never reached delivery.
     pub(crate) fn resource_status(&self, r: &StoredRequest) -> Vec<(usize, bool)> {
-        let scopes = self
+        let mut scopes = self
             .package_scopes
             .get(r.package_idx)
             .cloned()
             .unwrap_or_default();
+        scopes.extend(self.removed_scopes.get(r.package_idx).copied().flatten());
         let failing = match self
             .causes
             .get(&r.id.to_ascii_lowercase())
@@ -766,6 +796,13 @@ pub(crate) fn render_role_scopes(
     Value::Array(items)
 }
 
+/// `$expand=accessPackageResourceScope($expand=accessPackageResource)` on an assignment's
+/// resource roles: whether the scope's resource is inlined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ScopeExpand {
+    pub(crate) resource: bool,
+}
+
 /// `$expand=resourceRoleScopes($expand=role,scope)`: which nested navigations to inline.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct RoleScopeExpand {
@@ -808,7 +845,7 @@ pub(crate) fn render_assignment_roles(
     d: &Delivery,
     r: &StoredRequest,
     expand_role: bool,
-    expand_scope: bool,
+    expand_scope: Option<ScopeExpand>,
 ) -> Vec<Map<String, Value>> {
     d.resource_status(r)
         .into_iter()
@@ -835,12 +872,19 @@ pub(crate) fn render_assignment_roles(
                            "originId": s.role_origin_id, "originSystem": res.origin_system.as_str()}),
                 );
             }
-            if expand_scope {
-                o.insert(
-                    "accessPackageResourceScope".into(),
-                    json!({"id": s.scope_id, "displayName": "Root", "originId": res.origin_id,
-                           "originSystem": res.origin_system.as_str(), "isRootScope": true}),
-                );
+            if let Some(nested) = expand_scope {
+                let mut scope = json!({"id": s.scope_id, "displayName": "Root",
+                    "originId": res.origin_id, "originSystem": res.origin_system.as_str(),
+                    "isRootScope": true});
+                if nested.resource
+                    && let Value::Object(o) = &mut scope
+                {
+                    o.insert(
+                        "accessPackageResource".into(),
+                        Value::Object(render_resource(res, ApiVersion::Beta)),
+                    );
+                }
+                o.insert("accessPackageResourceScope".into(), scope);
             }
             Some(o)
         })

@@ -66,6 +66,9 @@ pub struct ResourceScope {
     pub origin_system: Option<String>,
     pub origin_id: Option<String>,
     pub is_root_scope: Option<bool>,
+    /// beta: the scope's resource, when expanded (`accessPackageResourceScope($expand=
+    /// accessPackageResource)`): its name, where the scope itself says only "Root".
+    pub access_package_resource: Option<CatalogResource>,
 }
 
 /// A resource of a catalog.
@@ -241,7 +244,15 @@ impl GraphClient {
                 query::segment(assignment_id)
             ),
         );
-        query::set_query(&mut url, &[("$expand", "accessPackageResourceScope")]);
+        // The scope's resource too: a role whose resource left the package since is named by it,
+        // not by its role or scope ids.
+        query::set_query(
+            &mut url,
+            &[(
+                "$expand",
+                "accessPackageResourceScope($expand=accessPackageResource)",
+            )],
+        );
         self.collect(url, |_: &AssignmentResourceRole| true).await
     }
 

@@ -82,6 +82,39 @@ fn expected_v1(emu: &Emu, audit: bool) -> BTreeMap<Key, BTreeSet<String>> {
     expected(emu, audit, true)
 }
 
+/// Issue 20, item 8: a resource that left the package since is named (from the resource roles'
+/// expanded scope), not shown by its role or scope id.
+fn assert_removed_resources_named(emu: &Emu, got: &BTreeMap<Key, BTreeSet<String>>) {
+    let truth = emu.snapshot_by_id();
+    let removed: Vec<(String, ep_emulator::SeededResource)> = emu
+        .causes()
+        .into_iter()
+        .filter(|c| truth.get(&c.request_id).is_some_and(|r| failed(&r.state)))
+        .flat_map(|c| {
+            let package = emu.package_resources(&truth[&c.request_id].package_id);
+            c.pending
+                .into_iter()
+                .filter(move |p| !package.contains(p))
+                .map(move |p| (c.request_id.clone(), p))
+        })
+        .collect();
+    assert!(!removed.is_empty(), "the seed has a resource removed since");
+    let mut named = 0;
+    for (id, res) in &removed {
+        let (key, _) = got.iter().find(|(_, ids)| ids.contains(id)).unwrap();
+        if key.0 == "resourceRoles" {
+            named += 1;
+            assert!(
+                key.2.contains(&res.display_name)
+                    || key.1.as_ref().is_some_and(|r| r.2 == res.display_name),
+                "{key:?} {res:?}"
+            );
+            assert!(!key.2.contains("Member_"), "{key:?}");
+        }
+    }
+    assert!(named > 0, "{removed:?}");
+}
+
 fn failed(state: &str) -> bool {
     state == "deliveryFailed" || state == "partiallyDelivered"
 }
@@ -262,7 +295,7 @@ fn why_and_show_skip_the_beta_resource_roles_with_a_note_where_they_are_refused(
 #[test]
 fn why_keeps_to_the_audit_logs_documented_limit_without_being_throttled() {
     let emu = Emu::with(EmulatorConfig {
-        page_size: 20,
+        page_size: 10,
         ..stable_config()
     });
     let r = run_expect(
@@ -371,6 +404,7 @@ fn why_with_beta_names_the_pending_resource_of_what_nothing_else_explains() {
     );
     let got = groups_of(&r.json());
     assert_partition(&got, &failed_now(&emu));
+    assert_removed_resources_named(&emu, &got);
     let mut named = 0;
     for ((source, resource, reason), ids) in &got {
         for id in ids {
