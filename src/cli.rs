@@ -660,8 +660,8 @@ pub enum RequestsCommand {
     /// when the first of them leaves the window
     ///
     /// Causes come from the audit log (needs AuditLog.Read.All), failed custom extension calls,
-    /// and with --api-version beta each resource's fulfilment status. A source that cannot be
-    /// read is named on stderr with what would add it.
+    /// the request's assignment, and each resource's fulfilment status (a beta call, made in
+    /// v1.0 mode too). A source that cannot be read is named on stderr with what would add it.
     #[command(after_help = examples(REQUESTS_WHY_EXAMPLES))]
     Why(RequestsWhyArgs),
     /// Show one request in full, with its delivery: expected resources, custom extension calls,

@@ -921,3 +921,37 @@ fn a_new_guests_pending_site_is_benign_not_a_failure() {
         assert_eq!(benign, ids);
     }
 }
+
+/// Every failed request lands in the group of its seeded cause in both correlation modes, in
+/// v1.0 and with --api-version beta alike: beta changes the calls, not the causes.
+#[test]
+fn why_finds_the_same_causes_in_both_correlation_modes_and_versions() {
+    for correlation in [AuditCorrelation::RequestId, AuditCorrelation::Requestor] {
+        let emu = Emu::with(EmulatorConfig {
+            audit_correlation: correlation,
+            ..stable_config()
+        });
+        for version in ["v1.0", "beta"] {
+            let r = run_expect(
+                emu.ep().args([
+                    "--api-version",
+                    version,
+                    "requests",
+                    "why",
+                    "--all-packages",
+                    "-o",
+                    "json",
+                ]),
+                0,
+            );
+            let got = groups_of(&r.json());
+            assert_eq!(
+                got,
+                expected(&emu, true, true),
+                "{correlation:?} {version}: {}",
+                r.stderr
+            );
+            assert_partition(&got, &failed_now(&emu));
+        }
+    }
+}
