@@ -78,7 +78,15 @@ pub async fn show(
     let detail = get_request(ctx, &id).await?;
     let now = Utc::now();
     let report = delivery_report(ctx, &detail, now).await;
-    let record = RequestRecord::new(detail.request, now, window);
+    let mut record = RequestRecord::new(detail.request, now, window);
+    if report
+        .cause
+        .as_ref()
+        .is_some_and(|c| c.reason == diagnosis::GUEST_SITE_PENDING)
+    {
+        record.assignment_note =
+            Some("a new guest's site waits for SharePoint: reprocess cannot help");
+    }
     match ctx.format {
         Format::Table => {
             print_text(&key_value_table(&request_rows(&record)).to_string())?;

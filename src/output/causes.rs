@@ -87,6 +87,10 @@ impl Record for CauseGroup {
 
     fn table_row(&self) -> Vec<TableCell> {
         let reprocessable = match self.first_closing_at {
+            // Graph would take them, and nothing would change: said where the count invites it.
+            Some(_) if self.reason == crate::diagnosis::GUEST_SITE_PENDING => {
+                format!("{}, but reprocess cannot help", self.reprocessable)
+            }
             Some(at) => format!(
                 "{}, first {}",
                 self.reprocessable,

@@ -37,8 +37,8 @@ pub struct RequestRecord {
     pub completed_age: Option<Duration>,
     #[serde(skip)]
     pub completed: Option<DateTime<Utc>>,
-    /// What the expanded assignment says a reprocess cannot do (see
-    /// [`crate::eligibility::assignment_note`]).
+    /// What the expanded assignment (see [`crate::eligibility::assignment_note`]), or a benign
+    /// cause found by `requests show`, says a reprocess cannot do.
     #[serde(skip)]
     pub assignment_note: Option<&'static str>,
 }
