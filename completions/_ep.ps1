@@ -231,6 +231,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--batch-refuses-writes', '--batch-refuses-writes', [CompletionResultType]::ParameterName, 'Refuse every $batch that carries a write sub-request, however well-formed')
             [CompletionResult]::new('--strict-filters', '--strict-filters', [CompletionResultType]::ParameterName, 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server')
             [CompletionResult]::new('--resource-roles-unavailable', '--resource-roles-unavailable', [CompletionResultType]::ParameterName, 'beta''s accessPackageAssignmentResourceRoles answers 404, as where it is not available')
+            [CompletionResult]::new('--resource-roles-forbidden', '--resource-roles-forbidden', [CompletionResultType]::ParameterName, 'beta''s accessPackageAssignmentResourceRoles answers 403, as to an app not allowed that beta call (the v1.0 calls still answer)')
             [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
             [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Whole request ids in tables and the --select picker')
             [CompletionResult]::new('--no-batch', '--no-batch', [CompletionResultType]::ParameterName, 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests')

@@ -224,6 +224,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --batch-refuses-writes 'Refuse every $batch that carries a write sub-request, however well-formed'
             cand --strict-filters 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
             cand --resource-roles-unavailable 'beta''s accessPackageAssignmentResourceRoles answers 404, as where it is not available'
+            cand --resource-roles-forbidden 'beta''s accessPackageAssignmentResourceRoles answers 403, as to an app not allowed that beta call (the v1.0 calls still answer)'
             cand --legacy-beta-path 'beta only: use the deprecated accessPackageAssignmentRequests collection'
             cand --full-ids 'Whole request ids in tables and the --select picker'
             cand --no-batch 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'

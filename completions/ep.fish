@@ -320,6 +320,7 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l lenient-batch-writes 
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l batch-refuses-writes -d 'Refuse every $batch that carries a write sub-request, however well-formed'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l strict-filters -d 'Answer 400 to $filter expressions that combine clauses with and/or, like a stricter server'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l resource-roles-unavailable -d 'beta\'s accessPackageAssignmentResourceRoles answers 404, as where it is not available'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l resource-roles-forbidden -d 'beta\'s accessPackageAssignmentResourceRoles answers 403, as to an app not allowed that beta call (the v1.0 calls still answer)'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'

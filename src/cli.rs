@@ -687,8 +687,8 @@ pub enum RequestsCommand {
     /// when the first of them leaves the window
     ///
     /// Causes come from the audit log (needs AuditLog.Read.All), failed custom extension calls,
-    /// and with --api-version beta each resource's fulfilment status. A source that cannot be
-    /// read is named on stderr with what would add it.
+    /// the request's assignment, and each resource's fulfilment status (a beta call, made in
+    /// v1.0 mode too). A source that cannot be read is named on stderr with what would add it.
     #[command(after_help = examples(REQUESTS_WHY_EXAMPLES))]
     Why(RequestsWhyArgs),
     /// Show one request in full, with its delivery: expected resources, custom extension calls,
@@ -997,6 +997,10 @@ pub struct EmulatorArgs {
     /// beta's accessPackageAssignmentResourceRoles answers 404, as where it is not available
     #[arg(long)]
     pub resource_roles_unavailable: bool,
+    /// beta's accessPackageAssignmentResourceRoles answers 403, as to an app not allowed that
+    /// beta call (the v1.0 calls still answer)
+    #[arg(long)]
+    pub resource_roles_forbidden: bool,
 }
 
 /// One example: what it does, and the command line. A line starting with `ep --demo` runs as it is

@@ -4,10 +4,16 @@
 //! `commands::delivery`.
 //!
 //! A request's cause is the first of:
+//! 0. its expanded assignment, `delivered` or `expired` since the request failed: whatever
+//!    failed then, a reprocess has nothing to do now (source `assignment`);
 //! 1. an audit event "Fulfill access package resource assignment" that failed: the resource it
 //!    names and its `resultReason` (source `audit`);
-//! 2. a custom extension call that failed (`calloutFailed`, `callbackTimedOut`): its `detail`
-//!    (source `customExtension`);
+//! 2. a custom extension call that failed (`calloutFailed`, `callbackTimedOut`), the request's
+//!    own or its assignment's: its `detail` (source `customExtension`);
+//! 3. for a partially delivered request of a new external user (no `objectId` yet, or a
+//!    `#EXT#` sign-in name) whose only pending resources (beta) are SharePoint Online sites:
+//!    nothing failed, the site waits for the guest's SharePoint account, as Entra's
+//!    troubleshooting page documents, and a reprocess cannot help (source `resourceRoles`);
 //! 3. an audit event "Failed access package assignment request" or "Partially fulfill access
 //!    package assignment request" that failed: its `resultReason`, no resource (source `audit`);
 //! 4. beta's resource roles: the one resource still `PendingFulfillment` (source
@@ -31,6 +37,11 @@ use crate::graph::{
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// The cause of a new guest's SharePoint site still pending: documented, benign, and not
+/// something a reprocess changes.
+pub const GUEST_SITE_PENDING: &str = "a new external user's site access shows as not fully \
+     delivered until their account is provisioned in SharePoint Online: wait, reprocess cannot help";
 
 /// The longest reason kept, in characters: a reason is a grouping key and a table cell.
 pub const MAX_REASON_CHARS: usize = 300;
@@ -56,6 +67,10 @@ pub struct ExpectedResource {
     pub role: Option<String>,
     #[serde(skip)]
     pub role_origin_id: Option<String>,
+    /// The catalog's `accessPackageResource` id: the audit log names a resource that is no
+    /// directory object (a SharePoint site) by it, as it names the package by its own id.
+    #[serde(skip)]
+    pub catalog_resource_id: Option<String>,
 }
 
 /// Where a cause was read.
@@ -65,6 +80,7 @@ pub enum Source {
     Audit,
     ResourceRoles,
     CustomExtension,
+    Assignment,
     Unknown,
 }
 
@@ -74,7 +90,16 @@ impl Source {
             Source::Audit => "audit",
             Source::ResourceRoles => "resourceRoles",
             Source::CustomExtension => "customExtension",
+            Source::Assignment => "assignment",
             Source::Unknown => "unknown",
+        }
+    }
+
+    /// For people: beta's resource roles are read from v1.0 too, and say so.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::ResourceRoles => "resourceRoles (beta)",
+            other => other.as_str(),
         }
     }
 }
@@ -210,6 +235,7 @@ pub fn expected_resources(
                 },
                 role: role.and_then(|r| r.display_name.clone()),
                 role_origin_id: role.and_then(|r| r.origin_id.clone()),
+                catalog_resource_id: named.and_then(|c| c.id.clone()),
             })
         })
         .collect()
@@ -244,7 +270,48 @@ pub fn resource_of_role<'a>(
     }
 }
 
-/// The resource an audit event is about: a target that is one of the package's resources, else
+/// A resource role's resource as the role itself names it: its scope's expanded resource (beta),
+/// else its scope; for a role whose resource is not (or no longer) among the package's.
+fn resource_named_by_role(role: &AssignmentResourceRole) -> Option<ResourceRef> {
+    let scope = role.access_package_resource_scope.as_ref()?;
+    let res = scope.access_package_resource.as_ref();
+    let id = res
+        .and_then(|r| r.origin_id.clone())
+        .or_else(|| scope.origin_id.clone())?;
+    let kind = res
+        .and_then(|r| r.origin_system.clone())
+        .or_else(|| scope.origin_system.clone())
+        .or_else(|| role.origin_system.clone())
+        .unwrap_or_default();
+    let display_name = res
+        .and_then(|r| r.display_name.clone())
+        .or_else(|| {
+            scope
+                .display_name
+                .clone()
+                .filter(|_| scope.is_root_scope != Some(true))
+        })
+        .unwrap_or_else(|| id.clone());
+    Some(ResourceRef {
+        kind,
+        id,
+        display_name,
+    })
+}
+
+/// The resource of a role: the package's expected resource it is about, else as the role names
+/// it.
+fn role_resource(
+    role: &AssignmentResourceRole,
+    expected: &[ExpectedResource],
+) -> Option<ResourceRef> {
+    resource_of_role(role, expected)
+        .map(|e| e.resource.clone())
+        .or_else(|| resource_named_by_role(role))
+}
+
+/// The resource an audit event is about: a target that is one of the package's resources (by
+/// its origin id, or by its catalog resource id, which is how a SharePoint site is named), else
 /// the first target that is not the requestor, the package or the request.
 fn resource_of_event(
     event: &AuditEvent,
@@ -253,10 +320,16 @@ fn resource_of_event(
 ) -> Option<ResourceRef> {
     let id_of = |t: &AuditTarget| t.id.clone().unwrap_or_default();
     for t in &event.targets {
-        if let Some(e) = expected
-            .iter()
-            .find(|e| e.resource.id.eq_ignore_ascii_case(&id_of(t)))
-        {
+        let id = id_of(t);
+        if id.is_empty() {
+            continue;
+        }
+        if let Some(e) = expected.iter().find(|e| {
+            e.resource.id.eq_ignore_ascii_case(&id)
+                || e.catalog_resource_id
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(&id))
+        }) {
             return Some(e.resource.clone());
         }
     }
@@ -323,6 +396,22 @@ pub fn cause_of(request: &AssignmentRequest, evidence: &Evidence<'_>) -> Cause {
             r
         }
     };
+    if let Some(a) = request.assignment.as_ref() {
+        let now = if a.delivered() {
+            Some("the assignment is delivered since: nothing left to reprocess")
+        } else if a.expired() {
+            Some("the assignment has expired: request the package again")
+        } else {
+            None
+        };
+        if let Some(reason) = now {
+            return Cause {
+                resource: None,
+                reason: reason.into(),
+                source: Source::Assignment,
+            };
+        }
+    }
     if let Some(e) = newest_failed(&[audit_activities::RESOURCE]) {
         return Cause {
             resource: resource_of_event(e, request, evidence.expected),
@@ -330,12 +419,24 @@ pub fn cause_of(request: &AssignmentRequest, evidence: &Evidence<'_>) -> Cause {
             source: Source::Audit,
         };
     }
-    if let Some(c) = request.callouts.iter().find(|c| c.failed()) {
+    let assignment_callouts = request.assignment.iter().flat_map(|a| a.callouts.iter());
+    if let Some(c) = request
+        .callouts
+        .iter()
+        .chain(assignment_callouts)
+        .find(|c| c.failed())
+    {
         return Cause {
             resource: None,
             reason: reason_of(c.detail.as_deref(), c.status.as_deref().unwrap_or("failed")),
             source: Source::CustomExtension,
         };
+    }
+    if let Some(cause) = evidence
+        .resource_roles
+        .and_then(|roles| guest_site_cause(request, roles, evidence.expected))
+    {
+        return cause;
     }
     if let Some(e) = newest_failed(&[audit_activities::FAILED, audit_activities::PARTIAL]) {
         return Cause {
@@ -357,6 +458,54 @@ pub fn cause_of(request: &AssignmentRequest, evidence: &Evidence<'_>) -> Cause {
     }
 }
 
+/// A request by someone not yet (or only just) a user of the tenant: `objectId` is null "if the
+/// subject isn't yet a user in the tenant", and a B2B guest's sign-in name carries `#EXT#`.
+pub fn new_external_requestor(request: &AssignmentRequest) -> bool {
+    request.requestor.as_ref().is_some_and(|r| {
+        r.object_id.as_deref().is_none_or(str::is_empty)
+            || r.principal_name
+                .as_deref()
+                .is_some_and(|p| p.to_ascii_uppercase().contains("#EXT#"))
+    })
+}
+
+/// Whether beta's resource roles could show this request to be a new guest's pending site:
+/// worth the beta call even when the audit log has a request-level reason.
+pub fn may_be_guest_site(request: &AssignmentRequest) -> bool {
+    request.state == crate::graph::RequestState::PartiallyDelivered
+        && new_external_requestor(request)
+}
+
+/// The benign partial delivery Entra documents: a new external user's SharePoint Online sites
+/// are all that is pending.
+fn guest_site_cause(
+    request: &AssignmentRequest,
+    roles: &[AssignmentResourceRole],
+    expected: &[ExpectedResource],
+) -> Option<Cause> {
+    if !may_be_guest_site(request) {
+        return None;
+    }
+    let pending: Vec<&AssignmentResourceRole> = roles.iter().filter(|r| !r.fulfilled()).collect();
+    let site = |r: &&AssignmentResourceRole| {
+        r.origin_system
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("SharePointOnline"))
+    };
+    if pending.is_empty() || !pending.iter().all(site) {
+        return None;
+    }
+    let resource = match pending.as_slice() {
+        [one] => role_resource(one, expected),
+        _ => None,
+    };
+    Some(Cause {
+        resource,
+        reason: GUEST_SITE_PENDING.into(),
+        source: Source::ResourceRoles,
+    })
+}
+
 /// beta's view: the one resource not fulfilled, or how many are not.
 fn pending_cause(roles: &[AssignmentResourceRole], expected: &[ExpectedResource]) -> Option<Cause> {
     let pending: Vec<&AssignmentResourceRole> = roles.iter().filter(|r| !r.fulfilled()).collect();
@@ -365,15 +514,13 @@ fn pending_cause(roles: &[AssignmentResourceRole], expected: &[ExpectedResource]
     match pending.as_slice() {
         [] => None,
         [one] => Some(Cause {
-            resource: resource_of_role(one, expected)
-                .map(|e| e.resource.clone())
-                .or_else(|| {
-                    one.origin_id.clone().map(|id| ResourceRef {
-                        kind: one.origin_system.clone().unwrap_or_default(),
-                        display_name: id.clone(),
-                        id,
-                    })
-                }),
+            resource: role_resource(one, expected).or_else(|| {
+                one.origin_id.clone().map(|id| ResourceRef {
+                    kind: one.origin_system.clone().unwrap_or_default(),
+                    display_name: id.clone(),
+                    id,
+                })
+            }),
             reason: status(one),
             source: Source::ResourceRoles,
         }),
@@ -382,8 +529,8 @@ fn pending_cause(roles: &[AssignmentResourceRole], expected: &[ExpectedResource]
         several => {
             let mut names: Vec<String> = several
                 .iter()
-                .map(|r| match resource_of_role(r, expected) {
-                    Some(e) => e.resource.display_name.clone(),
+                .map(|r| match role_resource(r, expected) {
+                    Some(res) => res.display_name,
                     None => r.origin_id.clone().unwrap_or_else(|| "(unnamed)".into()),
                 })
                 .collect();
@@ -656,6 +803,8 @@ pub struct AuditEventView {
 pub struct DeliveryReport {
     pub resources: Vec<ResourceStatus>,
     pub custom_extensions: Vec<crate::graph::CalloutInstance>,
+    /// The expanded assignment: its state, status and own custom extension calls.
+    pub assignment: Option<crate::graph::Assignment>,
     pub audit_events: Vec<AuditEventView>,
     pub correlation: Option<Correlation>,
     /// For a failed request: the cause `requests why` groups it under.
@@ -711,6 +860,7 @@ impl DeliveryReport {
         DeliveryReport {
             resources,
             custom_extensions: request.callouts.clone(),
+            assignment: request.assignment.clone(),
             audit_events,
             correlation,
             cause,
@@ -754,6 +904,7 @@ mod tests {
                 display_name: None,
             }),
             callouts: Vec::new(),
+            assignment: None,
         }
     }
 
@@ -792,6 +943,7 @@ mod tests {
             },
             role: Some("Member".into()),
             role_origin_id: Some(format!("Member_{GROUP}")),
+            catalog_resource_id: None,
         }
     }
 
@@ -942,6 +1094,184 @@ mod tests {
         assert_eq!(c.source, Source::Unknown);
     }
 
+    /// Issue 20, item 8: the audit log names a SharePoint site by its catalog resource id (type
+    /// "Other"); it was shown as "Partner portal (Other)" instead of the package's site.
+    #[test]
+    fn a_site_named_by_its_catalog_resource_id_is_the_packages_site() {
+        const CATALOG_RESOURCE: &str = "0f9c2b1a-7d4e-4f3a-9b2c-1d0e8f7a6b5c";
+        let role_scopes = [RoleScope {
+            id: None,
+            role: None,
+            scope: Some(ResourceScope {
+                origin_id: Some("https://x.sharepoint.com/sites/partners".into()),
+                origin_system: Some("SharePointOnline".into()),
+                display_name: Some("Root".into()),
+                is_root_scope: Some(true),
+                ..ResourceScope::default()
+            }),
+        }];
+        let catalog = [CatalogResource {
+            id: Some(CATALOG_RESOURCE.into()),
+            display_name: Some("Partner portal".into()),
+            origin_system: Some("SharePointOnline".into()),
+            origin_id: Some("https://x.sharepoint.com/sites/partners".into()),
+        }];
+        let expected = expected_resources(&role_scopes, &catalog);
+        let r = request(REQ, 2);
+        let e = event(
+            audit_activities::RESOURCE,
+            now() - Duration::hours(2),
+            "locked",
+            vec![
+                AuditTarget {
+                    display_name: Some("Partner portal".into()),
+                    ..target(&CATALOG_RESOURCE.to_ascii_uppercase(), "Other")
+                },
+                target(REQ, "Other"),
+            ],
+        );
+        let found = resource_of_event(&e, &r, &expected).unwrap();
+        assert_eq!(
+            (
+                found.kind.as_str(),
+                found.id.as_str(),
+                found.display_name.as_str()
+            ),
+            (
+                "SharePointOnline",
+                "https://x.sharepoint.com/sites/partners",
+                "Partner portal"
+            )
+        );
+    }
+
+    /// Issue 20, item 7: a new external user's partially delivered request whose only pending
+    /// resource is a SharePoint site is the benign case Entra documents, even when the audit
+    /// log has a request-level reason; anything else pending, or a known user, is not.
+    #[test]
+    fn a_new_guests_pending_site_is_benign() {
+        let mut r = request(REQ, 2);
+        r.state = RequestState::PartiallyDelivered;
+        let role = |system: &str, status: &str| AssignmentResourceRole {
+            origin_system: Some(system.into()),
+            origin_id: Some("4".into()),
+            status: Some(status.into()),
+            ..AssignmentResourceRole::default()
+        };
+        let site_pending = [
+            role("SharePointOnline", "PendingFulfillment"),
+            role("AadGroup", "Fulfilled"),
+        ];
+        let partial = event(
+            audit_activities::PARTIAL,
+            r.completed.unwrap(),
+            "One or more resources could not be delivered.",
+            vec![target(REQ, "Other")],
+        );
+        let evidence = Evidence {
+            events: vec![&partial],
+            resource_roles: Some(&site_pending),
+            ..Evidence::default()
+        };
+        // A member of the tenant: the audit reason stands.
+        assert_eq!(cause_of(&r, &evidence).source, Source::Audit);
+        for guest in [
+            Requestor {
+                object_id: None,
+                ..Requestor::default()
+            },
+            Requestor {
+                object_id: Some(USER.into()),
+                principal_name: Some("ada_fabrikam.com#ext#@contoso.onmicrosoft.com".into()),
+                ..Requestor::default()
+            },
+        ] {
+            r.requestor = Some(guest);
+            let c = cause_of(&r, &evidence);
+            assert_eq!(
+                (c.source, c.reason.as_str()),
+                (Source::ResourceRoles, GUEST_SITE_PENDING)
+            );
+        }
+        let group_pending = [role("AadGroup", "PendingFulfillment")];
+        let c = cause_of(
+            &r,
+            &Evidence {
+                resource_roles: Some(&group_pending),
+                ..evidence.clone()
+            },
+        );
+        assert_eq!(c.source, Source::Audit, "a group pending is a failure");
+        r.state = RequestState::DeliveryFailed;
+        assert_eq!(
+            cause_of(&r, &evidence).source,
+            Source::Audit,
+            "failed, not partial"
+        );
+    }
+
+    /// Issue 20, item 2: the expanded assignment's own callouts explain a failure, and an
+    /// assignment delivered or expired since says a reprocess has nothing to do, whatever the
+    /// audit log says about the failure then.
+    #[test]
+    fn the_assignment_explains_what_its_request_does_not() {
+        let mut r = request(REQ, 3);
+        r.assignment = Some(crate::graph::Assignment {
+            id: Some(GROUP.into()),
+            state: Some("deliveryFailed".into()),
+            status: Some("DeliveryFailed".into()),
+            callouts: vec![CalloutInstance {
+                status: Some("calloutFailed".into()),
+                detail: Some(format!("HR system said no for {USER}")),
+                ..CalloutInstance::default()
+            }],
+        });
+        let none = Evidence::default();
+        let c = cause_of(&r, &none);
+        assert_eq!(
+            (c.source, c.reason.as_str()),
+            (Source::CustomExtension, "HR system said no for {id}")
+        );
+        let failed_event = event(
+            audit_activities::RESOURCE,
+            r.completed.unwrap(),
+            "site locked",
+            vec![target(REQ, "Other")],
+        );
+        for (state, reason) in [
+            (
+                "delivered",
+                "the assignment is delivered since: nothing left to reprocess",
+            ),
+            (
+                "Expired",
+                "the assignment has expired: request the package again",
+            ),
+        ] {
+            if let Some(a) = r.assignment.as_mut() {
+                a.state = Some(state.into());
+            }
+            let c = cause_of(
+                &r,
+                &Evidence {
+                    events: vec![&failed_event],
+                    ..Evidence::default()
+                },
+            );
+            assert_eq!((c.source, c.reason.as_str()), (Source::Assignment, reason));
+            assert!(crate::eligibility::assignment_note(&r).is_some());
+        }
+        if let Some(a) = r.assignment.as_mut() {
+            a.state = Some("partiallyDelivered".into());
+        }
+        assert_eq!(crate::eligibility::assignment_note(&r), None);
+        r.state = RequestState::Delivered;
+        if let Some(a) = r.assignment.as_mut() {
+            a.state = Some("delivered".into());
+        }
+        assert_eq!(crate::eligibility::assignment_note(&r), None, "not failed");
+    }
+
     /// Issue 20, item 8: several resources still pending were grouped by how many; now each
     /// pending resource is named, so requests waiting on different resources do not share a
     /// group.
@@ -1047,6 +1377,7 @@ mod tests {
             },
             role: Some("Site Members".into()),
             role_origin_id: Some("4".into()),
+            catalog_resource_id: None,
         };
         let expected = [site("a"), site("b")];
         let mut role = AssignmentResourceRole {

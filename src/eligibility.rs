@@ -82,6 +82,23 @@ pub fn judge_request(
     judge(&request.state, request.completed, now, window)
 }
 
+/// What a request's expanded assignment says a reprocess can do, when that is "nothing": the
+/// request stays reprocessable by Graph's rule, and Graph may accept the call, but an assignment
+/// delivered since has nothing left to deliver, and an expired one is not brought back.
+pub fn assignment_note(request: &AssignmentRequest) -> Option<&'static str> {
+    let a = request.assignment.as_ref()?;
+    if !request.state.is_failed() {
+        return None;
+    }
+    if a.delivered() {
+        Some("its assignment is delivered since: nothing left to deliver")
+    } else if a.expired() {
+        Some("its assignment has expired: request the package again")
+    } else {
+        None
+    }
+}
+
 /// When a request's reprocess window closes: `window` after it completed, or `None` when it is
 /// not reprocessable at `now`. A completion time in the future counts as "just completed", as
 /// in [`judge`], so the window never closes later than `now + window`.

@@ -156,6 +156,14 @@ pub(crate) enum Cause {
     Resource { scope: usize, reason: &'static str },
     /// The request as a whole failed before any resource.
     Request { reason: &'static str },
+    /// Nothing failed: a new external user's SharePoint Online site (`scope`) stays pending
+    /// until their account is provisioned in SharePoint Online, and the request shows as
+    /// partially delivered until then. Entra's troubleshooting page: "If a new external user
+    /// that hasn't previously signed in your directory receives an access package including a
+    /// SharePoint Online site, their access package shows as not fully delivered until their
+    /// account is provisioned in SharePoint Online." No resource event fails; beta's resource
+    /// role of the site is `PendingFulfillment`.
+    GuestSite { scope: usize },
     /// A custom extension call failed.
     Callout {
         extension: usize,
@@ -182,6 +190,7 @@ impl RequestCause {
     pub(crate) fn template(&self) -> &'static str {
         match &self.cause {
             Cause::Resource { reason, .. } | Cause::Request { reason } => reason,
+            Cause::GuestSite { .. } => GUEST_SITE_PENDING,
             Cause::Callout { detail, .. } => detail,
         }
     }
@@ -218,6 +227,10 @@ pub(crate) struct Delivery {
     pub(crate) role_scopes: Vec<RoleScope>,
     /// Per package index: indices into `role_scopes`.
     pub(crate) package_scopes: Vec<Vec<usize>>,
+    /// Per package index: a role scope removed from the package since its requests were made.
+    /// The package no longer lists it, but its assignments still hold a resource role for it:
+    /// a client that names resources only from the package's role scopes cannot name this one.
+    pub(crate) removed_scopes: Vec<Option<usize>>,
     pub(crate) extensions: Vec<Extension>,
     /// Lowercase request id → its seeded cause (failed requests only).
     pub(crate) causes: HashMap<String, RequestCause>,
@@ -256,7 +269,14 @@ const RESOURCES: &[&[(&str, OriginSystem)]] = &[
     ],
 ];
 
+/// The custom extensions, by the stage they run at: the first when a request is approved (its
+/// calls are on the request), the second when the assignment is granted (its calls are on the
+/// assignment: v1.0 `accessPackageAssignment.customExtensionCalloutInstances`, "all the custom
+/// extension calls that were made during the access package assignment workflow").
 const EXTENSIONS: &[&str] = &["Provision CRM licence", "Notify HR system"];
+
+/// The extension whose calls are on the assignment, not the request.
+const ASSIGNMENT_STAGE_EXTENSION: usize = 1;
 
 /// Failure reasons per origin system: the first is the usual one for a resource.
 const GROUP_REASONS: &[&str] = &[
@@ -286,6 +306,10 @@ const CALLOUT_DETAILS: &[(CalloutStatus, &str)] = &[
     ),
 ];
 
+/// What is known of a new guest's pending site: nothing failed, it waits.
+const GUEST_SITE_PENDING: &str =
+    "Not yet provisioned in SharePoint Online for a new external user.";
+
 const REQUEST_LEVEL_FAILURE: &str = "One or more resources could not be delivered.";
 
 impl Delivery {
@@ -304,6 +328,7 @@ impl Delivery {
                     .push(new_resource(&mut rng, name, *system, c, catalog.created));
             }
         }
+        let mut could_lose = 0usize;
         for package in &store.packages {
             let own: Vec<usize> = (0..d.resources.len())
                 .filter(|&r| d.resources[r].catalog_idx == package.catalog_idx)
@@ -321,7 +346,31 @@ impl Delivery {
                     package.created,
                 ));
             }
+            // Of the packages whose catalog has a resource they do not deliver, every other one
+            // delivered it once: it was removed from the package after its requests were made.
+            let unused: Vec<usize> = own
+                .iter()
+                .copied()
+                .filter(|r| !scopes.iter().any(|&s| d.role_scopes[s].resource_idx == *r))
+                .collect();
+            let lose = !unused.is_empty() && {
+                could_lose += 1;
+                could_lose % 2 == 1
+            };
+            let removed = if lose {
+                let resource_idx = unused[rng.below(unused.len() as u64) as usize];
+                d.role_scopes.push(new_role_scope(
+                    &mut rng,
+                    &d.resources[resource_idx],
+                    resource_idx,
+                    package.created,
+                ));
+                Some(d.role_scopes.len() - 1)
+            } else {
+                None
+            };
             d.package_scopes.push(scopes);
+            d.removed_scopes.push(removed);
         }
         d.extensions = EXTENSIONS
             .iter()
@@ -357,7 +406,17 @@ impl Delivery {
             .cloned()
             .unwrap_or_default();
         let roll = rng.unit();
-        let cause = if r.state == RequestState::PartiallyDelivered || roll < 0.6 {
+        let subject = store.subjects.get(r.subject_idx);
+        let new_guest = subject.is_some_and(|s| s.connected_organization.is_some());
+        let guest_site = scopes.iter().copied().find(|&s| {
+            self.resources[self.role_scopes[s].resource_idx].origin_system
+                == OriginSystem::SharePointOnline
+        });
+        let cause = if let (RequestState::PartiallyDelivered, true, Some(scope)) =
+            (r.state, new_guest, guest_site)
+        {
+            Cause::GuestSite { scope }
+        } else if r.state == RequestState::PartiallyDelivered || roll < 0.6 {
             let scope = scopes[rng.below(scopes.len() as u64) as usize];
             let system = self.resources[self.role_scopes[scope].resource_idx].origin_system;
             let reasons = match system {
@@ -383,7 +442,6 @@ impl Delivery {
                 run_id: format!("08584{:016}", rng.below(10u64.pow(16))),
             }
         };
-        let subject = store.subjects.get(r.subject_idx);
         RequestCause {
             cause,
             object_ref: subject
@@ -438,17 +496,18 @@ impl Delivery {
     /// Each role scope of the request's package with whether it was delivered, as of the
     /// request's current state: nothing for requests that never reached delivery.
     pub(crate) fn resource_status(&self, r: &StoredRequest) -> Vec<(usize, bool)> {
-        let scopes = self
+        let mut scopes = self
             .package_scopes
             .get(r.package_idx)
             .cloned()
             .unwrap_or_default();
+        scopes.extend(self.removed_scopes.get(r.package_idx).copied().flatten());
         let failing = match self
             .causes
             .get(&r.id.to_ascii_lowercase())
             .map(|c| &c.cause)
         {
-            Some(Cause::Resource { scope, .. }) => Some(*scope),
+            Some(Cause::Resource { scope, .. } | Cause::GuestSite { scope }) => Some(*scope),
             _ => None,
         };
         match r.state {
@@ -470,6 +529,19 @@ impl Delivery {
 fn event_time(r: &StoredRequest) -> DateTime<Utc> {
     r.completed
         .unwrap_or(r.created + ChronoDuration::minutes(10))
+}
+
+impl Resource {
+    /// How the audit log names the resource: a directory object (group, app) by its object id,
+    /// its `originId`; a SharePoint site, no directory object, by the entitlement-management
+    /// `accessPackageResource` id, as the log names the access package by its own id. (Which id
+    /// it uses is undocumented; this is the form a client cannot match by `originId` alone.)
+    pub(crate) fn audit_id(&self) -> &str {
+        match self.origin_system {
+            OriginSystem::SharePointOnline => &self.id,
+            OriginSystem::AadGroup | OriginSystem::AadApplication => &self.origin_id,
+        }
+    }
 }
 
 fn new_resource(
@@ -591,7 +663,7 @@ impl<'a> EventLog<'a> {
         let mut targets = Vec::new();
         if let Some(res) = resource {
             targets.push(AuditTarget {
-                id: res.origin_id.clone(),
+                id: res.audit_id().to_string(),
                 display_name: Some(res.display_name.clone()),
                 kind: res.origin_system.audit_type(),
                 upn: None,
@@ -651,7 +723,9 @@ impl<'a> EventLog<'a> {
             (Some(c), _) => {
                 let reason = match &c.cause {
                     Cause::Request { .. } => c.text(),
-                    Cause::Resource { .. } => REQUEST_LEVEL_FAILURE.into(),
+                    Cause::Resource { .. } | Cause::GuestSite { .. } => {
+                        REQUEST_LEVEL_FAILURE.into()
+                    }
                     Cause::Callout { .. } => {
                         "A custom extension of the access package failed.".to_string()
                     }
@@ -722,6 +796,13 @@ pub(crate) fn render_role_scopes(
     Value::Array(items)
 }
 
+/// `$expand=accessPackageResourceScope($expand=accessPackageResource)` on an assignment's
+/// resource roles: whether the scope's resource is inlined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ScopeExpand {
+    pub(crate) resource: bool,
+}
+
 /// `$expand=resourceRoleScopes($expand=role,scope)`: which nested navigations to inline.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct RoleScopeExpand {
@@ -764,7 +845,7 @@ pub(crate) fn render_assignment_roles(
     d: &Delivery,
     r: &StoredRequest,
     expand_role: bool,
-    expand_scope: bool,
+    expand_scope: Option<ScopeExpand>,
 ) -> Vec<Map<String, Value>> {
     d.resource_status(r)
         .into_iter()
@@ -791,21 +872,50 @@ pub(crate) fn render_assignment_roles(
                            "originId": s.role_origin_id, "originSystem": res.origin_system.as_str()}),
                 );
             }
-            if expand_scope {
-                o.insert(
-                    "accessPackageResourceScope".into(),
-                    json!({"id": s.scope_id, "displayName": "Root", "originId": res.origin_id,
-                           "originSystem": res.origin_system.as_str(), "isRootScope": true}),
-                );
+            if let Some(nested) = expand_scope {
+                let mut scope = json!({"id": s.scope_id, "displayName": "Root",
+                    "originId": res.origin_id, "originSystem": res.origin_system.as_str(),
+                    "isRootScope": true});
+                if nested.resource
+                    && let Value::Object(o) = &mut scope
+                {
+                    o.insert(
+                        "accessPackageResource".into(),
+                        Value::Object(render_resource(res, ApiVersion::Beta)),
+                    );
+                }
+                o.insert("accessPackageResourceScope".into(), scope);
             }
             Some(o)
         })
         .collect()
 }
 
-/// A request's `customExtensionCalloutInstances`: a failed callout for a request whose cause is
-/// one, after the earlier extension that answered.
+/// A request's `customExtensionCalloutInstances`: a failed callout of the request stage, or the
+/// request-stage extension that answered before an assignment-stage one failed.
 pub(crate) fn render_callouts(d: &Delivery, request_id: &str) -> Value {
+    let items: Vec<Value> = stage_callouts(d, request_id)
+        .into_iter()
+        .filter(|(extension, _)| *extension != ASSIGNMENT_STAGE_EXTENSION)
+        .map(|(_, v)| v)
+        .collect();
+    Value::Array(items)
+}
+
+/// An assignment's `customExtensionCalloutInstances` (v1.0): the calls of the extension that
+/// runs when the assignment is granted.
+pub(crate) fn render_assignment_callouts(d: &Delivery, request_id: &str) -> Value {
+    let items: Vec<Value> = stage_callouts(d, request_id)
+        .into_iter()
+        .filter(|(extension, _)| *extension == ASSIGNMENT_STAGE_EXTENSION)
+        .map(|(_, v)| v)
+        .collect();
+    Value::Array(items)
+}
+
+/// Every callout made for a request whose cause is a failed one, with its extension's index: the
+/// earlier extensions answered, the last failed.
+fn stage_callouts(d: &Delivery, request_id: &str) -> Vec<(usize, Value)> {
     let Some(RequestCause {
         cause:
             Cause::Callout {
@@ -818,29 +928,35 @@ pub(crate) fn render_callouts(d: &Delivery, request_id: &str) -> Value {
         ..
     }) = d.causes.get(&request_id.to_ascii_lowercase())
     else {
-        return json!([]);
+        return Vec::new();
     };
     let mut items = Vec::new();
     if *extension > 0
         && let Some(first) = d.extensions.first()
     {
         let mut rng = SplitMix64::new(hash_parts(&[b"callout-ok", request_id.as_bytes()]));
-        items.push(json!({
-            "id": rng.guid(),
-            "customExtensionId": first.id,
-            "externalCorrelationId": format!("08584{:016}", rng.below(10u64.pow(16))),
-            "detail": "Callback received.",
-            "status": "callbackReceived",
-        }));
+        items.push((
+            0,
+            json!({
+                "id": rng.guid(),
+                "customExtensionId": first.id,
+                "externalCorrelationId": format!("08584{:016}", rng.below(10u64.pow(16))),
+                "detail": "Callback received.",
+                "status": "callbackReceived",
+            }),
+        ));
     }
-    items.push(json!({
-        "id": instance_id,
-        "customExtensionId": d.extensions.get(*extension).map(|e| e.id.clone()),
-        "externalCorrelationId": run_id,
-        "detail": detail,
-        "status": status.as_str(),
-    }));
-    Value::Array(items)
+    items.push((
+        *extension,
+        json!({
+            "id": instance_id,
+            "customExtensionId": d.extensions.get(*extension).map(|e| e.id.clone()),
+            "externalCorrelationId": run_id,
+            "detail": detail,
+            "status": status.as_str(),
+        }),
+    ));
+    items
 }
 
 /// One `directoryAudit`, v1.0 shape (beta adds nothing ep reads).
@@ -914,11 +1030,14 @@ mod tests {
                     kinds[0] += 1;
                     assert!(d.package_scopes[r.package_idx].contains(scope));
                 }
-                Cause::Request { .. } => kinds[1] += 1,
+                Cause::Request { .. } | Cause::GuestSite { .. } => kinds[1] += 1,
                 Cause::Callout { .. } => kinds[2] += 1,
             }
             if r.state == RequestState::PartiallyDelivered {
-                assert!(matches!(c.cause, Cause::Resource { .. }));
+                assert!(matches!(
+                    c.cause,
+                    Cause::Resource { .. } | Cause::GuestSite { .. }
+                ));
             }
             assert!(!c.text().contains("{objectId}"));
         }

@@ -86,6 +86,22 @@ pub(crate) fn audit_logs(
                     "correlationId" => filter::Value::Text(e.correlation_id.clone()),
                     "id" => filter::Value::Text(e.id.clone()),
                     "loggedByService" => filter::Value::Text("Entitlement Management".into()),
+                    "targetResources" => filter::Value::Items(
+                        e.targets
+                            .iter()
+                            .map(|t| {
+                                vec![
+                                    ("id", filter::Value::Text(t.id.clone())),
+                                    (
+                                        "displayName",
+                                        filter::Value::Text(
+                                            t.display_name.clone().unwrap_or_default(),
+                                        ),
+                                    ),
+                                ]
+                            })
+                            .collect(),
+                    ),
                     _ => filter::Value::Text(String::new()),
                 })
             })
@@ -169,14 +185,21 @@ pub(crate) fn assignment_resource_roles(
     if shared.config.resource_roles_unavailable {
         return Err(not_found_segment("accessPackageAssignmentResourceRoles"));
     }
+    if shared.config.resource_roles_forbidden {
+        return Err(denied());
+    }
     require_role(token, &[ROLE_READ, ROLE_READ_WRITE])?;
     let q = parse_query(call.query)?;
-    let (mut role, mut scope) = (false, false);
-    for name in q.expand.as_deref().map(split_list).unwrap_or_default() {
-        if eq(&name, "accessPackageResourceRole") {
+    let (mut role, mut scope) = (false, None);
+    for item in q.expand.as_deref().map(split_list).unwrap_or_default() {
+        let (name, nested) = match item.split_once('(') {
+            Some((n, rest)) => (n.trim().to_string(), Some(rest.to_string())),
+            None => (item.clone(), None),
+        };
+        if eq(&name, "accessPackageResourceRole") && nested.is_none() {
             role = true;
         } else if eq(&name, "accessPackageResourceScope") {
-            scope = true;
+            scope = Some(parse_scope_expand(nested.as_deref().unwrap_or(""))?);
         } else {
             return Err(GraphError::bad_request(format!(
                 "Could not find a property named '{name}' on type 'microsoft.graph.accessPackageAssignmentResourceRole'."
@@ -216,6 +239,34 @@ pub(crate) fn assignment_resource_roles(
         200,
         json!({"@odata.context": context, "value": items}),
     ))
+}
+
+/// The nested options of `accessPackageResourceScope(...)`: only `$expand=accessPackageResource`.
+fn parse_scope_expand(nested: &str) -> Result<delivery::ScopeExpand, GraphError> {
+    let inner = nested.trim().strip_suffix(')').unwrap_or(nested).trim();
+    let mut out = delivery::ScopeExpand::default();
+    if inner.is_empty() {
+        return Ok(out);
+    }
+    for option in inner.split(';') {
+        let (key, value) = option.split_once('=').unwrap_or((option, ""));
+        if !key.trim().eq_ignore_ascii_case("$expand") {
+            return Err(GraphError::bad_request(format!(
+                "The query option '{}' is not supported inside $expand of 'accessPackageResourceScope'.",
+                key.trim()
+            )));
+        }
+        for name in split_list(value) {
+            if eq(&name, "accessPackageResource") {
+                out.resource = true;
+            } else {
+                return Err(GraphError::bad_request(format!(
+                    "Could not find a property named '{name}' on type 'microsoft.graph.accessPackageResourceScope'."
+                )));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The navigation a package's role scopes are expanded under, per version.
@@ -283,9 +334,18 @@ pub(crate) fn patch_package(
     );
 }
 
-/// Fills a rendered request's `customExtensionCalloutInstances`, when it carries them.
+/// Fills a rendered request's `customExtensionCalloutInstances`, when it carries them, and its
+/// expanded v1.0 assignment's.
 pub(crate) fn patch_request(shared: &Shared, request_id: &str, o: &mut Map<String, Value>) {
     if let Some(slot) = o.get_mut("customExtensionCalloutInstances") {
         *slot = delivery::render_callouts(&shared.delivery, request_id);
+    }
+    for nav in ["assignment", "accessPackageAssignment"] {
+        if let Some(Value::Object(assignment)) = o.get_mut(nav) {
+            assignment.insert(
+                "customExtensionCalloutInstances".into(),
+                delivery::render_assignment_callouts(&shared.delivery, request_id),
+            );
+        }
     }
 }

@@ -72,6 +72,9 @@ pub(crate) enum Expr {
     Not(Box<Expr>),
     Cmp(Operand, CmpOp, Operand),
     Func(StrFunc, Operand, Operand),
+    /// `collection/any(v: body)`: some member of a collection matches `body`, whose properties
+    /// are the member's (the range variable is stripped at parse time).
+    Any(String, Box<Expr>),
 }
 
 /// Why a filter was rejected; always answered as 400 with an OData error body.
@@ -94,6 +97,8 @@ enum Token {
     LParen,
     RParen,
     Comma,
+    /// The `:` after a lambda's range variable (`t: t/id eq 'x'`).
+    Colon,
 }
 
 fn tokenize(input: &str) -> Result<Vec<Token>, FilterError> {
@@ -114,6 +119,10 @@ fn tokenize(input: &str) -> Result<Vec<Token>, FilterError> {
             }
             ',' => {
                 tokens.push(Token::Comma);
+                i += 1;
+            }
+            ':' => {
+                tokens.push(Token::Colon);
                 i += 1;
             }
             '\'' => {
@@ -146,9 +155,13 @@ fn tokenize(input: &str) -> Result<Vec<Token>, FilterError> {
             }
             c if c.is_ascii_alphanumeric() || c == '_' || c == '-' => {
                 let start = i;
+                // A `:` continues only a literal (a time, `10:00:00Z`); after a name it ends a
+                // lambda's range variable.
+                let literal = c.is_ascii_digit() || c == '-';
                 while i < chars.len()
                     && (chars[i].is_ascii_alphanumeric()
-                        || matches!(chars[i], '_' | '-' | '.' | ':' | '/' | '+'))
+                        || matches!(chars[i], '_' | '-' | '.' | '/' | '+')
+                        || (literal && chars[i] == ':'))
                 {
                     i += 1;
                 }
@@ -307,6 +320,14 @@ impl Parser<'_> {
             return Ok(e);
         }
         self.node()?;
+        if let Some(collection) = self
+            .peek_ident()
+            .and_then(|w| lambda_collection(w))
+            .map(str::to_string)
+            && self.tokens.get(self.pos + 1) == Some(&Token::LParen)
+        {
+            return self.lambda(collection);
+        }
         let func = match self.peek_ident() {
             Some("contains") => Some(StrFunc::Contains),
             Some("startswith") => Some(StrFunc::StartsWith),
@@ -350,6 +371,33 @@ impl Parser<'_> {
         Ok(Expr::Cmp(left, op, right))
     }
 
+    /// `collection/any(v: body)`, the `collection/any` and `(` already peeked. `all` and an
+    /// empty `any()` are refused: Graph documents only `any` with a condition.
+    fn lambda(&mut self, collection: String) -> Result<Expr, FilterError> {
+        let word = self.peek_ident().unwrap_or_default().to_string();
+        if !word.ends_with("/any") {
+            return err(format!(
+                "Invalid filter clause: the lambda operator in '{word}' is not supported; only 'any' is."
+            ));
+        }
+        self.pos += 2;
+        let var = match (self.next(), self.next()) {
+            (Some(Token::Ident(v)), Some(Token::Colon)) if !v.contains('/') => v,
+            _ => {
+                return err(format!(
+                    "Syntax error: expected a range variable and ':' after '{word}(' in '{}'.",
+                    self.input
+                ));
+            }
+        };
+        self.enter()?;
+        let body = self.or_expr()?;
+        self.leave();
+        self.expect(&Token::RParen, "')'")?;
+        let body = strip_range_variable(body, &var)?;
+        Ok(Expr::Any(collection, Box::new(body)))
+    }
+
     fn operand(&mut self) -> Result<Operand, FilterError> {
         match self.next() {
             Some(Token::Str(s)) => Ok(Operand::Lit(Literal::Str(s))),
@@ -390,6 +438,53 @@ impl Parser<'_> {
             )),
         }
     }
+}
+
+/// `targetResources` of `targetResources/any`, `targetResources/all`.
+fn lambda_collection(word: &str) -> Option<&str> {
+    word.strip_suffix("/any")
+        .or_else(|| word.strip_suffix("/all"))
+        .filter(|c| !c.is_empty())
+}
+
+/// The body of a lambda with its properties as the member's: `t/id` becomes `id`. A property
+/// not reached through the range variable is refused, as OData refuses it.
+fn strip_range_variable(e: Expr, var: &str) -> Result<Expr, FilterError> {
+    let prefix = format!("{var}/");
+    let operand = |o: Operand| -> Result<Operand, FilterError> {
+        fn strip(o: Operand, prefix: &str, var: &str) -> Result<Operand, FilterError> {
+            Ok(match o {
+                Operand::Prop(p) => match p.strip_prefix(prefix) {
+                    Some(member) if !member.is_empty() => Operand::Prop(member.to_string()),
+                    _ => {
+                        return err(format!(
+                            "Invalid filter clause: '{p}' is not a property of the range variable '{var}'."
+                        ));
+                    }
+                },
+                Operand::ToLower(inner) => Operand::ToLower(Box::new(strip(*inner, prefix, var)?)),
+                Operand::ToUpper(inner) => Operand::ToUpper(Box::new(strip(*inner, prefix, var)?)),
+                lit @ Operand::Lit(_) => lit,
+            })
+        }
+        strip(o, &prefix, var)
+    };
+    Ok(match e {
+        Expr::And(a, b) => Expr::And(
+            Box::new(strip_range_variable(*a, var)?),
+            Box::new(strip_range_variable(*b, var)?),
+        ),
+        Expr::Or(a, b) => Expr::Or(
+            Box::new(strip_range_variable(*a, var)?),
+            Box::new(strip_range_variable(*b, var)?),
+        ),
+        Expr::Not(a) => Expr::Not(Box::new(strip_range_variable(*a, var)?)),
+        Expr::Cmp(a, op, b) => Expr::Cmp(operand(a)?, op, operand(b)?),
+        Expr::Func(f, a, b) => Expr::Func(f, operand(a)?, operand(b)?),
+        Expr::Any(..) => {
+            return err("Invalid filter clause: a lambda inside a lambda is not supported.");
+        }
+    })
 }
 
 /// Parses OData `$filter` syntax (not yet checked against an entity type).
@@ -441,6 +536,8 @@ pub(crate) struct PropRule {
 pub(crate) struct Schema {
     pub(crate) type_name: &'static str,
     pub(crate) props: &'static [PropRule],
+    /// Collections that take `any(...)`, with what their members may be filtered on.
+    pub(crate) lambdas: &'static [(&'static str, &'static Schema)],
 }
 
 const ALL_OPS: &[CmpOp] = &[
@@ -487,6 +584,7 @@ const V1_STATES: &[&str] = &[
 
 pub(crate) const V1_REQUEST: Schema = Schema {
     type_name: "microsoft.graph.accessPackageAssignmentRequest",
+    lambdas: &[],
     props: &[
         rule("id", PropKind::Guid, EQ),
         rule("state", PropKind::Enum(V1_STATES), EQ),
@@ -503,6 +601,7 @@ pub(crate) const V1_REQUEST: Schema = Schema {
 
 pub(crate) const BETA_REQUEST: Schema = Schema {
     type_name: "microsoft.graph.accessPackageAssignmentRequest",
+    lambdas: &[],
     props: &[
         rule("id", PropKind::Guid, EQ),
         rule("requestState", PropKind::Text, EQ),
@@ -528,6 +627,7 @@ const DISPLAY_NAME: PropRule = PropRule {
 
 pub(crate) const V1_PACKAGE: Schema = Schema {
     type_name: "microsoft.graph.accessPackage",
+    lambdas: &[],
     props: &[
         rule("id", PropKind::Guid, EQ),
         DISPLAY_NAME,
@@ -541,6 +641,7 @@ pub(crate) const V1_PACKAGE: Schema = Schema {
 
 pub(crate) const BETA_PACKAGE: Schema = Schema {
     type_name: "microsoft.graph.accessPackage",
+    lambdas: &[],
     props: &[
         rule("id", PropKind::Guid, EQ),
         DISPLAY_NAME,
@@ -552,12 +653,33 @@ pub(crate) const BETA_PACKAGE: Schema = Schema {
     ],
 };
 
+/// `targetResource`, a member of `directoryAudit.targetResources`: "Supports $filter (eq) for id
+/// and displayName; and $filter (startswith) for displayName."
+pub(crate) const TARGET_RESOURCE: Schema = Schema {
+    type_name: "microsoft.graph.targetResource",
+    lambdas: &[],
+    props: &[
+        rule("id", PropKind::Text, EQ),
+        PropRule {
+            name: "displayName",
+            kind: Some(PropKind::Text),
+            ops: EQ,
+            string_functions: true,
+        },
+        unfilterable("type"),
+        unfilterable("userPrincipalName"),
+        unfilterable("groupType"),
+        unfilterable("modifiedProperties"),
+    ],
+};
+
 /// `directoryAudit`, as its resource page documents `$filter`: `activityDateTime` (`eq`, `ge`,
-/// `le`), `activityDisplayName` (`eq`, `startswith`), `correlationId`, `id` and
-/// `loggedByService` (`eq`). Lambda filters on `targetResources` and `initiatedBy` are
-/// documented too but not emulated: they are answered 400.
+/// `le`), `activityDisplayName` (`eq`, `startswith`), `correlationId` (an `Edm.String`, so a
+/// quoted literal), `id` and `loggedByService` (`eq`), and `targetResources/any(t: t/id eq '…')`
+/// (or `t/displayName`). Lambdas on `initiatedBy` are not emulated: they are answered 400.
 pub(crate) const DIRECTORY_AUDIT: Schema = Schema {
     type_name: "microsoft.graph.directoryAudit",
+    lambdas: &[("targetResources", &TARGET_RESOURCE)],
     props: &[
         rule("id", PropKind::Text, EQ),
         rule(
@@ -571,13 +693,15 @@ pub(crate) const DIRECTORY_AUDIT: Schema = Schema {
             ops: EQ,
             string_functions: true,
         },
-        rule("correlationId", PropKind::Guid, EQ),
+        rule("correlationId", PropKind::Text, EQ),
         rule("loggedByService", PropKind::Text, EQ),
         unfilterable("category"),
         unfilterable("result"),
         unfilterable("resultReason"),
         unfilterable("operationType"),
         unfilterable("additionalDetails"),
+        unfilterable("targetResources"),
+        unfilterable("initiatedBy"),
     ],
 };
 
@@ -646,6 +770,19 @@ pub(crate) fn validate(expr: &Expr, schema: &Schema, strict: bool) -> Result<(),
         }
         Expr::Not(_) => {
             err("Invalid filter clause: the 'not' operator is not supported for this resource.")
+        }
+        Expr::Any(collection, body) => {
+            match schema.lambdas.iter().find(|(name, _)| name == collection) {
+                Some((_, members)) => validate(body, members, strict),
+                None => {
+                    // A property that exists but takes no lambda is refused as such.
+                    lookup(schema, collection)?;
+                    err(format!(
+                        "Invalid filter clause: the property '{collection}' of '{}' does not support lambda operators.",
+                        schema.type_name
+                    ))
+                }
+            }
         }
         Expr::Func(f, target, arg) => {
             let Some((name, _)) = property_of(target) else {
@@ -728,6 +865,8 @@ pub(crate) fn validate(expr: &Expr, schema: &Schema, strict: bool) -> Result<(),
 pub(crate) enum Value {
     Text(String),
     DateTime(Option<DateTime<Utc>>),
+    /// A collection of complex values, each its (property, value) pairs, for `any(...)`.
+    Items(Vec<Vec<(&'static str, Value)>>),
 }
 
 /// Evaluates a validated filter. `get` returns the row's value for a property path.
@@ -736,6 +875,17 @@ pub(crate) fn eval(expr: &Expr, get: &dyn Fn(&str) -> Value) -> bool {
         Expr::And(a, b) => eval(a, get) && eval(b, get),
         Expr::Or(a, b) => eval(a, get) || eval(b, get),
         Expr::Not(a) => !eval(a, get),
+        Expr::Any(collection, body) => match get(collection) {
+            Value::Items(items) => items.iter().any(|item| {
+                eval(body, &|p: &str| {
+                    item.iter()
+                        .find(|(k, _)| *k == p)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or(Value::Text(String::new()))
+                })
+            }),
+            _ => false,
+        },
         Expr::Func(f, target, Operand::Lit(Literal::Str(needle))) => {
             let Some((name, _)) = property_of(target) else {
                 return false;
@@ -873,6 +1023,80 @@ mod tests {
         rejected("endswith(displayName,'x')", &V1_PACKAGE, false);
     }
 
+    /// `directoryAudit`: `targetResources/any(t: t/id eq '…')` and `correlationId eq '…'` as the
+    /// resource page documents them; what it does not document is refused.
+    #[test]
+    fn audit_lambdas_and_correlation_ids() {
+        const REQ: &str = "9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea";
+        let row = |p: &str| match p {
+            "targetResources" => Value::Items(vec![
+                vec![
+                    ("id", Value::Text("other".into())),
+                    ("displayName", Value::Text("Sales wiki".into())),
+                ],
+                vec![("id", Value::Text(REQ.to_ascii_uppercase()))],
+            ]),
+            "correlationId" => Value::Text("c0ffee00-0000-4000-8000-000000000001".into()),
+            "activityDisplayName" => {
+                Value::Text("Fulfill access package resource assignment".into())
+            }
+            _ => Value::Text(String::new()),
+        };
+        let e = ok(
+            &format!("targetResources/any(t: t/id eq '{REQ}')"),
+            &DIRECTORY_AUDIT,
+        );
+        assert!(eval(&e, &row));
+        let e = ok("targetResources/any(x:x/id eq 'nobody')", &DIRECTORY_AUDIT);
+        assert!(!eval(&e, &row));
+        let e = ok(
+            "targetResources/any(t: startswith(t/displayName, 'sales'))",
+            &DIRECTORY_AUDIT,
+        );
+        assert!(eval(&e, &row));
+        let e = ok(
+            &format!(
+                "activityDisplayName eq 'Fulfill access package resource assignment' and targetResources/any(t: t/id eq '{REQ}')"
+            ),
+            &DIRECTORY_AUDIT,
+        );
+        assert!(eval(&e, &row));
+        let e = ok(
+            "correlationId eq 'c0ffee00-0000-4000-8000-000000000001'",
+            &DIRECTORY_AUDIT,
+        );
+        assert!(eval(&e, &row));
+        // An Edm.String takes a quoted literal only.
+        rejected(
+            "correlationId eq c0ffee00-0000-4000-8000-000000000001",
+            &DIRECTORY_AUDIT,
+            false,
+        );
+        for bad in [
+            "targetResources/all(t: t/id eq 'x')",
+            "targetResources/any()",
+            "targetResources/any(t: id eq 'x')",
+            "targetResources/any(t: t/type eq 'User')",
+            "targetResources/any(t: t/id ne 'x')",
+            "targetResources/any(t: t/frob eq 'x')",
+            "initiatedBy/any(t: t/id eq 'x')",
+            "additionalDetails/any(t: t/key eq 'x')",
+            "targetResources eq 'x'",
+        ] {
+            rejected(bad, &DIRECTORY_AUDIT, false);
+        }
+        rejected(
+            &format!("targetResources/any(t: t/id eq '{REQ}')"),
+            &V1_REQUEST,
+            false,
+        );
+        // Times still tokenize with their colons.
+        ok(
+            "activityDateTime ge 2026-01-01T10:00:00Z and targetResources/any(t:t/id eq 'x')",
+            &DIRECTORY_AUDIT,
+        );
+    }
+
     #[test]
     fn strict_mode_rejects_and_or() {
         let both = "state eq 'deliveryFailed' and accessPackage/id eq '9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea'";
@@ -984,7 +1208,7 @@ mod tests {
     fn depth(e: &Expr) -> usize {
         match e {
             Expr::And(a, b) | Expr::Or(a, b) => 1 + depth(a).max(depth(b)),
-            Expr::Not(a) => 1 + depth(a),
+            Expr::Not(a) | Expr::Any(_, a) => 1 + depth(a),
             Expr::Cmp(..) | Expr::Func(..) => 1,
         }
     }

@@ -31,7 +31,9 @@
 //! - `arc_key_dir`: the IMDS path plays Azure Arc, with its key-file challenge.
 //! - `audit_correlation`: whether audit events name their request in `targetResources` or only
 //!   its requestor and access package (undocumented).
-//! - `resource_roles_unavailable`: beta's `accessPackageAssignmentResourceRoles` answers 404.
+//! - `resource_roles_unavailable`: beta's `accessPackageAssignmentResourceRoles` answers 404;
+//!   `resource_roles_forbidden`: 403. It is reachable from a v1.0 client either way: it is a
+//!   beta path, whatever version the client's other calls use.
 //! - `paging`: what a `$skiptoken` stands for (Graph documents it as opaque and promises no
 //!   snapshot). `offset`, the default and least forgiving, counts the rows served, so a row
 //!   that leaves the result before the cursor makes a later one be skipped and a new one makes
@@ -234,6 +236,9 @@ pub struct EmulatorConfig {
     /// beta's `accessPackageAssignmentResourceRoles` is not served (404), as by a service where
     /// that beta API is not available.
     pub resource_roles_unavailable: bool,
+    /// beta's `accessPackageAssignmentResourceRoles` answers 403 (`Authorization_RequestDenied`)
+    /// while every v1.0 call answers, as to an app or tenant not allowed that beta call.
+    pub resource_roles_forbidden: bool,
     /// The demo job's `ACTIONS_ID_TOKEN_REQUEST_TOKEN`: the GitHub Actions ID token endpoint
     /// answers only requests bearing it.
     pub actions_request_token: String,
@@ -341,6 +346,7 @@ impl Default for EmulatorConfig {
             audit_burst: 5,
             audit_correlation: AuditCorrelation::RequestId,
             resource_roles_unavailable: false,
+            resource_roles_forbidden: false,
             actions_request_token: DEMO_ACTIONS_REQUEST_TOKEN.to_string(),
             actions_subject: DEMO_FEDERATION_SUBJECT.to_string(),
             azure_devops_access_token: DEMO_SYSTEM_ACCESSTOKEN.to_string(),
@@ -417,7 +423,8 @@ pub struct SeededRequest {
 pub struct SeededCause {
     pub request_id: String,
     /// `resource` (one resource could not be delivered), `request` (the request failed as a
-    /// whole) or `customExtension` (a custom extension call failed).
+    /// whole), `customExtension` (a custom extension call failed) or `guestSite` (nothing
+    /// failed: a new external user's SharePoint site waits for their SharePoint account).
     pub kind: String,
     /// The resource that could not be delivered (`kind` `resource`).
     pub resource: Option<SeededResource>,
@@ -599,6 +606,12 @@ impl Shared {
                             .and_then(|s| seeded_resource(d, s.resource_idx)),
                     ),
                     delivery::Cause::Request { .. } => ("request", None),
+                    delivery::Cause::GuestSite { scope } => (
+                        "guestSite",
+                        d.role_scopes
+                            .get(*scope)
+                            .and_then(|s| seeded_resource(d, s.resource_idx)),
+                    ),
                     delivery::Cause::Callout { .. } => ("customExtension", None),
                 };
                 let pending = d
@@ -1060,6 +1073,8 @@ fn knobs_line(c: &EmulatorConfig) -> String {
         c.audit_correlation.as_str(),
         if c.resource_roles_unavailable {
             "unavailable"
+        } else if c.resource_roles_forbidden {
+            "forbidden"
         } else {
             "served"
         },

@@ -2061,7 +2061,7 @@ async fn beta_resource_roles_show_which_resource_was_not_delivered() {
 }
 
 #[tokio::test]
-async fn failed_callouts_are_on_the_request_itself() {
+async fn failed_callouts_are_on_the_request_or_on_its_assignment() {
     let emu = start(EmulatorConfig::default()).await;
     let t = admin_token(&emu).await;
     let callouts: Vec<_> = emu
@@ -2072,14 +2072,24 @@ async fn failed_callouts_are_on_the_request_itself() {
     assert!(!callouts.is_empty());
     for c in &callouts {
         let r = get(
-            &format!("{}/v1.0{EM}/assignmentRequests/{}", emu.url(), c.request_id),
+            &format!(
+                "{}/v1.0{EM}/assignmentRequests/{}?$expand=assignment",
+                emu.url(),
+                c.request_id
+            ),
             &t,
         )
         .await;
         let body = r.json();
-        let instances = body["customExtensionCalloutInstances"].as_array().unwrap();
-        let failed: Vec<_> = instances
+        // The request's own calls, and those of the extension that runs once the assignment
+        // is granted, on the assignment.
+        let on_request = body["customExtensionCalloutInstances"].as_array().unwrap();
+        let on_assignment = body["assignment"]["customExtensionCalloutInstances"]
+            .as_array()
+            .unwrap();
+        let failed: Vec<_> = on_request
             .iter()
+            .chain(on_assignment)
             .filter(|i| i["status"] == "calloutFailed" || i["status"] == "callbackTimedOut")
             .collect();
         assert_eq!(failed.len(), 1, "{body}");
@@ -2164,12 +2174,23 @@ async fn audit_events_explain_each_seeded_failure_within_thirty_days() {
                 .iter()
                 .any(|t| t["id"] == id)
         };
+        // A SharePoint site is no directory object: the log names it by its catalog
+        // resource's id (type Other), with its name.
+        let names_resource = |e: &Value, r: &ep_emulator::SeededResource| {
+            names(e, &r.id)
+                || (r.kind == "SharePointOnline"
+                    && e["targetResources"].as_array().unwrap().iter().any(|t| {
+                        t["type"] == "Other"
+                            && t["displayName"] == r.display_name.as_str()
+                            && t["id"] != r.id.as_str()
+                    }))
+        };
         for c in causes.iter().filter(|c| c.kind == "resource" && c.audited) {
-            let resource = &c.resource.as_ref().unwrap().id;
+            let resource = c.resource.as_ref().unwrap();
             let about = |e: &&Value| {
                 e["result"] == "failure"
                     && e["resultReason"] == c.reason.as_str()
-                    && names(e, resource)
+                    && names_resource(e, resource)
             };
             let by_id = events.iter().filter(about).any(|e| names(e, &c.request_id));
             let any = events.iter().any(|e| about(&e));

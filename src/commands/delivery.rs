@@ -1,5 +1,6 @@
 //! Reading what `requests show` and `requests why` need to say why a delivery failed: each
-//! package's expected resources, the audit log, and (beta) each assignment's resource roles.
+//! package's expected resources, the audit log, and each assignment's resource roles (a beta
+//! call, made in v1.0 mode too).
 //! A source that cannot be read becomes an [`Unavailable`] naming what would add it; the rest
 //! goes on. The rules that turn it into causes are in `diagnosis`.
 
@@ -9,7 +10,7 @@ use crate::diagnosis::{
     self, ExpectedResource, Unavailable, audit_activities_for, audit_ranges, expected_resources,
 };
 use crate::graph::{
-    ApiVersion, AssignmentRequest, AssignmentResourceRole, AuditEvent, CatalogResource, GraphError,
+    AssignmentRequest, AssignmentResourceRole, AuditEvent, CatalogResource, GraphError,
     RequestDetail,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -144,8 +145,62 @@ pub async fn audit_events(
     Ok(events)
 }
 
-/// beta: each request's resource roles, through its assignment. Read only with
-/// `--api-version beta`; a service without them is said once.
+/// The audit events of one request, for `requests show`: those naming the request (one query,
+/// every activity); when none does (the log may name only the requestor and the package), those
+/// naming the requestor, else the package, in the request's time (one more query). Never one
+/// query per activity and time range as for many requests: at most two, where those would be
+/// up to six, each paging through everyone's events of its activity.
+pub async fn audit_events_of_one(
+    ctx: &Context,
+    request: &AssignmentRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEvent>, Unavailable> {
+    let kept_from = now - Duration::days(diagnosis::AUDIT_RETENTION_DAYS);
+    let (from, to) = diagnosis::request_window(request, now);
+    let (from, to) = (from.max(kept_from), to.min(now));
+    if from > to {
+        // Older than the log keeps: asking costs a query of the five per 10 seconds.
+        return Ok(Vec::new());
+    }
+    let read = |e: GraphError| source_error("auditLog", &e, "audit events");
+    let mut queries = 1;
+    let mut events = ctx
+        .client
+        .list_audit_events_naming(&request.id, None)
+        .await
+        .map_err(read)?;
+    if events.is_empty() {
+        let subject = request
+            .requestor
+            .as_ref()
+            .and_then(|r| r.object_id.as_deref())
+            .filter(|id| super::is_guid(id))
+            .or_else(|| request.access_package.as_ref().map(|p| p.id.as_str()));
+        if let Some(subject) = subject {
+            queries += 1;
+            events = ctx
+                .client
+                .list_audit_events_naming(subject, Some((from, to)))
+                .await
+                .map_err(read)?;
+        }
+    }
+    diag::trace(
+        1,
+        format!(
+            "audit log: {} event(s) from {queries} quer(ies) for request {}",
+            events.len(),
+            crate::sanitize::line(&request.id)
+        ),
+    );
+    Ok(events)
+}
+
+/// beta: each request's resource roles, through its assignment, whatever `--api-version`:
+/// `accessPackageAssignmentResourceRoles` exists in beta only and is not deprecated, so v1.0
+/// reads it there, the one beta call, rather than moving every other call onto beta. The
+/// assignment's id comes with the request (it is expanded); a request listed without it is read
+/// once more. A service or app that refuses the beta call is said once, and the rest goes on.
 pub async fn resource_roles(
     ctx: &Context,
     requests: &[&AssignmentRequest],
@@ -153,22 +208,30 @@ pub async fn resource_roles(
     HashMap<String, Vec<AssignmentResourceRole>>,
     Option<Unavailable>,
 ) {
-    if ctx.client.api_version() != ApiVersion::Beta {
-        return (HashMap::new(), Some(beta_only()));
-    }
     let client = &ctx.client;
     let results: Vec<(String, Result<Vec<AssignmentResourceRole>, GraphError>)> =
-        stream::iter(requests.iter().map(|r| r.id.clone()))
-            .map(|id| async move {
-                let roles = match client.get_request_detail(&id).await {
-                    Ok(detail) => roles_of(ctx, &detail).await,
-                    Err(e) => Err(e),
-                };
-                (id, roles)
-            })
-            .buffer_unordered(client.parallelism().max(1))
-            .collect()
-            .await;
+        stream::iter(requests.iter().map(|r| {
+            let assignment = r.assignment.as_ref().and_then(|a| a.id.clone());
+            (r.id.clone(), assignment)
+        }))
+        .map(|(id, assignment)| async move {
+            let assignment = match assignment {
+                Some(a) => Ok(Some(a)),
+                None => client
+                    .get_request_detail(&id)
+                    .await
+                    .map(|detail| detail.assignment_id),
+            };
+            let roles = match assignment {
+                Ok(Some(a)) if super::is_guid(&a) => client.assignment_resource_roles(&a).await,
+                Ok(_) => Ok(Vec::new()),
+                Err(e) => Err(e),
+            };
+            (id, roles)
+        })
+        .buffer_unordered(client.parallelism().max(1))
+        .collect()
+        .await;
     let mut out = HashMap::new();
     let mut unavailable = None;
     for (id, result) in results {
@@ -196,15 +259,6 @@ pub async fn roles_of(
     }
 }
 
-pub fn beta_only() -> Unavailable {
-    Unavailable {
-        source: "resourceRoles".into(),
-        reason: "each resource's fulfilment status is a beta API".into(),
-        hint: "add --api-version beta to read it (accessPackageAssignmentResourceRoles, beta only)"
-            .into(),
-    }
-}
-
 /// What a failed read means for its source, with the permission or step that would add it.
 pub fn source_error(source: &str, e: &GraphError, what: &str) -> Unavailable {
     let status = e.status();
@@ -216,6 +270,14 @@ pub fn source_error(source: &str, e: &GraphError, what: &str) -> Unavailable {
              the audit log also needs a Microsoft Entra ID P1 or P2 licence)"
                 .to_string(),
         ),
+        ("resourceRoles", Some(401 | 403)) => (
+            format!(
+                "beta accessPackageAssignmentResourceRoles refused ({} {code}), skipped",
+                status.unwrap_or_default()
+            ),
+            "the rest is read from v1.0; this app or service does not allow that beta call"
+                .to_string(),
+        ),
         (_, Some(401 | 403)) => (
             format!(
                 "{what}: not permitted ({} {code})",
@@ -225,8 +287,11 @@ pub fn source_error(source: &str, e: &GraphError, what: &str) -> Unavailable {
                 .to_string(),
         ),
         ("resourceRoles", Some(400 | 404)) => (
-            format!("not available ({} {code})", status.unwrap_or_default()),
-            "this service does not offer beta accessPackageAssignmentResourceRoles".to_string(),
+            format!(
+                "beta accessPackageAssignmentResourceRoles not available ({} {code}), skipped",
+                status.unwrap_or_default()
+            ),
+            "the rest is read from v1.0; this service does not offer that beta call".to_string(),
         ),
         _ => (
             format!("{what}: {}", crate::sanitize::excerpt(&e.to_string())),

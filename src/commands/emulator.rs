@@ -120,6 +120,7 @@ fn emulator_config(args: EmulatorArgs) -> Result<EmulatorConfig, CliError> {
         audit_burst: args.audit_burst.max(1),
         audit_correlation: args.audit_correlation,
         resource_roles_unavailable: args.resource_roles_unavailable,
+        resource_roles_forbidden: args.resource_roles_forbidden,
         ..EmulatorConfig::default()
     })
 }

@@ -5,7 +5,7 @@ use crate::cli::RequestsListArgs;
 use crate::diag;
 use crate::diagnosis::{self, DeliveryReport, Unavailable};
 use crate::error::{CliError, ExitStatus};
-use crate::graph::{ApiVersion, RequestDetail, RequestFilter, RequestState};
+use crate::graph::{RequestDetail, RequestFilter, RequestState};
 use crate::output::{Format, Record, RecordWriter, RequestRecord, key_value_table, print_text};
 use chrono::Utc;
 
@@ -78,7 +78,15 @@ pub async fn show(
     let detail = get_request(ctx, &id).await?;
     let now = Utc::now();
     let report = delivery_report(ctx, &detail, now).await;
-    let record = RequestRecord::new(detail.request, now, window);
+    let mut record = RequestRecord::new(detail.request, now, window);
+    if report
+        .cause
+        .as_ref()
+        .is_some_and(|c| c.reason == diagnosis::GUEST_SITE_PENDING)
+    {
+        record.assignment_note =
+            Some("a new guest's site waits for SharePoint: reprocess cannot help");
+    }
     match ctx.format {
         Format::Table => {
             print_text(&key_value_table(&request_rows(&record)).to_string())?;
@@ -121,7 +129,7 @@ async fn delivery_report(
     let one = [request];
     let ((expected, mut unavailable), audit) = tokio::join!(
         delivery::expected_for(ctx, &packages),
-        delivery::audit_events(ctx, &one, now)
+        delivery::audit_events_of_one(ctx, request, now)
     );
     let events = audit.unwrap_or_else(|u| {
         unavailable.push(u);
@@ -155,16 +163,12 @@ async fn delivery_report(
     )
 }
 
-/// beta's resource roles of the request, or why they were not read.
+/// beta's resource roles of the request (read in v1.0 mode too), or why they were not read.
 async fn show_roles(
     ctx: &Context,
     detail: &RequestDetail,
     unavailable: &mut Vec<Unavailable>,
 ) -> Option<Vec<crate::graph::AssignmentResourceRole>> {
-    if ctx.client.api_version() != ApiVersion::Beta {
-        unavailable.push(delivery::beta_only());
-        return None;
-    }
     match delivery::roles_of(ctx, detail).await {
         Ok(roles) => Some(roles),
         Err(e) => {

@@ -3,7 +3,8 @@
 //!
 //! Reads, in this order: the failed requests (one listing, with their custom extension calls);
 //! each package's expected resources; the audit log, one query per time range and activity; and
-//! with `--api-version beta`, the resource roles of the requests nothing else explains.
+//! the resource roles (one beta call per assignment, in v1.0 mode too) of the requests nothing
+//! else explains.
 
 use super::{Context, delivery, packages};
 use crate::cli::RequestsWhyArgs;
@@ -43,6 +44,17 @@ pub async fn run(ctx: &Context, args: &RequestsWhyArgs) -> anyhow::Result<ExitSt
     let (groups, unavailable) = diagnose(ctx, failed, now, args.window.window).await;
     for u in &unavailable {
         diag::note(u.line());
+    }
+    let waiting: usize = groups
+        .iter()
+        .filter(|g| g.reason == diagnosis::GUEST_SITE_PENDING)
+        .map(|g| g.count)
+        .sum();
+    if waiting > 0 {
+        diag::note(format!(
+            "{waiting} request(s) of new external users wait for their SharePoint Online account: \
+             not a failure, and reprocess cannot help (Entra documents it)"
+        ));
     }
     report(ctx, &groups)?;
     Ok(ExitStatus::Success)
@@ -92,10 +104,17 @@ async fn diagnose(
         .iter()
         .map(|r| diagnosis::cause_of(r, &evidence_of(r)))
         .collect();
+    // Nothing else explains them, or only a request-level audit reason does while the request
+    // may be a new guest's site still waiting for SharePoint (benign, and worth saying so).
     let unexplained: Vec<&AssignmentRequest> = failed
         .iter()
         .zip(&causes)
-        .filter(|(_, c)| c.source == Source::Unknown)
+        .filter(|(r, c)| {
+            c.source == Source::Unknown
+                || (c.source == Source::Audit
+                    && c.resource.is_none()
+                    && diagnosis::may_be_guest_site(r))
+        })
         .map(|(r, _)| r)
         .collect();
     if !unexplained.is_empty() {
@@ -118,7 +137,8 @@ fn apply_roles<'a>(
     evidence_of: &impl Fn(&'a AssignmentRequest) -> Evidence<'a>,
 ) {
     for (r, cause) in failed.iter().zip(causes.iter_mut()) {
-        if cause.source != Source::Unknown {
+        let request_level = cause.source == Source::Audit && cause.resource.is_none();
+        if cause.source != Source::Unknown && !request_level {
             continue;
         }
         if let Some(found) = roles.get(&r.id.to_ascii_lowercase()) {

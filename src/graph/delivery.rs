@@ -14,7 +14,8 @@
 //! - The request's custom extension calls (`customExtensionCalloutInstances`, v1.0 and beta).
 //! - The audit log, `auditLogs/directoryAudits` (needs AuditLog.Read.All; kept 30 days; five
 //!   requests per 10 seconds per app per tenant), filtered as its resource page documents:
-//!   `activityDisplayName eq`, `activityDateTime ge`/`le`,
+//!   `activityDisplayName eq`, `activityDateTime ge`/`le`, and for one request
+//!   `targetResources/any(t: t/id eq '…')` ("Supports $filter (eq) for id and displayName"),
 //!   <https://learn.microsoft.com/graph/api/directoryaudit-list>,
 //!   <https://learn.microsoft.com/graph/api/resources/directoryaudit>. The entitlement
 //!   management activity names are those of
@@ -65,6 +66,9 @@ pub struct ResourceScope {
     pub origin_system: Option<String>,
     pub origin_id: Option<String>,
     pub is_root_scope: Option<bool>,
+    /// beta: the scope's resource, when expanded (`accessPackageResourceScope($expand=
+    /// accessPackageResource)`): its name, where the scope itself says only "Root".
+    pub access_package_resource: Option<CatalogResource>,
 }
 
 /// A resource of a catalog.
@@ -161,19 +165,6 @@ pub struct RequestDetail {
     pub assignment_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct WireDetail {
-    #[serde(flatten)]
-    request: WireRequest,
-    #[serde(alias = "accessPackageAssignment")]
-    assignment: Option<WireId>,
-}
-
-#[derive(Deserialize)]
-struct WireId {
-    id: Option<String>,
-}
-
 /// A package with its catalog and the role scopes it delivers.
 #[derive(Debug, Clone)]
 pub struct PackageDelivery {
@@ -191,20 +182,17 @@ struct WirePackageDelivery {
 }
 
 impl GraphClient {
-    /// One request with its callouts and the id of its assignment (`$expand=assignment`).
+    /// One request with its callouts and its assignment (every request read expands it).
     pub async fn get_request_detail(&self, id: &str) -> Result<RequestDetail, GraphError> {
-        let assignment = match self.version {
-            ApiVersion::V1 => "assignment",
-            ApiVersion::Beta => "accessPackageAssignment",
-        };
-        let path = self.request_path(id, Some(assignment));
+        let path = self.request_path(id, None);
         let response = self
             .execute(Method::GET, Target::Relative(path.clone()), true)
             .await?;
-        let wire: WireDetail = parse_json(&path, &response.body)?;
+        let wire: WireRequest = parse_json(&path, &response.body)?;
+        let request: AssignmentRequest = wire.into();
         Ok(RequestDetail {
-            assignment_id: wire.assignment.and_then(|a| a.id),
-            request: wire.request.into(),
+            assignment_id: request.assignment.as_ref().and_then(|a| a.id.clone()),
+            request,
         })
     }
 
@@ -256,7 +244,15 @@ impl GraphClient {
                 query::segment(assignment_id)
             ),
         );
-        query::set_query(&mut url, &[("$expand", "accessPackageResourceScope")]);
+        // The scope's resource too: a role whose resource left the package since is named by it,
+        // not by its role or scope ids.
+        query::set_query(
+            &mut url,
+            &[(
+                "$expand",
+                "accessPackageResourceScope($expand=accessPackageResource)",
+            )],
+        );
         self.collect(url, |_: &AssignmentResourceRole| true).await
     }
 
@@ -285,6 +281,44 @@ impl GraphClient {
                     format!("the audit log refused a combined filter, asking by activity: {e}"),
                 );
                 self.audit_query(&by_activity, wanted).await
+            }
+            other => other,
+        }
+    }
+
+    /// Every audit event that names `target_id` among its `targetResources`, of any activity,
+    /// optionally within `from`..`to`: one query for one request (or one requestor), where the
+    /// activity queries would page through everyone's events. A server that refuses the time
+    /// clauses next to the lambda (400) is asked for the lambda alone, and the time is checked
+    /// here.
+    pub async fn list_audit_events_naming(
+        &self,
+        target_id: &str,
+        within: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    ) -> Result<Vec<AuditEvent>, GraphError> {
+        let at = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let naming = format!(
+            "targetResources/any(t: t/id eq {})",
+            super::odata_string(target_id)
+        );
+        let in_range = |e: &AuditEvent| {
+            within.is_none_or(|(from, to)| e.at.is_none_or(|t| t >= from && t <= to))
+        };
+        let Some((from, to)) = within else {
+            return self.audit_query(&naming, in_range).await;
+        };
+        let combined = format!(
+            "{naming} and activityDateTime ge {} and activityDateTime le {}",
+            at(from),
+            at(to)
+        );
+        match self.audit_query(&combined, in_range).await {
+            Err(e) if e.status() == Some(400) => {
+                super::diag::trace(
+                    1,
+                    format!("the audit log refused a combined filter, asking by target: {e}"),
+                );
+                self.audit_query(&naming, in_range).await
             }
             other => other,
         }

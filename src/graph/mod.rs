@@ -26,8 +26,8 @@ pub use directory::{
 };
 pub use error::{GraphError, decode_error};
 pub use model::{
-    AccessPackage, AssignmentRequest, CalloutInstance, CatalogRef, PackageRef, RequestState,
-    Requestor, format_timestamp, parse_timestamp,
+    AccessPackage, Assignment, AssignmentRequest, CalloutInstance, CatalogRef, PackageRef,
+    RequestState, Requestor, format_timestamp, parse_timestamp,
 };
 pub use pacer::{Departure, Pacer, Phase};
 pub use paging::server_guid;
@@ -246,8 +246,13 @@ impl GraphClient {
         }
     }
 
+    /// The assignment too: its state, status and callouts say how a delivery went, in the
+    /// same call.
     fn expand_requests(&self) -> &'static str {
-        "accessPackage,requestor"
+        match self.version {
+            ApiVersion::V1 => "accessPackage,requestor,assignment",
+            ApiVersion::Beta => "accessPackage,requestor,accessPackageAssignment",
+        }
     }
 
     /// Only the properties ep shows: less to send and parse at tenant scale.

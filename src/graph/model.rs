@@ -135,6 +135,44 @@ pub struct AssignmentRequest {
     pub access_package: Option<PackageRef>,
     /// `customExtensionCalloutInstances`: the custom extension calls made for the request.
     pub callouts: Vec<CalloutInstance>,
+    /// The expanded assignment (v1.0 `assignment`, beta `accessPackageAssignment`), when the
+    /// server sent it.
+    pub assignment: Option<Assignment>,
+}
+
+/// What a request's assignment says about its delivery, at no extra call: v1.0
+/// `accessPackageAssignment` `state` (delivering, partiallyDelivered, delivered, expired,
+/// deliveryFailed, or a member added later), `status` (free text: "Delivered",
+/// "AutoAssignmentInGracePeriod", …) and its own `customExtensionCalloutInstances`, the calls
+/// of the extensions that run once access is granted.
+/// <https://learn.microsoft.com/graph/api/resources/accesspackageassignment>
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assignment {
+    pub id: Option<String>,
+    pub state: Option<String>,
+    pub status: Option<String>,
+    #[serde(rename = "customExtensionCalloutInstances")]
+    pub callouts: Vec<CalloutInstance>,
+}
+
+impl Assignment {
+    fn state_is(&self, want: &str) -> bool {
+        self.state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(want))
+    }
+
+    /// Delivered since the request failed (the service's own retry, or a later request):
+    /// nothing is left for a reprocess to deliver.
+    pub fn delivered(&self) -> bool {
+        self.state_is("delivered")
+    }
+
+    /// The assignment ended: a reprocess cannot bring it back.
+    pub fn expired(&self) -> bool {
+        self.state_is("expired")
+    }
 }
 
 impl AssignmentRequest {
@@ -215,6 +253,20 @@ pub(crate) struct WireRequest {
     requestor: Option<WireSubject>,
     access_package: Option<WirePackage>,
     custom_extension_callout_instances: Option<Vec<CalloutInstance>>,
+    #[serde(alias = "accessPackageAssignment")]
+    assignment: Option<WireAssignment>,
+}
+
+/// v1.0 `state`/`status`, beta `assignmentState`/`assignmentStatus`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireAssignment {
+    id: Option<String>,
+    state: Option<String>,
+    assignment_state: Option<String>,
+    status: Option<String>,
+    assignment_status: Option<String>,
+    custom_extension_callout_instances: Option<Vec<CalloutInstance>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -275,6 +327,12 @@ impl From<WireRequest> for AssignmentRequest {
                 display_name: p.display_name,
             }),
             callouts: w.custom_extension_callout_instances.unwrap_or_default(),
+            assignment: w.assignment.map(|a| Assignment {
+                id: a.id,
+                state: a.state.or(a.assignment_state),
+                status: a.status.or(a.assignment_status),
+                callouts: a.custom_extension_callout_instances.unwrap_or_default(),
+            }),
         }
     }
 }

@@ -87,6 +87,10 @@ impl Record for CauseGroup {
 
     fn table_row(&self) -> Vec<TableCell> {
         let reprocessable = match self.first_closing_at {
+            // Graph would take them, and nothing would change: said where the count invites it.
+            Some(_) if self.reason == crate::diagnosis::GUEST_SITE_PENDING => {
+                format!("{}, but reprocess cannot help", self.reprocessable)
+            }
             Some(at) => format!(
                 "{}, first {}",
                 self.reprocessable,
@@ -101,7 +105,7 @@ impl Record for CauseGroup {
         vec![
             TableCell::id(self.id()),
             count,
-            TableCell::new(self.source.as_str()),
+            TableCell::new(self.source.label()),
             TableCell::new(cause_label(self.resource.as_ref(), &self.reason)),
             TableCell::new(reprocessable),
             match self.requests.last() {
@@ -134,13 +138,27 @@ fn or_dash(v: &Option<String>) -> String {
 pub fn delivery_text(report: &DeliveryReport) -> String {
     let mut out = String::from("\nDelivery: expected resources\n");
     out.push_str(&resources_text(report));
-    if !report.custom_extensions.is_empty() {
+    if let Some(a) = &report.assignment {
+        out.push_str(&format!(
+            "\nAssignment: {} (status: {})\n",
+            sanitize::line(a.state.as_deref().unwrap_or("-")),
+            sanitize::line(a.status.as_deref().unwrap_or("-"))
+        ));
+    }
+    let on_assignment = report.assignment.iter().flat_map(|a| a.callouts.iter());
+    let calls: Vec<(&str, &crate::graph::CalloutInstance)> = report
+        .custom_extensions
+        .iter()
+        .map(|c| ("request", c))
+        .chain(on_assignment.map(|c| ("assignment", c)))
+        .collect();
+    if !calls.is_empty() {
         out.push_str("\nCustom extension calls\n");
-        let rows = report
-            .custom_extensions
+        let rows = calls
             .iter()
-            .map(|c| {
+            .map(|(on, c)| {
                 vec![
+                    (*on).to_string(),
                     or_dash(&c.status),
                     or_dash(&c.detail),
                     or_dash(&c.custom_extension_id),
@@ -149,7 +167,7 @@ pub fn delivery_text(report: &DeliveryReport) -> String {
             .collect();
         out.push_str(&format!(
             "{}\n",
-            section(&["STATUS", "DETAIL", "EXTENSION"], rows)
+            section(&["ON", "STATUS", "DETAIL", "EXTENSION"], rows)
         ));
     }
     out.push_str(&audit_text(report));
@@ -162,7 +180,7 @@ pub fn delivery_text(report: &DeliveryReport) -> String {
         out.push_str(&format!(
             "\nCause: {} (source: {})\n",
             cause_label(resource.as_ref(), reason),
-            source.as_str()
+            source.label()
         ));
     }
     if !report.unavailable.is_empty() {

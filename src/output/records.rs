@@ -37,6 +37,10 @@ pub struct RequestRecord {
     pub completed_age: Option<Duration>,
     #[serde(skip)]
     pub completed: Option<DateTime<Utc>>,
+    /// What the expanded assignment (see [`crate::eligibility::assignment_note`]), or a benign
+    /// cause found by `requests show`, says a reprocess cannot do.
+    #[serde(skip)]
+    pub assignment_note: Option<&'static str>,
 }
 
 impl RequestRecord {
@@ -44,6 +48,7 @@ impl RequestRecord {
         let verdict = judge_request(&request, now, window);
         let closes = request_closes_at(&request, now, window);
         RequestRecord {
+            assignment_note: crate::eligibility::assignment_note(&request),
             closes_at: closes.as_ref().map(format_timestamp),
             closes,
             judged_at: now,
@@ -73,10 +78,14 @@ impl RequestRecord {
 
     /// `yes, closes in 2d 3h`, or `no: <reason>`.
     pub fn verdict_label(&self) -> String {
-        match (&self.reason, self.closes) {
+        let label = match (&self.reason, self.closes) {
             (None, Some(at)) => format!("yes, {}", closing_label(at, self.judged_at)),
             (None, None) => "yes".into(),
             (Some(reason), _) => format!("no: {reason}"),
+        };
+        match self.assignment_note {
+            Some(note) => format!("{label} (but {note})"),
+            None => label,
         }
     }
 

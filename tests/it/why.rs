@@ -7,6 +7,15 @@ use ep_emulator::{AuditCorrelation, EmulatorConfig, RetryAfterStyle, SeededCause
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// ep's words for a new external user's SharePoint site still pending (Entra's documented,
+/// benign partial delivery).
+const GUEST_SITE: &str = "a new external user's site access shows as not fully delivered until \
+     their account is provisioned in SharePoint Online: wait, reprocess cannot help";
+
+/// The emulator's request-level reason of a partially delivered request, all its audit log says
+/// of a guest's pending site.
+const PARTIAL_REASON: &str = "One or more resources could not be delivered.";
+
 /// A group's identity: (source, resource (kind, id, displayName), reason).
 type Key = (String, Option<(String, String, String)>, String);
 
@@ -15,9 +24,11 @@ fn normalised(c: &SeededCause) -> String {
     c.reason_template.replace("{objectId}", "{id}")
 }
 
-/// What `why` must find for each request failed now, with the audit log readable and v1.0: the
-/// audit log explains what it still holds, the request's own callouts the rest they can.
-fn expected_v1(emu: &Emu, audit: bool) -> BTreeMap<Key, BTreeSet<String>> {
+/// What `why` must find for each request failed now, in v1.0 mode with the audit log readable
+/// (`audit`) and beta's resource roles served (`roles`): the audit log explains what it still
+/// holds, the callouts (the request's and its assignment's) what they can, and beta's resource
+/// roles, read from v1.0 too, name what is still pending for the rest.
+fn expected(emu: &Emu, audit: bool, roles: bool) -> BTreeMap<Key, BTreeSet<String>> {
     let causes: BTreeMap<String, SeededCause> = emu
         .causes()
         .into_iter()
@@ -32,13 +43,76 @@ fn expected_v1(emu: &Emu, audit: bool) -> BTreeMap<Key, BTreeSet<String>> {
             .map(|s| (s.kind.clone(), s.id.clone(), s.display_name.clone()));
         let key = match (c.kind.as_str(), audit && c.audited) {
             ("customExtension", _) => ("customExtension".into(), None, normalised(c)),
+            ("guestSite", _) if roles => ("resourceRoles".into(), resource, GUEST_SITE.into()),
+            ("guestSite", true) => ("audit".into(), None, PARTIAL_REASON.into()),
             ("resource", true) => ("audit".into(), resource, normalised(c)),
             ("request", true) => ("audit".into(), None, normalised(c)),
-            _ => ("unknown".into(), None, "no cause recorded".into()),
+            _ => pending_key(c, roles),
         };
         out.entry(key).or_default().insert(r.id);
     }
     out
+}
+
+/// What beta's resource roles say of a request nothing else explains: the one resource still
+/// pending, or each pending one by name.
+fn pending_key(c: &SeededCause, roles: bool) -> Key {
+    match (roles, c.pending.as_slice()) {
+        (true, [one]) => (
+            "resourceRoles".into(),
+            Some((one.kind.clone(), one.id.clone(), one.display_name.clone())),
+            "PendingFulfillment".into(),
+        ),
+        (true, many) if !many.is_empty() => {
+            let names: BTreeSet<&str> = many.iter().map(|r| r.display_name.as_str()).collect();
+            (
+                "resourceRoles".into(),
+                None,
+                format!(
+                    "PendingFulfillment: {}",
+                    names.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        }
+        _ => ("unknown".into(), None, "no cause recorded".into()),
+    }
+}
+
+fn expected_v1(emu: &Emu, audit: bool) -> BTreeMap<Key, BTreeSet<String>> {
+    expected(emu, audit, true)
+}
+
+/// Issue 20, item 8: a resource that left the package since is named (from the resource roles'
+/// expanded scope), not shown by its role or scope id.
+fn assert_removed_resources_named(emu: &Emu, got: &BTreeMap<Key, BTreeSet<String>>) {
+    let truth = emu.snapshot_by_id();
+    let removed: Vec<(String, ep_emulator::SeededResource)> = emu
+        .causes()
+        .into_iter()
+        .filter(|c| truth.get(&c.request_id).is_some_and(|r| failed(&r.state)))
+        .flat_map(|c| {
+            let package = emu.package_resources(&truth[&c.request_id].package_id);
+            c.pending
+                .into_iter()
+                .filter(move |p| !package.contains(p))
+                .map(move |p| (c.request_id.clone(), p))
+        })
+        .collect();
+    assert!(!removed.is_empty(), "the seed has a resource removed since");
+    let mut named = 0;
+    for (id, res) in &removed {
+        let (key, _) = got.iter().find(|(_, ids)| ids.contains(id)).unwrap();
+        if key.0 == "resourceRoles" {
+            named += 1;
+            assert!(
+                key.2.contains(&res.display_name)
+                    || key.1.as_ref().is_some_and(|r| r.2 == res.display_name),
+                "{key:?} {res:?}"
+            );
+            assert!(!key.2.contains("Member_"), "{key:?}");
+        }
+    }
+    assert!(named > 0, "{removed:?}");
 }
 
 fn failed(state: &str) -> bool {
@@ -121,6 +195,9 @@ fn why_groups_every_failed_request_by_its_seeded_cause() {
     assert_partition(&got, &failed_now(&emu));
     assert!(got.keys().any(|k| k.0 == "audit" && k.1.is_some()));
     assert!(got.keys().any(|k| k.0 == "customExtension"));
+    // Issue 20, item 7: a new guest's site waiting for SharePoint is said to be benign.
+    assert!(got.keys().any(|k| k.2 == GUEST_SITE), "{got:#?}");
+    assert!(r.stderr.contains("reprocess cannot help"), "{}", r.stderr);
     // The audit log is read per time range and activity, not per request.
     let audit = audit_calls(&emu);
     let queries: BTreeSet<String> = audit
@@ -141,7 +218,76 @@ fn why_groups_every_failed_request_by_its_seeded_cause() {
     );
     assert_eq!(retry_after_violations(&emu.calls(), "/auditLogs/"), 0);
     assert!(r.stderr.contains("by request id"), "{}", r.stderr);
-    assert!(r.stderr.contains("--api-version beta"), "{}", r.stderr);
+    // Issue 20, item 1: v1.0 names what is still pending through the one beta call, and does
+    // not send people to --api-version beta for it.
+    assert!(got.keys().any(|k| k.0 == "resourceRoles" && k.1.is_some()));
+    assert!(!r.stderr.contains("--api-version beta"), "{}", r.stderr);
+    let calls = emu.calls();
+    let beta: Vec<&ep_emulator::RecordedCall> = calls
+        .iter()
+        .filter(|c| c.path.starts_with("/beta/"))
+        .collect();
+    assert!(!beta.is_empty());
+    assert!(
+        beta.iter()
+            .all(|c| c.path.ends_with("/accessPackageAssignmentResourceRoles")),
+        "only the resource roles are read from beta: {beta:#?}"
+    );
+}
+
+/// Issue 20, item 1: where the beta call is refused (403) or missing (404), v1.0 still groups
+/// everything, says once that it skipped the beta call, and fails nothing.
+#[test]
+fn why_and_show_skip_the_beta_resource_roles_with_a_note_where_they_are_refused() {
+    for (forbidden, status) in [(true, "403"), (false, "404")] {
+        let emu = Emu::with(EmulatorConfig {
+            resource_roles_forbidden: forbidden,
+            resource_roles_unavailable: !forbidden,
+            ..stable_config()
+        });
+        let r = run_expect(
+            emu.ep()
+                .args(["requests", "why", "--all-packages", "-o", "json"]),
+            0,
+        );
+        let got = groups_of(&r.json());
+        assert_eq!(got, expected(&emu, true, false), "stderr:\n{}", r.stderr);
+        assert_partition(&got, &failed_now(&emu));
+        assert_eq!(
+            r.stderr
+                .matches("accessPackageAssignmentResourceRoles")
+                .count(),
+            1,
+            "said once: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!("({status}")) && r.stderr.contains("skipped"),
+            "{}",
+            r.stderr
+        );
+        let c = audited_resource_failure(&emu);
+        let doc = run_expect(
+            emu.ep()
+                .args(["requests", "show", &c.request_id, "-o", "json"]),
+            0,
+        )
+        .json();
+        assert_eq!(doc["delivery"]["cause"]["source"], "audit");
+        let unavailable = doc["delivery"]["unavailable"].as_array().unwrap();
+        assert!(
+            unavailable.iter().any(|u| u["source"] == "resourceRoles"
+                && u["reason"].as_str().unwrap().contains(status)),
+            "{unavailable:?}"
+        );
+        assert!(
+            doc["delivery"]["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["status"].is_null())
+        );
+    }
 }
 
 /// Six audit queries (pages of 20) against the documented 5 per 10 seconds: ep sends five,
@@ -149,7 +295,7 @@ fn why_groups_every_failed_request_by_its_seeded_cause() {
 #[test]
 fn why_keeps_to_the_audit_logs_documented_limit_without_being_throttled() {
     let emu = Emu::with(EmulatorConfig {
-        page_size: 20,
+        page_size: 10,
         ..stable_config()
     });
     let r = run_expect(
@@ -258,12 +404,20 @@ fn why_with_beta_names_the_pending_resource_of_what_nothing_else_explains() {
     );
     let got = groups_of(&r.json());
     assert_partition(&got, &failed_now(&emu));
+    assert_removed_resources_named(&emu, &got);
     let mut named = 0;
     for ((source, resource, reason), ids) in &got {
         for id in ids {
             let c = &causes[id];
             match source.as_str() {
                 "customExtension" => assert_eq!(c.kind, "customExtension"),
+                "resourceRoles" if c.kind == "guestSite" => {
+                    assert_eq!(reason, GUEST_SITE);
+                    assert_eq!(
+                        resource.as_ref().map(|r| &r.1),
+                        c.resource.as_ref().map(|r| &r.id)
+                    );
+                }
                 "resourceRoles" => {
                     assert_ne!(c.kind, "customExtension");
                     assert!(reason.starts_with("PendingFulfillment"), "{reason}");
@@ -382,9 +536,15 @@ fn show_names_the_undelivered_resource_and_the_reason() {
     );
     let events = doc["delivery"]["auditEvents"].as_array().unwrap();
     assert!(events.iter().any(|e| e["reason"] == c.reason.as_str()));
-    let unavailable = doc["delivery"]["unavailable"].as_array().unwrap();
-    assert!(unavailable.iter().any(|u| u["source"] == "resourceRoles"
-        && u["hint"].as_str().unwrap().contains("--api-version beta")));
+    // v1.0 reads each resource's status from beta's resource roles too: the failing one is
+    // pending, and nothing is left unread.
+    let status = resources
+        .iter()
+        .find(|x| x["id"] == res.id.as_str())
+        .map(|x| x["status"].clone());
+    assert_eq!(status, Some(Value::from("PendingFulfillment")));
+    assert_eq!(doc["delivery"]["unavailable"], serde_json::json!([]));
+    assert_eq!(doc["delivery"]["assignment"]["state"], doc["state"]);
     // For people: the resource, the reason as the service wrote it, and the cause.
     let table = run_expect(emu.ep().args(["requests", "show", &c.request_id]), 0);
     assert!(table.stdout.contains(&res.display_name), "{}", table.stdout);
@@ -572,6 +732,42 @@ fn show_ties_events_by_requestor_when_they_do_not_name_the_request_and_shows_fai
         "{}",
         table.stdout
     );
+    // Issue 20, item 2: an extension that runs once access is granted leaves its calls on the
+    // assignment, not the request; the expanded assignment, read in the same call, names it.
+    let on_assignment = emu
+        .causes()
+        .into_iter()
+        .filter(|c| c.kind == "customExtension" && failed.contains(&c.request_id))
+        .map(|c| {
+            let doc = run_expect(
+                emu.ep()
+                    .args(["requests", "show", &c.request_id, "-o", "json"]),
+                0,
+            )
+            .json();
+            (c, doc)
+        })
+        .find(|(_, doc)| {
+            doc["delivery"]["customExtensions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["status"] != "calloutFailed" && x["status"] != "callbackTimedOut")
+        })
+        .expect("the seed has a failed assignment-stage callout");
+    let (c, doc) = on_assignment;
+    let calls = doc["delivery"]["assignment"]["customExtensionCalloutInstances"]
+        .as_array()
+        .unwrap();
+    assert!(
+        calls.iter().any(|x| x["detail"] == c.reason.as_str()),
+        "{doc}"
+    );
+    assert_eq!(doc["delivery"]["cause"]["source"], "customExtension");
+    assert_eq!(doc["delivery"]["cause"]["reason"], normalised(&c).as_str());
+    let table = run_expect(emu.ep().args(["requests", "show", &c.request_id]), 0);
+    assert!(table.stdout.contains("assignment"), "{}", table.stdout);
+    assert!(table.stdout.contains("Assignment: "), "{}", table.stdout);
 }
 
 /// One package's causes cost no more audit queries than the documented five per 10 seconds
@@ -612,5 +808,150 @@ fn why_for_any_one_package_reads_the_audit_log_within_one_window() {
             "{package}: {:?}",
             started.elapsed()
         );
+    }
+}
+
+/// Issue 20, item 3: `show ID` reads the events naming the request (one query, every activity),
+/// and only when none does, those of the requestor in the request's time: never one query per
+/// activity and time range paging through everyone's events, as `why` does for many requests.
+#[test]
+fn show_reads_the_audit_log_for_one_request_at_most_once_per_activity() {
+    for correlation in [AuditCorrelation::RequestId, AuditCorrelation::Requestor] {
+        let emu = Emu::with(EmulatorConfig {
+            audit_correlation: correlation,
+            page_size: 5,
+            ..stable_config()
+        });
+        let c = audited_resource_failure(&emu);
+        let state = emu.snapshot_by_id()[&c.request_id].state.clone();
+        let before = audit_calls(&emu).len();
+        let doc = run_expect(
+            emu.ep()
+                .args(["requests", "show", &c.request_id, "-o", "json"]),
+            0,
+        )
+        .json();
+        assert_eq!(
+            doc["delivery"]["cause"]["resource"]["id"],
+            c.resource.as_ref().unwrap().id.as_str(),
+            "{correlation:?}: {doc}"
+        );
+        assert_eq!(doc["delivery"]["cause"]["reason"], normalised(&c).as_str());
+        let calls = &audit_calls(&emu)[before..];
+        // A failed request's activities: the resource's, and the failed or partial request's.
+        let activities = 2;
+        assert!(
+            calls.len() <= activities,
+            "{correlation:?} ({state}): {} audit calls: {calls:#?}",
+            calls.len()
+        );
+        assert!(
+            calls.iter().all(|c| c.status == 200
+                && c.query
+                    .as_deref()
+                    .is_some_and(|q| q.contains("targetResources"))),
+            "{calls:#?}"
+        );
+        let want = match correlation {
+            AuditCorrelation::RequestId => ("requestId", 1),
+            AuditCorrelation::Requestor => ("requestorPackageTime", 2),
+        };
+        assert_eq!(
+            (
+                doc["delivery"]["correlation"].as_str().unwrap(),
+                calls.len()
+            ),
+            want
+        );
+    }
+}
+
+/// Issue 20, item 7: Entra documents that a new external user's SharePoint Online site shows as
+/// not fully delivered until their account is provisioned in SharePoint Online. `show` says so
+/// instead of naming a failure, in v1.0, and `why` groups such requests apart, in both
+/// correlation modes.
+#[test]
+fn a_new_guests_pending_site_is_benign_not_a_failure() {
+    for correlation in [AuditCorrelation::RequestId, AuditCorrelation::Requestor] {
+        let emu = Emu::with(EmulatorConfig {
+            audit_correlation: correlation,
+            ..stable_config()
+        });
+        let failed = failed_now(&emu);
+        let guests: Vec<SeededCause> = emu
+            .causes()
+            .into_iter()
+            .filter(|c| c.kind == "guestSite" && failed.contains(&c.request_id))
+            .collect();
+        assert!(
+            !guests.is_empty(),
+            "the seed has a new guest's pending site"
+        );
+        let c = &guests[0];
+        let site = c.resource.as_ref().unwrap();
+        assert_eq!(site.kind, "SharePointOnline");
+        let doc = run_expect(
+            emu.ep()
+                .args(["requests", "show", &c.request_id, "-o", "json"]),
+            0,
+        )
+        .json();
+        let cause = &doc["delivery"]["cause"];
+        assert_eq!(cause["reason"], GUEST_SITE, "{correlation:?}: {doc}");
+        assert_eq!(cause["resource"]["id"], site.id.as_str());
+        let table = run_expect(emu.ep().args(["requests", "show", &c.request_id]), 0);
+        assert!(
+            table.stdout.contains("reprocess cannot help"),
+            "{}",
+            table.stdout
+        );
+        let r = run_expect(
+            emu.ep()
+                .args(["requests", "why", "--all-packages", "-o", "json"]),
+            0,
+        );
+        let got = groups_of(&r.json());
+        assert_eq!(got, expected_v1(&emu, true), "{correlation:?}");
+        let ids: BTreeSet<String> = guests.iter().map(|c| c.request_id.clone()).collect();
+        let benign: BTreeSet<String> = got
+            .iter()
+            .filter(|(k, _)| k.2 == GUEST_SITE)
+            .flat_map(|(_, ids)| ids.iter().cloned())
+            .collect();
+        assert_eq!(benign, ids);
+    }
+}
+
+/// Every failed request lands in the group of its seeded cause in both correlation modes, in
+/// v1.0 and with --api-version beta alike: beta changes the calls, not the causes.
+#[test]
+fn why_finds_the_same_causes_in_both_correlation_modes_and_versions() {
+    for correlation in [AuditCorrelation::RequestId, AuditCorrelation::Requestor] {
+        let emu = Emu::with(EmulatorConfig {
+            audit_correlation: correlation,
+            ..stable_config()
+        });
+        for version in ["v1.0", "beta"] {
+            let r = run_expect(
+                emu.ep().args([
+                    "--api-version",
+                    version,
+                    "requests",
+                    "why",
+                    "--all-packages",
+                    "-o",
+                    "json",
+                ]),
+                0,
+            );
+            let got = groups_of(&r.json());
+            assert_eq!(
+                got,
+                expected(&emu, true, true),
+                "{correlation:?} {version}: {}",
+                r.stderr
+            );
+            assert_partition(&got, &failed_now(&emu));
+        }
     }
 }
