@@ -113,6 +113,21 @@ pub struct Requestor {
     pub principal_name: Option<String>,
     pub email: Option<String>,
     pub object_id: Option<String>,
+    /// v1.0 `subjectType` (`user`, `servicePrincipal`, …; an agent identity is a service
+    /// principal), beta `type` (`User`): kept as Graph sent it, whatever member it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_type: Option<String>,
+}
+
+impl Requestor {
+    /// Not a person: a service principal (agent identities are service principals) or a kind
+    /// added after this build. A subject with no type, or `notSpecified`, is taken for a user,
+    /// as every subject was before other kinds could request access.
+    pub fn is_user(&self) -> bool {
+        self.subject_type.as_deref().is_none_or(|t| {
+            t.eq_ignore_ascii_case("user") || t.eq_ignore_ascii_case("notSpecified")
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -156,6 +171,121 @@ impl AssignmentRequest {
         }
         self
     }
+
+    /// Whether processing stopped to wait for a custom extension's callback, and on which call.
+    ///
+    /// Graph's `resume` applies to a request "whose requestStatus is in a WaitingForCallback
+    /// state" (v1.0 calls that property `status`); the call being waited on is the callout
+    /// instance whose own status is `waitingForCallback`. Either sign is enough: a status
+    /// worded otherwise by a later service version still shows in the callout.
+    pub fn callback_wait(&self) -> Option<CallbackWait> {
+        let by_status = self
+            .status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("WaitingForCallback"));
+        let callout = self.callouts.iter().rev().find(|c| c.waiting()).cloned();
+        if !by_status && callout.is_none() {
+            return None;
+        }
+        Some(CallbackWait {
+            since: self.created,
+            stage: ResumeStage::implied_by(&self.state),
+            callout,
+        })
+    }
+}
+
+/// A request waiting on a custom extension's callback: not failed, and not for `reprocess`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackWait {
+    /// Graph records no time for a callout, so this is the request's creation: the wait began
+    /// then or later, and has lasted at most this long.
+    pub since: Option<DateTime<Utc>>,
+    /// The stage the callout ran at, as implied by where the request stands; `None` when its
+    /// state implies none.
+    pub stage: Option<ResumeStage>,
+    /// The callout waiting for its callback: its id is the `customExtensionStageInstanceId` a
+    /// resume names. `None` when only the request's status said so.
+    pub callout: Option<CalloutInstance>,
+}
+
+/// The stages a `resume` can name: the `type` values Graph's resume documents
+/// (`microsoft.graph.accessPackageCustomExtensionStage.<stage>`), of the
+/// `accessPackageCustomExtensionStage` enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResumeStage {
+    AssignmentRequestCreated,
+    AssignmentRequestApproved,
+    AssignmentRequestGranted,
+    AssignmentRequestRemoved,
+}
+
+impl ResumeStage {
+    pub const ALL: [ResumeStage; 4] = [
+        ResumeStage::AssignmentRequestCreated,
+        ResumeStage::AssignmentRequestApproved,
+        ResumeStage::AssignmentRequestGranted,
+        ResumeStage::AssignmentRequestRemoved,
+    ];
+
+    /// The enum member, as `data.stage` carries it.
+    pub fn member(self) -> &'static str {
+        match self {
+            ResumeStage::AssignmentRequestCreated => "assignmentRequestCreated",
+            ResumeStage::AssignmentRequestApproved => "assignmentRequestApproved",
+            ResumeStage::AssignmentRequestGranted => "assignmentRequestGranted",
+            ResumeStage::AssignmentRequestRemoved => "assignmentRequestRemoved",
+        }
+    }
+
+    /// The body's `type`: the member qualified by its enum, as the resume doc lists them.
+    pub fn qualified(self) -> String {
+        format!(
+            "microsoft.graph.accessPackageCustomExtensionStage.{}",
+            self.member()
+        )
+    }
+
+    /// For people: `request created`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResumeStage::AssignmentRequestCreated => "request created",
+            ResumeStage::AssignmentRequestApproved => "request approved",
+            ResumeStage::AssignmentRequestGranted => "assignment granted",
+            ResumeStage::AssignmentRequestRemoved => "assignment removed",
+        }
+    }
+
+    /// The member (any case), qualified or not, or the short word (`created`, `approved`, …).
+    pub fn parse(raw: &str) -> Option<ResumeStage> {
+        let raw = raw.trim();
+        let bare = raw
+            .rsplit_once('.')
+            .map_or(raw, |(_, member)| member)
+            .to_ascii_lowercase();
+        ResumeStage::ALL.into_iter().find(|s| {
+            let member = s.member().to_ascii_lowercase();
+            bare == member || member.strip_prefix("assignmentrequest") == Some(bare.as_str())
+        })
+    }
+
+    /// Graph's request names no stage. A request still `submitted` has not reached approval, so
+    /// what holds it is the extension run when the request is created; one `pendingApproval`
+    /// that waits on a callback is held after (or at) approval, before anything is granted.
+    /// Other states imply nothing, and a resume then needs the stage given.
+    pub fn implied_by(state: &RequestState) -> Option<ResumeStage> {
+        match state {
+            RequestState::Submitted => Some(ResumeStage::AssignmentRequestCreated),
+            RequestState::PendingApproval => Some(ResumeStage::AssignmentRequestApproved),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ResumeStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.member())
+    }
 }
 
 /// One `customExtensionCalloutInstance` (v1.0 and beta): the only failure text a request itself
@@ -178,6 +308,13 @@ impl CalloutInstance {
         self.status.as_deref().is_some_and(|s| {
             s.eq_ignore_ascii_case("calloutFailed") || s.eq_ignore_ascii_case("callbackTimedOut")
         })
+    }
+
+    /// `waitingForCallback`: the extension was called and its answer is awaited.
+    pub fn waiting(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("waitingForCallback"))
     }
 }
 
@@ -224,6 +361,10 @@ struct WireSubject {
     principal_name: Option<String>,
     email: Option<String>,
     object_id: Option<String>,
+    subject_type: Option<String>,
+    /// beta's name for `subjectType`.
+    #[serde(rename = "type")]
+    beta_type: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -269,6 +410,7 @@ impl From<WireRequest> for AssignmentRequest {
                 principal_name: s.principal_name,
                 email: s.email,
                 object_id: s.object_id,
+                subject_type: s.subject_type.or(s.beta_type).map(|t| lower_first(&t)),
             }),
             access_package: w.access_package.map(|p| PackageRef {
                 id: p.id,

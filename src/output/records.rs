@@ -3,8 +3,8 @@
 use super::{Give, Record, TableCell};
 use crate::eligibility::{closing_label, format_age, judge_request, request_closes_at};
 use crate::graph::{
-    AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
-    format_timestamp,
+    AccessPackage, AssignmentRequest, CallbackWait, CatalogRef, PackageRef, RequestState,
+    Requestor, format_timestamp,
 };
 use chrono::{DateTime, Duration, Utc};
 use comfy_table::Color;
@@ -26,6 +26,9 @@ pub struct RequestRecord {
     pub reason: Option<String>,
     /// When a reprocessable request leaves the reprocess window (RFC 3339); null otherwise.
     pub closes_at: Option<String>,
+    /// Present only for a request held until a custom extension calls back (see `ep resume`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting_on_callback: Option<CallbackWaitRecord>,
     #[serde(skip)]
     pub closes: Option<DateTime<Utc>>,
     /// When the record was judged, for "closes in …".
@@ -43,7 +46,12 @@ impl RequestRecord {
     pub fn new(request: AssignmentRequest, now: DateTime<Utc>, window: Duration) -> Self {
         let verdict = judge_request(&request, now, window);
         let closes = request_closes_at(&request, now, window);
+        let waiting_on_callback = request
+            .callback_wait()
+            .filter(|_| !request.state.is_failed())
+            .map(CallbackWaitRecord::from);
         RequestRecord {
+            waiting_on_callback,
             closes_at: closes.as_ref().map(format_timestamp),
             closes,
             judged_at: now,
@@ -120,6 +128,7 @@ impl Record for RequestRecord {
             "reprocessable",
             "reason",
             "closesAt",
+            "requestorSubjectType",
         ]
     }
 
@@ -142,6 +151,7 @@ impl Record for RequestRecord {
             self.reprocessable.to_string(),
             self.reason.clone().unwrap_or_default(),
             self.closes_at.clone().unwrap_or_default(),
+            r.subject_type.unwrap_or_default(),
         ]
     }
 
@@ -195,15 +205,50 @@ impl Record for RequestRecord {
     }
 }
 
-/// Who asked, for people: the display name, else what identifies them best.
+/// A request's wait for a custom extension's callback, as listed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackWaitRecord {
+    /// The request's creation (RFC 3339): Graph records no time for the callout itself, so the
+    /// wait began then or later.
+    pub since: Option<String>,
+    /// The `accessPackageCustomExtensionStage` member implied by the request's state; null when
+    /// it implies none.
+    pub stage: Option<String>,
+    /// The waiting callout instance's id (what a resume names), when Graph listed one.
+    pub callout_id: Option<String>,
+    pub custom_extension_id: Option<String>,
+}
+
+impl From<CallbackWait> for CallbackWaitRecord {
+    fn from(w: CallbackWait) -> Self {
+        CallbackWaitRecord {
+            since: w.since.as_ref().map(format_timestamp),
+            stage: w.stage.map(|s| s.member().to_string()),
+            callout_id: w.callout.as_ref().and_then(|c| c.id.clone()),
+            custom_extension_id: w.callout.and_then(|c| c.custom_extension_id),
+        }
+    }
+}
+
+/// Who asked, for people: the display name, else what identifies them best. A subject that is
+/// not a user (a service principal, such as an agent identity) says what it is, since it has no
+/// user principal name and is not someone to ask.
 pub fn requestor_label(requestor: Option<&Requestor>) -> String {
     match requestor {
-        Some(r) => r
-            .display_name
-            .clone()
-            .or_else(|| r.principal_name.clone())
-            .or_else(|| r.email.clone())
-            .unwrap_or_else(|| "(unknown)".into()),
+        Some(r) => {
+            let name = r
+                .display_name
+                .clone()
+                .or_else(|| r.principal_name.clone())
+                .or_else(|| r.email.clone())
+                .or_else(|| r.object_id.clone())
+                .unwrap_or_else(|| "(unknown)".into());
+            match r.subject_type.as_deref() {
+                Some(kind) if !r.is_user() => format!("{name} ({kind})"),
+                _ => name,
+            }
+        }
         None => "(not returned)".into(),
     }
 }
