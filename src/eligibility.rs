@@ -107,7 +107,10 @@ pub fn judge_request(
 ) -> Eligibility {
     // Said first: such a request is neither failed nor merely "submitted", and the one action
     // that moves it on is not reprocess.
-    if let Some(wait) = request.callback_wait().filter(|_| !request.state.is_failed()) {
+    if let Some(wait) = request
+        .callback_wait()
+        .filter(|_| !request.state.is_failed())
+    {
         return Eligibility::Ineligible(IneligibleReason::waiting(&wait, now));
     }
     judge(&request.state, request.completed, now, window)

@@ -63,6 +63,7 @@
 //! - `reprocess_window_days` is 14 as Graph documents; 7 models the portal's rule.
 
 mod assertion;
+mod callback;
 mod ci_oidc;
 mod conn;
 mod delivery;
@@ -384,6 +385,10 @@ pub struct RecordedCall {
     /// with `at`, what a benchmark needs to count requests sent inside a Retry-After window.
     #[serde(default)]
     pub retry_after_ms: Option<u64>,
+    /// The JSON body of a write that carried one (a `resume`), so a test can check what was
+    /// sent, as the server read it.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
     /// The `Metadata` request header: managed identity endpoints use it to tell a local
     /// client from a request forwarded by a server-side request forgery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -524,8 +529,23 @@ impl Shared {
             dropped: false,
             retry_after_ms: None,
             metadata: metadata.map(str::to_string),
+            body: None,
         });
         calls.len() - 1
+    }
+
+    /// Keeps the JSON body a write carried, beside its recorded call.
+    fn record_body(&self, slot: usize, body: &[u8]) {
+        if body.is_empty() {
+            return;
+        }
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return;
+        };
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(call) = calls.get_mut(slot) {
+            call.body = Some(value);
+        }
     }
 
     fn record_status(&self, slot: usize, status: u16) {
@@ -1092,11 +1112,19 @@ async fn handle(
         .collect();
     let metadata = headers.get("metadata").and_then(|v| v.to_str().ok());
     let slot = shared.record_arrival(method.as_str(), &path, query, false, metadata);
+    let batch_call = path
+        .trim_end_matches('/')
+        .to_ascii_lowercase()
+        .ends_with("/$batch");
+    if method != axum::http::Method::GET && !batch_call {
+        shared.record_body(slot, &body);
+    }
     let call = routes::Call {
         method: method.as_str(),
         path: &path,
         query,
         headers: &header_list,
+        body: &body,
     };
     let handled = routes::top_level(&shared, &call, &body);
     match handled.delivery {

@@ -349,6 +349,9 @@ pub enum Outcome {
     Failed,
     Skipped,
     WouldReprocess,
+    /// `ep resume`: Graph accepted the resume.
+    Resumed,
+    WouldResume,
 }
 
 impl Outcome {
@@ -358,6 +361,8 @@ impl Outcome {
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
             Outcome::WouldReprocess => "would-reprocess",
+            Outcome::Resumed => "resumed",
+            Outcome::WouldResume => "would-resume",
         }
     }
 }
@@ -524,7 +529,10 @@ impl Record for ReprocessResult {
             detail.push(format!("{status}{}: {}", e.code, e.message));
         }
         let outcome = TableCell::new(self.outcome.label()).color(match self.outcome {
-            Outcome::Reprocessed | Outcome::WouldReprocess => Color::Green,
+            Outcome::Reprocessed
+            | Outcome::WouldReprocess
+            | Outcome::Resumed
+            | Outcome::WouldResume => Color::Green,
             Outcome::Failed => Color::Red,
             Outcome::Skipped => Color::Yellow,
         });
@@ -637,6 +645,61 @@ impl ReprocessSummary {
                 ));
             }
             line
+        }
+    }
+}
+
+/// `resume -o json`: the shape of reprocess's summary, with resume's counts.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumeSummary {
+    pub dry_run: bool,
+    pub counts: ResumeCounts,
+    pub results: Vec<ReprocessResult>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumeCounts {
+    pub selected: usize,
+    pub resumed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_resume: Option<usize>,
+}
+
+impl ResumeSummary {
+    pub fn new(dry_run: bool, results: Vec<ReprocessResult>) -> Self {
+        let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+        ResumeSummary {
+            dry_run,
+            counts: ResumeCounts {
+                selected: results.len(),
+                resumed: count(Outcome::Resumed),
+                failed: count(Outcome::Failed),
+                skipped: count(Outcome::Skipped),
+                would_resume: dry_run.then(|| count(Outcome::WouldResume)),
+            },
+            results,
+        }
+    }
+
+    /// One line for people: `resumed 1, failed 0, skipped 1 of 2 selected`.
+    pub fn headline(&self) -> String {
+        let c = &self.counts;
+        if self.dry_run {
+            format!(
+                "dry run: would resume {}, skipped {} of {} selected; nothing was sent",
+                c.would_resume.unwrap_or(0),
+                c.skipped,
+                c.selected
+            )
+        } else {
+            format!(
+                "resumed {}, failed {}, skipped {} of {} selected",
+                c.resumed, c.failed, c.skipped, c.selected
+            )
         }
     }
 }

@@ -16,8 +16,8 @@ use crate::reprocess::{
 use chrono::Utc;
 use std::sync::{Arc, OnceLock};
 
-mod input;
-mod prompt;
+pub(super) mod input;
+pub(super) mod prompt;
 mod screen;
 
 /// How the user chose what to reprocess.
@@ -40,7 +40,7 @@ pub async fn run(
         force: args.force,
         dry_run: args.dry_run,
         unattended: args.yes || !ctx.interactive,
-        journal: journal_choice(args),
+        journal: journal_choice(args.journal.as_ref(), args.no_journal),
         journal_window: args.journal_window,
         wait: args.wait.then_some(args.timeout),
     };
@@ -139,11 +139,14 @@ async fn scope(ctx: &Context, selection: Selection) -> anyhow::Result<Scope> {
 }
 
 /// The journal to use: `--journal`, else the default location, none with `--no-journal`.
-fn journal_choice(args: &ReprocessArgs) -> Option<JournalChoice> {
-    if args.no_journal {
+pub(super) fn journal_choice(
+    journal: Option<&std::path::PathBuf>,
+    no_journal: bool,
+) -> Option<JournalChoice> {
+    if no_journal {
         return None;
     }
-    match &args.journal {
+    match journal {
         Some(path) => Some(JournalChoice {
             path: path.clone(),
             named: true,
@@ -373,7 +376,7 @@ fn report_summary(
 
 /// Results through the record writer a page at a time, so a run of tens of thousands is not
 /// copied whole to be printed.
-fn write_results<'a>(
+pub(super) fn write_results<'a>(
     ctx: &Context,
     format: Format,
     results: impl Iterator<Item = &'a ReprocessResult>,
@@ -386,11 +389,14 @@ fn write_results<'a>(
     writer.finish(|_, _| std::cmp::Ordering::Equal)
 }
 
-/// 0 when nothing failed. When everything that failed failed for one reason and nothing was
-/// reprocessed, that reason's code (3 auth, 4 not found, 5 unavailable); otherwise 1.
 fn exit_status(summary: &ReprocessSummary) -> ExitStatus {
-    let failures: Vec<&ErrorInfo> = summary
-        .results
+    exit_status_of(&summary.results, summary.counts.reprocessed)
+}
+
+/// 0 when nothing failed. When everything that failed failed for one reason and nothing was
+/// `accepted`, that reason's code (3 auth, 4 not found, 5 unavailable); otherwise 1.
+pub(super) fn exit_status_of(results: &[ReprocessResult], accepted: usize) -> ExitStatus {
+    let failures: Vec<&ErrorInfo> = results
         .iter()
         .filter(|r| r.outcome == Outcome::Failed)
         .filter_map(|r| r.error.as_ref())
@@ -398,7 +404,7 @@ fn exit_status(summary: &ReprocessSummary) -> ExitStatus {
     if failures.is_empty() {
         return ExitStatus::Success;
     }
-    if summary.counts.reprocessed > 0 {
+    if accepted > 0 {
         return ExitStatus::PartialFailure;
     }
     let class = |e: &ErrorInfo| status_exit(e.status).unwrap_or(ExitStatus::PartialFailure);
