@@ -44,7 +44,7 @@ impl fmt::Display for IneligibleReason {
             ),
             IneligibleReason::NoCompletionTime => f.write_str("no completion time"),
             IneligibleReason::WaitingOnCallback { waited, stage } => {
-                f.write_str("waiting on a custom extension callback")?;
+                f.write_str("waiting on callback")?;
                 if let Some(waited) = waited {
                     write!(f, " for up to {}", format_age(*waited))?;
                 }
@@ -52,7 +52,7 @@ impl fmt::Display for IneligibleReason {
                     Some(stage) => write!(f, ", stage {}", stage.label())?,
                     None => f.write_str(", stage unknown")?,
                 }
-                f.write_str(": not failed; see 'ep resume'")
+                f.write_str(": see 'ep resume'")
             }
         }
     }

@@ -42,7 +42,14 @@ pub struct ChangedRequest {
     /// The custom extension's callback was received (`resume`), with its detail if any.
     /// Absent in sessions saved before resume existed: nothing was resumed then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callback_received: Option<Option<String>>,
+    pub callback_received: Option<ReceivedCallback>,
+}
+
+/// A callback received through `resume`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReceivedCallback {
+    pub detail: Option<String>,
 }
 
 /// An accepted reprocess that had not settled when the state was taken.
@@ -61,6 +68,17 @@ impl TenantState {
             .iter()
             .map(|c| u64::from(c.reprocess_calls))
             .sum()
+    }
+
+    /// What clients changed: reprocess calls and received callbacks (`resume`). A session with
+    /// no more of them than another has nothing new to keep.
+    pub fn client_changes(&self) -> u64 {
+        let resumed = self
+            .changed
+            .iter()
+            .filter(|c| c.callback_received.is_some())
+            .count();
+        self.reprocess_calls() + resumed as u64
     }
 }
 
@@ -90,7 +108,11 @@ pub(crate) fn capture(
                 refail: p.refail,
             }),
             reprocess_calls: r.reprocess_calls,
-            callback_received: r.callback.as_ref().and_then(|c| c.received.clone()),
+            callback_received: r
+                .callback
+                .as_ref()
+                .and_then(|c| c.received.clone())
+                .map(|detail| ReceivedCallback { detail }),
         })
         .collect();
     TenantState {
@@ -168,10 +190,10 @@ pub(crate) fn apply(store: &mut Store, state: &TenantState) -> Result<(), String
             pending,
             change.reprocess_calls,
         );
-        if let (Some(detail), Some(r)) = (&change.callback_received, store.requests.get_mut(idx))
+        if let (Some(received), Some(r)) = (&change.callback_received, store.requests.get_mut(idx))
             && let Some(cb) = &mut r.callback
         {
-            cb.received = Some(detail.clone());
+            cb.received = Some(received.detail.clone());
         }
     }
     Ok(())

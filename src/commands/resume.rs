@@ -1,0 +1,109 @@
+//! `ep resume`: the arguments mapped into the resume engine ([`crate::resume`]), the terminal's
+//! question, and the report out as a summary and an exit code, as `reprocess` does them.
+
+use super::Context;
+use super::reprocess::{exit_status_of, input, journal_choice, prompt, write_results};
+use crate::cli::ResumeArgs;
+use crate::diag;
+use crate::error::{CliError, ExitStatus, is_broken_pipe};
+use crate::output::{Format, Outcome, QueryError, ResumeSummary, print_json, print_text};
+use crate::resume::{self, Decision, JournalError, Options};
+use chrono::Utc;
+
+/// Ids given (or `-`), checked before any sign-in.
+pub fn selection(args: &ResumeArgs) -> Result<(Vec<String>, bool), CliError> {
+    let stdin = args.ids.iter().any(|i| i == "-");
+    let ids: Vec<String> = args.ids.iter().filter(|i| *i != "-").cloned().collect();
+    if !stdin && ids.is_empty() {
+        return Err(CliError::usage("nothing selected to resume").with_hint(
+            "give request ids, or '-' to read them from stdin, e.g. \
+             ep requests list --all-packages --waiting -o ids | ep resume -",
+        ));
+    }
+    Ok((ids, stdin))
+}
+
+pub async fn run(
+    ctx: &Context,
+    args: &ResumeArgs,
+    (ids, stdin): (Vec<String>, bool),
+) -> anyhow::Result<ExitStatus> {
+    let ids = input::collect_ids(ids, stdin).await?;
+    let options = Options {
+        now: Utc::now(),
+        stage: args.stage,
+        source: args.source.clone(),
+        detail: args.detail.clone(),
+        outcome: match (args.deny, args.cancel) {
+            (true, _) => Some(Decision::Deny),
+            (_, true) => Some(Decision::Cancel),
+            _ => None,
+        },
+        journal: journal_choice(args.journal.as_ref(), args.no_journal),
+        journal_window: args.journal_window,
+    };
+    let plan = resume::plan(&ctx.client, ids, &options).await?;
+    let to_send = plan.iter().filter(|i| i.will_send()).count();
+    let results = if args.dry_run {
+        resume::dry_run(plan)
+    } else {
+        // A resume answers in the extension's place and cannot be taken back: at a terminal,
+        // even named ids are asked about.
+        let ask = to_send > 0 && !args.yes && ctx.interactive;
+        let question = match options.outcome {
+            Some(Decision::Deny) => format!("Resume and deny {to_send} request(s)?"),
+            Some(Decision::Cancel) => format!("Resume and cancel {to_send} request(s)?"),
+            None => format!("Resume {to_send} request(s)?"),
+        };
+        if ask && !prompt::ask(question).await? {
+            diag::note("nothing was sent");
+            return Ok(ExitStatus::Success);
+        }
+        resume::send(&ctx.client, plan, &options)
+            .await
+            .map_err(journal_refused)?
+    };
+    if to_send == 0 {
+        diag::note("nothing to resume: no request named waits on a callback it can be resumed at");
+    }
+    let summary = ResumeSummary::new(args.dry_run, results);
+    match report(ctx, &summary) {
+        Err(e) if is_broken_pipe(&e) => {}
+        Err(e) if e.downcast_ref::<QueryError>().is_some() => {
+            diag::error(&e.to_string(), Some(crate::error::QUERY_HINT));
+        }
+        Err(e) => return Err(e),
+        Ok(()) => {}
+    }
+    Ok(exit_status_of(&summary.results, summary.counts.resumed))
+}
+
+/// A journal the user named that cannot be written stops the run before anything is sent.
+fn journal_refused(e: JournalError) -> anyhow::Error {
+    CliError::usage(e.to_string())
+        .with_hint("choose a writable --journal FILE, or --no-journal")
+        .into()
+}
+
+fn report(ctx: &Context, summary: &ResumeSummary) -> anyhow::Result<()> {
+    match ctx.format {
+        Format::Json => print_json(summary)?,
+        Format::Table => {
+            write_results(ctx, Format::Table, summary.results.iter())?;
+            print_text(&summary.headline())?;
+        }
+        Format::Ids => {
+            let sent = summary
+                .results
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Resumed | Outcome::WouldResume));
+            write_results(ctx, Format::Ids, sent)?;
+            diag::note(summary.headline());
+        }
+        format => {
+            write_results(ctx, format, summary.results.iter())?;
+            diag::note(summary.headline());
+        }
+    }
+    Ok(())
+}
