@@ -2269,6 +2269,7 @@ async fn a_state_of_another_tenant_or_an_impossible_one_is_refused_with_a_reason
         completed: None,
         pending: None,
         reprocess_calls: 1,
+        callback_received: None,
     };
     let cases: Vec<(ep_emulator::TenantState, &str)> = vec![
         (
