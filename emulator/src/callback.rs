@@ -41,7 +41,7 @@ const STAGE_ENUM: &str = "microsoft.graph.accessPackageCustomExtensionStage.";
 const CALLBACK_DATA: &str = "microsoft.graph.accessPackageAssignmentRequestCallbackData";
 
 impl CallbackStage {
-    fn member(self) -> &'static str {
+    pub(crate) fn member(self) -> &'static str {
         match self {
             CallbackStage::Created => "assignmentRequestCreated",
             CallbackStage::Approved => "assignmentRequestApproved",

@@ -408,6 +408,11 @@ pub struct SeededRequest {
     pub requestor_name: String,
     /// Number of accepted (202) reprocess calls.
     pub reprocess_calls: u32,
+    /// The stage (`accessPackageCustomExtensionStage` member) at which a custom extension's
+    /// callback is still awaited; `None` when nothing is awaited.
+    pub waiting_stage: Option<String>,
+    /// The requestor is an agent identity (a service principal), not a person.
+    pub requestor_is_agent: bool,
 }
 
 /// Ground truth about why one request failed, for test oracles.
@@ -651,6 +656,12 @@ impl Shared {
                         .get(r.subject_idx)
                         .map(|s| s.display_name.clone())
                         .unwrap_or_default(),
+                    waiting_stage: r
+                        .callback
+                        .as_ref()
+                        .filter(|c| c.waiting())
+                        .map(|c| c.stage.member().to_string()),
+                    requestor_is_agent: store.subjects.get(r.subject_idx).is_some_and(|s| s.agent),
                     reprocess_calls: r.reprocess_calls,
                 }
             })

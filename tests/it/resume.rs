@@ -1,0 +1,318 @@
+//! `ep resume` and `requests list --waiting` against the emulator: requests held by a custom
+//! extension, the body Graph documents, the journal, exit codes; and requestors that are agents.
+
+use crate::common::{Emu, run, run_expect};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The emulator's ground truth: requests still waiting on a callback, by id, with their stage.
+fn waiting_truth(emu: &Emu) -> Vec<(String, String)> {
+    emu.truth()
+        .into_iter()
+        .filter_map(|r| r.waiting_stage.map(|s| (r.id, s)))
+        .collect()
+}
+
+fn resume_posts(emu: &Emu) -> Vec<ep_emulator::RecordedCall> {
+    emu.calls()
+        .into_iter()
+        .filter(|c| c.method == "POST" && c.path.ends_with("/resume"))
+        .collect()
+}
+
+/// What `requests list --waiting -o json` says about each waiting request: its callout id.
+fn listed_callouts(emu: &Emu) -> Vec<(String, String)> {
+    let listed = run_expect(
+        emu.ep()
+            .args(["requests", "list", "--all-packages", "--waiting"])
+            .args(["-o", "json"]),
+        0,
+    )
+    .json();
+    listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["waitingOnCallback"]["calloutId"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn waiting_lists_exactly_the_requests_held_by_a_callback() {
+    let emu = Emu::start();
+    let truth = waiting_truth(&emu);
+    assert_eq!(truth.len(), 2, "the seed holds one per stage");
+    let listed: BTreeSet<String> = listed_callouts(&emu)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let expected: BTreeSet<String> = truth.iter().map(|(id, _)| id.clone()).collect();
+    assert_eq!(listed, expected);
+    // A plain listing shows them as not reprocessable, says why, and counts them apart.
+    let all = run_expect(
+        emu.ep()
+            .args(["requests", "list", "--all-packages", "--full-ids"]),
+        0,
+    );
+    for (id, _) in &truth {
+        let line = all
+            .stdout
+            .lines()
+            .find(|l| l.contains(id.as_str()))
+            .unwrap();
+        assert!(line.contains("waiting on callback"), "{line}");
+    }
+    assert!(
+        all.stderr
+            .contains("2 request(s) wait on a custom extension's callback"),
+        "{}",
+        all.stderr
+    );
+}
+
+#[test]
+fn a_dry_run_plans_each_waiting_request_and_sends_nothing() {
+    let emu = Emu::start();
+    let ids: Vec<String> = waiting_truth(&emu).into_iter().map(|(id, _)| id).collect();
+    let out = run_expect(
+        emu.ep()
+            .arg("resume")
+            .args(&ids)
+            .args(["--dry-run", "-o", "json"]),
+        0,
+    )
+    .json();
+    assert_eq!(out["dryRun"], true);
+    assert_eq!(out["counts"]["wouldResume"], 2);
+    assert!(resume_posts(&emu).is_empty());
+    assert_eq!(waiting_truth(&emu).len(), 2);
+}
+
+#[test]
+fn resume_sends_the_documented_body_journals_it_and_a_rerun_sends_nothing() {
+    let emu = Emu::start();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.ndjson");
+    let truth = waiting_truth(&emu);
+    let callouts = listed_callouts(&emu);
+    let ids: Vec<&str> = truth.iter().map(|(id, _)| id.as_str()).collect();
+    let out = run_expect(
+        emu.ep()
+            .arg("resume")
+            .args(&ids)
+            .args(["--detail", "checked by the tests", "-o", "json"])
+            .arg("--journal")
+            .arg(&journal),
+        0,
+    )
+    .json();
+    assert_eq!(out["counts"]["resumed"], 2, "{out}");
+    let posts = resume_posts(&emu);
+    assert_eq!(posts.len(), 2);
+    for (id, stage) in &truth {
+        let post = posts.iter().find(|p| p.path.contains(id.as_str())).unwrap();
+        assert_eq!(post.status, 204);
+        let body = post.body.clone().unwrap();
+        let callout = &callouts.iter().find(|(i, _)| i == id).unwrap().1;
+        assert_eq!(body["source"], "ep");
+        assert_eq!(
+            body["type"],
+            format!("microsoft.graph.accessPackageCustomExtensionStage.{stage}")
+        );
+        assert_eq!(
+            body["data"]["@odata.type"],
+            "microsoft.graph.accessPackageAssignmentRequestCallbackData"
+        );
+        assert_eq!(body["data"]["stage"], stage.as_str());
+        assert_eq!(body["data"]["customExtensionStageInstanceId"], *callout);
+        assert_eq!(
+            body["data"]["customExtensionStageInstanceDetail"],
+            "checked by the tests"
+        );
+        assert!(body["data"].get("state").is_none());
+    }
+    assert!(waiting_truth(&emu).is_empty());
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let resumed: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|e: &Value| e["action"] == "resume" && e["outcome"] == "reprocessed")
+        .collect();
+    assert_eq!(resumed.len(), 2, "{text}");
+
+    // Nothing waits any more: skipped with the reason, nothing sent, exit 0.
+    let again = run_expect(
+        emu.ep()
+            .arg("resume")
+            .args(&ids)
+            .args(["-o", "json", "--journal"])
+            .arg(&journal),
+        0,
+    )
+    .json();
+    assert_eq!(again["counts"]["skipped"], 2);
+    assert!(
+        again["results"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not waiting"),
+        "{again}"
+    );
+    assert_eq!(resume_posts(&emu).len(), 2);
+}
+
+#[test]
+fn deny_applies_only_at_the_request_created_stage() {
+    let emu = Emu::start();
+    let truth = waiting_truth(&emu);
+    let created = &truth
+        .iter()
+        .find(|(_, s)| s == "assignmentRequestCreated")
+        .unwrap()
+        .0;
+    let approved = &truth
+        .iter()
+        .find(|(_, s)| s == "assignmentRequestApproved")
+        .unwrap()
+        .0;
+    let out = run_expect(
+        emu.ep()
+            .args(["resume", created.as_str(), approved.as_str(), "--deny"])
+            .args(["--no-journal", "-o", "json"]),
+        0,
+    )
+    .json();
+    assert_eq!(out["counts"]["resumed"], 1, "{out}");
+    assert_eq!(out["counts"]["skipped"], 1, "{out}");
+    let posts = resume_posts(&emu);
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].body.as_ref().unwrap()["data"]["state"], "denied");
+    let by_id = emu.snapshot_by_id();
+    assert_eq!(by_id[created.as_str()].state, "denied");
+    assert_eq!(
+        by_id[approved.as_str()].waiting_stage.as_deref(),
+        Some("assignmentRequestApproved")
+    );
+}
+
+#[test]
+fn exit_codes_follow_reprocess() {
+    let emu = Emu::start();
+    // Nothing selected, or a stage that does not exist: usage errors before any sign-in.
+    let bare = run_expect(emu.ep().arg("resume"), 2);
+    assert!(
+        bare.stderr.contains("nothing selected to resume"),
+        "{}",
+        bare.stderr
+    );
+    assert!(bare.stderr.contains("hint:"), "{}", bare.stderr);
+    let id = waiting_truth(&emu)[0].0.clone();
+    run_expect(emu.ep().args(["resume", &id, "--stage", "later"]), 2);
+    run_expect(emu.ep().args(["resume", "not-a-guid"]), 2);
+    // An unknown request is not found (4); with one resumed beside it, a partial failure (1).
+    let unknown = "0f0e0d0c-0b0a-4000-8000-000000000001";
+    let out = run_expect(
+        emu.ep()
+            .args(["resume", unknown, "--no-journal", "-o", "json"]),
+        4,
+    )
+    .json();
+    assert_eq!(out["results"][0]["error"]["status"], 404);
+    run_expect(emu.ep().args(["resume", unknown, &id, "--no-journal"]), 1);
+    assert_eq!(resume_posts(&emu).len(), 1);
+    // A request that is not waiting is skipped, not failed: exit 0.
+    let delivered = emu
+        .truth()
+        .into_iter()
+        .find(|r| r.state == "delivered")
+        .unwrap();
+    run_expect(emu.ep().args(["resume", &delivered.id, "--no-journal"]), 0);
+}
+
+#[test]
+fn a_wrong_stage_is_graphs_to_refuse_and_fails_that_request() {
+    let emu = Emu::start();
+    let (id, _) = waiting_truth(&emu)
+        .into_iter()
+        .find(|(_, s)| s == "assignmentRequestCreated")
+        .unwrap();
+    let out = run_expect(
+        emu.ep().args([
+            "resume",
+            &id,
+            "--stage",
+            "granted",
+            "--no-journal",
+            "-o",
+            "json",
+        ]),
+        1,
+    )
+    .json();
+    assert_eq!(out["results"][0]["outcome"], "failed");
+    assert_eq!(out["results"][0]["error"]["status"], 400);
+    assert_eq!(waiting_truth(&emu).len(), 2, "nothing changed");
+}
+
+#[test]
+fn agents_are_shown_as_what_they_are_in_listings_and_plans() {
+    let emu = Emu::start();
+    let agents: Vec<ep_emulator::SeededRequest> = emu
+        .truth()
+        .into_iter()
+        .filter(|r| r.requestor_is_agent)
+        .collect();
+    assert!(agents.len() >= 2);
+    let listed = run_expect(
+        emu.ep()
+            .args(["requests", "list", "--all-packages", "-o", "json"]),
+        0,
+    )
+    .json();
+    for agent in &agents {
+        let r = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == agent.id.as_str())
+            .unwrap();
+        assert_eq!(r["requestor"]["subjectType"], "servicePrincipal");
+        assert!(r["requestor"]["principalName"].is_null());
+    }
+    let csv = run_expect(
+        emu.ep()
+            .args(["requests", "list", "--all-packages", "-o", "csv"]),
+        0,
+    );
+    assert!(
+        csv.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",requestorSubjectType")
+    );
+    assert!(csv.stdout.contains(",servicePrincipal"));
+    // The failed one an agent requested is planned like any other, labelled as an agent.
+    let failed = agents.iter().find(|a| a.state == "deliveryFailed").unwrap();
+    let plan = run(emu
+        .ep()
+        .args(["reprocess", &failed.id, "--dry-run", "--no-journal"]));
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let line = plan
+        .stdout
+        .lines()
+        .find(|l| l.contains("would-reprocess"))
+        .unwrap();
+    assert!(
+        line.contains(&format!("{} (servicePrincipal)", failed.requestor_name)),
+        "{line}"
+    );
+}
