@@ -22,7 +22,7 @@
 //!   page instead, for top-level calls); `fault_scope`: on any call, whole requests only, or
 //!   `$batch` sub-requests only.
 //! - `fault_reset`: the TCP connection is reset without any response, before doing anything.
-//! - `lost_ack`: a reprocess (or a `$batch` containing one) is performed, then the connection
+//! - `lost_ack`: a reprocess or resume (or a `$batch` containing a reprocess) is performed, then the connection
 //!   is reset instead of answering.
 //! - `retry_after`: how 429/503 `Retry-After` is written.
 //! - `catalog_scoped`: the demo apps only hold catalog-level roles on some catalogs.

@@ -159,14 +159,17 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Handle
     }
 }
 
-/// `POST …/{id}/reprocess`, by shape only (what a lost acknowledgement applies to).
+/// `POST …/{id}/reprocess` or `…/resume`, by shape only: the actions a lost acknowledgement
+/// applies to (performed, then the answer is lost).
 fn is_reprocess(method: &str, path: &str) -> bool {
     method.eq_ignore_ascii_case("POST")
         && path
             .trim_end_matches('/')
             .rsplit('/')
             .next()
-            .is_some_and(|last| last.eq_ignore_ascii_case("reprocess"))
+            .is_some_and(|last| {
+                last.eq_ignore_ascii_case("reprocess") || last.eq_ignore_ascii_case("resume")
+            })
 }
 
 /// What an HTML error page from a proxy in front of Graph looks like (Azure Front Door style):

@@ -316,3 +316,68 @@ fn agents_are_shown_as_what_they_are_in_listings_and_plans() {
         "{line}"
     );
 }
+
+#[test]
+fn a_resume_whose_answer_is_lost_is_confirmed_by_reading_the_request_not_sent_again() {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
+        lost_ack: 1.0,
+        ..crate::common::stable_config()
+    });
+    let (id, _) = waiting_truth(&emu)[0].clone();
+    let out = run_expect(
+        emu.ep().args(["resume", &id, "--no-journal", "-o", "json"]),
+        0,
+    )
+    .json();
+    assert_eq!(out["results"][0]["outcome"], "resumed", "{out}");
+    assert!(
+        out["results"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("no longer waits"),
+        "{out}"
+    );
+    assert_eq!(resume_posts(&emu).len(), 1, "sent once");
+}
+
+/// A resume answers in the extension's place: at a terminal, even named ids are asked about.
+#[cfg(unix)]
+#[test]
+fn at_a_terminal_resume_asks_first_and_no_sends_nothing() {
+    use rexpect::session::spawn_command;
+    let emu = Emu::start();
+    let (id, _) = waiting_truth(&emu)
+        .into_iter()
+        .find(|(_, s)| s == "assignmentRequestCreated")
+        .unwrap();
+    let in_pty = |extra: &[&str]| {
+        let mut cmd = emu.ep_process();
+        cmd.env("TERM", "xterm-256color")
+            .args(["resume", id.as_str(), "--no-journal"])
+            .args(extra);
+        spawn_command(cmd, Some(20_000)).unwrap()
+    };
+    let mut p = in_pty(&[]);
+    p.exp_string("Resume 1 request(s)?").unwrap();
+    p.send("n").unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("nothing was sent").unwrap();
+    p.exp_eof().unwrap();
+    assert!(resume_posts(&emu).is_empty());
+
+    let mut p = in_pty(&["--deny"]);
+    p.exp_string("Resume and deny 1 request(s)?").unwrap();
+    p.send("y").unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("resumed 1, failed 0").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(resume_posts(&emu).len(), 1);
+
+    // --yes asks nothing (the request no longer waits: skipped, and nothing is sent).
+    let mut p = in_pty(&["--yes"]);
+    p.exp_string("resumed 0, failed 0, skipped 1").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(resume_posts(&emu).len(), 1);
+}
