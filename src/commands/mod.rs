@@ -14,6 +14,7 @@ mod packages;
 mod reprocess;
 mod requests;
 mod resume;
+mod waiting;
 mod why;
 
 use crate::auth::{AuthMethod, Secret, TokenCache, select_source};

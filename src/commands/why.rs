@@ -45,6 +45,7 @@ pub async fn run(ctx: &Context, args: &RequestsWhyArgs) -> anyhow::Result<ExitSt
         diag::note(u.line());
     }
     report(ctx, &groups)?;
+    super::waiting::note(ctx, package.as_ref(), now).await;
     Ok(ExitStatus::Success)
 }
 

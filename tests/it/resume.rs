@@ -381,3 +381,33 @@ fn at_a_terminal_resume_asks_first_and_no_sends_nothing() {
     p.exp_eof().unwrap();
     assert_eq!(resume_posts(&emu).len(), 1);
 }
+
+#[test]
+fn why_names_the_waiting_requests_apart_from_the_failures() {
+    let emu = Emu::start();
+    let truth = waiting_truth(&emu);
+    let r = run_expect(
+        emu.ep()
+            .args(["requests", "why", "--all-packages", "-o", "json"]),
+        0,
+    );
+    // Not among the failures' groups: stdout is the same document as before.
+    for (id, _) in &truth {
+        assert!(!r.stdout.contains(id.as_str()), "{id} grouped as a failure");
+    }
+    assert!(
+        r.stderr
+            .contains("2 request(s) wait on a custom extension's callback"),
+        "{}",
+        r.stderr
+    );
+    for (id, stage) in &truth {
+        let line = r.stderr.lines().find(|l| l.contains(id.as_str())).unwrap();
+        let label = match stage.as_str() {
+            "assignmentRequestCreated" => "stage request created",
+            _ => "stage request approved",
+        };
+        assert!(line.contains("waiting on callback since"), "{line}");
+        assert!(line.contains(label), "{line}");
+    }
+}
