@@ -814,21 +814,8 @@ pub struct ReprocessArgs {
     #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration, requires = "wait")]
     pub timeout: chrono::Duration,
 
-    /// Journal of reprocess outcomes
-    ///
-    /// Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep).
-    #[arg(long, value_name = "FILE", env = "EP_JOURNAL", hide_env_values = true)]
-    pub journal: Option<std::path::PathBuf>,
-
-    /// Keep no journal, and do not consult it
-    #[arg(long, conflicts_with = "journal")]
-    pub no_journal: bool,
-
-    /// Skip requests the journal shows were accepted this recently
-    ///
-    /// Graph keeps retrying an accepted reprocess itself; sending it again changes nothing.
-    #[arg(long, value_name = "DUR", default_value = "4h", value_parser = parse_duration)]
-    pub journal_window: chrono::Duration,
+    #[command(flatten)]
+    pub journal: JournalArgs,
 
     /// Append a Markdown summary of the run to FILE
     ///
@@ -883,7 +870,14 @@ pub struct ResumeArgs {
     #[arg(short, long)]
     pub yes: bool,
 
-    /// Journal of resume outcomes (the one reprocess keeps)
+    #[command(flatten)]
+    pub journal: JournalArgs,
+}
+
+/// The journal options of the commands that send (reprocess, resume).
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// Journal of reprocess and resume outcomes
     ///
     /// Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep).
     #[arg(long, value_name = "FILE", env = "EP_JOURNAL", hide_env_values = true)]
@@ -893,7 +887,10 @@ pub struct ResumeArgs {
     #[arg(long, conflicts_with = "journal")]
     pub no_journal: bool,
 
-    /// Skip requests the journal shows were resumed this recently
+    /// Skip requests the journal shows were accepted this recently
+    ///
+    /// Graph keeps retrying an accepted reprocess itself, and a resumed request moves on by
+    /// itself: sending either again changes nothing.
     #[arg(long, value_name = "DUR", default_value = "4h", value_parser = parse_duration)]
     pub journal_window: chrono::Duration,
 }

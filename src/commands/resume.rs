@@ -2,11 +2,11 @@
 //! question, and the report out as a summary and an exit code, as `reprocess` does them.
 
 use super::Context;
-use super::reprocess::{exit_status_of, input, journal_choice, prompt, write_results};
+use super::reprocess::{exit_status_of, input, journal_choice, print_summary, prompt};
 use crate::cli::ResumeArgs;
 use crate::diag;
 use crate::error::{CliError, ExitStatus, is_broken_pipe};
-use crate::output::{Format, Outcome, QueryError, ResumeSummary, print_json, print_text};
+use crate::output::{Outcome, QueryError, ResumeSummary};
 use crate::resume::{self, Decision, JournalError, Options};
 use chrono::Utc;
 
@@ -39,8 +39,8 @@ pub async fn run(
             (_, true) => Some(Decision::Cancel),
             _ => None,
         },
-        journal: journal_choice(args.journal.as_ref(), args.no_journal),
-        journal_window: args.journal_window,
+        journal: journal_choice(&args.journal),
+        journal_window: args.journal.journal_window,
     };
     let plan = resume::plan(&ctx.client, ids, &options).await?;
     let to_send = plan.iter().filter(|i| i.will_send()).count();
@@ -86,24 +86,7 @@ fn journal_refused(e: JournalError) -> anyhow::Error {
 }
 
 fn report(ctx: &Context, summary: &ResumeSummary) -> anyhow::Result<()> {
-    match ctx.format {
-        Format::Json => print_json(summary)?,
-        Format::Table => {
-            write_results(ctx, Format::Table, summary.results.iter())?;
-            print_text(&summary.headline())?;
-        }
-        Format::Ids => {
-            let sent = summary
-                .results
-                .iter()
-                .filter(|r| matches!(r.outcome, Outcome::Resumed | Outcome::WouldResume));
-            write_results(ctx, Format::Ids, sent)?;
-            diag::note(summary.headline());
-        }
-        format => {
-            write_results(ctx, format, summary.results.iter())?;
-            diag::note(summary.headline());
-        }
-    }
-    Ok(())
+    print_summary(ctx, summary, &summary.results, &summary.headline(), |o| {
+        matches!(o, Outcome::Resumed | Outcome::WouldResume)
+    })
 }

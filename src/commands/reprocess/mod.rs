@@ -40,8 +40,8 @@ pub async fn run(
         force: args.force,
         dry_run: args.dry_run,
         unattended: args.yes || !ctx.interactive,
-        journal: journal_choice(args.journal.as_ref(), args.no_journal),
-        journal_window: args.journal_window,
+        journal: journal_choice(&args.journal),
+        journal_window: args.journal.journal_window,
         wait: args.wait.then_some(args.timeout),
     };
     let scope = scope(ctx, selection).await?;
@@ -139,14 +139,11 @@ async fn scope(ctx: &Context, selection: Selection) -> anyhow::Result<Scope> {
 }
 
 /// The journal to use: `--journal`, else the default location, none with `--no-journal`.
-pub(super) fn journal_choice(
-    journal: Option<&std::path::PathBuf>,
-    no_journal: bool,
-) -> Option<JournalChoice> {
-    if no_journal {
+pub(super) fn journal_choice(args: &crate::cli::JournalArgs) -> Option<JournalChoice> {
+    if args.no_journal {
         return None;
     }
-    match journal {
+    match &args.journal {
         Some(path) => Some(JournalChoice {
             path: path.clone(),
             named: true,
@@ -351,24 +348,38 @@ fn report_summary(
     if let Some(path) = summary_file {
         crate::output::markdown::write_summary_file(path, summary);
     }
+    if ctx.format == Format::Markdown {
+        return print_text(&crate::output::markdown::summary(summary));
+    }
+    print_summary(ctx, summary, &summary.results, &summary.headline(), |o| {
+        matches!(o, Outcome::Reprocessed | Outcome::WouldReprocess)
+    })
+}
+
+/// A run's summary on stdout: `document` as JSON, else each result as a record (with `-o ids`
+/// only those whose outcome `sent` keeps) and the headline, on stdout under a table and on
+/// stderr otherwise, so a machine format stays clean.
+pub(super) fn print_summary(
+    ctx: &Context,
+    document: &impl serde::Serialize,
+    results: &[ReprocessResult],
+    headline: &str,
+    sent: impl Fn(Outcome) -> bool,
+) -> anyhow::Result<()> {
     match ctx.format {
-        Format::Json => print_json(summary)?,
-        Format::Markdown => print_text(&crate::output::markdown::summary(summary))?,
+        Format::Json => print_json(document)?,
         Format::Table => {
-            write_results(ctx, Format::Table, summary.results.iter())?;
-            print_text(&summary.headline())?;
+            write_results(ctx, Format::Table, results.iter())?;
+            print_text(headline)?;
         }
         Format::Ids => {
-            let sent = summary
-                .results
-                .iter()
-                .filter(|r| matches!(r.outcome, Outcome::Reprocessed | Outcome::WouldReprocess));
-            write_results(ctx, Format::Ids, sent)?;
-            diag::note(summary.headline());
+            let kept = results.iter().filter(|r| sent(r.outcome));
+            write_results(ctx, Format::Ids, kept)?;
+            diag::note(headline);
         }
         format => {
-            write_results(ctx, format, summary.results.iter())?;
-            diag::note(summary.headline());
+            write_results(ctx, format, results.iter())?;
+            diag::note(headline);
         }
     }
     Ok(())
@@ -376,7 +387,7 @@ fn report_summary(
 
 /// Results through the record writer a page at a time, so a run of tens of thousands is not
 /// copied whole to be printed.
-pub(super) fn write_results<'a>(
+fn write_results<'a>(
     ctx: &Context,
     format: Format,
     results: impl Iterator<Item = &'a ReprocessResult>,
