@@ -187,8 +187,8 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand resume" -l stage -d 'The stage the callout waits at: created, approved, granted or removed' -r -f
 complete -c ep -n "__fish_ep_using_subcommand resume" -l source -d 'Who resumes, kept by Graph for auditing (the body\'s `source`)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand resume" -l detail -d 'What the callback says (`customExtensionStageInstanceDetail`)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand resume" -l journal -d 'Journal of resume outcomes (the one reprocess keeps)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand resume" -l journal-window -d 'Skip requests the journal shows were resumed this recently' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l journal -d 'Journal of reprocess and resume outcomes' -r -F
+complete -c ep -n "__fish_ep_using_subcommand resume" -l journal-window -d 'Skip requests the journal shows were accepted this recently' -r -f
 complete -c ep -n "__fish_ep_using_subcommand resume" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand resume" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -903,7 +903,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id or name, for --all or --select (or to narrow --all-failed)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l closing-within -d 'Only requests whose reprocess window closes within DUR (e.g. 24h)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll' -r -f
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes' -r -F
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess and resume outcomes' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l summary-file -d 'Append a Markdown summary of the run to FILE' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r -f

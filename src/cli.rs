@@ -462,7 +462,7 @@ fn environment() -> String {
 
 {heading}Other variables:{heading:#}
   NO_COLOR                           no colour (as --no-color)
-  EP_JOURNAL                         reprocess: the journal file (as --journal)
+  EP_JOURNAL                         reprocess, resume: the journal file (as --journal)
   GITHUB_STEP_SUMMARY                reprocess: where the Markdown summary goes (GitHub Actions)
   XDG_CONFIG_HOME, XDG_STATE_HOME    where config.toml, the journal and the demo session live
   COMPLETE                           set by a shell's dynamic completion (see 'ep completions -h')
@@ -1173,7 +1173,7 @@ const RESUME_EXAMPLES: &[Example] = &[
     ),
     (
         "Resume one that waits at the request-created stage, without a question",
-        "ep resume 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea --yes --detail \"checked by hand\"",
+        "ep resume 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea --yes --detail \"by hand\"",
     ),
     (
         "Deny it instead, as the extension would have",

@@ -70,13 +70,13 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
             "{shown} request(s) {scope}, {reprocessable} reprocessable (window {})",
             crate::eligibility::format_age(window)
         ));
-    }
-    if waiting > 0 && !args.waiting {
-        // Not failed, yet going nowhere: said apart, since reprocess cannot move them.
-        diag::note(format!(
-            "{waiting} request(s) wait on a custom extension's callback (not failed): list them \
-             with --waiting, move them on with 'ep resume'"
-        ));
+        if waiting > 0 && !args.waiting {
+            // Not failed, yet going nowhere: said apart, since reprocess cannot move them.
+            diag::note(format!(
+                "{waiting} request(s) wait on a custom extension's callback (not failed): list \
+                 them with --waiting, move them on with 'ep resume'"
+            ));
+        }
     }
     Ok(ExitStatus::Success)
 }

@@ -516,4 +516,122 @@ mod tests {
         }
         assert_eq!(parse_timestamp("yesterday"), None);
     }
+
+    fn waiting_request(
+        state: RequestState,
+        status: Option<&str>,
+        callout: Option<&str>,
+    ) -> AssignmentRequest {
+        AssignmentRequest {
+            id: "r".into(),
+            state,
+            status: status.map(str::to_string),
+            request_type: None,
+            created: parse_timestamp("2026-11-20T10:00:00Z"),
+            completed: None,
+            requestor: None,
+            access_package: None,
+            callouts: callout
+                .map(|s| CalloutInstance {
+                    id: Some("c1".into()),
+                    status: Some(s.into()),
+                    ..CalloutInstance::default()
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_wait_shows_in_the_status_or_in_a_callout_in_any_case() {
+        let by_both = waiting_request(
+            RequestState::Submitted,
+            Some("WaitingForCallback"),
+            Some("waitingForCallback"),
+        );
+        let wait = by_both.callback_wait().unwrap();
+        assert_eq!(wait.stage, Some(ResumeStage::AssignmentRequestCreated));
+        assert_eq!(wait.callout.unwrap().id.as_deref(), Some("c1"));
+        assert_eq!(wait.since, by_both.created);
+        let by_status = waiting_request(
+            RequestState::PendingApproval,
+            Some("waitingforcallback"),
+            None,
+        );
+        let wait = by_status.callback_wait().unwrap();
+        assert_eq!(wait.stage, Some(ResumeStage::AssignmentRequestApproved));
+        assert!(wait.callout.is_none());
+        // A later wording of the status still shows in the callout; a state Graph adds later
+        // implies no stage.
+        let by_callout = waiting_request(
+            RequestState::parse("awaitingSomething"),
+            Some("SomethingNew"),
+            Some("WAITINGFORCALLBACK"),
+        );
+        assert_eq!(by_callout.callback_wait().unwrap().stage, None);
+        for (status, callout) in [
+            (Some("Accepted"), Some("callbackReceived")),
+            (None, Some("unknownFutureValue")),
+            (None, None),
+        ] {
+            assert!(
+                waiting_request(RequestState::Submitted, status, callout)
+                    .callback_wait()
+                    .is_none()
+            );
+        }
+    }
+
+    #[test]
+    fn stages_parse_from_the_member_the_qualified_name_or_a_word() {
+        for raw in [
+            "created",
+            "Created",
+            "assignmentRequestCreated",
+            "AssignmentRequestCreated",
+            "microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated",
+        ] {
+            assert_eq!(
+                ResumeStage::parse(raw),
+                Some(ResumeStage::AssignmentRequestCreated),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            ResumeStage::parse("removed"),
+            Some(ResumeStage::AssignmentRequestRemoved)
+        );
+        for raw in [
+            "",
+            "later",
+            "assignmentFourteenDaysBeforeExpiration",
+            "request",
+        ] {
+            assert_eq!(ResumeStage::parse(raw), None, "{raw}");
+        }
+        assert_eq!(
+            ResumeStage::AssignmentRequestApproved.qualified(),
+            "microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestApproved"
+        );
+    }
+
+    #[test]
+    fn subject_kinds_are_kept_as_graph_sends_them() {
+        let parse = |subject: serde_json::Value| {
+            let wire: WireRequest =
+                serde_json::from_value(serde_json::json!({"id": "r", "requestor": subject}))
+                    .unwrap();
+            AssignmentRequest::from(wire).requestor.unwrap()
+        };
+        let v1 = parse(serde_json::json!({"subjectType": "servicePrincipal"}));
+        assert_eq!(v1.subject_type.as_deref(), Some("servicePrincipal"));
+        assert!(!v1.is_user());
+        let beta = parse(serde_json::json!({"type": "User"}));
+        assert_eq!(beta.subject_type.as_deref(), Some("user"));
+        assert!(beta.is_user());
+        let future = parse(serde_json::json!({"subjectType": "agentIdentityBlueprint"}));
+        assert!(!future.is_user());
+        assert!(parse(serde_json::json!({})).is_user());
+        assert!(parse(serde_json::json!({"subjectType": "notSpecified"})).is_user());
+    }
 }

@@ -703,3 +703,37 @@ impl ResumeSummary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_requestor_that_is_not_a_user_says_what_it_is() {
+        let agent = Requestor {
+            display_name: Some("Invoice Triage Agent".into()),
+            subject_type: Some("servicePrincipal".into()),
+            ..Requestor::default()
+        };
+        assert_eq!(
+            requestor_label(Some(&agent)),
+            "Invoice Triage Agent (servicePrincipal)"
+        );
+        // No name, no UPN, no mail: the object id, never "(unknown)" while there is one.
+        let bare = Requestor {
+            object_id: Some("4ee31f9b-cf45-47e9-8cde-2bcc77dc81a7".into()),
+            subject_type: Some("servicePrincipal".into()),
+            ..Requestor::default()
+        };
+        assert_eq!(
+            requestor_label(Some(&bare)),
+            "4ee31f9b-cf45-47e9-8cde-2bcc77dc81a7 (servicePrincipal)"
+        );
+        let person = Requestor {
+            display_name: Some("Zoë".into()),
+            subject_type: Some("user".into()),
+            ..Requestor::default()
+        };
+        assert_eq!(requestor_label(Some(&person)), "Zoë");
+    }
+}

@@ -411,3 +411,29 @@ fn why_names_the_waiting_requests_apart_from_the_failures() {
         assert!(line.contains(label), "{line}");
     }
 }
+
+#[test]
+fn with_api_version_beta_resume_reads_beta_names_and_posts_to_beta() {
+    let emu = Emu::start();
+    let (id, stage) = waiting_truth(&emu).into_iter().next().unwrap();
+    let out = run_expect(
+        emu.ep().args([
+            "--api-version",
+            "beta",
+            "resume",
+            &id,
+            "--no-journal",
+            "-o",
+            "json",
+        ]),
+        0,
+    )
+    .json();
+    assert_eq!(out["counts"]["resumed"], 1, "{out}");
+    let posts = resume_posts(&emu);
+    assert!(posts[0].path.starts_with("/beta/"), "{}", posts[0].path);
+    assert_eq!(
+        posts[0].body.as_ref().unwrap()["data"]["stage"],
+        stage.as_str()
+    );
+}
