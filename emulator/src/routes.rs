@@ -147,7 +147,7 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Handle
         };
     }
     let reply = graph_call(shared, call, false);
-    let delivery = if is_reprocess(call.method, call.path) && shared.roll_lost_ack() {
+    let delivery = if is_lossy_action(call.method, call.path) && shared.roll_lost_ack() {
         Delivery::LostAck
     } else {
         Delivery::Answer
@@ -161,7 +161,7 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Handle
 
 /// `POST …/{id}/reprocess` or `…/resume`, by shape only: the actions a lost acknowledgement
 /// applies to (performed, then the answer is lost).
-fn is_reprocess(method: &str, path: &str) -> bool {
+fn is_lossy_action(method: &str, path: &str) -> bool {
     method.eq_ignore_ascii_case("POST")
         && path
             .trim_end_matches('/')
@@ -1271,7 +1271,7 @@ fn run_batch(
         );
         shared.record_body(slot, &sub.body);
         sub_slots.push(slot);
-        has_reprocess |= is_reprocess(&sub.method, &full_path);
+        has_reprocess |= is_lossy_action(&sub.method, &full_path);
         let now = Utc::now();
         let reply = if failed_dep {
             let ids = CallIds {
