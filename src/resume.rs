@@ -15,6 +15,7 @@
 use crate::diag;
 use crate::eligibility::format_age;
 use crate::graph::{AssignmentRequest, GraphClient, GraphError, ResumeStage, RetryPolicy, Tries};
+use crate::interrupt::Interrupt;
 use crate::journal::{self, Action, History, JournalWriter};
 use crate::output::{ErrorInfo, Outcome, ReprocessResult};
 use crate::reprocess::{JournalChoice, error_info};
@@ -230,11 +231,14 @@ pub fn body(stage: ResumeStage, callout_id: &str, options: &Options) -> Value {
     })
 }
 
-/// Send what the plan says, journaled; results in plan order.
+/// Send what the plan says, journaled; results in plan order. After Ctrl-C or SIGTERM nothing
+/// more leaves; a call in flight gets the grace period, then its outcome is unknown (journaled
+/// so, and settled by the next run reading the request before it sends anything).
 pub async fn send(
     client: &Arc<GraphClient>,
     plan: Vec<ResumeItem>,
     options: &Options,
+    interrupt: &Interrupt,
 ) -> Result<Vec<ReprocessResult>, JournalError> {
     let to_send = plan.iter().filter(|i| i.will_send()).count();
     let writer = match (&options.journal, to_send) {
@@ -263,14 +267,32 @@ pub async fn send(
             let graph = graph.clone();
             async move {
                 match item.step {
+                    ResumeStep::Send(_) if interrupt.is_requested() => ReprocessResult {
+                        reason: Some("not sent: interrupted".into()),
+                        ..ReprocessResult::new(item.id, item.label, Outcome::Skipped)
+                    },
                     ResumeStep::Send(body) => {
                         if let Some(w) = writer
                             && let Err(e) = w.intend(&graph, &[&item.id]).await
                         {
                             diag::warn(format!("could not journal the intent: {e}"));
                         }
-                        let (result, outcome) =
-                            resume_one(client, item.id, item.label, &body, item.uncertain).await;
+                        let (id, label) = (item.id.clone(), item.label.clone());
+                        let (result, outcome) = tokio::select! {
+                            done = resume_one(client, item.id, item.label, &body, item.uncertain) => done,
+                            _ = interrupt.grace_expired() => (
+                                failed(id.clone(), label, ErrorInfo {
+                                    status: None,
+                                    code: "interrupted".into(),
+                                    message: format!(
+                                        "outcome unknown: interrupted while the call was in \
+                                         flight; a rerun checks it first, or see 'ep requests \
+                                         show {id}'"
+                                    ),
+                                }),
+                                journal::Outcome::Interrupted,
+                            ),
+                        };
                         if let Some(w) = writer {
                             w.record(&graph, &result.id, outcome);
                         }

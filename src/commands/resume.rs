@@ -6,6 +6,7 @@ use super::reprocess::{exit_status_of, input, journal_choice, print_summary, pro
 use crate::cli::ResumeArgs;
 use crate::diag;
 use crate::error::{CliError, ExitStatus, is_broken_pipe};
+use crate::interrupt::{GRACE, Interrupt, Signal};
 use crate::output::{Outcome, QueryError, ResumeSummary};
 use crate::resume::{self, Decision, JournalError, Options};
 use chrono::Utc;
@@ -43,6 +44,7 @@ pub async fn run(
         journal_window: args.journal.journal_window,
     };
     let plan = resume::plan(&ctx.client, ids, &options).await?;
+    let mut signal = None;
     let to_send = plan.iter().filter(|i| i.will_send()).count();
     let results = if args.dry_run {
         resume::dry_run(plan)
@@ -59,14 +61,23 @@ pub async fn run(
             diag::note("nothing was sent");
             return Ok(ExitStatus::Success);
         }
-        resume::send(&ctx.client, plan, &options)
+        // Ctrl-C and SIGTERM are taken over only now, once something is to be sent.
+        let signals = if to_send > 0 {
+            Interrupt::install(GRACE)
+        } else {
+            Interrupt::never()
+        };
+        let results = resume::send(&ctx.client, plan, &options, &signals)
             .await
-            .map_err(journal_refused)?
+            .map_err(journal_refused)?;
+        signal = signals.signal();
+        results
     };
     if to_send == 0 {
         diag::note("nothing to resume: no request named waits on a callback it can be resumed at");
     }
-    let summary = ResumeSummary::new(args.dry_run, results);
+    let mut summary = ResumeSummary::new(args.dry_run, results);
+    summary.interrupted = signal.map(Signal::name);
     match report(ctx, &summary) {
         Err(e) if is_broken_pipe(&e) => {}
         Err(e) if e.downcast_ref::<QueryError>().is_some() => {
@@ -74,6 +85,15 @@ pub async fn run(
         }
         Err(e) => return Err(e),
         Ok(()) => {}
+    }
+    if let Some(signal) = signal {
+        diag::warn(
+            "interrupted: the summary above says what was and was not done; rerun to finish",
+        );
+        return Ok(match signal {
+            Signal::Interrupt => ExitStatus::Interrupted,
+            Signal::Terminate => ExitStatus::Terminated,
+        });
     }
     Ok(exit_status_of(&summary.results, summary.counts.resumed))
 }

@@ -654,6 +654,9 @@ impl ReprocessSummary {
 #[serde(rename_all = "camelCase")]
 pub struct ResumeSummary {
     pub dry_run: bool,
+    /// The signal that stopped the run (`SIGINT`, `SIGTERM`), as in reprocess's summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<&'static str>,
     pub counts: ResumeCounts,
     pub results: Vec<ReprocessResult>,
 }
@@ -674,6 +677,7 @@ impl ResumeSummary {
         let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
         ResumeSummary {
             dry_run,
+            interrupted: None,
             counts: ResumeCounts {
                 selected: results.len(),
                 resumed: count(Outcome::Resumed),

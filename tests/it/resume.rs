@@ -437,3 +437,68 @@ fn with_api_version_beta_resume_reads_beta_names_and_posts_to_beta() {
         stage.as_str()
     );
 }
+
+#[test]
+fn ctrl_c_lets_resumes_in_flight_finish_prints_the_summary_and_exits_130() {
+    let emu = Emu::with(ep_emulator::EmulatorConfig {
+        latency: std::time::Duration::from_millis(1500),
+        ..crate::common::stable_config()
+    });
+    let ids: Vec<String> = waiting_truth(&emu).into_iter().map(|(id, _)| id).collect();
+    let child = emu
+        .ep_process()
+        .arg("resume")
+        .args(&ids)
+        .args(["--no-journal", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The emulator answers each call after its latency, and records it then: once the plan's
+    // lookups are recorded, the resumes are on their way and take another 1.5 s to answer.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let looked_up = |emu: &Emu| {
+        emu.calls()
+            .iter()
+            .filter(|c| c.method == "GET" && ids.iter().any(|id| c.path.ends_with(id.as_str())))
+            .count()
+    };
+    while looked_up(&emu) < ids.len() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the plan's lookups were made"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(resume_posts(&emu).is_empty(), "still in flight");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("a summary was printed");
+    assert_eq!(summary["interrupted"], "SIGINT", "{summary}");
+    // The calls in flight were given their grace period and finished; any not yet sent were
+    // not sent. Either way the summary matches what the server did.
+    let accepted: BTreeSet<String> = resume_posts(&emu)
+        .iter()
+        .filter(|c| c.status == 204)
+        .map(|c| c.path.rsplit('/').nth(1).unwrap().to_string())
+        .collect();
+    let resumed = crate::common::ids_of(&summary, "resumed");
+    assert_eq!(resumed, accepted, "{summary}");
+    assert!(
+        !resumed.is_empty(),
+        "the calls in flight finished: {summary}"
+    );
+    for r in summary["results"].as_array().unwrap() {
+        if r["outcome"] != "resumed" {
+            assert_eq!(r["reason"], "not sent: interrupted", "{r}");
+        }
+    }
+}
