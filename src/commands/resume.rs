@@ -2,12 +2,14 @@
 //! question, and the report out as a summary and an exit code, as `reprocess` does them.
 
 use super::Context;
-use super::reprocess::{exit_status_of, input, journal_choice, print_summary, prompt};
+use super::reprocess::{
+    after_printing, exit_status_of, input, journal_choice, print_summary, prompt,
+};
 use crate::cli::ResumeArgs;
 use crate::diag;
-use crate::error::{CliError, ExitStatus, is_broken_pipe};
+use crate::error::{CliError, ExitStatus};
 use crate::interrupt::{GRACE, Interrupt, Signal};
-use crate::output::{Outcome, QueryError, ResumeSummary};
+use crate::output::{Outcome, ResumeSummary};
 use crate::resume::{self, Decision, JournalError, Options};
 use chrono::Utc;
 
@@ -78,14 +80,7 @@ pub async fn run(
     }
     let mut summary = ResumeSummary::new(args.dry_run, results);
     summary.interrupted = signal.map(Signal::name);
-    match report(ctx, &summary) {
-        Err(e) if is_broken_pipe(&e) => {}
-        Err(e) if e.downcast_ref::<QueryError>().is_some() => {
-            diag::error(&e.to_string(), Some(crate::error::QUERY_HINT));
-        }
-        Err(e) => return Err(e),
-        Ok(()) => {}
-    }
+    after_printing(report(ctx, &summary))?;
     if let Some(signal) = signal {
         diag::warn(
             "interrupted: the summary above says what was and was not done; rerun to finish",

@@ -72,18 +72,7 @@ pub async fn run(
         summary.counts.recheck_passes = Some(recheck.passes);
         summary.counts.established = Some(established);
     }
-    // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
-    // code still says how the requests fared, as it would have with the whole summary read.
-    match report_summary(ctx, &summary, args.summary_file.as_deref()) {
-        Err(e) if is_broken_pipe(&e) => {}
-        // The same holds for a --query that fails on the summary: it is reported, and the exit
-        // code is the run's, not a usage error's, since what was sent was sent.
-        Err(e) if e.downcast_ref::<QueryError>().is_some() => {
-            diag::error(&e.to_string(), Some(crate::error::QUERY_HINT));
-        }
-        Err(e) => return Err(e),
-        Ok(()) => {}
-    }
+    after_printing(report_summary(ctx, &summary, args.summary_file.as_deref()))?;
     if let Some(e) = listing_error {
         return Err(after_sending(e, summary.counts.reprocessed));
     }
@@ -93,6 +82,22 @@ pub async fn run(
         signal,
         established,
     ))
+}
+
+/// What printing a summary's failure means once requests were sent. A reader that closed
+/// stdout early (`| head -1`) changes nothing that was done: the exit code still says how the
+/// requests fared, as it would have with the whole summary read. The same holds for a --query
+/// that fails on the summary: it is reported, and the exit code is the run's, not a usage
+/// error's, since what was sent was sent.
+pub(super) fn after_printing(printed: anyhow::Result<()>) -> anyhow::Result<()> {
+    match printed {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        Err(e) if e.downcast_ref::<QueryError>().is_some() => {
+            diag::error(&e.to_string(), Some(crate::error::QUERY_HINT));
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// A listing that failed after some requests were sent: the error as it is, with word that what
