@@ -327,6 +327,7 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l catalog-refusal -d 'H
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l token-ttl -d 'Lifetime of issued access tokens (at most 86400, a day, as Entra\'s)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l client-certificate -d 'Trust this PEM certificate for the demo app\'s client assertions (--auth certificate)' -r -F
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l device-code-interval -d 'Seconds between device-code polls that the device-code endpoint asks for (at most 3600)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l directory-lag -d 'How many times an app registered through Graph is not found yet, by service principal creation and by sign-in, as while a new registration replicates' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l arc-key-dir -d 'Play Azure Arc: the IMDS path challenges with key files written into DIR' -r -F
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l imds-failures -d 'The IMDS path\'s first answers, in order, e.g. 410,410 while IMDS updates' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l audit-rate -d 'The audit log\'s own throttle, in requests per second (Graph documents 5 per 10 s)' -r -f
@@ -389,17 +390,17 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -s q -l quiet -d 'Print 
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand emulator" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
 usgov-dod\t''
 china\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
 beta\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l tenant -d 'Directory (tenant) id or domain' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l client-id -d 'Application (client) id' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
 token\t''
 client-secret\t''
 certificate\t''
@@ -409,38 +410,91 @@ azure-pipelines\t''
 managed-identity\t''
 azure-cli\t''
 device-code\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
 rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
 ids\t''
 tsv\t''
 markdown\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l full-ids -d 'Whole request ids in tables and the --select picker'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s q -l quiet -d 'Print only results and errors'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -s V -l version -d 'Print version'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from login status logout" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l full-ids -d 'Whole request ids in tables and the --select picker'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "setup" -d 'Register ep in your tenant and sign in: one step from nothing to a working sign-in'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l name -d 'The app registration\'s display name' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l no-audit -d 'Leave out AuditLog.Read.All (`requests why` then explains less)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l no-login -d 'Register and save the profile, but do not sign in now'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l full-ids -d 'Whole request ids in tables and the --select picker'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''

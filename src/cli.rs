@@ -639,6 +639,16 @@ pub enum ConfigCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
+    /// Register ep in your tenant and sign in: one step from nothing to a working sign-in
+    ///
+    /// Signs in once with what is at hand (usually the Azure CLI after `az login`) as an admin
+    /// who may register apps and grant consent, then creates a single-tenant public client app
+    /// named NAME with the delegated permissions ep needs (EntitlementManagement.ReadWrite.All,
+    /// AuditLog.Read.All unless --no-audit, offline_access), grants admin consent for them,
+    /// saves tenant, client id and `auth = device-code` in the profile, and runs `ep auth login`.
+    /// Run again, it reuses the app the profile names.
+    #[command(after_help = examples(AUTH_SETUP_EXAMPLES))]
+    Setup(AuthSetupArgs),
     /// Sign in as a person with the device-code flow; tokens are cached for later runs
     #[command(after_help = examples(AUTH_LOGIN_EXAMPLES))]
     Login,
@@ -648,6 +658,23 @@ pub enum AuthCommand {
     /// Forget the tokens cached by `ep auth login`
     #[command(after_help = examples(AUTH_LOGOUT_EXAMPLES))]
     Logout,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthSetupArgs {
+    /// The app registration's display name
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "ep (access package reprocessing)"
+    )]
+    pub name: String,
+    /// Leave out AuditLog.Read.All (`requests why` then explains less)
+    #[arg(long)]
+    pub no_audit: bool,
+    /// Register and save the profile, but do not sign in now
+    #[arg(long)]
+    pub no_login: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1025,6 +1052,10 @@ pub struct EmulatorArgs {
     /// Seconds between device-code polls that the device-code endpoint asks for (at most 3600)
     #[arg(long, value_name = "SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(..=3600))]
     pub device_code_interval: u64,
+    /// How many times an app registered through Graph is not found yet, by service principal
+    /// creation and by sign-in, as while a new registration replicates
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub directory_lag: u32,
     /// Play Azure Arc: the IMDS path challenges with key files written into DIR
     #[arg(long, value_name = "DIR")]
     pub arc_key_dir: Option<std::path::PathBuf>,
@@ -1254,6 +1285,18 @@ const HELP_EXAMPLES: &[Example] = &[
     (
         "A command's help in full (the same as --help)",
         "ep help requests list",
+    ),
+];
+
+const AUTH_SETUP_EXAMPLES: &[Example] = &[
+    (
+        "Sign in to the Azure CLI, in the tenant to set up, as an admin who may register apps",
+        "az login",
+    ),
+    ("Register ep in that tenant and sign in", "ep auth setup"),
+    (
+        "The same for a second tenant, kept in its own profile",
+        "ep --profile fabrikam auth setup",
     ),
 ];
 

@@ -25,11 +25,20 @@ pub(crate) const ROLE_READ_WRITE: &str = "EntitlementManagement.ReadWrite.All";
 /// to "not permitted" can be tried.
 pub(crate) const ROLE_AUDIT_READ: &str = "AuditLog.Read.All";
 pub(crate) const TENANT_DOMAIN: &str = "ep-demo.onmicrosoft.com";
+/// What registering an app and granting it consent need (`ep auth setup`): an admin signed in
+/// to the Azure CLI holds both through its first-party app.
+pub(crate) const ROLE_APPLICATION_WRITE: &str = "Application.ReadWrite.All";
+pub(crate) const ROLE_GRANT_WRITE: &str = "DelegatedPermissionGrant.ReadWrite.All";
+/// The Azure CLI's well-known public client id. Its Graph tokens carry directory permissions
+/// (an admin can register apps with them) but no EntitlementManagement scope: Azure CLI cannot
+/// ask for one (AADSTS65002), so entitlement management calls with its token are refused.
+pub const AZURE_CLI_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /// An app registration known to the demo tenant.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AppRegistration {
     pub(crate) client_id: &'static str,
+    /// Empty for a public client, which has no secret and may not present one.
     pub(crate) secret: &'static str,
     pub(crate) roles: &'static [&'static str],
 }
@@ -44,6 +53,11 @@ pub(crate) const APPS: &[AppRegistration] = &[
         client_id: DEMO.reader_client_id,
         secret: DEMO.reader_client_secret,
         roles: &[ROLE_READ],
+    },
+    AppRegistration {
+        client_id: AZURE_CLI_CLIENT_ID,
+        secret: "",
+        roles: &[ROLE_APPLICATION_WRITE, ROLE_GRANT_WRITE, ROLE_AUDIT_READ],
     },
 ];
 
@@ -92,6 +106,20 @@ pub(crate) struct TokenIssuer {
     oidc_failures: Mutex<VecDeque<u16>>,
     /// The CI issuers' tokens handed out so far.
     ci_tokens: Mutex<Vec<String>>,
+    /// Apps registered through Graph (`POST /applications`), by app id in lowercase.
+    registered: Mutex<HashMap<String, RegisteredClient>>,
+}
+
+/// The identity platform's view of an app registered through Graph while the emulator runs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RegisteredClient {
+    /// `isFallbackPublicClient`: whether the device-code flow may be used without a secret.
+    pub(crate) public: bool,
+    /// Delegated scopes consented for every user (`oauth2PermissionGrants`, AllPrincipals).
+    pub(crate) scopes: Vec<String>,
+    /// How many more sign-ins find no such app yet: a new registration takes a moment to
+    /// reach the sign-in service (`directory_lag`).
+    pub(crate) unseen_sign_ins: u32,
 }
 
 /// The identity platform's side of the app registrations: uploaded certificates, federated
@@ -131,6 +159,7 @@ impl TokenIssuer {
             imds_failures: Mutex::new(identity.imds_failures.iter().copied().collect()),
             oidc_failures: Mutex::new(identity.oidc_failures.iter().copied().collect()),
             ci_tokens: Mutex::new(Vec::new()),
+            registered: Mutex::new(HashMap::new()),
             salt: process_salt(),
             counter: AtomicU64::new(1),
             ttl: ChronoDuration::from_std(ttl).unwrap_or(ChronoDuration::hours(1)),
@@ -170,6 +199,34 @@ impl TokenIssuer {
             .lock()
             .ok()
             .and_then(|mut f| f.pop_front())
+    }
+
+    /// Make a newly registered app known to sign-in, or update what it is allowed.
+    pub(crate) fn register_client(&self, app_id: &str, update: impl FnOnce(&mut RegisteredClient)) {
+        let mut registered = self.registered.lock().unwrap_or_else(|p| p.into_inner());
+        update(registered.entry(app_id.to_ascii_lowercase()).or_default());
+    }
+
+    fn registered_client(&self, app_id: &str) -> Option<RegisteredClient> {
+        let registered = self.registered.lock().unwrap_or_else(|p| p.into_inner());
+        registered.get(&app_id.to_ascii_lowercase()).cloned()
+    }
+
+    /// Whether sign-in knows `client_id`; a registration still on its way counts one sign-in
+    /// attempt off and says no.
+    fn sign_in_knows(&self, client_id: &str) -> bool {
+        if app(client_id).is_some() {
+            return true;
+        }
+        let mut registered = self.registered.lock().unwrap_or_else(|p| p.into_inner());
+        match registered.get_mut(&client_id.to_ascii_lowercase()) {
+            Some(c) if c.unseen_sign_ins > 0 => {
+                c.unseen_sign_ins -= 1;
+                false
+            }
+            Some(_) => true,
+            None => false,
+        }
     }
 
     fn mint_refresh(&self, client_id: &str) -> String {
@@ -215,9 +272,13 @@ impl TokenIssuer {
             rng.next_u64(),
             rng.next_u64()
         );
-        let roles = app(client_id)
-            .map(|a| a.roles.iter().map(|r| (*r).to_string()).collect())
-            .unwrap_or_default();
+        let roles = match app(client_id) {
+            Some(a) => a.roles.iter().map(|r| (*r).to_string()).collect(),
+            None => self
+                .registered_client(client_id)
+                .map(|c| c.scopes)
+                .unwrap_or_default(),
+        };
         let info = TokenInfo {
             roles,
             expires_at: now + self.ttl,
@@ -418,6 +479,14 @@ fn grant_token(
                 ));
             };
             match credential {
+                _ if app.secret.is_empty() => {
+                    return Err(aad(
+                        401,
+                        "invalid_client",
+                        700025,
+                        "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+                    ));
+                }
                 ClientCredential::Secret(s) if s == app.secret => {}
                 ClientCredential::Secret(_) => {
                     return Err(aad(
@@ -592,6 +661,28 @@ fn redeem_device_code(
     let owner = state.client_id.clone();
     codes.remove(device_code);
     drop(codes);
+    if let Some(client) = issuer.registered_client(&owner) {
+        // What Entra checks once the person has signed in: a registration without "allow
+        // public client flows" needs a credential, and one nobody consented to gets no token.
+        if !client.public {
+            return Err(aad(
+                401,
+                "invalid_client",
+                7000218,
+                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+            ));
+        }
+        if client.scopes.is_empty() {
+            return Err(aad(
+                400,
+                "invalid_grant",
+                65001,
+                format!(
+                    "The user or administrator has not consented to use the application with ID '{owner}'. Send an interactive authorization request for this user and resource."
+                ),
+            ));
+        }
+    }
     Ok(user_tokens(issuer, &owner, offline, graph_base, now))
 }
 
@@ -628,9 +719,9 @@ pub(crate) fn device_code_endpoint(
         let form: HashMap<String, String> =
             url::form_urlencoded::parse(body).into_owned().collect();
         let client_id = form.get("client_id").cloned().unwrap_or_default();
-        let Some(app) = app(&client_id) else {
+        if !issuer.sign_in_knows(&client_id) {
             return Err(unknown_app(&client_id));
-        };
+        }
         let scope = form.get("scope").cloned().unwrap_or_default();
         let offline_access = scope.split_whitespace().any(|s| s == "offline_access");
         let resource_scope: Vec<&str> = scope
@@ -645,7 +736,7 @@ pub(crate) fn device_code_endpoint(
             codes.insert(
                 device_code.clone(),
                 DeviceCodeState {
-                    client_id: app.client_id.to_string(),
+                    client_id: client_id.to_ascii_lowercase(),
                     offline_access,
                     polls: 0,
                     expires_at: now + ChronoDuration::seconds(expires_in),

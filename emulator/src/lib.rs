@@ -68,6 +68,7 @@ mod ci_oidc;
 mod conn;
 mod delivery;
 mod delivery_routes;
+mod directory;
 mod filter;
 mod identity;
 mod live;
@@ -104,6 +105,7 @@ use seed::{SplitMix64, mix64};
 use throttle::{Dice, FaultInjector, TokenBucket};
 
 pub use delivery::AuditCorrelation;
+pub use identity::AZURE_CLI_CLIENT_ID;
 pub use paging::PagingModel;
 pub use session::{ChangedRequest, PendingState, TENANT_STATE_FORMAT, TenantState};
 pub use throttle::{FaultScope, RetryAfterStyle};
@@ -247,6 +249,10 @@ pub struct EmulatorConfig {
     pub oidc_clock_skew_secs: i64,
     /// Statuses the CI token issuers answer their first calls with, in order (503, 429, …).
     pub oidc_failures: Vec<u16>,
+    /// How many times a newly registered app is not found yet: by `POST /servicePrincipals`,
+    /// and by the sign-in service (AADSTS700016). A new registration takes a moment to
+    /// replicate; how long is not documented, so one refusal each is the default.
+    pub directory_lag: u32,
 }
 
 /// A federated identity credential on an app registration (issuer + subject + audience).
@@ -341,6 +347,7 @@ impl Default for EmulatorConfig {
             azure_devops_access_token: DEMO_SYSTEM_ACCESSTOKEN.to_string(),
             oidc_clock_skew_secs: 0,
             oidc_failures: Vec::new(),
+            directory_lag: 1,
         }
     }
 }
@@ -474,6 +481,8 @@ pub(crate) struct Shared {
     snapshots: Mutex<paging::Snapshots>,
     /// The changes the tenant makes by itself (`live_changes`).
     live: Mutex<live::LiveTenant>,
+    /// Applications, service principals and grants created through Graph.
+    directory: Mutex<directory::Directory>,
     skiptoken_key: u64,
     id_salt: u64,
     id_counter: AtomicU64,
@@ -488,6 +497,10 @@ impl Shared {
 
     fn lock_snapshots(&self) -> MutexGuard<'_, paging::Snapshots> {
         self.snapshots.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_directory(&self) -> MutexGuard<'_, directory::Directory> {
+        self.directory.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock_live(&self) -> MutexGuard<'_, live::LiveTenant> {
@@ -831,6 +844,7 @@ impl Emulator {
                 config.live_changes,
                 config.live_every,
             )),
+            directory: Mutex::new(directory::Directory::default()),
             skiptoken_key: mix64(config.seed ^ 0x5C1F_70CE_5C1F_70CE),
             id_salt: mix64(identity::process_salt() ^ 0x1D5A_1D5A),
             id_counter: AtomicU64::new(1),
@@ -907,6 +921,12 @@ impl Emulator {
             .unwrap_or_default()
     }
 
+    /// Ground truth for tests: the applications, service principals and delegated permission
+    /// grants created through Graph, as Graph shows them.
+    pub fn directory_snapshot(&self) -> serde_json::Value {
+        self.shared.lock_directory().snapshot()
+    }
+
     /// Mints a valid access token for `client_id` (with that app's roles; none if unknown).
     pub fn issue_token(&self, client_id: &str) -> String {
         self.shared.issuer.mint(client_id, Utc::now())
@@ -970,12 +990,16 @@ impl Emulator {
              #   managed identity (IMDS): export IMDS_ENDPOINT={url}; ep --auth managed-identity ...\n\
              {arc}\
              #   device code: ep auth login   (completes by itself after two polls; then --auth device-code)\n\
+             #   ep auth setup, as an admin signed in to the Azure CLI (that token may register apps, not\n\
+             #     read entitlement management): unset AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET;\n\
+             #     EP_ACCESS_TOKEN={admin_token} ep auth setup\n\
              #   GitHub Actions OIDC: export ACTIONS_ID_TOKEN_REQUEST_URL='{actions_url}' \\\n\
              #     ACTIONS_ID_TOKEN_REQUEST_TOKEN={actions_token}   (then --auth github-actions)\n\
              #   Azure Pipelines OIDC: export SYSTEM_OIDCREQUESTURI={ado_uri} \\\n\
              #     SYSTEM_ACCESSTOKEN={ado_token} AZURESUBSCRIPTION_SERVICE_CONNECTION_ID={ado_connection}   (then --auth azure-pipelines)\n\
              # Tokens live {ttl} s (--token-ttl).\n\
              # These are demo credentials for this local emulator only. They are not secrets and work nowhere else.\n",
+            admin_token = self.issue_token(AZURE_CLI_CLIENT_ID),
             actions_url = self.actions_id_token_request_url(),
             actions_token = c.actions_request_token,
             ado_uri = self.system_oidc_request_uri(),

@@ -500,6 +500,9 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
     if rest.first().is_some_and(|s| eq(s, "auditLogs")) {
         return delivery_routes::audit_logs(shared, call, version, &rest[1..], &token);
     }
+    if rest.first().is_some_and(|s| super::directory::handles(s)) {
+        return super::directory::route(shared, call, version, rest, &token, now);
+    }
     for (i, want) in EM.iter().enumerate() {
         match rest.get(i) {
             Some(s) if eq(s, want) => {}

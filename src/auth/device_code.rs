@@ -43,9 +43,9 @@ struct Settings {
 fn settings(creds: &Credentials, endpoint: &TokenEndpoint) -> Result<Settings, AuthError> {
     let client_id = creds.client_id.clone().ok_or(AuthError::Incomplete {
         method: NAME,
-        missing: "AZURE_CLIENT_ID (or --client-id) is not set: device-code sign-in needs your \
-                  own app registration with public client flows enabled (tenants often block \
-                  shared public apps)"
+        missing: "no app registration to sign in with: run 'ep auth setup' once (it registers \
+                  ep in your tenant and signs you in), or set AZURE_CLIENT_ID to your own app \
+                  with public client flows allowed"
             .into(),
     })?;
     let cache_path = creds

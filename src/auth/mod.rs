@@ -264,7 +264,9 @@ impl AuthError {
                 Some("run the same 'az account get-access-token --resource-type ms-graph' to see why".into())
             }
             AuthError::NotSignedIn => Some(
-                "run 'ep auth login' (with --client-id or AZURE_CLIENT_ID of your app registration)".into(),
+                "run 'ep auth login' (with AZURE_CLIENT_ID of your app registration), or 'ep auth \
+                 setup' to register one and sign in"
+                    .into(),
             ),
             AuthError::DeviceCode(_) => Some("run 'ep auth login' again".into()),
         }
@@ -529,9 +531,9 @@ pub fn source_in_use() -> Option<&'static str> {
 pub fn refusal_hint() -> Option<&'static str> {
     (source_in_use() == Some("azure-cli")).then_some(
         "this token comes from the Azure CLI, whose tokens cannot carry the EntitlementManagement \
-         scopes ('az login --scope' fails with AADSTS65002); sign in with 'ep auth login' \
-         (your own app registration), or use an app's credentials (--auth client-secret or \
-         certificate)",
+         scopes ('az login --scope' fails with AADSTS65002); run 'ep auth setup' once (it \
+         registers ep in your tenant and signs you in), or use an app's credentials (--auth \
+         client-secret or certificate)",
     )
 }
 

@@ -17,6 +17,8 @@ pub async fn run(command: AuthCommand, config: &Config) -> anyhow::Result<ExitSt
         AuthCommand::Login => login(config).await,
         AuthCommand::Status => status(config).await,
         AuthCommand::Logout => logout(config),
+        // Dispatched before here: it needs a signed-in Graph client.
+        AuthCommand::Setup(_) => Ok(ExitStatus::Usage),
     }
 }
 

@@ -113,6 +113,7 @@ fn emulator_config(args: EmulatorArgs) -> Result<EmulatorConfig, CliError> {
         strict_filters: args.strict_filters,
         client_certificates: client_certificates(args.client_certificate.as_deref())?,
         device_code_interval: args.device_code_interval.max(1),
+        directory_lag: args.directory_lag,
         arc_key_dir,
         imds_failures: args.imds_failures,
         audit_rate: Some(args.audit_rate),

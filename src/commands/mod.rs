@@ -14,11 +14,12 @@ mod packages;
 mod reprocess;
 mod requests;
 mod resume;
+mod setup;
 mod waiting;
 mod why;
 
 use crate::auth::{AuthMethod, Secret, TokenCache, select_source};
-use crate::cli::{Cli, Command, GlobalArgs, PackagesCommand, RequestsCommand};
+use crate::cli::{AuthCommand, Cli, Command, GlobalArgs, PackagesCommand, RequestsCommand};
 use crate::config::Config;
 use crate::diag;
 use crate::error::{CliError, ExitStatus, classify};
@@ -165,6 +166,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Help(args) => help::run(&args, global),
         Command::Emulator(args) => emulator::run(args).await,
         Command::Man(args) => man::run(&args),
+        Command::Auth(AuthCommand::Setup(args)) => {
+            if global.demo || global.demo_reset {
+                return Err(CliError::usage(
+                    "--demo needs no setup: the demo tenant signs ep in as its own app",
+                )
+                .with_hint("try 'ep --demo auth status'")
+                .into());
+            }
+            let config = Config::from_args(global)?;
+            if config.auth == AuthMethod::Auto
+                && crate::auth::auto_candidates(&config.credentials).is_empty()
+            {
+                return Err(CliError::new(
+                    ExitStatus::Auth,
+                    "ep auth setup needs one sign-in that may register apps, and found none",
+                )
+                .with_hint(
+                    "run 'az login' as an admin who may register apps (then 'ep auth setup' \
+                     again), or set EP_ACCESS_TOKEN to a Graph token with \
+                     Application.ReadWrite.All and DelegatedPermissionGrant.ReadWrite.All",
+                )
+                .into());
+            }
+            let inputs = setup::SetupInputs {
+                credentials: config.credentials.clone(),
+                token_endpoint: config.token_endpoint.clone(),
+                profile: config.profile.clone(),
+                cloud: config.cloud,
+                client_id_origin: config
+                    .provenance
+                    .iter()
+                    .find(|p| p.key == "client-id" && p.value.is_some())
+                    .map(|p| p.origin.clone()),
+                format: config.format,
+            };
+            let ctx = context(config, global).await?;
+            let outcome = setup::run(&ctx, inputs, &args).await;
+            ctx.finish(outcome)
+        }
         Command::Auth(command) => {
             let (config, demo) = prepare(Config::from_args(global)?, global).await?;
             let outcome = auth::run(command, &config).await;

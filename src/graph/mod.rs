@@ -4,6 +4,7 @@
 
 mod batch;
 mod delivery;
+mod directory;
 mod error;
 #[cfg(test)]
 mod fuzz;
@@ -18,6 +19,10 @@ pub use batch::MAX_BATCH;
 pub use delivery::{
     AssignmentResourceRole, AuditEvent, AuditTarget, CatalogResource, PackageDelivery,
     RequestDetail, ResourceRole, ResourceScope, RoleScope, audit_activities,
+};
+pub use directory::{
+    Application, MICROSOFT_GRAPH_APP_ID, PermissionGrant, PermissionScope, ServicePrincipal,
+    is_replication_lag,
 };
 pub use error::{GraphError, decode_error};
 pub use model::{

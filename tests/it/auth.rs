@@ -875,7 +875,7 @@ fn an_explicit_login_outranks_a_signed_in_azure_cli_and_its_refusals_are_explain
     };
     let r = run_expect(ep().args(["packages", "list"]), 3);
     assert!(
-        r.stderr.contains("Azure CLI") && r.stderr.contains("ep auth login"),
+        r.stderr.contains("Azure CLI") && r.stderr.contains("ep auth setup"),
         "{}",
         r.stderr
     );

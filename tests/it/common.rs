@@ -96,6 +96,11 @@ impl Emu {
         self.emu().live_changes_made()
     }
 
+    /// The applications, service principals and grants created through Graph.
+    pub fn directory_snapshot(&self) -> serde_json::Value {
+        self.emu().directory_snapshot()
+    }
+
     pub fn hidden_packages(&self) -> Vec<String> {
         self.emu().hidden_packages()
     }

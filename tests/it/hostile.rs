@@ -599,3 +599,90 @@ fn an_unanswered_call_at_the_end_of_the_grace_period_is_named_in_the_final_warni
     );
     assert!(!warning.contains(A), "{warning}");
 }
+
+// ---- ep auth setup against a directory that lies ----------------------------------------------
+
+#[test]
+fn setup_refuses_ids_that_are_not_guids_and_saves_nothing() {
+    // A tenant id that would smuggle a terminal escape, and an app id that would smuggle a path.
+    let server = Hostile::start(|method, path, _| {
+        if path.starts_with("/v1.0/organization") {
+            ok(json!({"value": [{"id": "\u{1b}]0;owned\u{7}"}]}))
+        } else if method == "POST" && path.starts_with("/v1.0/applications") {
+            Answer::Json(
+                201,
+                Vec::new(),
+                json!({"id": A, "appId": "../users/victim"}),
+            )
+        } else {
+            Answer::Json(
+                404,
+                Vec::new(),
+                json!({"error": {"code": "Request_ResourceNotFound", "message": "no"}}),
+            )
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let r = run_expect(
+        server
+            .ep()
+            .env("XDG_CONFIG_HOME", home.path())
+            .args(["auth", "setup", "--no-login"]),
+        5,
+    );
+    assert!(r.stderr.contains("not a GUID"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains('\u{1b}'),
+        "no raw escape: {:?}",
+        r.stderr
+    );
+    assert!(!home.path().join("ep").join("config.toml").exists());
+    assert!(
+        server.posts().is_empty(),
+        "nothing registered on a tenant id that is not one"
+    );
+
+    // A real-looking tenant, then an app id that is a path.
+    let server = Hostile::start(|method, path, _| {
+        let scope = |id: &str, value: &str| json!({"id": id, "value": value});
+        if path.starts_with("/v1.0/organization") {
+            ok(json!({"value": [{"id": A}]}))
+        } else if path.starts_with("/v1.0/servicePrincipals(appId=") && path.contains("00000003") {
+            ok(
+                json!({"id": B, "appId": "00000003-0000-0000-c000-000000000000",
+                "oauth2PermissionScopes": [
+                    scope("ae7a573d-81d7-432b-ad44-4ed5c9d89038", "EntitlementManagement.ReadWrite.All"),
+                    scope("e4c9e354-4dc5-45b8-9e7c-e1393b0b1a20", "AuditLog.Read.All"),
+                    scope("7427e0e9-2fba-42fe-b0c0-848c9e6a8182", "offline_access"),
+                ]}),
+            )
+        } else if method == "POST" && path.starts_with("/v1.0/applications") {
+            Answer::Json(
+                201,
+                Vec::new(),
+                json!({"id": A, "appId": "../users/victim"}),
+            )
+        } else {
+            Answer::Json(
+                404,
+                Vec::new(),
+                json!({"error": {"code": "Request_ResourceNotFound", "message": "no"}}),
+            )
+        }
+    });
+    let r = run_expect(
+        server
+            .ep()
+            .env("XDG_CONFIG_HOME", home.path())
+            .args(["auth", "setup", "--no-login"]),
+        5,
+    );
+    assert!(
+        r.stderr.contains("app id that is not a GUID"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(server.posts(), vec!["/v1.0/applications".to_string()]);
+    assert!(server.seen().iter().all(|s| !s.path.contains("victim")));
+    assert!(!home.path().join("ep").join("config.toml").exists());
+}

@@ -33,6 +33,7 @@ mod requests;
 mod resilience;
 mod resume;
 mod round_trips;
+mod setup;
 mod tables;
 mod tls;
 mod tty;
