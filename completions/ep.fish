@@ -74,6 +74,7 @@ complete -c ep -n "__fish_ep_needs_command" -l no-color -d 'No colour in tables 
 complete -c ep -n "__fish_ep_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_needs_command" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_needs_command" -f -a "packages" -d 'Access packages'
+complete -c ep -n "__fish_ep_needs_command" -f -a "resume" -d 'Resume requests waiting on a custom extension\'s callback'
 complete -c ep -n "__fish_ep_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ep -n "__fish_ep_needs_command" -f -a "emulator" -d 'Run the built-in Graph-compatible emulator'
 complete -c ep -n "__fish_ep_needs_command" -f -a "auth" -d 'Sign in, see which credential is in use, sign out'
@@ -183,6 +184,65 @@ complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l stage -d 'The stage the callout waits at: created, approved, granted or removed' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l source -d 'Who resumes, kept by Graph for auditing (the body\'s `source`)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l detail -d 'What the callback says (`customExtensionStageInstanceDetail`)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l journal -d 'Journal of reprocess and resume outcomes' -r -F
+complete -c ep -n "__fish_ep_using_subcommand resume" -l journal-window -d 'Skip requests the journal shows were accepted this recently' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
+usgov\t''
+usgov-dod\t''
+china\t''"
+complete -c ep -n "__fish_ep_using_subcommand resume" -l api-version -d 'Graph API version; beta field names are read and shown in the v1.0 vocabulary' -r -f -a "v1.0\t''
+beta\t''"
+complete -c ep -n "__fish_ep_using_subcommand resume" -l tenant -d 'Directory (tenant) id or domain' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l client-id -d 'Application (client) id' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l authority-host -d 'Login host (default: the cloud\'s, e.g. https://login.microsoftonline.com)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l auth -d 'Credential source; `auto` tries them in the documented order' -r -f -a "auto\t''
+token\t''
+client-secret\t''
+certificate\t''
+workload-identity\t''
+github-actions\t''
+azure-pipelines\t''
+managed-identity\t''
+azure-cli\t''
+device-code\t''"
+complete -c ep -n "__fish_ep_using_subcommand resume" -l profile -d 'Named profile of settings from the config file (default: the one \'ep config use\' chose)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l service-connection-id -d 'Azure Pipelines service connection (its id) for --auth azure-pipelines' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l client-secret-file -d 'Read the client secret from this file (instead of AZURE_CLIENT_SECRET)' -r -F
+complete -c ep -n "__fish_ep_using_subcommand resume" -l assertion-alg -d 'How --auth certificate signs its client assertion' -r -f -a "ps256\t'RSA-PSS with SHA-256 and an `x5t#S256` thumbprint: what the identity platform documents now'
+rs256\t'RSASSA-PKCS1-v1_5 with SHA-256 and a SHA-1 `x5t` thumbprint, for older setups'"
+complete -c ep -n "__fish_ep_using_subcommand resume" -s o -l output -d 'Output format; machine formats carry no colour or decoration, and tsv no header (as az\'s)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+ids\t''
+tsv\t''
+markdown\t''"
+complete -c ep -n "__fish_ep_using_subcommand resume" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
+always\t'also when piped, whatever NO_COLOR says'
+never\t''"
+complete -c ep -n "__fish_ep_using_subcommand resume" -l deny -d 'Deny the request instead of letting it go on (request-created stage only)'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l cancel -d 'Cancel the request instead of letting it go on (request-created stage only)'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l dry-run -d 'Print the plan and send nothing'
+complete -c ep -n "__fish_ep_using_subcommand resume" -s y -l yes -d 'Do not ask for confirmation'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l no-journal -d 'Keep no journal, and do not consult it'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l full-ids -d 'Whole request ids in tables and the --select picker'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l demo -d 'Run against the built-in emulator with demo data (no tenant needed)'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l demo-reset -d 'Start a new demo session, forgetting what earlier --demo runs did (implies --demo)'
+complete -c ep -n "__fish_ep_using_subcommand resume" -s v -l verbose -d 'Log each HTTP call (-v), and response bodies too (-vv); secrets are never logged'
+complete -c ep -n "__fish_ep_using_subcommand resume" -s q -l quiet -d 'Print only results and errors'
+complete -c ep -n "__fish_ep_using_subcommand resume" -l no-color -d 'No colour in tables (also: NO_COLOR); the same as --color never'
+complete -c ep -n "__fish_ep_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ep -n "__fish_ep_using_subcommand resume" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand completions" -l graph-url -d 'Microsoft Graph root URL (default: the cloud\'s Graph host)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l cloud -d 'National cloud: sets the Graph host, login host and token scope' -r -f -a "global\t''
 usgov\t''
@@ -832,6 +892,7 @@ always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l all-packages -d 'Every package the caller can see'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l reprocessable -d 'Only requests that can be reprocessed now'
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l waiting -d 'Only requests waiting on a custom extension\'s callback (not failed: see \'ep resume\')'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -897,7 +958,7 @@ complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l package -d 'Access package id or name, for --all or --select (or to narrow --all-failed)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l closing-within -d 'Only requests whose reprocess window closes within DUR (e.g. 24h)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l timeout -d 'With --wait: how long to poll' -r -f
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess outcomes' -r -F
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal -d 'Journal of reprocess and resume outcomes' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l journal-window -d 'Skip requests the journal shows were accepted this recently' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l summary-file -d 'Append a Markdown summary of the run to FILE' -r -F
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l window -d 'Reprocess eligibility window after completion (a bare number is days)' -r -f

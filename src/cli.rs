@@ -462,7 +462,7 @@ fn environment() -> String {
 
 {heading}Other variables:{heading:#}
   NO_COLOR                           no colour (as --no-color)
-  EP_JOURNAL                         reprocess: the journal file (as --journal)
+  EP_JOURNAL                         reprocess, resume: the journal file (as --journal)
   GITHUB_STEP_SUMMARY                reprocess: where the Markdown summary goes (GitHub Actions)
   XDG_CONFIG_HOME, XDG_STATE_HOME    where config.toml, the journal and the demo session live
   COMPLETE                           set by a shell's dynamic completion (see 'ep completions -h')
@@ -508,6 +508,19 @@ pub enum Command {
         after_long_help = examples(REPROCESS_EXAMPLES)
     )]
     Reprocess(ReprocessArgs),
+    /// Resume requests waiting on a custom extension's callback
+    ///
+    /// A policy's custom extension can hold a request until the extension calls back (status
+    /// WaitingForCallback). Such a request has not failed, and reprocess does nothing for it;
+    /// resume sends the callback in the extension's place, naming the callout and stage it
+    /// waits at. Each request is checked first; one that is not waiting is skipped with the
+    /// reason. At a terminal, ep asks before sending (--yes does not ask); without one the ids
+    /// given are the consent.
+    #[command(
+        after_help = examples(&RESUME_EXAMPLES[..2]),
+        after_long_help = examples(RESUME_EXAMPLES)
+    )]
+    Resume(ResumeArgs),
     /// Print a shell completion script
     ///
     /// The script completes commands, options and their fixed values (states, output formats,
@@ -741,6 +754,10 @@ pub struct RequestsListArgs {
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub closing_within: Option<chrono::Duration>,
 
+    /// Only requests waiting on a custom extension's callback (not failed: see 'ep resume')
+    #[arg(long, conflicts_with_all = ["reprocessable", "closing_within"])]
+    pub waiting: bool,
+
     #[command(flatten)]
     pub window: WindowArg,
 }
@@ -824,21 +841,8 @@ pub struct ReprocessArgs {
     #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration, requires = "wait")]
     pub timeout: chrono::Duration,
 
-    /// Journal of reprocess outcomes
-    ///
-    /// Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep).
-    #[arg(long, value_name = "FILE", env = "EP_JOURNAL", hide_env_values = true)]
-    pub journal: Option<std::path::PathBuf>,
-
-    /// Keep no journal, and do not consult it
-    #[arg(long, conflicts_with = "journal")]
-    pub no_journal: bool,
-
-    /// Skip requests the journal shows were accepted this recently
-    ///
-    /// Graph keeps retrying an accepted reprocess itself; sending it again changes nothing.
-    #[arg(long, value_name = "DUR", default_value = "4h", value_parser = parse_duration)]
-    pub journal_window: chrono::Duration,
+    #[command(flatten)]
+    pub journal: JournalArgs,
 
     /// Append a Markdown summary of the run to FILE
     ///
@@ -850,6 +854,80 @@ pub struct ReprocessArgs {
 
     #[command(flatten)]
     pub window: WindowArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// Request ids (GUIDs); `-` reads them from stdin
+    ///
+    /// One id per line (blank lines and # comments are ignored), or ep's own -o csv, json,
+    /// ndjson or tsv output.
+    #[arg(value_name = "REQUEST_ID")]
+    pub ids: Vec<String>,
+
+    /// The stage the callout waits at: created, approved, granted or removed
+    ///
+    /// Graph's request does not say; ep takes it from the request's state (submitted: created,
+    /// pendingApproval: approved). Give it when the state implies none, or implies the wrong
+    /// one: Graph refuses a resume that names another stage, and nothing changes.
+    #[arg(long, value_name = "STAGE", value_parser = parse_stage)]
+    pub stage: Option<crate::graph::ResumeStage>,
+
+    /// Who resumes, kept by Graph for auditing (the body's `source`)
+    #[arg(long, value_name = "TEXT", default_value = "ep")]
+    pub source: String,
+
+    /// What the callback says (`customExtensionStageInstanceDetail`)
+    #[arg(long, value_name = "TEXT")]
+    pub detail: Option<String>,
+
+    /// Deny the request instead of letting it go on (request-created stage only)
+    #[arg(long, conflicts_with = "cancel")]
+    pub deny: bool,
+
+    /// Cancel the request instead of letting it go on (request-created stage only)
+    #[arg(long)]
+    pub cancel: bool,
+
+    /// Print the plan and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub journal: JournalArgs,
+}
+
+/// The journal options of the commands that send (reprocess, resume).
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// Journal of reprocess and resume outcomes
+    ///
+    /// Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep).
+    #[arg(long, value_name = "FILE", env = "EP_JOURNAL", hide_env_values = true)]
+    pub journal: Option<std::path::PathBuf>,
+
+    /// Keep no journal, and do not consult it
+    #[arg(long, conflicts_with = "journal")]
+    pub no_journal: bool,
+
+    /// Skip requests the journal shows were accepted this recently
+    ///
+    /// Graph keeps retrying an accepted reprocess itself, and a resumed request moves on by
+    /// itself: sending either again changes nothing.
+    #[arg(long, value_name = "DUR", default_value = "4h", value_parser = parse_duration)]
+    pub journal_window: chrono::Duration,
+}
+
+fn parse_stage(raw: &str) -> Result<crate::graph::ResumeStage, String> {
+    crate::graph::ResumeStage::parse(raw).ok_or_else(|| {
+        "expected created, approved, granted or removed (or the stage's name, e.g. \
+         assignmentRequestCreated)"
+            .to_string()
+    })
 }
 
 #[derive(Debug, Args)]
@@ -1116,6 +1194,25 @@ const REPROCESS_EXAMPLES: &[Example] = &[
     (
         "Chosen requests, then wait until each is delivered or fails again",
         "ep reprocess 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea --wait --timeout 15m",
+    ),
+];
+
+const RESUME_EXAMPLES: &[Example] = &[
+    (
+        "The requests waiting on a custom extension, tenant-wide",
+        "ep --demo requests list --all-packages --waiting",
+    ),
+    (
+        "What resuming them would send, and what it would skip",
+        "ep --demo requests list --all-packages --waiting -o ids \\\n    | ep --demo resume - --dry-run",
+    ),
+    (
+        "Resume one that waits at the request-created stage, without a question",
+        "ep resume 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea --yes --detail \"by hand\"",
+    ),
+    (
+        "Deny it instead, as the extension would have",
+        "ep resume 9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea --deny --detail \"no licence\"",
     ),
 ];
 

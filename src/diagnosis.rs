@@ -898,6 +898,7 @@ mod tests {
                 principal_name: Some("zoe@contoso.example".into()),
                 email: None,
                 object_id: Some(USER.into()),
+                subject_type: Some("user".into()),
             }),
             access_package: Some(PackageRef {
                 id: PKG.into(),
@@ -958,6 +959,7 @@ mod tests {
             principal_name: None,
             email: None,
             object_id: Some(SP.into()),
+            subject_type: Some("servicePrincipal".into()),
         });
         let e = event(
             "Fulfill access package assignment request",

@@ -2,7 +2,7 @@
 //! window (default 14 days, Graph's documented limit) before now. Pure functions, so every boundary
 //! is a unit test.
 
-use crate::graph::{AssignmentRequest, RequestState};
+use crate::graph::{AssignmentRequest, CallbackWait, RequestState};
 use chrono::{DateTime, Duration, Utc};
 use std::fmt;
 
@@ -15,6 +15,21 @@ pub enum IneligibleReason {
     TooOld { age: Duration, window: Duration },
     /// Failed, but Graph gave no completion time to judge the window by.
     NoCompletionTime,
+    /// Not failed: stopped until a custom extension calls back. `resume`, not `reprocess`.
+    WaitingOnCallback {
+        /// How long at most it has waited: since the request was created.
+        waited: Option<Duration>,
+        stage: Option<crate::graph::ResumeStage>,
+    },
+}
+
+impl IneligibleReason {
+    pub fn waiting(wait: &CallbackWait, now: DateTime<Utc>) -> IneligibleReason {
+        IneligibleReason::WaitingOnCallback {
+            waited: wait.since.map(|t| (now - t).max(Duration::zero())),
+            stage: wait.stage,
+        }
+    }
 }
 
 impl fmt::Display for IneligibleReason {
@@ -28,6 +43,17 @@ impl fmt::Display for IneligibleReason {
                 format_age(*window)
             ),
             IneligibleReason::NoCompletionTime => f.write_str("no completion time"),
+            IneligibleReason::WaitingOnCallback { waited, stage } => {
+                f.write_str("waiting on callback")?;
+                if let Some(waited) = waited {
+                    write!(f, " for up to {}", format_age(*waited))?;
+                }
+                match stage {
+                    Some(stage) => write!(f, ", stage {}", stage.label())?,
+                    None => f.write_str(", stage unknown")?,
+                }
+                f.write_str(": see 'ep resume'")
+            }
         }
     }
 }
@@ -79,6 +105,14 @@ pub fn judge_request(
     now: DateTime<Utc>,
     window: Duration,
 ) -> Eligibility {
+    // Said first: such a request is neither failed nor merely "submitted", and the one action
+    // that moves it on is not reprocess.
+    if let Some(wait) = request
+        .callback_wait()
+        .filter(|_| !request.state.is_failed())
+    {
+        return Eligibility::Ineligible(IneligibleReason::waiting(&wait, now));
+    }
     judge(&request.state, request.completed, now, window)
 }
 

@@ -29,6 +29,28 @@ pub struct Entry {
     pub graph: String,
     pub id: String,
     pub outcome: Outcome,
+    /// Which action the call was: absent (as in every journal before `resume`) is reprocess.
+    #[serde(default, skip_serializing_if = "Action::is_reprocess")]
+    pub action: Action,
+}
+
+/// The Graph action a journaled call was. Each action's history is its own: a resume says
+/// nothing about whether a reprocess was accepted, nor the other way round.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    #[default]
+    Reprocess,
+    Resume,
+    /// Written by a newer ep: belongs to no history this one keeps.
+    #[serde(other)]
+    Other,
+}
+
+impl Action {
+    fn is_reprocess(&self) -> bool {
+        *self == Action::Reprocess
+    }
 }
 
 /// What happened to one reprocess call, as the journal records it.
@@ -62,13 +84,24 @@ pub struct History {
     pub uncertain: HashSet<String>,
 }
 
-/// The journal's [`History`] for `graph` since `since`.
+/// The journal's reprocess [`History`] for `graph` since `since`.
 pub fn history(path: &Path, graph: &str, since: DateTime<Utc>) -> std::io::Result<History> {
+    history_of(path, graph, since, Action::Reprocess)
+}
+
+/// The journal's [`History`] of one action for `graph` since `since`; `accepted` holds the
+/// calls Graph accepted (journaled as `reprocessed`, whichever the action).
+pub fn history_of(
+    path: &Path,
+    graph: &str,
+    since: DateTime<Utc>,
+    action: Action,
+) -> std::io::Result<History> {
     let mut h = History::default();
     // The file is in the order things happened: the last word on each request wins.
     let mut last: HashMap<String, Outcome> = HashMap::new();
     for entry in read(path)? {
-        if entry.graph != graph || entry.at < since {
+        if entry.graph != graph || entry.at < since || entry.action != action {
             continue;
         }
         // GUIDs in any case are one request: an id typed in capitals on one run and listed in
@@ -120,6 +153,7 @@ enum Message {
 /// written and fsync'd together (group commit), so a thousand calls cost a handful of fsyncs,
 /// and an intent is acknowledged only once it is on disk.
 pub struct JournalWriter {
+    action: Action,
     tx: Option<mpsc::Sender<Message>>,
     thread: Option<JoinHandle<std::io::Result<()>>>,
     path: PathBuf,
@@ -127,6 +161,11 @@ pub struct JournalWriter {
 
 impl JournalWriter {
     pub fn open(path: &Path) -> std::io::Result<JournalWriter> {
+        JournalWriter::open_for(path, Action::Reprocess)
+    }
+
+    /// A writer whose entries record `action`.
+    pub fn open_for(path: &Path, action: Action) -> std::io::Result<JournalWriter> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
         }
@@ -135,6 +174,7 @@ impl JournalWriter {
         let (tx, rx) = mpsc::channel::<Message>();
         let thread = std::thread::spawn(move || write_loop(file, rx));
         Ok(JournalWriter {
+            action,
             tx: Some(tx),
             thread: Some(thread),
             path: path.to_path_buf(),
@@ -144,7 +184,7 @@ impl JournalWriter {
     /// Record an outcome; on disk by the next group commit (or [`JournalWriter::close`]).
     pub fn record(&self, graph: &str, id: &str, outcome: Outcome) {
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Message::Outcome(entry(graph, id, outcome)));
+            let _ = tx.send(Message::Outcome(entry(graph, id, outcome, self.action)));
         }
     }
 
@@ -153,7 +193,7 @@ impl JournalWriter {
         let (done, written) = tokio::sync::oneshot::channel();
         let entries = ids
             .iter()
-            .map(|id| entry(graph, id, Outcome::Sending))
+            .map(|id| entry(graph, id, Outcome::Sending, self.action))
             .collect();
         let stopped = || std::io::Error::other("the journal writer stopped");
         self.tx
@@ -185,12 +225,13 @@ impl JournalWriter {
     }
 }
 
-fn entry(graph: &str, id: &str, outcome: Outcome) -> Entry {
+fn entry(graph: &str, id: &str, outcome: Outcome, action: Action) -> Entry {
     Entry {
         at: Utc::now(),
         graph: graph.to_string(),
         id: id.to_string(),
         outcome,
+        action,
     }
 }
 
@@ -352,6 +393,29 @@ mod tests {
     }
 
     #[test]
+    fn each_action_keeps_its_own_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.ndjson");
+        let resumes = JournalWriter::open_for(&path, Action::Resume).unwrap();
+        resumes.record("g", "a", Outcome::Reprocessed);
+        resumes.close().unwrap();
+        let w = JournalWriter::open(&path).unwrap();
+        w.record("g", "b", Outcome::Reprocessed);
+        w.close().unwrap();
+        let since = Utc::now() - Duration::hours(1);
+        let reprocessed = history(&path, "g", since).unwrap().accepted;
+        let resumed = history_of(&path, "g", since, Action::Resume)
+            .unwrap()
+            .accepted;
+        assert_eq!(reprocessed.keys().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(resumed.keys().collect::<Vec<_>>(), ["a"]);
+        // A reprocess entry carries no action field: journals stay as older ep wrote them.
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.lines().any(|l| l.contains("\"resume\"")));
+        assert_eq!(text.matches("\"action\"").count(), 1, "{text}");
+    }
+
+    #[test]
     fn a_torn_line_is_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j.ndjson");
@@ -360,6 +424,7 @@ mod tests {
             graph: "g".into(),
             id: "x".into(),
             outcome: Outcome::Reprocessed,
+            action: Action::Reprocess,
         })
         .unwrap();
         fs::write(&path, format!("{good}\n{{\"at\":\"20")).unwrap();
@@ -378,6 +443,7 @@ mod tests {
                 graph: "g".into(),
                 id: format!("old-{i}"),
                 outcome: Outcome::Reprocessed,
+                action: Action::Reprocess,
             };
             text.push_str(&serde_json::to_string(&e).unwrap());
             text.push('\n');

@@ -21,6 +21,7 @@ pub mod private_file;
 pub mod quote;
 pub mod redact;
 pub mod reprocess;
+pub mod resume;
 pub mod sanitize;
 pub mod suggest;
 

@@ -22,7 +22,7 @@
 //!   page instead, for top-level calls); `fault_scope`: on any call, whole requests only, or
 //!   `$batch` sub-requests only.
 //! - `fault_reset`: the TCP connection is reset without any response, before doing anything.
-//! - `lost_ack`: a reprocess (or a `$batch` containing one) is performed, then the connection
+//! - `lost_ack`: a reprocess or resume (or a `$batch` containing a reprocess) is performed, then the connection
 //!   is reset instead of answering.
 //! - `retry_after`: how 429/503 `Retry-After` is written.
 //! - `catalog_scoped`: the demo apps only hold catalog-level roles on some catalogs.
@@ -65,6 +65,7 @@
 //! - `reprocess_window_days` is 14 as Graph documents; 7 models the portal's rule.
 
 mod assertion;
+mod callback;
 mod ci_oidc;
 mod conn;
 mod delivery;
@@ -397,6 +398,10 @@ pub struct RecordedCall {
     /// with `at`, what a benchmark needs to count requests sent inside a Retry-After window.
     #[serde(default)]
     pub retry_after_ms: Option<u64>,
+    /// The JSON body of a write that carried one (a `resume`), so a test can check what was
+    /// sent, as the server read it.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
     /// The `Metadata` request header: managed identity endpoints use it to tell a local
     /// client from a request forwarded by a server-side request forgery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -416,6 +421,11 @@ pub struct SeededRequest {
     pub requestor_name: String,
     /// Number of accepted (202) reprocess calls.
     pub reprocess_calls: u32,
+    /// The stage (`accessPackageCustomExtensionStage` member) at which a custom extension's
+    /// callback is still awaited; `None` when nothing is awaited.
+    pub waiting_stage: Option<String>,
+    /// The requestor is an agent identity (a service principal), not a person.
+    pub requestor_is_agent: bool,
 }
 
 /// Ground truth about why one request failed, for test oracles.
@@ -544,8 +554,23 @@ impl Shared {
             dropped: false,
             retry_after_ms: None,
             metadata: metadata.map(str::to_string),
+            body: None,
         });
         calls.len() - 1
+    }
+
+    /// Keeps the JSON body a write carried, beside its recorded call.
+    fn record_body(&self, slot: usize, body: &[u8]) {
+        if body.is_empty() {
+            return;
+        }
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return;
+        };
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(call) = calls.get_mut(slot) {
+            call.body = Some(value);
+        }
     }
 
     fn record_status(&self, slot: usize, status: u16) {
@@ -657,6 +682,12 @@ impl Shared {
                         .get(r.subject_idx)
                         .map(|s| s.display_name.clone())
                         .unwrap_or_default(),
+                    waiting_stage: r
+                        .callback
+                        .as_ref()
+                        .filter(|c| c.waiting())
+                        .map(|c| c.stage.member().to_string()),
+                    requestor_is_agent: store.subjects.get(r.subject_idx).is_some_and(|s| s.agent),
                     reprocess_calls: r.reprocess_calls,
                 }
             })
@@ -1131,6 +1162,13 @@ async fn handle(
         .collect();
     let metadata = headers.get("metadata").and_then(|v| v.to_str().ok());
     let slot = shared.record_arrival(method.as_str(), &path, query, false, metadata);
+    let batch_call = path
+        .trim_end_matches('/')
+        .to_ascii_lowercase()
+        .ends_with("/$batch");
+    if method != axum::http::Method::GET && !batch_call {
+        shared.record_body(slot, &body);
+    }
     let call = routes::Call {
         method: method.as_str(),
         path: &path,

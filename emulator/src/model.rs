@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::callback::{PendingCallback, Resumed};
 use chrono::{DateTime, Timelike, Utc};
 use serde_json::{Map, Value, json};
 
@@ -171,6 +172,8 @@ pub(crate) struct Subject {
     pub(crate) principal_name: String,
     /// (id, displayName) of the connected organisation for external subjects.
     pub(crate) connected_organization: Option<(String, String)>,
+    /// An agent identity (preview): a service principal, with no user principal name or mail.
+    pub(crate) agent: bool,
 }
 
 /// A reprocess that was accepted and has not settled yet.
@@ -210,6 +213,8 @@ pub(crate) struct StoredRequest {
     /// Appeared while the emulator ran (`live_changes`): not part of the generated tenant, so
     /// a saved session does not name it (see `session`).
     pub(crate) live: bool,
+    /// A custom extension callout this request waits on (or waited on, until `resume`).
+    pub(crate) callback: Option<PendingCallback>,
 }
 
 impl StoredRequest {
@@ -398,6 +403,45 @@ impl Store {
                 self.in_flight.push(idx);
             }
         }
+    }
+
+    /// An accepted `resume` of request `idx`: the callback is received, and the request either
+    /// ends as the extension decided or goes on to delivery along `plan`.
+    pub(crate) fn resume(
+        &mut self,
+        idx: usize,
+        now: DateTime<Utc>,
+        resumed: Resumed,
+        detail: Option<String>,
+        plan: PendingReprocess,
+    ) {
+        let Some(r) = self.requests.get_mut(idx) else {
+            return;
+        };
+        if let Some(cb) = &mut r.callback {
+            cb.received = Some(detail);
+        }
+        match resumed {
+            Resumed::Ends(state) => {
+                r.state = state;
+                r.completed = Some(truncate_to_digits(now, r.frac_digits));
+            }
+            Resumed::GoOn => {
+                let tracked = r.pending.is_some();
+                r.pending = Some(PendingReprocess {
+                    visible_at: plan
+                        .visible_at
+                        .map(|t| truncate_to_digits(t, r.frac_digits)),
+                    settles_at: truncate_to_digits(plan.settles_at, r.frac_digits),
+                    refail: false,
+                });
+                r.settle(now);
+                if !tracked && r.pending.is_some() {
+                    self.in_flight.push(idx);
+                }
+            }
+        }
+        self.generation += 1;
     }
 
     /// Sets request `idx`'s state outside any reprocess: the service changing it by itself (a
@@ -724,13 +768,24 @@ fn render_subject(s: &Subject, version: ApiVersion, with_org: bool) -> Map<Strin
     } else {
         "governed"
     };
+    if s.agent {
+        // An agent identity has no user principal name or mailbox.
+        o.insert("email".into(), Value::Null);
+        o.insert("principalName".into(), Value::Null);
+    }
     match version {
         ApiVersion::V1 => {
-            o.insert("subjectType".into(), json!("user"));
+            // v1.0's accessPackageSubjectType has user and servicePrincipal; an agent identity
+            // is a service principal.
+            let kind = if s.agent { "servicePrincipal" } else { "user" };
+            o.insert("subjectType".into(), json!(kind));
             o.insert("subjectLifecycle".into(), json!(lifecycle));
         }
         ApiVersion::Beta => {
-            o.insert("type".into(), json!("User"));
+            o.insert(
+                "type".into(),
+                json!(if s.agent { "ServicePrincipal" } else { "User" }),
+            );
             o.insert("altSecId".into(), Value::Null);
             o.insert("cleanupScheduledDateTime".into(), Value::Null);
             o.insert(

@@ -8,6 +8,7 @@ use std::time::Instant;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde_json::{Map, Value, json};
 
+use super::callback;
 use super::ci_oidc;
 use super::delivery_routes::{self, ThrottleScope};
 use super::filter::{self, Schema};
@@ -36,7 +37,7 @@ pub(crate) struct Call<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: &'a [(String, String)],
-    /// The request body (empty for a `$batch` sub-request, whose body is not kept).
+    /// The request body (empty when there was none); for a `$batch` sub-request, its `body`.
     pub(crate) body: &'a [u8],
 }
 
@@ -146,7 +147,7 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Handle
         };
     }
     let reply = graph_call(shared, call, false);
-    let delivery = if is_reprocess(call.method, call.path) && shared.roll_lost_ack() {
+    let delivery = if is_lossy_action(call.method, call.path) && shared.roll_lost_ack() {
         Delivery::LostAck
     } else {
         Delivery::Answer
@@ -158,14 +159,17 @@ pub(crate) fn top_level(shared: &Shared, call: &Call<'_>, body: &[u8]) -> Handle
     }
 }
 
-/// `POST …/{id}/reprocess`, by shape only (what a lost acknowledgement applies to).
-fn is_reprocess(method: &str, path: &str) -> bool {
+/// `POST …/{id}/reprocess` or `…/resume`, by shape only: the actions a lost acknowledgement
+/// applies to (performed, then the answer is lost).
+fn is_lossy_action(method: &str, path: &str) -> bool {
     method.eq_ignore_ascii_case("POST")
         && path
             .trim_end_matches('/')
             .rsplit('/')
             .next()
-            .is_some_and(|last| last.eq_ignore_ascii_case("reprocess"))
+            .is_some_and(|last| {
+                last.eq_ignore_ascii_case("reprocess") || last.eq_ignore_ascii_case("resume")
+            })
 }
 
 /// What an HTML error page from a proxy in front of Graph looks like (Azure Front Door style):
@@ -537,6 +541,10 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
             require_role(&token, &[ROLE_READ_WRITE])?;
             reprocess(shared, id, now)
         }
+        (Collection::Requests, [id, action], "POST") if eq(action, "resume") => {
+            require_role(&token, &[ROLE_READ_WRITE])?;
+            resume(shared, call, id, now)
+        }
         (Collection::Packages, [], "GET") => {
             require_role(&token, &[ROLE_READ, ROLE_READ_WRITE])?;
             list_packages(shared, call, version, &collection_path, &context_base)
@@ -559,7 +567,9 @@ fn route(shared: &Shared, call: &Call<'_>, now: DateTime<Utc>) -> Result<Reply, 
         (Collection::Catalogs | Collection::Assignments, [] | [_], _) => {
             Err(not_found_segment(coll_name))
         }
-        (Collection::Requests, [_, action], _) if eq(action, "reprocess") => {
+        (Collection::Requests, [_, action], _)
+            if eq(action, "reprocess") || eq(action, "resume") =>
+        {
             Err(method_not_allowed())
         }
         (_, [] | [_], _) => Err(method_not_allowed()),
@@ -814,6 +824,7 @@ fn list_requests(
         |r| {
             let mut o = render_request(store, r, &opts);
             delivery_routes::patch_request(shared, &r.id, &mut o);
+            callback::patch_request(r, &mut o);
             o
         },
     )
@@ -843,7 +854,36 @@ fn get_request(
     obj.insert("@odata.context".into(), json!(format!("{context}/$entity")));
     obj.extend(render_request(&store, r, &opts));
     delivery_routes::patch_request(shared, &r.id, &mut obj);
+    callback::patch_request(r, &mut obj);
     Ok(Reply::json(200, Value::Object(obj)))
+}
+
+/// `POST …/{id}/resume`: see [`callback`] for what is checked. 204 when accepted.
+fn resume(
+    shared: &Shared,
+    call: &Call<'_>,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Reply, GraphError> {
+    require_guid(id, "accessPackageAssignmentRequest")?;
+    let mut store = shared.lock_store();
+    store.settle_all(now);
+    let idx = store
+        .find_request(id)
+        .ok_or_else(|| request_not_found(id))?;
+    let r = store
+        .requests
+        .get(idx)
+        .ok_or_else(|| request_not_found(id))?;
+    if !package_visible(shared, &store, r.package_idx) {
+        return Err(denied());
+    }
+    let (resumed, detail) = callback::check(r, call.header("content-type"), call.body)
+        .map_err(|callback::Refusal(message)| GraphError::bad_request(message))?;
+    // After the callback, approval (if any) and delivery follow as for a recovering request.
+    let plan = pending_plan(&shared.config, now, false);
+    store.resume(idx, now, resumed, detail, plan);
+    Ok(Reply::empty(204))
 }
 
 fn request_not_found(id: &str) -> GraphError {
@@ -1037,6 +1077,8 @@ struct SubRequest {
     url: String,
     headers: Vec<(String, String)>,
     depends_on: Vec<String>,
+    /// The sub-request's `body`, serialised as it would travel on its own.
+    body: Vec<u8>,
 }
 
 /// Graph's word for a sub-request that changes something: it must carry a body and a
@@ -1129,12 +1171,17 @@ fn parse_batch(body: &[u8], config: &EmulatorConfig) -> Result<Vec<SubRequest>, 
                 depends_on.push(dep.to_string());
             }
         }
+        let body = item
+            .get("body")
+            .map(|b| serde_json::to_vec(b).unwrap_or_default())
+            .unwrap_or_default();
         out.push(SubRequest {
             id,
             method,
             url,
             headers,
             depends_on,
+            body,
         });
     }
     Ok(out)
@@ -1225,8 +1272,9 @@ fn run_batch(
             true,
             None,
         );
+        shared.record_body(slot, &sub.body);
         sub_slots.push(slot);
-        has_reprocess |= is_reprocess(&sub.method, &full_path);
+        has_reprocess |= is_lossy_action(&sub.method, &full_path);
         let now = Utc::now();
         let reply = if failed_dep {
             let ids = CallIds {
@@ -1266,7 +1314,7 @@ fn run_batch(
                 path: &full_path,
                 query: query.as_deref(),
                 headers: &headers,
-                body: &[],
+                body: &sub.body,
             };
             graph_call(shared, &sub_call, true)
         };

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use uuid::Uuid;
 
+use super::callback::{CallbackStage, PendingCallback};
 use super::model::{
     Catalog, Package, RequestState, RequestType, Store, StoredRequest, Subject, truncate_to_digits,
 };
@@ -227,6 +228,7 @@ pub(crate) fn build(
                     email: format!("{local}@contoso.example"),
                     principal_name: format!("{local}@{DOMAIN}"),
                     connected_organization: None,
+                    agent: false,
                 },
                 Some(org) => Subject {
                     id,
@@ -236,6 +238,7 @@ pub(crate) fn build(
                     email: format!("{local}@{}.example", org.to_lowercase()),
                     principal_name: format!("{local}@{}.example", org.to_lowercase()),
                     connected_organization: Some((rng.guid(), (*org).to_string())),
+                    agent: false,
                 },
             }
         })
@@ -246,6 +249,8 @@ pub(crate) fn build(
         let plan = plan_for(i, &mut rng, packages.len());
         requests.push(make_request(i, plan, &mut rng, subjects.len(), now));
     }
+    let mut subjects = subjects;
+    waiting_and_agents(seed, &mut requests, &mut subjects, now);
     // Spread the pinned requests over the whole collection (and so over several pages).
     for i in (1..requests.len()).rev() {
         let j = rng.below(i as u64 + 1) as usize;
@@ -260,6 +265,80 @@ pub(crate) fn build(
     };
 
     Store::new(catalogs, packages, subjects, requests)
+}
+
+/// Salt of the stream for callbacks and agents: added after the ordinary requests are drawn,
+/// so their ids, states and requestors stay what they were.
+const CALLBACK_SALT: u64 = 0xCA11_BAC4_CA11_BAC4;
+
+/// Agent identities that request access packages (preview): service principals, no UPN.
+const AGENTS: &[&str] = &["Invoice Triage Agent", "Onboarding Helper Agent"];
+
+/// Requests held by a custom extension, and requestors that are agents, for every seed.
+///
+/// The pinned `submitted` request waits on the extension run when a request is created; the
+/// pinned `pendingApproval` one, requested by an agent, waits at the approved stage. One recent
+/// failure is an agent's too, so reprocess meets a requestor that is not a person.
+fn waiting_and_agents(
+    seed: u64,
+    requests: &mut [StoredRequest],
+    subjects: &mut Vec<Subject>,
+    now: DateTime<Utc>,
+) {
+    let mut rng = SplitMix64::new(mix64(seed ^ CALLBACK_SALT));
+    let first_agent = subjects.len();
+    for name in AGENTS {
+        subjects.push(Subject {
+            id: rng.guid(),
+            object_id: Some(rng.guid()),
+            display_name: (*name).to_string(),
+            email: String::new(),
+            principal_name: String::new(),
+            connected_organization: None,
+            agent: true,
+        });
+    }
+    let pinned = |state: RequestState| {
+        RequestState::ALL
+            .iter()
+            .position(|s| *s == state)
+            .map(|k| 7 + k)
+    };
+    let extension_id = rng.guid();
+    for (state, stage, agent) in [
+        (RequestState::Submitted, CallbackStage::Created, None),
+        (
+            RequestState::PendingApproval,
+            CallbackStage::Approved,
+            Some(first_agent),
+        ),
+    ] {
+        let callout_id = rng.guid();
+        let run = rng.below(10u64.pow(16));
+        let Some(r) = pinned(state).and_then(|i| requests.get_mut(i)) else {
+            continue;
+        };
+        if r.state != stage.state() {
+            continue;
+        }
+        r.callback = Some(PendingCallback {
+            callout_id,
+            custom_extension_id: extension_id.clone(),
+            correlation_id: format!("08584{run:016}"),
+            stage,
+            received: None,
+        });
+        if let Some(a) = agent {
+            r.subject_idx = a;
+        }
+    }
+    // The last ordinary failure well inside the reprocess window.
+    let recent = now - ChronoDuration::days(10);
+    if let Some(r) = requests.iter_mut().skip(16).rev().find(|r| {
+        r.state == RequestState::DeliveryFailed && r.completed.is_some_and(|c| c > recent)
+    }) {
+        r.subject_idx = first_agent + 1;
+    }
 }
 
 /// Salt of the outage stream: the ordinary requests do not change when `--outage` is added.
@@ -519,6 +598,7 @@ fn make_request(
         pending: None,
         reprocess_calls: 0,
         live: false,
+        callback: None,
     }
 }
 
@@ -574,6 +654,7 @@ pub(crate) fn live_failure(
         pending: None,
         reprocess_calls: 0,
         live: true,
+        callback: None,
     }
 }
 

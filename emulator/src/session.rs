@@ -39,6 +39,17 @@ pub struct ChangedRequest {
     pub completed: Option<DateTime<Utc>>,
     pub pending: Option<PendingState>,
     pub reprocess_calls: u32,
+    /// The custom extension's callback was received (`resume`), with its detail if any.
+    /// Absent in sessions saved before resume existed: nothing was resumed then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_received: Option<ReceivedCallback>,
+}
+
+/// A callback received through `resume`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReceivedCallback {
+    pub detail: Option<String>,
 }
 
 /// An accepted reprocess that had not settled when the state was taken.
@@ -58,6 +69,17 @@ impl TenantState {
             .map(|c| u64::from(c.reprocess_calls))
             .sum()
     }
+
+    /// What clients changed: reprocess calls and received callbacks (`resume`). A session with
+    /// no more of them than another has nothing new to keep.
+    pub fn client_changes(&self) -> u64 {
+        let resumed = self
+            .changed
+            .iter()
+            .filter(|c| c.callback_received.is_some())
+            .count();
+        self.reprocess_calls() + resumed as u64
+    }
 }
 
 /// The state of `store`, generated at `generated_at` with `config`.
@@ -72,7 +94,10 @@ pub(crate) fn capture(
         // A request that appeared by a live change is not in the generated tenant a resume
         // starts from; naming it would make the whole state unusable. Live changes are not
         // kept: a resumed tenant is the generated one plus what reprocess calls did.
-        .filter(|r| !r.live && (r.reprocess_calls > 0 || r.pending.is_some()))
+        .filter(|r| {
+            let resumed = r.callback.as_ref().is_some_and(|c| !c.waiting());
+            !r.live && (r.reprocess_calls > 0 || r.pending.is_some() || resumed)
+        })
         .map(|r| ChangedRequest {
             id: r.id.clone(),
             state: r.state.v1().to_string(),
@@ -83,6 +108,11 @@ pub(crate) fn capture(
                 refail: p.refail,
             }),
             reprocess_calls: r.reprocess_calls,
+            callback_received: r
+                .callback
+                .as_ref()
+                .and_then(|c| c.received.clone())
+                .map(|detail| ReceivedCallback { detail }),
         })
         .collect();
     TenantState {
@@ -160,6 +190,11 @@ pub(crate) fn apply(store: &mut Store, state: &TenantState) -> Result<(), String
             pending,
             change.reprocess_calls,
         );
+        if let (Some(received), Some(r)) = (&change.callback_received, store.requests.get_mut(idx))
+            && let Some(cb) = &mut r.callback
+        {
+            cb.received = Some(received.detail.clone());
+        }
     }
     Ok(())
 }

@@ -76,7 +76,7 @@ impl DemoSession {
                     session: saved.session,
                     started: saved.started,
                     path,
-                    saved_calls: Some(saved.tenant.reprocess_calls()),
+                    saved_calls: Some(saved.tenant.client_changes()),
                 }
             }
             None => DemoSession {
@@ -135,9 +135,9 @@ impl DemoSession {
         let tenant = self.emulator.tenant_state();
         if self
             .saved_calls
-            .is_some_and(|saved| tenant.reprocess_calls() <= saved)
+            .is_some_and(|saved| tenant.client_changes() <= saved)
         {
-            // Nothing reprocessed: leave the file to a concurrent run that did reprocess.
+            // Nothing reprocessed or resumed: leave the file to a concurrent run that did.
             return;
         }
         let saved = SavedSession {

@@ -13,7 +13,9 @@ pub mod man;
 mod packages;
 mod reprocess;
 mod requests;
+mod resume;
 mod setup;
+mod waiting;
 mod why;
 
 use crate::auth::{AuthMethod, Secret, TokenCache, select_source};
@@ -243,6 +245,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             ctx.finish(outcome)
         }
         Command::Reprocess(args) => reprocess_command(global, args).await,
+        Command::Resume(args) => {
+            let config = Config::from_args(global)?;
+            // A bare `resume` is a usage error before any sign-in.
+            let selection = resume::selection(&args)?;
+            let ctx = context(config, global).await?;
+            let outcome = resume::run(&ctx, &args, selection).await;
+            ctx.finish(outcome)
+        }
         Command::Api(args) => {
             let ctx = context(Config::from_args(global)?, global).await?;
             let outcome = api::run(&ctx, &args).await;

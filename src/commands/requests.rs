@@ -33,7 +33,7 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
         // Every row is of the package the command named, and the note below names it.
         writer = writer.hide_columns(&["PACKAGE"]);
     }
-    let (mut shown, mut reprocessable) = (0usize, 0usize);
+    let (mut shown, mut reprocessable, mut waiting) = (0usize, 0usize, 0usize);
     let progress = crate::output::Progress::spinner("listing requests");
     // The failed states are few and what admins act on: listed until two passes agree.
     let failed_only = !filter.states.is_empty() && filter.states.iter().all(|s| s.is_failed());
@@ -43,10 +43,15 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
             .into_iter()
             .map(|r| RequestRecord::new(r.with_package(package.as_ref()), now, window))
             .filter(|r| !reprocessable_only || r.reprocessable)
+            .filter(|r| !args.waiting || r.waiting_on_callback.is_some())
             .filter(closing)
             .collect();
         shown += records.len();
         reprocessable += records.iter().filter(|r| r.reprocessable).count();
+        waiting += records
+            .iter()
+            .filter(|r| r.waiting_on_callback.is_some())
+            .count();
         writer.write_page(records)
     };
     if failed_only {
@@ -65,6 +70,13 @@ pub async fn list(ctx: &Context, args: &RequestsListArgs) -> anyhow::Result<Exit
             "{shown} request(s) {scope}, {reprocessable} reprocessable (window {})",
             crate::eligibility::format_age(window)
         ));
+        if waiting > 0 && !args.waiting {
+            // Not failed, yet going nowhere: said apart, since reprocess cannot move them.
+            diag::note(format!(
+                "{waiting} request(s) wait on a custom extension's callback (not failed): list \
+                 them with --waiting, move them on with 'ep resume'"
+            ));
+        }
     }
     Ok(ExitStatus::Success)
 }
@@ -89,7 +101,9 @@ pub async fn show(
     }
     match ctx.format {
         Format::Table => {
-            print_text(&key_value_table(&request_rows(&record)).to_string())?;
+            let mut rows = request_rows(&record).to_vec();
+            rows.extend(subject_and_wait_rows(&record));
+            print_text(&key_value_table(&rows).to_string())?;
             print_text(&crate::output::delivery_text(&report))?;
         }
         Format::Json => crate::output::print_json(&ShownRequest {
@@ -224,6 +238,40 @@ fn request_rows(record: &RequestRecord) -> [(&'static str, String); 13] {
         ),
         ("reprocessable", record.verdict_label()),
     ]
+}
+
+/// What `requests show` adds for a subject that is not a user, and for a request held by a
+/// custom extension: its kind, and since when and at which stage it waits.
+fn subject_and_wait_rows(record: &RequestRecord) -> Vec<(&'static str, String)> {
+    let mut rows = Vec::new();
+    if let Some(kind) = record
+        .requestor
+        .as_ref()
+        .and_then(|r| r.subject_type.clone())
+    {
+        rows.push(("subject type", kind));
+    }
+    if let Some(w) = &record.waiting_on_callback {
+        let since = match (&w.since, record.created) {
+            (Some(t), Some(at)) => format!(
+                "{t} (up to {} ago)",
+                crate::eligibility::format_age(record.judged_at - at)
+            ),
+            _ => "-".into(),
+        };
+        rows.push(("waiting on callback since", since));
+        rows.push((
+            "stage",
+            w.stage
+                .clone()
+                .unwrap_or_else(|| "unknown: give 'ep resume --stage'".into()),
+        ));
+        rows.push((
+            "callout",
+            w.callout_id.clone().unwrap_or_else(|| "-".into()),
+        ));
+    }
+    rows
 }
 
 /// `--state` values: Graph's v1.0 or beta spelling or the portal's words ("Delivery failed"),

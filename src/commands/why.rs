@@ -57,6 +57,7 @@ pub async fn run(ctx: &Context, args: &RequestsWhyArgs) -> anyhow::Result<ExitSt
         ));
     }
     report(ctx, &groups)?;
+    super::waiting::note(ctx, package.as_ref(), now).await;
     Ok(ExitStatus::Success)
 }
 

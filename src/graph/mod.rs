@@ -26,8 +26,8 @@ pub use directory::{
 };
 pub use error::{GraphError, decode_error};
 pub use model::{
-    AccessPackage, Assignment, AssignmentRequest, CalloutInstance, CatalogRef, PackageRef,
-    RequestState, Requestor, format_timestamp, parse_timestamp,
+    AccessPackage, Assignment, AssignmentRequest, CallbackWait, CalloutInstance, CatalogRef,
+    PackageRef, RequestState, Requestor, ResumeStage, format_timestamp, parse_timestamp,
 };
 pub use pacer::{Departure, Pacer, Phase};
 pub use paging::server_guid;
@@ -646,6 +646,24 @@ impl GraphClient {
             query::segment(id)
         );
         self.call(Method::POST, path).await
+    }
+
+    /// `POST .../{id}/resume` with its JSON body, once: like reprocess, the caller decides
+    /// about retries. Sent directly, never batched: resumes are few, and a body-carrying
+    /// sub-request gains nothing from a batch.
+    pub async fn resume_once(
+        &self,
+        id: &str,
+        body: &serde_json::Value,
+    ) -> Result<GraphResponse, GraphError> {
+        let path = format!(
+            "{EM}{}/{}/resume",
+            self.requests_collection(),
+            query::segment(id)
+        );
+        let mut out = Outgoing::new(Method::POST, self.url(&path));
+        out.json_body = Some(bytes::Bytes::from(body.to_string()));
+        self.send_with_auth_retry(out).await
     }
 
     // ---- `ep api` --------------------------------------------------------------------------------

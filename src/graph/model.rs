@@ -113,6 +113,21 @@ pub struct Requestor {
     pub principal_name: Option<String>,
     pub email: Option<String>,
     pub object_id: Option<String>,
+    /// v1.0 `subjectType` (`user`, `servicePrincipal`, …; an agent identity is a service
+    /// principal), beta `type` (`User`): kept as Graph sent it, whatever member it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_type: Option<String>,
+}
+
+impl Requestor {
+    /// Not a person: a service principal (agent identities are service principals) or a kind
+    /// added after this build. A subject with no type, or `notSpecified`, is taken for a user,
+    /// as every subject was before other kinds could request access.
+    pub fn is_user(&self) -> bool {
+        self.subject_type.as_deref().is_none_or(|t| {
+            t.eq_ignore_ascii_case("user") || t.eq_ignore_ascii_case("notSpecified")
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -194,6 +209,121 @@ impl AssignmentRequest {
         }
         self
     }
+
+    /// Whether processing stopped to wait for a custom extension's callback, and on which call.
+    ///
+    /// Graph's `resume` applies to a request "whose requestStatus is in a WaitingForCallback
+    /// state" (v1.0 calls that property `status`); the call being waited on is the callout
+    /// instance whose own status is `waitingForCallback`. Either sign is enough: a status
+    /// worded otherwise by a later service version still shows in the callout.
+    pub fn callback_wait(&self) -> Option<CallbackWait> {
+        let by_status = self
+            .status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("WaitingForCallback"));
+        let callout = self.callouts.iter().rev().find(|c| c.waiting()).cloned();
+        if !by_status && callout.is_none() {
+            return None;
+        }
+        Some(CallbackWait {
+            since: self.created,
+            stage: ResumeStage::implied_by(&self.state),
+            callout,
+        })
+    }
+}
+
+/// A request waiting on a custom extension's callback: not failed, and not for `reprocess`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackWait {
+    /// Graph records no time for a callout, so this is the request's creation: the wait began
+    /// then or later, and has lasted at most this long.
+    pub since: Option<DateTime<Utc>>,
+    /// The stage the callout ran at, as implied by where the request stands; `None` when its
+    /// state implies none.
+    pub stage: Option<ResumeStage>,
+    /// The callout waiting for its callback: its id is the `customExtensionStageInstanceId` a
+    /// resume names. `None` when only the request's status said so.
+    pub callout: Option<CalloutInstance>,
+}
+
+/// The stages a `resume` can name: the `type` values Graph's resume documents
+/// (`microsoft.graph.accessPackageCustomExtensionStage.<stage>`), of the
+/// `accessPackageCustomExtensionStage` enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResumeStage {
+    AssignmentRequestCreated,
+    AssignmentRequestApproved,
+    AssignmentRequestGranted,
+    AssignmentRequestRemoved,
+}
+
+impl ResumeStage {
+    pub const ALL: [ResumeStage; 4] = [
+        ResumeStage::AssignmentRequestCreated,
+        ResumeStage::AssignmentRequestApproved,
+        ResumeStage::AssignmentRequestGranted,
+        ResumeStage::AssignmentRequestRemoved,
+    ];
+
+    /// The enum member, as `data.stage` carries it.
+    pub fn member(self) -> &'static str {
+        match self {
+            ResumeStage::AssignmentRequestCreated => "assignmentRequestCreated",
+            ResumeStage::AssignmentRequestApproved => "assignmentRequestApproved",
+            ResumeStage::AssignmentRequestGranted => "assignmentRequestGranted",
+            ResumeStage::AssignmentRequestRemoved => "assignmentRequestRemoved",
+        }
+    }
+
+    /// The body's `type`: the member qualified by its enum, as the resume doc lists them.
+    pub fn qualified(self) -> String {
+        format!(
+            "microsoft.graph.accessPackageCustomExtensionStage.{}",
+            self.member()
+        )
+    }
+
+    /// For people: `request created`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResumeStage::AssignmentRequestCreated => "request created",
+            ResumeStage::AssignmentRequestApproved => "request approved",
+            ResumeStage::AssignmentRequestGranted => "assignment granted",
+            ResumeStage::AssignmentRequestRemoved => "assignment removed",
+        }
+    }
+
+    /// The member (any case), qualified or not, or the short word (`created`, `approved`, …).
+    pub fn parse(raw: &str) -> Option<ResumeStage> {
+        let raw = raw.trim();
+        let bare = raw
+            .rsplit_once('.')
+            .map_or(raw, |(_, member)| member)
+            .to_ascii_lowercase();
+        ResumeStage::ALL.into_iter().find(|s| {
+            let member = s.member().to_ascii_lowercase();
+            bare == member || member.strip_prefix("assignmentrequest") == Some(bare.as_str())
+        })
+    }
+
+    /// Graph's request names no stage. A request still `submitted` has not reached approval, so
+    /// what holds it is the extension run when the request is created; one `pendingApproval`
+    /// that waits on a callback is held after (or at) approval, before anything is granted.
+    /// Other states imply nothing, and a resume then needs the stage given.
+    pub fn implied_by(state: &RequestState) -> Option<ResumeStage> {
+        match state {
+            RequestState::Submitted => Some(ResumeStage::AssignmentRequestCreated),
+            RequestState::PendingApproval => Some(ResumeStage::AssignmentRequestApproved),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ResumeStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.member())
+    }
 }
 
 /// One `customExtensionCalloutInstance` (v1.0 and beta): the only failure text a request itself
@@ -216,6 +346,13 @@ impl CalloutInstance {
         self.status.as_deref().is_some_and(|s| {
             s.eq_ignore_ascii_case("calloutFailed") || s.eq_ignore_ascii_case("callbackTimedOut")
         })
+    }
+
+    /// `waitingForCallback`: the extension was called and its answer is awaited.
+    pub fn waiting(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("waitingForCallback"))
     }
 }
 
@@ -276,6 +413,10 @@ struct WireSubject {
     principal_name: Option<String>,
     email: Option<String>,
     object_id: Option<String>,
+    subject_type: Option<String>,
+    /// beta's name for `subjectType`.
+    #[serde(rename = "type")]
+    beta_type: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -321,6 +462,7 @@ impl From<WireRequest> for AssignmentRequest {
                 principal_name: s.principal_name,
                 email: s.email,
                 object_id: s.object_id,
+                subject_type: s.subject_type.or(s.beta_type).map(|t| lower_first(&t)),
             }),
             access_package: w.access_package.map(|p| PackageRef {
                 id: p.id,
@@ -431,5 +573,123 @@ mod tests {
             assert!(format_timestamp(&t).ends_with('Z'));
         }
         assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    fn waiting_request(
+        state: RequestState,
+        status: Option<&str>,
+        callout: Option<&str>,
+    ) -> AssignmentRequest {
+        AssignmentRequest {
+            id: "r".into(),
+            state,
+            status: status.map(str::to_string),
+            request_type: None,
+            created: parse_timestamp("2026-11-20T10:00:00Z"),
+            completed: None,
+            requestor: None,
+            access_package: None,
+            callouts: callout
+                .map(|s| CalloutInstance {
+                    id: Some("c1".into()),
+                    status: Some(s.into()),
+                    ..CalloutInstance::default()
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_wait_shows_in_the_status_or_in_a_callout_in_any_case() {
+        let by_both = waiting_request(
+            RequestState::Submitted,
+            Some("WaitingForCallback"),
+            Some("waitingForCallback"),
+        );
+        let wait = by_both.callback_wait().unwrap();
+        assert_eq!(wait.stage, Some(ResumeStage::AssignmentRequestCreated));
+        assert_eq!(wait.callout.unwrap().id.as_deref(), Some("c1"));
+        assert_eq!(wait.since, by_both.created);
+        let by_status = waiting_request(
+            RequestState::PendingApproval,
+            Some("waitingforcallback"),
+            None,
+        );
+        let wait = by_status.callback_wait().unwrap();
+        assert_eq!(wait.stage, Some(ResumeStage::AssignmentRequestApproved));
+        assert!(wait.callout.is_none());
+        // A later wording of the status still shows in the callout; a state Graph adds later
+        // implies no stage.
+        let by_callout = waiting_request(
+            RequestState::parse("awaitingSomething"),
+            Some("SomethingNew"),
+            Some("WAITINGFORCALLBACK"),
+        );
+        assert_eq!(by_callout.callback_wait().unwrap().stage, None);
+        for (status, callout) in [
+            (Some("Accepted"), Some("callbackReceived")),
+            (None, Some("unknownFutureValue")),
+            (None, None),
+        ] {
+            assert!(
+                waiting_request(RequestState::Submitted, status, callout)
+                    .callback_wait()
+                    .is_none()
+            );
+        }
+    }
+
+    #[test]
+    fn stages_parse_from_the_member_the_qualified_name_or_a_word() {
+        for raw in [
+            "created",
+            "Created",
+            "assignmentRequestCreated",
+            "AssignmentRequestCreated",
+            "microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated",
+        ] {
+            assert_eq!(
+                ResumeStage::parse(raw),
+                Some(ResumeStage::AssignmentRequestCreated),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            ResumeStage::parse("removed"),
+            Some(ResumeStage::AssignmentRequestRemoved)
+        );
+        for raw in [
+            "",
+            "later",
+            "assignmentFourteenDaysBeforeExpiration",
+            "request",
+        ] {
+            assert_eq!(ResumeStage::parse(raw), None, "{raw}");
+        }
+        assert_eq!(
+            ResumeStage::AssignmentRequestApproved.qualified(),
+            "microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestApproved"
+        );
+    }
+
+    #[test]
+    fn subject_kinds_are_kept_as_graph_sends_them() {
+        let parse = |subject: serde_json::Value| {
+            let wire: WireRequest =
+                serde_json::from_value(serde_json::json!({"id": "r", "requestor": subject}))
+                    .unwrap();
+            AssignmentRequest::from(wire).requestor.unwrap()
+        };
+        let v1 = parse(serde_json::json!({"subjectType": "servicePrincipal"}));
+        assert_eq!(v1.subject_type.as_deref(), Some("servicePrincipal"));
+        assert!(!v1.is_user());
+        let beta = parse(serde_json::json!({"type": "User"}));
+        assert_eq!(beta.subject_type.as_deref(), Some("user"));
+        assert!(beta.is_user());
+        let future = parse(serde_json::json!({"subjectType": "agentIdentityBlueprint"}));
+        assert!(!future.is_user());
+        assert!(parse(serde_json::json!({})).is_user());
+        assert!(parse(serde_json::json!({"subjectType": "notSpecified"})).is_user());
     }
 }

@@ -17,8 +17,8 @@ pub use progress::Progress;
 pub use query::{Projection, Query, QueryError, Render, project_output};
 
 pub use records::{
-    Counts, ErrorInfo, Outcome, PackageRecord, ReprocessResult, ReprocessSummary, RequestRecord,
-    WaitEnd, package_label, requestor_label,
+    CallbackWaitRecord, Counts, ErrorInfo, Outcome, PackageRecord, ReprocessResult,
+    ReprocessSummary, RequestRecord, ResumeSummary, WaitEnd, package_label, requestor_label,
 };
 
 pub use fit::Give;

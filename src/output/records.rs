@@ -3,8 +3,8 @@
 use super::{Give, Record, TableCell};
 use crate::eligibility::{closing_label, format_age, judge_request, request_closes_at};
 use crate::graph::{
-    AccessPackage, AssignmentRequest, CatalogRef, PackageRef, RequestState, Requestor,
-    format_timestamp,
+    AccessPackage, AssignmentRequest, CallbackWait, CatalogRef, PackageRef, RequestState,
+    Requestor, format_timestamp,
 };
 use chrono::{DateTime, Duration, Utc};
 use comfy_table::Color;
@@ -26,6 +26,9 @@ pub struct RequestRecord {
     pub reason: Option<String>,
     /// When a reprocessable request leaves the reprocess window (RFC 3339); null otherwise.
     pub closes_at: Option<String>,
+    /// Present only for a request held until a custom extension calls back (see `ep resume`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting_on_callback: Option<CallbackWaitRecord>,
     #[serde(skip)]
     pub closes: Option<DateTime<Utc>>,
     /// When the record was judged, for "closes in …".
@@ -47,8 +50,13 @@ impl RequestRecord {
     pub fn new(request: AssignmentRequest, now: DateTime<Utc>, window: Duration) -> Self {
         let verdict = judge_request(&request, now, window);
         let closes = request_closes_at(&request, now, window);
+        let waiting_on_callback = request
+            .callback_wait()
+            .filter(|_| !request.state.is_failed())
+            .map(CallbackWaitRecord::from);
         RequestRecord {
             assignment_note: crate::eligibility::assignment_note(&request),
+            waiting_on_callback,
             closes_at: closes.as_ref().map(format_timestamp),
             closes,
             judged_at: now,
@@ -129,6 +137,7 @@ impl Record for RequestRecord {
             "reprocessable",
             "reason",
             "closesAt",
+            "requestorSubjectType",
         ]
     }
 
@@ -151,6 +160,7 @@ impl Record for RequestRecord {
             self.reprocessable.to_string(),
             self.reason.clone().unwrap_or_default(),
             self.closes_at.clone().unwrap_or_default(),
+            r.subject_type.unwrap_or_default(),
         ]
     }
 
@@ -204,15 +214,50 @@ impl Record for RequestRecord {
     }
 }
 
-/// Who asked, for people: the display name, else what identifies them best.
+/// A request's wait for a custom extension's callback, as listed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackWaitRecord {
+    /// The request's creation (RFC 3339): Graph records no time for the callout itself, so the
+    /// wait began then or later.
+    pub since: Option<String>,
+    /// The `accessPackageCustomExtensionStage` member implied by the request's state; null when
+    /// it implies none.
+    pub stage: Option<String>,
+    /// The waiting callout instance's id (what a resume names), when Graph listed one.
+    pub callout_id: Option<String>,
+    pub custom_extension_id: Option<String>,
+}
+
+impl From<CallbackWait> for CallbackWaitRecord {
+    fn from(w: CallbackWait) -> Self {
+        CallbackWaitRecord {
+            since: w.since.as_ref().map(format_timestamp),
+            stage: w.stage.map(|s| s.member().to_string()),
+            callout_id: w.callout.as_ref().and_then(|c| c.id.clone()),
+            custom_extension_id: w.callout.and_then(|c| c.custom_extension_id),
+        }
+    }
+}
+
+/// Who asked, for people: the display name, else what identifies them best. A subject that is
+/// not a user (a service principal, such as an agent identity) says what it is, since it has no
+/// user principal name and is not someone to ask.
 pub fn requestor_label(requestor: Option<&Requestor>) -> String {
     match requestor {
-        Some(r) => r
-            .display_name
-            .clone()
-            .or_else(|| r.principal_name.clone())
-            .or_else(|| r.email.clone())
-            .unwrap_or_else(|| "(unknown)".into()),
+        Some(r) => {
+            let name = r
+                .display_name
+                .clone()
+                .or_else(|| r.principal_name.clone())
+                .or_else(|| r.email.clone())
+                .or_else(|| r.object_id.clone())
+                .unwrap_or_else(|| "(unknown)".into());
+            match r.subject_type.as_deref() {
+                Some(kind) if !r.is_user() => format!("{name} ({kind})"),
+                _ => name,
+            }
+        }
         None => "(not returned)".into(),
     }
 }
@@ -313,6 +358,9 @@ pub enum Outcome {
     Failed,
     Skipped,
     WouldReprocess,
+    /// `ep resume`: Graph accepted the resume.
+    Resumed,
+    WouldResume,
 }
 
 impl Outcome {
@@ -322,6 +370,8 @@ impl Outcome {
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
             Outcome::WouldReprocess => "would-reprocess",
+            Outcome::Resumed => "resumed",
+            Outcome::WouldResume => "would-resume",
         }
     }
 }
@@ -488,7 +538,10 @@ impl Record for ReprocessResult {
             detail.push(format!("{status}{}: {}", e.code, e.message));
         }
         let outcome = TableCell::new(self.outcome.label()).color(match self.outcome {
-            Outcome::Reprocessed | Outcome::WouldReprocess => Color::Green,
+            Outcome::Reprocessed
+            | Outcome::WouldReprocess
+            | Outcome::Resumed
+            | Outcome::WouldResume => Color::Green,
             Outcome::Failed => Color::Red,
             Outcome::Skipped => Color::Yellow,
         });
@@ -602,5 +655,98 @@ impl ReprocessSummary {
             }
             line
         }
+    }
+}
+
+/// `resume -o json`: the shape of reprocess's summary, with resume's counts.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumeSummary {
+    pub dry_run: bool,
+    /// The signal that stopped the run (`SIGINT`, `SIGTERM`), as in reprocess's summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<&'static str>,
+    pub counts: ResumeCounts,
+    pub results: Vec<ReprocessResult>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumeCounts {
+    pub selected: usize,
+    pub resumed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_resume: Option<usize>,
+}
+
+impl ResumeSummary {
+    pub fn new(dry_run: bool, results: Vec<ReprocessResult>) -> Self {
+        let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+        ResumeSummary {
+            dry_run,
+            interrupted: None,
+            counts: ResumeCounts {
+                selected: results.len(),
+                resumed: count(Outcome::Resumed),
+                failed: count(Outcome::Failed),
+                skipped: count(Outcome::Skipped),
+                would_resume: dry_run.then(|| count(Outcome::WouldResume)),
+            },
+            results,
+        }
+    }
+
+    /// One line for people: `resumed 1, failed 0, skipped 1 of 2 selected`.
+    pub fn headline(&self) -> String {
+        let c = &self.counts;
+        if self.dry_run {
+            format!(
+                "dry run: would resume {}, skipped {} of {} selected; nothing was sent",
+                c.would_resume.unwrap_or(0),
+                c.skipped,
+                c.selected
+            )
+        } else {
+            format!(
+                "resumed {}, failed {}, skipped {} of {} selected",
+                c.resumed, c.failed, c.skipped, c.selected
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_requestor_that_is_not_a_user_says_what_it_is() {
+        let agent = Requestor {
+            display_name: Some("Invoice Triage Agent".into()),
+            subject_type: Some("servicePrincipal".into()),
+            ..Requestor::default()
+        };
+        assert_eq!(
+            requestor_label(Some(&agent)),
+            "Invoice Triage Agent (servicePrincipal)"
+        );
+        // No name, no UPN, no mail: the object id, never "(unknown)" while there is one.
+        let bare = Requestor {
+            object_id: Some("4ee31f9b-cf45-47e9-8cde-2bcc77dc81a7".into()),
+            subject_type: Some("servicePrincipal".into()),
+            ..Requestor::default()
+        };
+        assert_eq!(
+            requestor_label(Some(&bare)),
+            "4ee31f9b-cf45-47e9-8cde-2bcc77dc81a7 (servicePrincipal)"
+        );
+        let person = Requestor {
+            display_name: Some("Zoë".into()),
+            subject_type: Some("user".into()),
+            ..Requestor::default()
+        };
+        assert_eq!(requestor_label(Some(&person)), "Zoë");
     }
 }

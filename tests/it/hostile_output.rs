@@ -1171,3 +1171,65 @@ fn a_summary_file_that_cannot_be_written_stops_the_run_before_anything_is_sent()
         0,
     );
 }
+
+// ---- requests held by a custom extension, requestors that are not people ----------------------
+
+/// A request waiting on a callback whose every string ep shows is hostile: the subject's kind,
+/// its name, the callout's id; and a resume refused with a hostile message.
+fn waiting_tenant(req: &Req) -> Reply {
+    if req.method == "POST" && req.path.ends_with("/resume") {
+        return json(
+            400,
+            serde_json::json!({"error": {"code": "\u{1b}[1mBadRequest", "message": format!("not for {NAME}")}}),
+        );
+    }
+    let created = (chrono::Utc::now() - chrono::Duration::hours(30)).to_rfc3339();
+    json(
+        200,
+        serde_json::json!({
+            "id": REQUEST_ID,
+            "state": "submitted",
+            "status": "WaitingForCallback",
+            "createdDateTime": created,
+            "requestor": {"displayName": NAME, "subjectType": "agent\u{1b}[2J\u{202e}"},
+            "accessPackage": {"id": PACKAGE_ID, "displayName": PACKAGE},
+            "customExtensionCalloutInstances": [
+                {"id": "c\u{1b}]0;x\u{7}1", "status": "waitingForCallback"}
+            ]
+        }),
+    )
+}
+
+#[test]
+fn a_waiting_request_and_its_resume_reach_the_terminal_escaped() {
+    let server = Hostile::start(waiting_tenant);
+    for (what, args, code) in [
+        ("requests show", vec!["requests", "show", REQUEST_ID], 0),
+        (
+            "resume dry run",
+            vec!["resume", REQUEST_ID, "--dry-run", "--no-journal"],
+            0,
+        ),
+        // Graph refuses: that request failed, exit 1, the message escaped.
+        ("resume", vec!["resume", REQUEST_ID, "--no-journal"], 1),
+    ] {
+        let r = run_expect(server.ep().args(&args), code);
+        assert_terminal_safe(what, &r);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(
+            all.contains("\\x1b"),
+            "{what} shows the escapes visibly:\n{all}"
+        );
+        assert!(all.contains("\\u{202e}"), "{what}:\n{all}");
+    }
+    // JSON keeps the data exact.
+    let shown = run_expect(
+        server
+            .ep()
+            .args(["requests", "show", REQUEST_ID, "-o", "json"]),
+        0,
+    )
+    .json();
+    assert_eq!(shown["requestor"]["subjectType"], "agent\u{1b}[2J\u{202e}");
+    assert_eq!(shown["waitingOnCallback"]["calloutId"], "c\u{1b}]0;x\u{7}1");
+}

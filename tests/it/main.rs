@@ -31,6 +31,7 @@ mod profiles;
 mod reprocess;
 mod requests;
 mod resilience;
+mod resume;
 mod round_trips;
 mod setup;
 mod tables;

@@ -11,7 +11,7 @@ const MAX_STDIN_BYTES: usize = 64 * 1024 * 1024;
 const MAX_LINE_CHARS: usize = 4096;
 
 /// Ids from the command line and/or stdin: validated and de-duplicated before any call.
-pub(super) async fn collect_ids(
+pub(in crate::commands) async fn collect_ids(
     mut ids: Vec<String>,
     stdin: bool,
 ) -> Result<Vec<String>, CliError> {

@@ -16,8 +16,8 @@ use crate::reprocess::{
 use chrono::Utc;
 use std::sync::{Arc, OnceLock};
 
-mod input;
-mod prompt;
+pub(super) mod input;
+pub(super) mod prompt;
 mod screen;
 
 /// How the user chose what to reprocess.
@@ -40,8 +40,8 @@ pub async fn run(
         force: args.force,
         dry_run: args.dry_run,
         unattended: args.yes || !ctx.interactive,
-        journal: journal_choice(args),
-        journal_window: args.journal_window,
+        journal: journal_choice(&args.journal),
+        journal_window: args.journal.journal_window,
         wait: args.wait.then_some(args.timeout),
     };
     let scope = scope(ctx, selection).await?;
@@ -72,18 +72,7 @@ pub async fn run(
         summary.counts.recheck_passes = Some(recheck.passes);
         summary.counts.established = Some(established);
     }
-    // A reader that closed stdout early (`| head -1`) changes nothing that was done: the exit
-    // code still says how the requests fared, as it would have with the whole summary read.
-    match report_summary(ctx, &summary, args.summary_file.as_deref()) {
-        Err(e) if is_broken_pipe(&e) => {}
-        // The same holds for a --query that fails on the summary: it is reported, and the exit
-        // code is the run's, not a usage error's, since what was sent was sent.
-        Err(e) if e.downcast_ref::<QueryError>().is_some() => {
-            diag::error(&e.to_string(), Some(crate::error::QUERY_HINT));
-        }
-        Err(e) => return Err(e),
-        Ok(()) => {}
-    }
+    after_printing(report_summary(ctx, &summary, args.summary_file.as_deref()))?;
     if let Some(e) = listing_error {
         return Err(after_sending(e, summary.counts.reprocessed));
     }
@@ -93,6 +82,22 @@ pub async fn run(
         signal,
         established,
     ))
+}
+
+/// What printing a summary's failure means once requests were sent. A reader that closed
+/// stdout early (`| head -1`) changes nothing that was done: the exit code still says how the
+/// requests fared, as it would have with the whole summary read. The same holds for a --query
+/// that fails on the summary: it is reported, and the exit code is the run's, not a usage
+/// error's, since what was sent was sent.
+pub(super) fn after_printing(printed: anyhow::Result<()>) -> anyhow::Result<()> {
+    match printed {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        Err(e) if e.downcast_ref::<QueryError>().is_some() => {
+            diag::error(&e.to_string(), Some(crate::error::QUERY_HINT));
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// A listing that failed after some requests were sent: the error as it is, with word that what
@@ -139,7 +144,7 @@ async fn scope(ctx: &Context, selection: Selection) -> anyhow::Result<Scope> {
 }
 
 /// The journal to use: `--journal`, else the default location, none with `--no-journal`.
-fn journal_choice(args: &ReprocessArgs) -> Option<JournalChoice> {
+pub(super) fn journal_choice(args: &crate::cli::JournalArgs) -> Option<JournalChoice> {
     if args.no_journal {
         return None;
     }
@@ -348,24 +353,38 @@ fn report_summary(
     if let Some(path) = summary_file {
         crate::output::markdown::write_summary_file(path, summary);
     }
+    if ctx.format == Format::Markdown {
+        return print_text(&crate::output::markdown::summary(summary));
+    }
+    print_summary(ctx, summary, &summary.results, &summary.headline(), |o| {
+        matches!(o, Outcome::Reprocessed | Outcome::WouldReprocess)
+    })
+}
+
+/// A run's summary on stdout: `document` as JSON, else each result as a record (with `-o ids`
+/// only those whose outcome `sent` keeps) and the headline, on stdout under a table and on
+/// stderr otherwise, so a machine format stays clean.
+pub(super) fn print_summary(
+    ctx: &Context,
+    document: &impl serde::Serialize,
+    results: &[ReprocessResult],
+    headline: &str,
+    sent: impl Fn(Outcome) -> bool,
+) -> anyhow::Result<()> {
     match ctx.format {
-        Format::Json => print_json(summary)?,
-        Format::Markdown => print_text(&crate::output::markdown::summary(summary))?,
+        Format::Json => print_json(document)?,
         Format::Table => {
-            write_results(ctx, Format::Table, summary.results.iter())?;
-            print_text(&summary.headline())?;
+            write_results(ctx, Format::Table, results.iter())?;
+            print_text(headline)?;
         }
         Format::Ids => {
-            let sent = summary
-                .results
-                .iter()
-                .filter(|r| matches!(r.outcome, Outcome::Reprocessed | Outcome::WouldReprocess));
-            write_results(ctx, Format::Ids, sent)?;
-            diag::note(summary.headline());
+            let kept = results.iter().filter(|r| sent(r.outcome));
+            write_results(ctx, Format::Ids, kept)?;
+            diag::note(headline);
         }
         format => {
-            write_results(ctx, format, summary.results.iter())?;
-            diag::note(summary.headline());
+            write_results(ctx, format, results.iter())?;
+            diag::note(headline);
         }
     }
     Ok(())
@@ -386,11 +405,14 @@ fn write_results<'a>(
     writer.finish(|_, _| std::cmp::Ordering::Equal)
 }
 
-/// 0 when nothing failed. When everything that failed failed for one reason and nothing was
-/// reprocessed, that reason's code (3 auth, 4 not found, 5 unavailable); otherwise 1.
 fn exit_status(summary: &ReprocessSummary) -> ExitStatus {
-    let failures: Vec<&ErrorInfo> = summary
-        .results
+    exit_status_of(&summary.results, summary.counts.reprocessed)
+}
+
+/// 0 when nothing failed. When everything that failed failed for one reason and nothing was
+/// `accepted`, that reason's code (3 auth, 4 not found, 5 unavailable); otherwise 1.
+pub(super) fn exit_status_of(results: &[ReprocessResult], accepted: usize) -> ExitStatus {
+    let failures: Vec<&ErrorInfo> = results
         .iter()
         .filter(|r| r.outcome == Outcome::Failed)
         .filter_map(|r| r.error.as_ref())
@@ -398,7 +420,7 @@ fn exit_status(summary: &ReprocessSummary) -> ExitStatus {
     if failures.is_empty() {
         return ExitStatus::Success;
     }
-    if summary.counts.reprocessed > 0 {
+    if accepted > 0 {
         return ExitStatus::PartialFailure;
     }
     let class = |e: &ErrorInfo| status_exit(e.status).unwrap_or(ExitStatus::PartialFailure);

@@ -76,6 +76,11 @@ pub(super) async fn confirm(count: usize, recheck: bool) -> anyhow::Result<bool>
     } else {
         format!("Reprocess {count} request(s)?")
     };
+    ask(question).await
+}
+
+/// A yes/no question, no by default. Esc is no; Ctrl-C ends the run (exit 130).
+pub(in crate::commands) async fn ask(question: String) -> anyhow::Result<bool> {
     let answer = tokio::task::spawn_blocking(move || {
         inquire::Confirm::new(&question)
             .with_default(false)
