@@ -589,6 +589,7 @@ mod tests {
             completed: None,
             requestor: None,
             access_package: None,
+            assignment: None,
             callouts: callout
                 .map(|s| CalloutInstance {
                     id: Some("c1".into()),
