@@ -279,7 +279,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in as a person with the device-code flow; tokens are cached for later runs')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in as a person with the device-code flow; tokens are kept for later runs')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which credential source ep uses, for which tenant, app and cloud, and until when')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the tokens cached by `ep auth login`')
             break
@@ -303,6 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Graph calls in flight at once (a $batch of up to 20 counts as one)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--insecure-storage', '--insecure-storage', [CompletionResultType]::ParameterName, 'Keep the tokens in a plain file readable by you only, not in the OS keyring')
             [CompletionResult]::new('--legacy-beta-path', '--legacy-beta-path', [CompletionResultType]::ParameterName, 'beta only: use the deprecated accessPackageAssignmentRequests collection')
             [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Whole request ids in tables and the --select picker')
             [CompletionResult]::new('--no-batch', '--no-batch', [CompletionResultType]::ParameterName, 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests')

@@ -271,7 +271,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand login 'Sign in as a person with the device-code flow; tokens are cached for later runs'
+            cand login 'Sign in as a person with the device-code flow; tokens are kept for later runs'
             cand status 'Which credential source ep uses, for which tenant, app and cloud, and until when'
             cand logout 'Forget the tokens cached by `ep auth login`'
         }
@@ -294,6 +294,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --max-wait 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)'
             cand --concurrency 'Graph calls in flight at once (a $batch of up to 20 counts as one)'
             cand --color 'When to colour tables'
+            cand --insecure-storage 'Keep the tokens in a plain file readable by you only, not in the OS keyring'
             cand --legacy-beta-path 'beta only: use the deprecated accessPackageAssignmentRequests collection'
             cand --full-ids 'Whole request ids in tables and the --select picker'
             cand --no-batch 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'

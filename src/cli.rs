@@ -624,11 +624,24 @@ pub enum ConfigCommand {
     Path,
 }
 
+#[derive(Debug, Args)]
+pub struct AuthLoginArgs {
+    /// Keep the tokens in a plain file readable by you only, not in the OS keyring
+    ///
+    /// For a machine without a keyring (a server, a container). Anyone who can read the file
+    /// (root, a backup) can act as you until the refresh token expires.
+    #[arg(long, env = "EP_INSECURE_STORAGE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub insecure_storage: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
-    /// Sign in as a person with the device-code flow; tokens are cached for later runs
+    /// Sign in as a person with the device-code flow; tokens are kept for later runs
+    ///
+    /// The tokens go to the OS keyring (Credential Manager, Keychain, Secret Service). Without
+    /// one, ep refuses unless you pass --insecure-storage.
     #[command(after_help = examples(AUTH_LOGIN_EXAMPLES))]
-    Login,
+    Login(AuthLoginArgs),
     /// Which credential source ep uses, for which tenant, app and cloud, and until when
     #[command(after_help = examples(AUTH_STATUS_EXAMPLES))]
     Status,
@@ -1168,6 +1181,10 @@ const AUTH_LOGIN_EXAMPLES: &[Example] = &[
     (
         "Sign in: it prints a code to enter at https://microsoft.com/devicelogin",
         "ep auth login",
+    ),
+    (
+        "No keyring on this machine: a file readable by you only",
+        "ep auth login --insecure-storage",
     ),
 ];
 

@@ -24,6 +24,7 @@ mod errors;
 mod graph_examples;
 mod hostile;
 mod hostile_output;
+mod keyring;
 mod man;
 mod names;
 mod pipelines;
