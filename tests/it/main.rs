@@ -29,6 +29,7 @@ mod man;
 mod names;
 mod pipelines;
 mod profiles;
+mod proxy;
 mod reprocess;
 mod requests;
 mod resilience;
