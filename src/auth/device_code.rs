@@ -587,6 +587,7 @@ pub fn logout(creds: &Credentials) -> Result<Vec<String>, AuthError> {
 mod tests {
     use super::*;
 
+    #[cfg_attr(not(unix), allow(dead_code))] // for the Unix-only permission test
     fn temp_path(name: &str) -> PathBuf {
         std::env::temp_dir()
             .join(format!(
@@ -597,6 +598,7 @@ mod tests {
             .join(name)
     }
 
+    #[cfg_attr(not(unix), allow(dead_code))]
     fn sample() -> CacheFile {
         CacheFile {
             version: 1,
