@@ -440,6 +440,14 @@ pub fn options_topic() -> clap::Command {
         .after_help(environment())
 }
 
+/// The variables that say where ep's files live, per platform.
+#[cfg(not(windows))]
+const WHERE_FILES_LIVE: &str =
+    "  XDG_CONFIG_HOME, XDG_STATE_HOME    where config.toml, the journal and the demo session live";
+#[cfg(windows)]
+const WHERE_FILES_LIVE: &str = "  APPDATA, LOCALAPPDATA              config.toml in %APPDATA%\\ep; the journal and the demo session in
+                                     %LOCALAPPDATA%\\ep";
+
 /// The environment ep reads besides the options' own variables.
 fn environment() -> String {
     let heading = clap::builder::styling::Style::new().bold().underline();
@@ -464,7 +472,7 @@ fn environment() -> String {
   NO_COLOR                           no colour (as --no-color)
   EP_JOURNAL                         reprocess: the journal file (as --journal)
   GITHUB_STEP_SUMMARY                reprocess: where the Markdown summary goes (GitHub Actions)
-  XDG_CONFIG_HOME, XDG_STATE_HOME    where config.toml, the journal and the demo session live
+{WHERE_FILES_LIVE}
   COMPLETE                           set by a shell's dynamic completion (see 'ep completions -h')
 "
     )
@@ -812,7 +820,11 @@ pub struct ReprocessArgs {
 
     /// Journal of reprocess outcomes
     ///
-    /// Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep).
+    #[cfg_attr(
+        not(windows),
+        doc = "Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep)."
+    )]
+    #[cfg_attr(windows, doc = "Default: %LOCALAPPDATA%\\ep\\journal.ndjson.")]
     #[arg(long, value_name = "FILE", env = "EP_JOURNAL", hide_env_values = true)]
     pub journal: Option<std::path::PathBuf>,
 
