@@ -263,6 +263,30 @@ mod tests {
         assert_eq!(Signal::Terminate.exit_code(), 128 + 15);
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_closing_console_gets_the_short_grace_and_ctrl_c_the_full_one() {
+        let closing = Received {
+            signal: Signal::Terminate,
+            grace: CLOSE_GRACE,
+        };
+        for (received, expected) in [
+            (Received::of(Signal::Interrupt), GRACE),
+            (Received::of(Signal::Terminate), GRACE),
+            (closing, CLOSE_GRACE),
+        ] {
+            let (tx, rx) = watch::channel(Some(received));
+            let interrupt = Interrupt {
+                requested: rx,
+                grace: GRACE,
+                _never: Some(tx),
+            };
+            assert_eq!(interrupt.signal(), Some(received.signal));
+            let start = tokio::time::Instant::now();
+            interrupt.grace_expired().await;
+            assert_eq!(start.elapsed(), expected);
+        }
+    }
+
     #[tokio::test]
     async fn never_is_never_requested() {
         let i = Interrupt::never();
