@@ -441,7 +441,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcomma
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -s V -l version -d 'Print version'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "setup" -d 'Register ep in your tenant and sign in: one step from nothing to a working sign-in'
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are cached for later runs'
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "login" -d 'Sign in as a person with the device-code flow; tokens are kept for later runs'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "status" -d 'Which credential source ep uses, for which tenant, app and cloud, and until when'
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -f -a "logout" -d 'Forget the tokens cached by `ep auth login`'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l name -d 'The app registration\'s display name' -r -f
@@ -486,6 +486,7 @@ always\t'also when piped, whatever NO_COLOR says'
 never\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l no-audit -d 'Leave out AuditLog.Read.All (`requests why` then explains less)'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l no-login -d 'Register and save the profile, but do not sign in now'
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l insecure-storage -d 'Keep the tokens in a plain file readable by you only, not in the OS keyring'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'
@@ -535,6 +536,7 @@ complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l insecure-storage -d 'Keep the tokens in a plain file readable by you only, not in the OS keyring'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l legacy-beta-path -d 'beta only: use the deprecated accessPackageAssignmentRequests collection'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l full-ids -d 'Whole request ids in tables and the --select picker'
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-batch -d 'Send state checks and reprocess calls one HTTP request each instead of in $batch requests'

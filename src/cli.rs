@@ -440,6 +440,14 @@ pub fn options_topic() -> clap::Command {
         .after_help(environment())
 }
 
+/// The variables that say where ep's files live, per platform.
+#[cfg(not(windows))]
+const WHERE_FILES_LIVE: &str =
+    "  XDG_CONFIG_HOME, XDG_STATE_HOME    where config.toml, the journal and the demo session live";
+#[cfg(windows)]
+const WHERE_FILES_LIVE: &str = "  APPDATA, LOCALAPPDATA              config.toml in %APPDATA%\\ep; the journal and the demo session in
+                                     %LOCALAPPDATA%\\ep";
+
 /// The environment ep reads besides the options' own variables.
 fn environment() -> String {
     let heading = clap::builder::styling::Style::new().bold().underline();
@@ -464,7 +472,7 @@ fn environment() -> String {
   NO_COLOR                           no colour (as --no-color)
   EP_JOURNAL                         reprocess, resume: the journal file (as --journal)
   GITHUB_STEP_SUMMARY                reprocess: where the Markdown summary goes (GitHub Actions)
-  XDG_CONFIG_HOME, XDG_STATE_HOME    where config.toml, the journal and the demo session live
+{WHERE_FILES_LIVE}
   COMPLETE                           set by a shell's dynamic completion (see 'ep completions -h')
 "
     )
@@ -637,6 +645,16 @@ pub enum ConfigCommand {
     Path,
 }
 
+#[derive(Debug, Args)]
+pub struct AuthLoginArgs {
+    /// Keep the tokens in a plain file readable by you only, not in the OS keyring
+    ///
+    /// For a machine without a keyring (a server, a container). Anyone who can read the file
+    /// (root, a backup) can act as you until the refresh token expires.
+    #[arg(long, env = "EP_INSECURE_STORAGE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub insecure_storage: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Register ep in your tenant and sign in: one step from nothing to a working sign-in
@@ -649,9 +667,12 @@ pub enum AuthCommand {
     /// Run again, it reuses the app the profile names.
     #[command(after_help = examples(AUTH_SETUP_EXAMPLES))]
     Setup(AuthSetupArgs),
-    /// Sign in as a person with the device-code flow; tokens are cached for later runs
+    /// Sign in as a person with the device-code flow; tokens are kept for later runs
+    ///
+    /// The tokens go to the OS keyring (Credential Manager, Keychain, Secret Service). Without
+    /// one, ep refuses unless you pass --insecure-storage.
     #[command(after_help = examples(AUTH_LOGIN_EXAMPLES))]
-    Login,
+    Login(AuthLoginArgs),
     /// Which credential source ep uses, for which tenant, app and cloud, and until when
     #[command(after_help = examples(AUTH_STATUS_EXAMPLES))]
     Status,
@@ -675,6 +696,8 @@ pub struct AuthSetupArgs {
     /// Register and save the profile, but do not sign in now
     #[arg(long)]
     pub no_login: bool,
+    #[command(flatten)]
+    pub login: AuthLoginArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -906,7 +929,11 @@ pub struct ResumeArgs {
 pub struct JournalArgs {
     /// Journal of reprocess and resume outcomes
     ///
-    /// Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep).
+    #[cfg_attr(
+        not(windows),
+        doc = "Default: ~/.local/state/ep/journal.ndjson ($XDG_STATE_HOME/ep)."
+    )]
+    #[cfg_attr(windows, doc = "Default: %LOCALAPPDATA%\\ep\\journal.ndjson.")]
     #[arg(long, value_name = "FILE", env = "EP_JOURNAL", hide_env_values = true)]
     pub journal: Option<std::path::PathBuf>,
 
@@ -1312,6 +1339,10 @@ const AUTH_LOGIN_EXAMPLES: &[Example] = &[
     (
         "Sign in: it prints a code to enter at https://microsoft.com/devicelogin",
         "ep auth login",
+    ),
+    (
+        "No keyring on this machine: a file readable by you only",
+        "ep auth login --insecure-storage",
     ),
 ];
 

@@ -5,7 +5,7 @@ mod layers;
 
 pub use layers::{Origin, Provenance, arg_id, check_value};
 
-use crate::auth::{AuthMethod, Credentials, Secret, TokenEndpoint};
+use crate::auth::{AuthMethod, Credentials, Secret, TokenEndpoint, TokenStorage};
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
 use crate::graph::{ApiVersion, RetryPolicy};
@@ -85,6 +85,11 @@ impl Config {
             imds_endpoint: env_text("IMDS_ENDPOINT"),
             azure_cli: crate::auth::find_az(std::env::var_os("PATH").as_deref()),
             token_cache_path: token_cache_path(),
+            token_storage: if env_flag("EP_INSECURE_STORAGE") {
+                TokenStorage::InsecureFile
+            } else {
+                TokenStorage::Keyring
+            },
         };
         let color = args
             .color
@@ -202,6 +207,15 @@ fn env_text(name: &str) -> Option<String> {
         .ok()
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
+}
+
+/// A yes/no variable: set, and not empty, `0`, `false`, `no` or `off`.
+fn env_flag(name: &str) -> bool {
+    env_text(name).is_some_and(|v| {
+        !["0", "false", "no", "off"]
+            .iter()
+            .any(|n| v.eq_ignore_ascii_case(n))
+    })
 }
 
 fn env_path(name: &str) -> Option<PathBuf> {

@@ -186,6 +186,8 @@ pub fn auth_exit(e: &AuthError) -> ExitStatus {
         AuthError::Unreachable { source_name, .. } if *source_name != "managed-identity" => {
             ExitStatus::Unavailable
         }
+        // Like a missing config directory: a matter of setting up the machine or opting in.
+        AuthError::KeyringUnavailable { .. } => ExitStatus::Usage,
         _ => ExitStatus::Auth,
     }
 }

@@ -5,6 +5,10 @@
 //! SIGTERM is how CI cancels a job and how Kubernetes stops a pod (SIGKILL follows after its
 //! grace period, 30 s by default, longer than ours): treating it like Ctrl-C is what lets the
 //! summary and the journal say what was done.
+//!
+//! On Windows, Ctrl-Break is handled as Ctrl-C, and closing the console window (or logging off,
+//! or shutting down) as SIGTERM, with a shorter grace: Windows ends the process 5 s after the
+//! window is closed.
 
 use crate::diag;
 use std::sync::Arc;
@@ -13,6 +17,11 @@ use tokio::sync::watch;
 
 /// How long calls in flight may take to finish after Ctrl-C or SIGTERM.
 pub const GRACE: Duration = Duration::from_secs(10);
+
+/// The grace after the console window closed: Windows ends the process 5 s after, and the
+/// summary and the journal must be written before that.
+#[cfg_attr(not(windows), allow(dead_code))]
+const CLOSE_GRACE: Duration = Duration::from_secs(3);
 
 /// Which signal asked ep to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,11 +64,27 @@ impl Signal {
     }
 }
 
+/// A signal as received, with the longest grace it allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Received {
+    signal: Signal,
+    grace: Duration,
+}
+
+impl Received {
+    fn of(signal: Signal) -> Received {
+        Received {
+            signal,
+            grace: GRACE,
+        }
+    }
+}
+
 pub struct Interrupt {
-    requested: watch::Receiver<Option<Signal>>,
+    requested: watch::Receiver<Option<Received>>,
     grace: Duration,
     /// For [`Interrupt::never`]: a sender that is never used, so waiting pends forever.
-    _never: Option<watch::Sender<Option<Signal>>>,
+    _never: Option<watch::Sender<Option<Received>>>,
 }
 
 /// The signals ep stops for, registered when created: a signal that arrives before the listening
@@ -69,6 +94,16 @@ struct Signals {
     int: Option<tokio::signal::unix::Signal>,
     #[cfg(unix)]
     term: Option<tokio::signal::unix::Signal>,
+    #[cfg(windows)]
+    ctrl_c: Option<tokio::signal::windows::CtrlC>,
+    #[cfg(windows)]
+    ctrl_break: Option<tokio::signal::windows::CtrlBreak>,
+    #[cfg(windows)]
+    ctrl_close: Option<tokio::signal::windows::CtrlClose>,
+    #[cfg(windows)]
+    ctrl_logoff: Option<tokio::signal::windows::CtrlLogoff>,
+    #[cfg(windows)]
+    ctrl_shutdown: Option<tokio::signal::windows::CtrlShutdown>,
 }
 
 impl Signals {
@@ -81,12 +116,51 @@ impl Signals {
                 term: signal(SignalKind::terminate()).ok(),
             }
         }
-        #[cfg(not(unix))]
+        #[cfg(windows)]
+        {
+            use tokio::signal::windows;
+            Signals {
+                ctrl_c: windows::ctrl_c().ok(),
+                ctrl_break: windows::ctrl_break().ok(),
+                ctrl_close: windows::ctrl_close().ok(),
+                ctrl_logoff: windows::ctrl_logoff().ok(),
+                ctrl_shutdown: windows::ctrl_shutdown().ok(),
+            }
+        }
+        #[cfg(not(any(unix, windows)))]
         Signals {}
     }
 
     /// The next signal; `None` when none can be received any more.
-    async fn next(&mut self) -> Option<Signal> {
+    #[cfg(windows)]
+    async fn next(&mut self) -> Option<Received> {
+        // Each kind has its own type; a missing one never fires.
+        macro_rules! recv {
+            ($s:expr) => {
+                async {
+                    match $s.as_mut() {
+                        Some(s) => s.recv().await,
+                        None => std::future::pending().await,
+                    }
+                }
+            };
+        }
+        let closing = Received {
+            signal: Signal::Terminate,
+            grace: CLOSE_GRACE,
+        };
+        tokio::select! {
+            r = recv!(self.ctrl_c) => r.map(|()| Received::of(Signal::Interrupt)),
+            r = recv!(self.ctrl_break) => r.map(|()| Received::of(Signal::Interrupt)),
+            r = recv!(self.ctrl_close) => r.map(|()| closing),
+            r = recv!(self.ctrl_logoff) => r.map(|()| closing),
+            r = recv!(self.ctrl_shutdown) => r.map(|()| closing),
+        }
+    }
+
+    /// The next signal; `None` when none can be received any more.
+    #[cfg(not(windows))]
+    async fn next(&mut self) -> Option<Received> {
         #[cfg(unix)]
         {
             async fn recv(s: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {
@@ -99,8 +173,8 @@ impl Signals {
                 return None;
             }
             tokio::select! {
-                r = recv(&mut self.int) => r.map(|()| Signal::Interrupt),
-                r = recv(&mut self.term) => r.map(|()| Signal::Terminate),
+                r = recv(&mut self.int) => r.map(|()| Received::of(Signal::Interrupt)),
+                r = recv(&mut self.term) => r.map(|()| Received::of(Signal::Terminate)),
             }
         }
         #[cfg(not(unix))]
@@ -108,7 +182,7 @@ impl Signals {
             tokio::signal::ctrl_c()
                 .await
                 .ok()
-                .map(|()| Signal::Interrupt)
+                .map(|()| Received::of(Signal::Interrupt))
         }
     }
 }
@@ -125,13 +199,13 @@ impl Interrupt {
             let _ = tx.send(Some(first));
             diag::warn(format!(
                 "{}: sending nothing more, waiting up to {}s for calls in flight ({})",
-                first.describe(),
-                GRACE.as_secs(),
-                first.again()
+                first.signal.describe(),
+                first.grace.min(grace).as_secs(),
+                first.signal.again()
             ));
             if let Some(second) = signals.next().await {
                 diag::fatal("quit at once; the summary is incomplete");
-                std::process::exit(second.exit_code());
+                std::process::exit(second.signal.exit_code());
             }
         });
         Arc::new(Interrupt {
@@ -157,7 +231,7 @@ impl Interrupt {
 
     /// The signal received, if any.
     pub fn signal(&self) -> Option<Signal> {
-        *self.requested.borrow()
+        self.requested.borrow().map(|r| r.signal)
     }
 
     /// Resolves once a signal has been received.
@@ -171,7 +245,11 @@ impl Interrupt {
     /// Resolves once a signal was received and the grace period has passed.
     pub async fn grace_expired(&self) {
         self.requested().await;
-        tokio::time::sleep(self.grace).await;
+        let grace = self
+            .requested
+            .borrow()
+            .map_or(self.grace, |r| r.grace.min(self.grace));
+        tokio::time::sleep(grace).await;
     }
 }
 
@@ -183,6 +261,30 @@ mod tests {
     fn each_signal_exits_with_128_plus_its_number() {
         assert_eq!(Signal::Interrupt.exit_code(), 128 + 2);
         assert_eq!(Signal::Terminate.exit_code(), 128 + 15);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_closing_console_gets_the_short_grace_and_ctrl_c_the_full_one() {
+        let closing = Received {
+            signal: Signal::Terminate,
+            grace: CLOSE_GRACE,
+        };
+        for (received, expected) in [
+            (Received::of(Signal::Interrupt), GRACE),
+            (Received::of(Signal::Terminate), GRACE),
+            (closing, CLOSE_GRACE),
+        ] {
+            let (tx, rx) = watch::channel(Some(received));
+            let interrupt = Interrupt {
+                requested: rx,
+                grace: GRACE,
+                _never: Some(tx),
+            };
+            assert_eq!(interrupt.signal(), Some(received.signal));
+            let start = tokio::time::Instant::now();
+            interrupt.grace_expired().await;
+            assert_eq!(start.elapsed(), expected);
+        }
     }
 
     #[tokio::test]

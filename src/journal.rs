@@ -434,6 +434,7 @@ mod tests {
         assert!(found.contains_key("x"));
     }
 
+    #[cfg_attr(not(unix), allow(dead_code))] // its tests check file modes: Unix-only
     fn old_entries(path: &Path, n: usize) {
         let at = Utc::now() - Duration::days(KEEP + 1);
         let mut text = String::new();

@@ -26,6 +26,12 @@ pub fn state_dir() -> Option<PathBuf> {
     Some(dir.join("ep"))
 }
 
+/// What to set when [`state_dir`] has none, in the platform's terms.
+#[cfg(windows)]
+pub const NO_STATE_DIR: &str = "set LOCALAPPDATA to keep it";
+#[cfg(not(windows))]
+pub const NO_STATE_DIR: &str = "set XDG_STATE_HOME or HOME to keep it";
+
 /// Refuses a path that is a symbolic link or not a regular file; a missing one is fine.
 fn refuse_unusual(path: &Path) -> std::io::Result<()> {
     match fs::symlink_metadata(path) {

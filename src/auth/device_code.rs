@@ -1,9 +1,13 @@
-//! `ep auth login`: the device-code flow for a person, with its tokens kept in a file that only
-//! the owner can read, refreshed silently by later runs; `ep auth logout` forgets them.
+//! `ep auth login`: the device-code flow for a person, with its tokens kept in the OS keyring
+//! (or, only when the person opted in with `--insecure-storage`, in a file that only they can
+//! read), refreshed silently by later runs; `ep auth logout` forgets them.
 
 use super::client_secret::endpoint_url;
 use super::http::{TokenResponse, post_form};
-use super::{AccessToken, AuthError, Credentials, Secret, TokenEndpoint, TokenSource};
+use super::keyring_store::{self, KeyringError};
+use super::{
+    AccessToken, AuthError, Credentials, Secret, TokenEndpoint, TokenSource, TokenStorage,
+};
 use crate::diag;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -17,8 +21,9 @@ const ANY_ORGANIZATION: &str = "organizations";
 /// A cached access token this close to expiry is refreshed instead of used.
 const REUSE_MARGIN_SECS: i64 = 120;
 
-/// What `ep auth login` saves. Tokens are plain strings here only because the file is the
-/// credential store; they never leave this module except as [`Secret`]s.
+/// What `ep auth login` saves, in the keyring or (opted in) a file. Tokens are plain strings here
+/// only because this is the credential store; they never leave this module except as
+/// [`Secret`]s.
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
     version: u32,
@@ -30,10 +35,15 @@ struct CacheFile {
     /// POSIX seconds.
     expires_on: i64,
     refresh_token: Option<String>,
+    /// Written by `--insecure-storage`: the person chose this file. A file without it is a
+    /// cache from before the keyring, moved into the keyring when next read.
+    #[serde(default)]
+    insecure_storage: bool,
 }
 
 struct Settings {
     cache_path: PathBuf,
+    storage: TokenStorage,
     client_id: String,
     tenant: Option<String>,
     authority_host: String,
@@ -53,15 +63,160 @@ fn settings(creds: &Credentials, endpoint: &TokenEndpoint) -> Result<Settings, A
         .clone()
         .ok_or(AuthError::Incomplete {
             method: NAME,
-            missing: "no config directory for the login cache: set XDG_CONFIG_HOME or HOME".into(),
+            missing: NO_CONFIG_DIR.into(),
         })?;
     Ok(Settings {
         cache_path,
+        storage: creds.token_storage,
         client_id,
         tenant: creds.tenant_id.clone(),
         authority_host: endpoint.authority_host.clone(),
         scope: endpoint.scope.clone(),
     })
+}
+
+#[cfg(windows)]
+const NO_CONFIG_DIR: &str = "no folder for the login: LOCALAPPDATA is not set";
+#[cfg(not(windows))]
+const NO_CONFIG_DIR: &str = "no config directory for the login: set XDG_CONFIG_HOME or HOME";
+
+/// Where a login is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kept {
+    Keyring,
+    File,
+}
+
+/// The keyring account of the login whose file would be `path`: one login per config
+/// directory, as with the file, so profiles and test runs with their own directory stay apart.
+fn keyring_account(path: &Path) -> String {
+    format!("device-code login {}", path.display())
+}
+
+/// Whether a login could be kept where `creds` says: checked before anything is asked of the
+/// person (or, for `ep auth setup`, of the directory), so nothing is done that cannot be kept.
+pub fn check_storage(creds: &Credentials) -> Result<(), AuthError> {
+    match (creds.token_storage, creds.token_cache_path.as_deref()) {
+        (TokenStorage::Keyring, Some(path)) => {
+            keyring_store::probe(&keyring_account(path)).map_err(keyring_error)
+        }
+        // A plain file or the demo's, or no config directory (which login itself reports).
+        _ => Ok(()),
+    }
+}
+
+fn keyring_error(e: KeyringError) -> AuthError {
+    match e {
+        KeyringError::Unavailable(detail) => AuthError::KeyringUnavailable {
+            keyring: keyring_store::keyring_name(),
+            detail,
+        },
+        KeyringError::Failed(detail) => AuthError::Keyring {
+            keyring: keyring_store::keyring_name(),
+            detail,
+        },
+    }
+}
+
+/// Where the login of `creds` is kept, for `ep auth status`: the keyring, or the file the person
+/// opted in to.
+pub fn storage_description(creds: &Credentials) -> String {
+    let Some(path) = &creds.token_cache_path else {
+        return "nowhere: no config directory".into();
+    };
+    match creds.token_storage {
+        TokenStorage::Demo => format!("{} (the demo's tokens)", path.display()),
+        _ if keyring_store::get(&keyring_account(path)).is_ok_and(|v| v.is_some()) => {
+            keyring_store::keyring_name().to_string()
+        }
+        _ if path.is_file() => format!("{} (a plain file readable by you only)", path.display()),
+        _ => keyring_store::keyring_name().to_string(),
+    }
+}
+
+/// Whether `ep auth login` left a login for `creds`, wherever it is kept. A keyring that does
+/// not answer has none.
+pub fn signed_in(creds: &Credentials) -> bool {
+    let Some(path) = &creds.token_cache_path else {
+        return false;
+    };
+    if path.is_file() {
+        return true;
+    }
+    creds.token_storage != TokenStorage::Demo
+        && keyring_store::get(&keyring_account(path)).is_ok_and(|v| v.is_some())
+}
+
+fn parse_cache(bytes: &[u8], path: &Path) -> Result<CacheFile, AuthError> {
+    let cache: CacheFile =
+        serde_json::from_slice(bytes).map_err(|_| cache_error(path, "not an ep login cache"))?;
+    crate::redact::register_secret(&cache.access_token);
+    if let Some(refresh) = &cache.refresh_token {
+        crate::redact::register_secret(refresh);
+    }
+    Ok(cache)
+}
+
+/// The login, from the keyring or from a file. A plain file from before the keyring is moved
+/// into it and removed; without a keyring it is used only when the person opted in.
+fn load_login(settings: &Settings) -> Result<Option<(CacheFile, Kept)>, AuthError> {
+    let path = &settings.cache_path;
+    if settings.storage == TokenStorage::Demo {
+        return Ok(load(path)?.map(|c| (c, Kept::File)));
+    }
+    let account = keyring_account(path);
+    let keyring = match keyring_store::get(&account) {
+        Ok(Some(bytes)) => {
+            let cache = parse_cache(&bytes, path).map_err(|_| AuthError::Keyring {
+                keyring: keyring_store::keyring_name(),
+                detail: "the stored login is not one ep wrote".into(),
+            })?;
+            return Ok(Some((cache, Kept::Keyring)));
+        }
+        Ok(None) => Ok(()),
+        Err(KeyringError::Unavailable(detail)) => Err(detail),
+        Err(e) => return Err(keyring_error(e)),
+    };
+    let Some(mut cache) = load(path)? else {
+        return Ok(None);
+    };
+    if cache.insecure_storage || settings.storage == TokenStorage::InsecureFile {
+        return Ok(Some((cache, Kept::File)));
+    }
+    match keyring {
+        Ok(()) => {
+            cache.insecure_storage = false;
+            let json = serde_json::to_vec(&cache).map_err(|e| cache_error(path, e.to_string()))?;
+            keyring_store::set(&account, &json).map_err(keyring_error)?;
+            std::fs::remove_file(path).map_err(|e| cache_error(path, e.to_string()))?;
+            diag::note(format!(
+                "moved your sign-in from the plain file {} into {}",
+                path.display(),
+                keyring_store::keyring_name()
+            ));
+            Ok(Some((cache, Kept::Keyring)))
+        }
+        Err(detail) => Err(AuthError::KeyringUnavailable {
+            keyring: keyring_store::keyring_name(),
+            detail,
+        }),
+    }
+}
+
+/// Save where the login was found (or, for a new one, where it belongs).
+fn save_login(settings: &Settings, cache: &mut CacheFile, kept: Kept) -> Result<(), AuthError> {
+    match kept {
+        Kept::Keyring => {
+            cache.insecure_storage = false;
+            let json = serde_json::to_vec(cache)
+                .map_err(|e| cache_error(&settings.cache_path, e.to_string()))?;
+            keyring_store::set(&keyring_account(&settings.cache_path), &json).map_err(keyring_error)
+        }
+        Kept::File => {
+            cache.insecure_storage = settings.storage != TokenStorage::Demo;
+            save(&settings.cache_path, cache)
+        }
+    }
 }
 
 fn cache_error(path: &Path, detail: impl Into<String>) -> AuthError {
@@ -122,13 +277,7 @@ fn load(path: &Path) -> Result<Option<CacheFile>, AuthError> {
             }
         }
     }
-    let cache: CacheFile =
-        serde_json::from_slice(&bytes).map_err(|_| cache_error(path, "not an ep login cache"))?;
-    crate::redact::register_secret(&cache.access_token);
-    if let Some(refresh) = &cache.refresh_token {
-        crate::redact::register_secret(refresh);
-    }
-    Ok(Some(cache))
+    parse_cache(&bytes, path).map(Some)
 }
 
 fn now_unix() -> i64 {
@@ -158,9 +307,9 @@ impl DeviceCodeSource {
     }
 
     /// The cached login, if it was made for this app, cloud and (when given) tenant.
-    fn cached(&self) -> Result<CacheFile, AuthError> {
+    fn cached(&self) -> Result<(CacheFile, Kept), AuthError> {
         let s = &self.settings;
-        let cache = load(&s.cache_path)?.ok_or(AuthError::NotSignedIn)?;
+        let (cache, kept) = load_login(s)?.ok_or(AuthError::NotSignedIn)?;
         let tenant_ok = match &s.tenant {
             Some(t) => cache.tenant.eq_ignore_ascii_case(t) || cache.tenant == ANY_ORGANIZATION,
             None => true,
@@ -170,7 +319,7 @@ impl DeviceCodeSource {
             && cache.scope == s.scope
             && tenant_ok
         {
-            Ok(cache)
+            Ok((cache, kept))
         } else {
             Err(AuthError::NotSignedIn)
         }
@@ -179,15 +328,16 @@ impl DeviceCodeSource {
 
 fn remember(
     settings: &Settings,
+    kept: Kept,
     tenant: &str,
     response: &TokenResponse,
     old_refresh: Option<String>,
 ) -> Result<AccessToken, AuthError> {
     let token = response.access_token();
     let lifetime = response.lifetime().unwrap_or(Duration::from_secs(3600));
-    save(
-        &settings.cache_path,
-        &CacheFile {
+    save_login(
+        settings,
+        &mut CacheFile {
             version: 1,
             authority_host: settings.authority_host.clone(),
             tenant: tenant.to_string(),
@@ -197,7 +347,9 @@ fn remember(
             expires_on: now_unix() + lifetime.as_secs() as i64,
             // The identity platform may rotate the refresh token; keep the old one otherwise.
             refresh_token: response.refresh_token.clone().or(old_refresh),
+            insecure_storage: false,
         },
+        kept,
     )?;
     Ok(token)
 }
@@ -209,15 +361,13 @@ impl TokenSource for DeviceCodeSource {
     }
 
     async fn acquire(&self, http: &reqwest::Client) -> Result<AccessToken, AuthError> {
-        let cache = self.cached()?;
+        let (cache, kept) = self.cached()?;
         if cache.expires_on > now_unix() + REUSE_MARGIN_SECS {
-            diag::trace(
-                1,
-                format!(
-                    "{NAME}: using the cached token from {}",
-                    self.settings.cache_path.display()
-                ),
-            );
+            let from = match kept {
+                Kept::Keyring => keyring_store::keyring_name().to_string(),
+                Kept::File => self.settings.cache_path.display().to_string(),
+            };
+            diag::trace(1, format!("{NAME}: using the cached token from {from}"));
             return Ok(AccessToken {
                 token: Secret::new(cache.access_token),
                 expires_at: Some(instant_of(cache.expires_on)),
@@ -240,7 +390,13 @@ impl TokenSource for DeviceCodeSource {
             ],
         )
         .await?;
-        remember(&self.settings, &cache.tenant, &response, Some(refresh))
+        remember(
+            &self.settings,
+            kept,
+            &cache.tenant,
+            &response,
+            Some(refresh),
+        )
     }
 }
 
@@ -264,7 +420,10 @@ fn seconds(v: &Option<serde_json::Value>, default: u64) -> u64 {
 
 /// What `ep auth login` reports.
 pub struct LoginOutcome {
-    pub cache_path: PathBuf,
+    /// Where the tokens are kept, in a person's words.
+    pub kept_in: String,
+    /// The person opted in to a plain file.
+    pub insecure: bool,
     pub expires_at: Instant,
 }
 
@@ -276,6 +435,20 @@ pub async fn login(
     http: &reqwest::Client,
 ) -> Result<LoginOutcome, AuthError> {
     let settings = settings(creds, endpoint)?;
+    let account = keyring_account(&settings.cache_path);
+    let kept = match settings.storage {
+        TokenStorage::Keyring => {
+            // Before the person signs in, not after: a sign-in that cannot be kept is wasted.
+            keyring_store::probe(&account).map_err(keyring_error)?;
+            Kept::Keyring
+        }
+        TokenStorage::InsecureFile => {
+            // A login left in the keyring would be read before the file and shadow it.
+            let _ = keyring_store::delete(&account);
+            Kept::File
+        }
+        TokenStorage::Demo => Kept::File,
+    };
     let tenant = settings
         .tenant
         .clone()
@@ -283,9 +456,25 @@ pub async fn login(
     let code = request_device_code(&settings, &tenant, http).await?;
     diag::prompt(&code.message);
     let response = poll_for_token(&settings, &tenant, &code, http).await?;
-    let token = remember(&settings, &tenant, &response, None)?;
+    let token = remember(&settings, kept, &tenant, &response, None)?;
+    let kept_in = match kept {
+        Kept::Keyring => {
+            // A plain cache from before, or from an earlier --insecure-storage, goes.
+            match std::fs::remove_file(&settings.cache_path) {
+                Ok(()) => diag::note(format!(
+                    "removed the plain-text login {}",
+                    settings.cache_path.display()
+                )),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(cache_error(&settings.cache_path, e.to_string())),
+            }
+            keyring_store::keyring_name().to_string()
+        }
+        Kept::File => settings.cache_path.display().to_string(),
+    };
     Ok(LoginOutcome {
-        cache_path: settings.cache_path,
+        kept_in,
+        insecure: settings.storage == TokenStorage::InsecureFile,
         expires_at: token.expires_at.unwrap_or_else(Instant::now),
     })
 }
@@ -383,22 +572,34 @@ fn next_interval(error: AuthError, interval: Duration) -> Result<Duration, AuthE
     }
 }
 
-/// Remove the login cache. `Ok(None)` when there was nothing to remove.
-pub fn logout(creds: &Credentials) -> Result<Option<PathBuf>, AuthError> {
+/// Remove the login from the keyring and any file. What was removed, in a person's words; empty
+/// when there was nothing.
+pub fn logout(creds: &Credentials) -> Result<Vec<String>, AuthError> {
     let Some(path) = creds.token_cache_path.clone() else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(Some(path)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(cache_error(&path, e.to_string())),
+    let mut removed = Vec::new();
+    if creds.token_storage != TokenStorage::Demo {
+        match keyring_store::delete(&keyring_account(&path)) {
+            Ok(true) => removed.push(format!("the login in {}", keyring_store::keyring_name())),
+            // No keyring: nothing can be in it, and the file below may still be there.
+            Ok(false) | Err(KeyringError::Unavailable(_)) => {}
+            Err(e) => return Err(keyring_error(e)),
+        }
     }
+    match std::fs::remove_file(&path) {
+        Ok(()) => removed.push(path.display().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(cache_error(&path, e.to_string())),
+    }
+    Ok(removed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg_attr(not(unix), allow(dead_code))] // for the Unix-only permission test
     fn temp_path(name: &str) -> PathBuf {
         std::env::temp_dir()
             .join(format!(
@@ -409,6 +610,7 @@ mod tests {
             .join(name)
     }
 
+    #[cfg_attr(not(unix), allow(dead_code))]
     fn sample() -> CacheFile {
         CacheFile {
             version: 1,
@@ -419,6 +621,7 @@ mod tests {
             access_token: "at".into(),
             expires_on: now_unix() + 3600,
             refresh_token: Some("rt".into()),
+            insecure_storage: true,
         }
     }
 

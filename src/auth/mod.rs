@@ -13,6 +13,7 @@ mod device_code;
 mod github_actions;
 mod http;
 mod jwt;
+mod keyring_store;
 mod managed_identity;
 mod pipeline_oidc;
 mod secret;
@@ -23,7 +24,10 @@ pub use azure_cli::{AzureCliSource, find_az};
 pub use azure_pipelines::AzurePipelinesSource;
 pub use certificate::CertificateSource;
 pub use client_secret::ClientSecretSource;
-pub use device_code::{DeviceCodeSource, login as device_code_login, logout as device_code_logout};
+pub use device_code::{
+    DeviceCodeSource, check_storage as check_token_storage, login as device_code_login,
+    logout as device_code_logout, storage_description as device_code_storage,
+};
 pub use github_actions::GithubActionsSource;
 pub use jwt::unverified_claims;
 pub use managed_identity::ManagedIdentitySource;
@@ -32,7 +36,7 @@ pub use static_token::StaticTokenSource;
 pub use workload_identity::WorkloadIdentitySource;
 
 use async_trait::async_trait;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -138,8 +142,22 @@ pub struct Credentials {
     pub imds_endpoint: Option<String>,
     /// `az` found on `PATH`.
     pub azure_cli: Option<PathBuf>,
-    /// Where `ep auth login` keeps its tokens (`None` without a config directory).
+    /// Where `ep auth login` keeps its tokens (`None` without a config directory): the file
+    /// with `--insecure-storage`, otherwise what names the login in the keyring.
     pub token_cache_path: Option<PathBuf>,
+    pub token_storage: TokenStorage,
+}
+
+/// Where `ep auth login` may keep tokens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TokenStorage {
+    /// The OS keyring, and nowhere else: no keyring is an error, never a silent plain file.
+    #[default]
+    Keyring,
+    /// A plain file readable by the owner only: `--insecure-storage` / `EP_INSECURE_STORAGE`.
+    InsecureFile,
+    /// The demo's emulator-issued tokens, worthless outside the demo: beside its session.
+    Demo,
 }
 
 #[async_trait]
@@ -196,6 +214,17 @@ pub enum AuthError {
     NotSignedIn,
     #[error("device-code: {0}")]
     DeviceCode(String),
+    /// No keyring answers; tokens are never written to a plain file without the opt-in.
+    #[error("device-code: no keyring to keep the sign-in in ({keyring}: {detail})")]
+    KeyringUnavailable {
+        keyring: &'static str,
+        detail: String,
+    },
+    #[error("device-code: {keyring} failed: {detail}")]
+    Keyring {
+        keyring: &'static str,
+        detail: String,
+    },
 }
 
 impl AuthError {
@@ -269,6 +298,18 @@ impl AuthError {
                     .into(),
             ),
             AuthError::DeviceCode(_) => Some("run 'ep auth login' again".into()),
+            AuthError::KeyringUnavailable { .. } => Some(format!(
+                "{}; or keep tokens in a plain file readable by you only: \
+                 'ep auth login --insecure-storage' (or EP_INSECURE_STORAGE=1)",
+                if cfg!(target_os = "linux") {
+                    "start a Secret Service (GNOME Keyring, KWallet) in your D-Bus session"
+                } else {
+                    "unlock your keyring"
+                }
+            )),
+            AuthError::Keyring { .. } => {
+                Some("run 'ep auth logout' and 'ep auth login' again".into())
+            }
         }
     }
 }
@@ -452,7 +493,7 @@ pub fn auto_candidates(creds: &Credentials) -> Vec<(AuthMethod, &'static str)> {
     // the EntitlementManagement scopes (`az login --scope` fails with AADSTS65002), so with
     // both present az would only produce 401s and 403s.
     let mut people = Vec::new();
-    if creds.token_cache_path.as_deref().is_some_and(Path::is_file) {
+    if device_code::signed_in(creds) {
         people.push((
             AuthMethod::DeviceCode,
             "you signed in with 'ep auth login' (that sign-in outranks the Azure CLI)",

@@ -1,8 +1,8 @@
 //! `ep auth login | status | logout`.
 
 use crate::auth::{
-    AuthMethod, TokenCache, auto_candidates, device_code_login, device_code_logout, select_source,
-    unverified_claims,
+    AuthMethod, TokenCache, TokenStorage, auto_candidates, device_code_login, device_code_logout,
+    device_code_storage, select_source, unverified_claims,
 };
 use crate::cli::AuthCommand;
 use crate::config::Config;
@@ -14,7 +14,7 @@ use std::time::Instant;
 
 pub async fn run(command: AuthCommand, config: &Config) -> anyhow::Result<ExitStatus> {
     match command {
-        AuthCommand::Login => login(config).await,
+        AuthCommand::Login(args) => login(config, args.insecure_storage).await,
         AuthCommand::Status => status(config).await,
         AuthCommand::Logout => logout(config),
         // Dispatched before here: it needs a signed-in Graph client.
@@ -31,14 +31,25 @@ fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-async fn login(config: &Config) -> anyhow::Result<ExitStatus> {
+async fn login(config: &Config, insecure_storage: bool) -> anyhow::Result<ExitStatus> {
     let http = crate::http::client()?;
-    let outcome = device_code_login(&config.credentials, &config.token_endpoint, &http).await?;
+    let mut credentials = config.credentials.clone();
+    if insecure_storage && credentials.token_storage == TokenStorage::Keyring {
+        credentials.token_storage = TokenStorage::InsecureFile;
+    }
+    let outcome = device_code_login(&credentials, &config.token_endpoint, &http).await?;
     diag::note(format!(
-        "signed in; tokens cached in {} (access token valid until {}, refreshed silently after that)",
-        outcome.cache_path.display(),
+        "signed in; tokens kept in {} (access token valid until {}, refreshed silently after that)",
+        outcome.kept_in,
         rfc3339(wall_clock(outcome.expires_at))
     ));
+    if outcome.insecure {
+        diag::warn(format!(
+            "--insecure-storage: your tokens are in plain text in {}; whoever can read it (an \
+             administrator, a backup) can act as you. 'ep auth logout' removes it",
+            outcome.kept_in
+        ));
+    }
     diag::note(
         "later runs use it with --auth device-code (or --auth auto when nothing else is set)",
     );
@@ -46,9 +57,11 @@ async fn login(config: &Config) -> anyhow::Result<ExitStatus> {
 }
 
 fn logout(config: &Config) -> anyhow::Result<ExitStatus> {
-    match device_code_logout(&config.credentials)? {
-        Some(path) => diag::note(format!("signed out: removed {}", path.display())),
-        None => diag::note("not signed in: there was no cached login to remove"),
+    let removed = device_code_logout(&config.credentials)?;
+    if removed.is_empty() {
+        diag::note("not signed in: there was no cached login to remove");
+    } else {
+        diag::note(format!("signed out: removed {}", removed.join(" and ")));
     }
     Ok(ExitStatus::Success)
 }
@@ -81,7 +94,20 @@ struct Status {
     client_id: Option<String>,
     cloud: String,
     expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// Where the source's tokens are kept between runs.
+    kept_in: String,
     claims: Map<String, Value>,
+}
+
+/// Where a source's tokens live between runs: only `ep auth login` keeps any (in the keyring,
+/// or the file the person opted in to); the Azure CLI keeps its own; everything else asks again
+/// at each run and writes nothing.
+fn kept_in(config: &Config, source: &str) -> String {
+    match source {
+        "device-code" => device_code_storage(&config.credentials),
+        "azure-cli" => "the Azure CLI's own cache (az)".into(),
+        _ => "nowhere: in memory for this run only".into(),
+    }
 }
 
 async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
@@ -104,6 +130,7 @@ async fn status(config: &Config) -> anyhow::Result<ExitStatus> {
         client_id,
         cloud: config.cloud.name().to_string(),
         expires,
+        kept_in: kept_in(config, cache.source_name()),
         claims: describe_claims(&claims),
     };
     let doc = status_json(config, &status);
@@ -189,6 +216,7 @@ fn status_json(config: &Config, status: &Status) -> Value {
         "authorityHost": config.token_endpoint.authority_host,
         "scope": config.token_endpoint.scope,
         "expiresOn": status.expires.map(rfc3339),
+        "tokensKeptIn": status.kept_in,
         "claims": if shown.is_empty() { Value::Null } else { Value::Object(shown.clone()) },
     })
 }
@@ -214,6 +242,7 @@ fn print_status_table(config: &Config, status: Status, doc: &Value) -> anyhow::R
                 format!("{} (in {mins} min)", rfc3339(e))
             })),
         ),
+        ("tokens kept in", status.kept_in),
     ];
     for (k, v) in &status.claims {
         rows.push((k.as_str(), claim_text(v)));

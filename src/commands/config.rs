@@ -14,7 +14,10 @@ use std::collections::BTreeMap;
 
 pub fn run(command: ConfigCommand, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let path = default_path().ok_or_else(|| {
-        CliError::usage("ep has no config directory: neither HOME nor XDG_CONFIG_HOME is set")
+        CliError::usage(format!(
+            "ep has no config directory: {}",
+            crate::config::file::NO_CONFIG_DIR
+        ))
     })?;
     if let ConfigCommand::Path = command {
         output::print_text(&path.display().to_string())?;

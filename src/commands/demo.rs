@@ -114,7 +114,7 @@ impl DemoSession {
         let url = self.url();
         let kept = match &self.path {
             Some(path) => format!("kept in {}; --demo-reset starts over", path.display()),
-            None => "not kept: set XDG_STATE_HOME or HOME to keep it".into(),
+            None => format!("not kept: {}", crate::private_file::NO_STATE_DIR),
         };
         let session = match self.saved_calls {
             Some(_) => format!(

@@ -432,6 +432,7 @@ fn point_at_demo(config: &mut Config, demo: &DemoSession) -> Result<(), CliError
     config.credentials.client_id = Some(DEMO.client_id.to_string());
     config.credentials.client_secret = Some(Secret::new(DEMO.client_secret));
     config.credentials.token_cache_path = demo.token_cache_path();
+    config.credentials.token_storage = crate::auth::TokenStorage::Demo;
     // `ep auth status` says what is in effect, not what the profile asked for.
     for p in &mut config.provenance {
         let value = match p.key {

@@ -9,7 +9,10 @@
 //! profile and signs in with the device-code flow.
 
 use super::Context;
-use crate::auth::{AuthError, Credentials, TokenEndpoint, aadsts_code, device_code_login};
+use crate::auth::{
+    AuthError, Credentials, TokenEndpoint, TokenStorage, aadsts_code, check_token_storage,
+    device_code_login,
+};
 use crate::cli::AuthSetupArgs;
 use crate::cloud::Cloud;
 use crate::config::Origin;
@@ -65,6 +68,15 @@ pub async fn run(
     let name = args.name.trim();
     if name.is_empty() || name.chars().any(char::is_control) || name.chars().count() > 120 {
         return Err(CliError::usage("--name must be 1 to 120 printable characters").into());
+    }
+    let mut inputs = inputs;
+    if args.login.insecure_storage && inputs.credentials.token_storage == TokenStorage::Keyring {
+        inputs.credentials.token_storage = TokenStorage::InsecureFile;
+    }
+    if !args.no_login {
+        // Before anything is registered: a sign-in that could not be kept would leave an app
+        // behind for nothing.
+        check_token_storage(&inputs.credentials)?;
     }
     let client = &ctx.client;
     let tenant = client
@@ -365,10 +377,14 @@ async fn sign_in(inputs: &SetupInputs, tenant: &str, app_id: &str) -> anyhow::Re
     loop {
         match device_code_login(&creds, &inputs.token_endpoint, &http).await {
             Ok(outcome) => {
-                diag::note(format!(
-                    "signed in; tokens cached in {}",
-                    outcome.cache_path.display()
-                ));
+                diag::note(format!("signed in; tokens kept in {}", outcome.kept_in));
+                if outcome.insecure {
+                    diag::warn(format!(
+                        "--insecure-storage: your tokens are in plain text in {}; whoever can \
+                         read it can act as you. 'ep auth logout' removes it",
+                        outcome.kept_in
+                    ));
+                }
                 return Ok(());
             }
             Err(AuthError::Rejected {

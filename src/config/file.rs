@@ -158,10 +158,22 @@ impl FileError {
 /// Where ep keeps its files: `$XDG_CONFIG_HOME/ep` (else `~/.config/ep`) on Linux and macOS,
 /// `%APPDATA%\ep` on Windows. `None` when there is no home directory to put it in.
 pub fn config_dir() -> Option<PathBuf> {
+    // APPDATA itself, not the profile folder + AppData\Roaming that etcetera derives: a
+    // redirected roaming folder is where APPDATA points. HOME (set by Git Bash) plays no part.
+    #[cfg(windows)]
+    if let Some(dir) = std::env::var_os("APPDATA").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir).join("ep"));
+    }
     use etcetera::BaseStrategy;
     let base = etcetera::choose_base_strategy().ok()?;
     Some(base.config_dir().join("ep"))
 }
+
+/// Why there is no config directory, in the platform's terms.
+#[cfg(windows)]
+pub const NO_CONFIG_DIR: &str = "APPDATA is not set";
+#[cfg(not(windows))]
+pub const NO_CONFIG_DIR: &str = "neither HOME nor XDG_CONFIG_HOME is set";
 
 /// `config.toml` in [`config_dir`].
 pub fn default_path() -> Option<PathBuf> {

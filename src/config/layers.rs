@@ -323,9 +323,10 @@ pub(super) fn layer(args: &GlobalArgs) -> Result<Layered, CliError> {
     let file = match super::file::default_path() {
         Some(path) => ConfigFile::load(&path).map_err(file_error)?,
         None if args.profile.is_some() => {
-            return Err(CliError::usage(
-                "--profile / EP_PROFILE: there is no config directory (neither HOME nor XDG_CONFIG_HOME is set)",
-            ));
+            return Err(CliError::usage(format!(
+                "--profile / EP_PROFILE: there is no config directory ({})",
+                super::file::NO_CONFIG_DIR
+            )));
         }
         None => ConfigFile::parse(std::path::Path::new("config.toml"), String::new())
             .map_err(file_error)?,

@@ -17,7 +17,7 @@ use super::plan::ListingJudge;
 use super::send::{Sent, execute};
 use super::{ListedIds, PlanItem, Tally};
 use crate::graph::{AssignmentRequest, GraphClient, PageDone, PageFlow};
-use crate::interrupt::{GRACE, Interrupt};
+use crate::interrupt::Interrupt;
 use futures_util::Stream;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -77,10 +77,7 @@ pub(super) async fn run(
         // A page fetch in flight at Ctrl-C gets the grace period in-flight calls get, no more.
         let listed = tokio::select! {
             listed = client.list_requests_async(&filter, on_page) => listed,
-            () = async {
-                interrupt.requested().await;
-                tokio::time::sleep(GRACE).await;
-            } => Ok(()),
+            () = interrupt.grace_expired() => Ok(()),
         };
         backlog.close();
         listed

@@ -493,7 +493,7 @@ fn azure_cli_token_is_used_and_a_missing_login_is_explained() {
 
 #[cfg(unix)]
 #[test]
-fn device_code_login_caches_owner_only_reuses_refreshes_and_logs_out() {
+fn device_code_login_with_insecure_storage_caches_owner_only_reuses_refreshes_and_logs_out() {
     use std::os::unix::fs::PermissionsExt;
     let emu = Emu::with(EmulatorConfig {
         device_code_interval: 1,
@@ -505,8 +505,14 @@ fn device_code_login_caches_owner_only_reuses_refreshes_and_logs_out() {
         cmd.env("XDG_CONFIG_HOME", &home.0);
         cmd
     };
-    let r = run_expect(ep().args(["auth", "login", "-v"]), 0);
+    // The file is the opt-in: the keyring itself is tested in tests/it/keyring.rs.
+    let r = run_expect(ep().args(["auth", "login", "--insecure-storage", "-v"]), 0);
     assert!(r.stderr.contains("enter the code"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("plain text") && r.stderr.contains("token-cache.json"),
+        "the opt-in is warned about:\n{}",
+        r.stderr
+    );
     let polls = emu
         .calls()
         .iter()
@@ -760,6 +766,7 @@ fn every_credential_source_lists_and_reprocesses() {
     run_expect(
         ep_no_credential(&emu)
             .env("XDG_CONFIG_HOME", &config_home.0)
+            .env("EP_INSECURE_STORAGE", "1")
             .args(["auth", "login"]),
         0,
     );
@@ -870,6 +877,7 @@ fn an_explicit_login_outranks_a_signed_in_azure_cli_and_its_refusals_are_explain
     let ep = || {
         let mut cmd = ep_no_credential(&emu);
         cmd.env("XDG_CONFIG_HOME", &home.0)
+            .env("EP_INSECURE_STORAGE", "1")
             .env("PATH", path_with(&bin));
         cmd
     };

@@ -46,6 +46,12 @@ fn reference() -> String {
 }
 
 #[test]
+// The committed text is what Linux and macOS print; Windows names its own folders (%APPDATA%,
+// %LOCALAPPDATA%) in the help, so its pages differ by design.
+#[cfg_attr(
+    windows,
+    ignore = "the snapshots hold the Unix help; Windows paths differ"
+)]
 fn snapshots_cli_reference_is_current() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/cli-reference.md");
     let generated = reference();

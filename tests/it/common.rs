@@ -192,9 +192,16 @@ impl Drop for Emu {
 
 pub fn bare_ep() -> Command {
     let mut cmd = Command::cargo_bin("ep").unwrap();
-    cmd.env_clear().env("NO_COLOR", "1");
+    cmd.env_clear()
+        .env("NO_COLOR", "1")
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_SESSION_BUS);
     cmd
 }
+
+/// A session bus that is not there: without any address, the D-Bus client would try the
+/// desktop's own (`/run/user/UID/bus`) and a test could reach the developer's real keyring.
+/// Tests of the keyring set the real address themselves (tests/it/keyring.rs).
+pub const NO_SESSION_BUS: &str = "unix:path=/nonexistent/ep-tests-have-no-session-bus";
 
 pub struct Run {
     pub code: i32,

@@ -1,6 +1,8 @@
 //! Nothing a server, a name or a pipe sends can crash ep, drive the terminal, leak a secret or
 //! lose the journal. The real binary against a small hostile server (canned answers, below) or
 //! the emulator.
+// The pipe, signal and terminal tests are Unix-only: elsewhere their helpers go unused.
+#![cfg_attr(not(unix), allow(unused_imports, dead_code))]
 
 use crate::common::{Emu, Run, bare_ep, ids_of, run, run_expect};
 use assert_cmd::Command;

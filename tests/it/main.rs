@@ -24,10 +24,15 @@ mod errors;
 mod graph_examples;
 mod hostile;
 mod hostile_output;
+// The Secret Service is Linux's keyring; Windows' and macOS' are always there, so the "no
+// keyring" case cannot be staged on them.
+#[cfg(target_os = "linux")]
+mod keyring;
 mod man;
 mod names;
 mod pipelines;
 mod profiles;
+mod proxy;
 mod reprocess;
 mod requests;
 mod resilience;

@@ -24,6 +24,12 @@ fn pages_in(dir: &Path) -> BTreeMap<String, String> {
 }
 
 #[test]
+// The committed text is what Linux and macOS print; Windows names its own folders (%APPDATA%,
+// %LOCALAPPDATA%) in the help, so its pages differ by design.
+#[cfg_attr(
+    windows,
+    ignore = "the snapshots hold the Unix help; Windows paths differ"
+)]
 fn snapshots_man_pages_are_current() {
     let committed_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("doc/man");
     let tmp = tempfile::tempdir().unwrap();

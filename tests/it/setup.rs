@@ -15,7 +15,9 @@ fn ep(emu: &Emu, home: &Path) -> assert_cmd::Command {
     cmd.env("EP_GRAPH_URL", emu.url())
         .env("AZURE_AUTHORITY_HOST", emu.url())
         .env("XDG_CONFIG_HOME", home)
-        .env("HOME", home);
+        .env("HOME", home)
+        // The keyring path is tested against a real Secret Service in tests/it/keyring.rs.
+        .env("EP_INSECURE_STORAGE", "1");
     cmd
 }
 
@@ -224,6 +226,29 @@ fn setup_with_no_sign_in_at_all_says_to_run_az_login_first() {
 
     let r = run_expect(bare_ep().args(["--demo", "auth", "setup"]), 2);
     assert!(r.stderr.contains("needs no setup"), "{}", r.stderr);
+}
+
+#[test]
+fn setup_without_a_keyring_refuses_before_registering_anything() {
+    let emu = Emu::start();
+    let home = tempfile::tempdir().unwrap();
+    let token = emu.token(AZURE_CLI_CLIENT_ID);
+    // No Secret Service reachable (bare_ep points D-Bus nowhere) and no opt-in.
+    let r = run_expect(
+        ep(&emu, home.path())
+            .env_remove("EP_INSECURE_STORAGE")
+            .env("EP_ACCESS_TOKEN", &token)
+            .args(["auth", "setup"]),
+        2,
+    );
+    assert!(r.stderr.contains("--insecure-storage"), "{}", r.stderr);
+    assert!(emu.calls().is_empty(), "nothing asked of Graph");
+    assert!(
+        emu.directory_snapshot()["applications"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// A device-code sign-in to an app nobody consented to gets no token, and one without public

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A test CA, and a certificate it issued for 127.0.0.1.
-struct TestPki {
-    ca_pem: String,
+pub struct TestPki {
+    pub ca_pem: String,
     server_der: Vec<u8>,
     server_key_der: Vec<u8>,
 }
 
-fn test_pki() -> TestPki {
+pub fn test_pki() -> TestPki {
     let ca_key = rcgen::KeyPair::generate().unwrap();
     let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -35,12 +35,12 @@ fn test_pki() -> TestPki {
 }
 
 /// Terminates TLS on 127.0.0.1 and forwards the plain bytes to the emulator.
-struct TlsFront {
-    port: u16,
+pub struct TlsFront {
+    pub port: u16,
     _rt: tokio::runtime::Runtime,
 }
 
-fn tls_front(pki: &TestPki, backend: &str) -> TlsFront {
+pub fn tls_front(pki: &TestPki, backend: &str) -> TlsFront {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
