@@ -7,6 +7,7 @@ use ep_emulator::{AZURE_CLI_CLIENT_ID, DEMO, EmulatorConfig};
 use serde_json::Value;
 use std::path::Path;
 
+#[cfg(unix)]
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 /// ep with the emulator as Graph and login host, a fresh config home, and nothing else.
@@ -21,6 +22,7 @@ fn ep(emu: &Emu, home: &Path) -> assert_cmd::Command {
     cmd
 }
 
+#[cfg(unix)]
 fn assert_no_secret(output: &str, emu: &Emu) {
     for s in emu.issued_secrets().iter().filter(|s| s.len() >= 8) {
         assert!(
