@@ -679,7 +679,10 @@ impl GraphClient {
             out.json_body = body.clone();
             match self.send_with_auth_retry(out).await {
                 Ok(response) => return Ok(response),
-                Err(err) => self.wait_to_retry(err, &mut tries, idempotent).await?,
+                Err(err) => {
+                    self.wait_to_retry_on(err, &mut tries, idempotent, url.path())
+                        .await?
+                }
             }
         }
     }
@@ -760,7 +763,14 @@ impl GraphClient {
             };
             match result {
                 Ok(response) => return Ok(response),
-                Err(err) => self.wait_to_retry(err, &mut tries, idempotent).await?,
+                Err(err) => {
+                    let url = match &target {
+                        Target::Relative(path) => self.url(path),
+                        Target::Absolute(url) => url.clone(),
+                    };
+                    self.wait_to_retry_on(err, &mut tries, idempotent, url.path())
+                        .await?
+                }
             }
         }
     }
@@ -786,7 +796,27 @@ impl GraphClient {
         tries: &mut Tries,
         idempotent: bool,
     ) -> Result<(), GraphError> {
-        let Some(wait) = self.retry.retry_delay(&err, tries, idempotent) else {
+        let path = self.url(EM);
+        self.wait_to_retry_on(err, tries, idempotent, path.path())
+            .await
+    }
+
+    /// [`Self::wait_to_retry`] for a call to `path`: a 429 without `Retry-After` on a path whose
+    /// pacer has learned Graph's rate waits a token of it, not the generic backoff. The audit
+    /// log's pacer keeps a documented limit and has learned nothing, so its calls back off
+    /// exponentially as Graph advises.
+    async fn wait_to_retry_on(
+        &self,
+        err: GraphError,
+        tries: &mut Tries,
+        idempotent: bool,
+        path: &str,
+    ) -> Result<(), GraphError> {
+        let token = match throttle_scope(path) {
+            ThrottleScope::EntitlementManagement => self.pacers.graph.token_time(),
+            ThrottleScope::AuditLog => None,
+        };
+        let Some(wait) = self.retry.retry_delay_paced(&err, tries, idempotent, token) else {
             return Err(self.retry.give_up(err, tries));
         };
         diag::trace(
