@@ -771,6 +771,7 @@ impl Emulator {
                     config.burst,
                     Instant::now(),
                     config.retry_after,
+                    config.seed,
                 ))
             }),
             audit_bucket: config.audit_rate.map(|r| {
@@ -779,6 +780,7 @@ impl Emulator {
                     config.audit_burst,
                     Instant::now(),
                     config.retry_after,
+                    config.seed,
                 ))
             }),
             delivery,
