@@ -46,6 +46,7 @@ use model::{WirePackage, WireRequest};
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -428,12 +429,24 @@ impl GraphClient {
     pub async fn list_requests_async(
         &self,
         filter: &RequestFilter,
-        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
+        on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
     ) -> anyhow::Result<()> {
+        self.list_requests_paged(filter, on_page).await.map(|_| ())
+    }
+
+    /// [`Self::list_requests_async`], saying whether any query of the listing followed an
+    /// `@odata.nextLink`. A listing whose every query was answered in one page was not shifted
+    /// by changes between pages: each query's answer is one response.
+    pub async fn list_requests_paged(
+        &self,
+        filter: &RequestFilter,
+        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
+    ) -> anyhow::Result<bool> {
         let mut check = paging::ListingCheck::default();
+        let paged = AtomicBool::new(false);
         let listed = {
             let mut admitted = |page: Vec<AssignmentRequest>| on_page(check.admit(page));
-            self.list_requests_tenant_or_packages(filter, &mut admitted)
+            self.list_requests_tenant_or_packages(filter, &mut admitted, &paged)
                 .await
         };
         if check.duplicates > 0 {
@@ -450,13 +463,14 @@ impl GraphClient {
                 check.first_invalid.as_deref().unwrap_or_default()
             ));
         }
-        listed
+        listed.map(|()| paged.load(Ordering::Relaxed))
     }
 
     async fn list_requests_tenant_or_packages(
         &self,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
+        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         // Only a refusal before any page came is the catalog-scoped caller's: a later page
         // refused is an error like any other, and what was listed stays listed.
@@ -466,7 +480,7 @@ impl GraphClient {
                 delivered = true;
                 on_page(page)
             };
-            self.list_requests_once(filter, &mut tracked).await
+            self.list_requests_once(filter, &mut tracked, paged).await
         };
         match listed {
             Err(e) if !delivered && filter.package_id.is_none() && is_refused(&e) => {
@@ -492,7 +506,7 @@ impl GraphClient {
                         self.requests_list_url(clause.as_deref(), filter.lean)
                     })
                     .collect();
-                self.drain_each(starts, filter, on_page).await
+                self.drain_each(starts, filter, on_page, paged).await
             }
             other => other,
         }
@@ -502,6 +516,7 @@ impl GraphClient {
         &self,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
+        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         let plans = filter.server_filters(self.version);
         for (i, plan) in plans.iter().enumerate() {
@@ -528,7 +543,7 @@ impl GraphClient {
                 continue;
             }
             diag::trace(1, format!("listing requests with $filter {plan:?}"));
-            return self.drain(first_pages, filter, on_page).await;
+            return self.drain(first_pages, filter, on_page, paged).await;
         }
         Ok(())
     }
@@ -539,11 +554,12 @@ impl GraphClient {
         firsts: Vec<Page<WireRequest>>,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
+        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         let produce = |tx: PageSender| {
             let streams: Vec<_> = firsts
                 .into_iter()
-                .map(|first| self.follow(first, filter, tx.clone()))
+                .map(|first| self.follow(first, filter, tx.clone(), paged))
                 .collect();
             async move {
                 futures_util::future::try_join_all(streams)
@@ -561,6 +577,7 @@ impl GraphClient {
         starts: Vec<Url>,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
+        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         use futures_util::{StreamExt, TryStreamExt};
         let produce = |tx: PageSender| {
@@ -573,7 +590,7 @@ impl GraphClient {
                             return Ok(());
                         }
                         let first = self.get_page::<WireRequest>(url).await?;
-                        self.follow(first, filter, tx).await
+                        self.follow(first, filter, tx, paged).await
                     }
                 })
                 .buffer_unordered(self.concurrency)
@@ -587,6 +604,7 @@ impl GraphClient {
         first: Page<WireRequest>,
         filter: &RequestFilter,
         tx: PageSender,
+        paged: &AtomicBool,
     ) -> Result<(), GraphError> {
         let mut guard = paging::PageGuard::default();
         let mut page = Some(first);
@@ -603,7 +621,10 @@ impl GraphClient {
             }
             page = match current.next {
                 Some(_) if tx.is_closed() => None,
-                Some(url) => Some(self.get_page(url).await?),
+                Some(url) => {
+                    paged.store(true, Ordering::Relaxed);
+                    Some(self.get_page(url).await?)
+                }
                 None => None,
             };
         }

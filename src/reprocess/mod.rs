@@ -206,22 +206,25 @@ pub async fn run(
                 options.closing_within,
             );
             let overlap = options.unattended && !options.dry_run && !pick;
+            // Whether the first pass may have been shifted by what changed between its pages.
+            let mut paged = true;
             let (mut sent, listed, signals) = if overlap {
                 ledger.open_writer()?;
                 let signals = frontend.interrupt();
                 let progress = frontend.progress("reprocessing", None);
                 let pass = pipeline::run(client, &mut judge, &ledger, &signals, &*progress).await;
                 judge.notes();
-                if let Err(e) = pass.listing {
-                    if pass.sent.results.is_empty() {
-                        return Err(e);
-                    }
-                    diag::warn(format!(
-                        "the listing stopped part-way ({e:#}); the summary shows the {} \
+                match pass.listing {
+                    Ok(more_than_one) => paged = more_than_one,
+                    Err(e) if pass.sent.results.is_empty() => return Err(e),
+                    Err(e) => {
+                        diag::warn(format!(
+                            "the listing stopped part-way ({e:#}); the summary shows the {} \
                          request(s) handled before it did; rerun to continue",
-                        pass.sent.results.len()
-                    ));
-                    report.listing_error = Some(e);
+                            pass.sent.results.len()
+                        ));
+                        report.listing_error = Some(e);
+                    }
                 }
                 (pass.sent, pass.listed, signals)
             } else {
@@ -243,10 +246,16 @@ pub async fn run(
                     None => return Ok(declined(report)),
                 }
             };
+            // A pass whose every query came back in one page cannot have skipped a request
+            // because its pages shifted (there was no second page to shift): each query's
+            // answer is one response, so that pass is the last word, and listing again would
+            // only cost a round trip. Requests that turn eligible after it began are not
+            // promised by any pass.
             let recheck = !pick
                 && !options.dry_run
                 && report.listing_error.is_none()
-                && !signals.is_requested();
+                && !signals.is_requested()
+                && paged;
             if recheck {
                 let (done, error) = verify::reconcile(
                     client, &judge, &ledger, listed, &mut sent, &signals, frontend,

@@ -32,7 +32,8 @@ const DEPTH: usize = 2;
 pub(super) struct Overlapped {
     pub sent: Sent,
     pub listed: ListedIds,
-    pub listing: anyhow::Result<()>,
+    /// The listing's error, or whether any of its queries took more than one page.
+    pub listing: anyhow::Result<bool>,
 }
 
 /// List the failed requests `judge` scopes and send the eligible ones as they are listed.
@@ -76,11 +77,11 @@ pub(super) async fn run(
         };
         // A page fetch in flight at Ctrl-C gets the grace period in-flight calls get, no more.
         let listed = tokio::select! {
-            listed = client.list_requests_async(&filter, on_page) => listed,
+            listed = client.list_requests_paged(&filter, on_page) => listed,
             () = async {
                 interrupt.requested().await;
                 tokio::time::sleep(GRACE).await;
-            } => Ok(()),
+            } => Ok(true),
         };
         backlog.close();
         listed
