@@ -35,18 +35,13 @@
 //!   After 30 quiet seconds the pacer probes 10 % higher in case the limit rose, unless Graph's
 //!   `x-ms-throttle-limit-percentage` says the caller is near its limit.
 //!
-//! A bucket of a single token (no burst at all) wastes its refill whenever it is full, which
-//! it is between two requests however fast they are offered, so what it served between two
-//! throttles is well below its rate (65–70 % of it, before issue 21). But it is empty after
-//! every request it serves, so two requests it served arrived at least one token time apart:
-//! until Graph is seen to serve two requests that arrived together, the pacer also keeps the
-//! shortest gap between two served departures, spreads its departures unevenly while measuring
-//! (evenly spaced ones meet the refill at the same phase every time), and takes the rate to be
-//! at least one token per shortest gap. Arrivals jitter against departures, so the shortest gap
-//! can understate the token time by that jitter; and such a bucket has no
-//! cushion for requests arriving closer together than they left, so it is cruised 6 % below
-//! its rate rather than 3 %. Every larger bucket is cruised one token short of its burst, which
-//! leaves Graph's bucket that cushion.
+//! A bucket of a single token (no burst at all) wastes what it cannot hold while it is
+//! measured, so its rate is learned low: paced safely, but slower than it could be. (Bounding
+//! its token time by the shortest gap between two served requests learns it within 5 % in a
+//! simulation, but on a real path the jitter between departures and arrivals makes that gap
+//! understate the token time, and a cruise above the limit relearned again and again.) Every
+//! larger bucket is cruised one token short of its burst, which leaves Graph's bucket a token
+//! of cushion against requests arriving closer together than they left.
 //!
 //! A 429 without `Retry-After` is retried after the time one token takes at the current pace
 //! (doubling with each retry of the same call), not after a generic backoff: the pacer already
@@ -97,9 +92,6 @@ const LATE: Duration = Duration::from_secs(5);
 /// Departures closer than this share of the shortest round trip may arrive in either order
 /// (network jitter is a fraction of the path's delay).
 const ORDER_SHARE: u32 = 4;
-/// Exchanges leaving this close together arrive at once, for any rate a bucket of one token
-/// could have: two of them served means a larger bucket.
-const TOGETHER: Duration = Duration::from_millis(1);
 /// Departures remembered for the rate samples; older ones are never needed.
 const LEDGER_AGE: Duration = Duration::from_secs(15);
 const LEDGER_MAX: usize = 20_000;
@@ -157,13 +149,6 @@ struct State {
     estimate: Option<f64>,
     /// Most requests served from one exchange.
     burst: u32,
-    /// Graph served two requests that arrived together: its bucket holds more than one token.
-    /// Until then it may hold only one, whose samples need correcting (see [`unwasted`]).
-    together: bool,
-    /// While `together` is false: the shortest time between two requests Graph served.
-    single_gap: Option<Duration>,
-    /// Dice for spreading departures while a bucket of one is measured.
-    dice: u64,
     tokens: f64,
     tokens_at: Instant,
     /// Requests that may be in flight before the first throttle, and those that are.
@@ -181,7 +166,7 @@ struct State {
     changed_at: Instant,
     /// Sum of the exact intervals measured so far, and what Graph served in them.
     span: Duration,
-    served_in_span: f64,
+    served_in_span: u64,
     /// Every exchange that left lately, and what Graph served of it once answered.
     departures: VecDeque<Sent>,
     cruise_throttles: VecDeque<Instant>,
@@ -246,9 +231,6 @@ impl Pacer {
                 pace: None,
                 estimate: None,
                 burst: 0,
-                together: false,
-                single_gap: None,
-                dice: seed_dice(),
                 tokens: 0.0,
                 tokens_at: now,
                 window: INITIAL_WINDOW,
@@ -260,7 +242,7 @@ impl Pacer {
                 raises: VecDeque::new(),
                 changed_at: now,
                 span: Duration::ZERO,
-                served_in_span: 0.0,
+                served_in_span: 0,
                 departures: VecDeque::new(),
                 cruise_throttles: VecDeque::new(),
                 near_limit_at: None,
@@ -425,15 +407,6 @@ impl State {
         let need = f64::from(weight);
         if self.tokens + 1e-9 >= need {
             self.tokens -= need;
-            if self.phase == Phase::Measure && !self.together {
-                // Evenly spaced requests meet a bucket of one token at the same phase of its
-                // refill every time, so the gap between two served ones never comes near the
-                // token time; spacing them unevenly (the same rate on average) lets one arrive
-                // just as the token is back.
-                self.dice = splitmix(self.dice);
-                let unit = (self.dice >> 11) as f64 / (1u64 << 53) as f64;
-                self.tokens -= need * (unit - 0.5);
-            }
             return Ok(self.depart(weight, now));
         }
         Err(Wait::For(Duration::from_secs_f64(
@@ -490,12 +463,6 @@ impl State {
             sent.served = Some(served).filter(|_| served > 0 || throttled > 0);
             sent.answered = true;
         }
-        if served >= 2 || (served == 1 && self.served_beside(d)) {
-            self.together = true;
-        }
-        if served > 0 && !self.together {
-            self.single_gaps(d);
-        }
         if throttled > 0 {
             self.throttled(d, now);
         } else if served > 0 {
@@ -505,42 +472,6 @@ impl State {
             self.window = self.window.saturating_add(d.weight);
         }
         self.sample_answered(now);
-    }
-
-    /// Whether another exchange that left within [`TOGETHER`] of `d` was served too: two
-    /// requests arriving at once were both served, so Graph's bucket held two tokens.
-    fn served_beside(&self, d: Departure) -> bool {
-        self.departures
-            .iter()
-            .rev()
-            .skip_while(|e| e.at > d.at + TOGETHER)
-            .take_while(|e| e.at + TOGETHER >= d.at)
-            .any(|e| e.seq != d.seq && e.served.is_some_and(|n| n > 0))
-    }
-
-    /// A bucket of one token is empty after each request it serves and needs a token's time
-    /// to serve the next: any two requests it served arrived at least that far apart. The
-    /// closest two served departures so far bound the token time from above.
-    fn single_gaps(&mut self, d: Departure) {
-        let served_at = |e: &Sent| e.seq != d.seq && e.served.is_some_and(|n| n > 0);
-        let before = self
-            .departures
-            .iter()
-            .rev()
-            .filter(|e| e.at <= d.at)
-            .find(|e| served_at(e))
-            .map(|e| d.at.saturating_duration_since(e.at));
-        let after = self
-            .departures
-            .iter()
-            .filter(|e| e.at >= d.at)
-            .find(|e| served_at(e))
-            .map(|e| e.at.saturating_duration_since(d.at));
-        for gap in [before, after].into_iter().flatten() {
-            if gap > TOGETHER && self.single_gap.is_none_or(|g| gap < g) {
-                self.single_gap = Some(gap);
-            }
-        }
     }
 
     /// An exchange served in full.
@@ -672,9 +603,8 @@ impl State {
                 None => return false,
             }
         }
-        let span = to - from;
-        self.span += span;
-        self.served_in_span += served as f64;
+        self.span += to - from;
+        self.served_in_span += served;
         true
     }
 
@@ -682,25 +612,13 @@ impl State {
         let (Some(pace), false) = (self.pace, self.span.is_zero()) else {
             return;
         };
-        if self.served_in_span <= 0.0 {
+        if self.served_in_span == 0 {
             return;
         }
-        let mut rate = self.served_in_span / self.span.as_secs_f64();
-        // A bucket of one token wastes its refill while it waits full for a request, so what
-        // it served is well below its rate. Its token time is at most the shortest gap between
-        // two requests it served (less a little, for requests arriving closer than they left).
-        if let (false, Some(gap)) = (self.together, self.single_gap) {
-            rate = rate.max(1.0 / gap.as_secs_f64());
-        }
+        let rate = self.served_in_span as f64 / self.span.as_secs_f64();
         // Each interval is off by less than one request either way: enough of them make the
         // estimate good to a few percent.
-        // A bucket of one takes more samples: its gap narrows with each.
-        let enough = if self.together {
-            MIN_SERVED
-        } else {
-            2 * MIN_SERVED
-        };
-        if self.span >= MIN_SPAN && self.served_in_span >= enough as f64 {
+        if self.span >= MIN_SPAN && self.served_in_span >= MIN_SERVED {
             // A probe only ever raises the estimate: the limit falling shows as throttles in
             // cruise, which relearn from scratch.
             let rate = match self.estimate {
@@ -711,10 +629,9 @@ impl State {
             self.estimate = Some(rate);
             self.phase = Phase::Cruise;
             self.cruise_throttles.clear();
-            let margin = if self.together { MARGIN } else { SINGLE_MARGIN };
             self.set_pace(
                 now,
-                rate * (1.0 - margin),
+                rate * (1.0 - MARGIN),
                 &format!(
                     "Graph's limit is {rate:.1} requests/s (burst {})",
                     self.burst
@@ -724,7 +641,7 @@ impl State {
                 self.resync(last, now);
             }
         } else if self.span >= EARLY_SPAN
-            && self.served_in_span >= (MIN_SERVED / 10) as f64
+            && self.served_in_span >= MIN_SERVED / 10
             && rate * 2.0 < pace
         {
             // Far above the estimate so far: most of what is offered is throttled. Nearer, the
@@ -742,9 +659,7 @@ impl State {
             self.phase = Phase::Measure;
             self.probing = false;
             self.span = Duration::ZERO;
-            self.served_in_span = 0.0;
-            // The limit fell: gaps served at the old one say nothing of the new.
-            self.single_gap = None;
+            self.served_in_span = 0;
             self.set_pace(now, pace * MEASURE_GAIN, "throttled again: measuring anew");
         } else {
             self.set_pace(now, pace * NUDGE, "throttled once");
@@ -765,7 +680,7 @@ impl State {
             self.phase = Phase::Measure;
             self.probing = true;
             self.span = Duration::ZERO;
-            self.served_in_span = 0.0;
+            self.served_in_span = 0;
             self.set_pace(now, estimate * PROBE_GAIN, "probing for a higher limit");
         }
     }
@@ -803,24 +718,6 @@ impl State {
         self.changed_at = now;
         crate::diag::trace(1, format!("pacing at {pace:.1} requests/s: {why}"));
     }
-}
-
-/// A bucket of one holds no cushion: requests arriving closer than they left are throttled, so
-/// it is cruised further below its rate.
-const SINGLE_MARGIN: f64 = 0.06;
-
-fn seed_dice() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0x9E37_79B9, |d| d.as_nanos() as u64)
-}
-
-/// SplitMix64's step: dice without an RNG crate.
-fn splitmix(state: u64) -> u64 {
-    let mut z = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 fn secs(s: f64) -> Duration {
