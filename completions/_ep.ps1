@@ -231,7 +231,7 @@ Register-ArgumentCompleter -Native -CommandName 'ep' -ScriptBlock {
             [CompletionResult]::new('--fault-reset', '--fault-reset', [CompletionResultType]::ParameterName, 'Share of Graph calls whose connection is reset with no response, doing nothing (0.0–1.0)')
             [CompletionResult]::new('--lost-ack', '--lost-ack', [CompletionResultType]::ParameterName, 'Share of reprocess calls (and batches with one) performed, then reset unanswered (0.0–1.0)')
             [CompletionResult]::new('--fault-scope', '--fault-scope', [CompletionResultType]::ParameterName, 'Which calls injected faults hit: any, whole requests only, or $batch sub-requests only')
-            [CompletionResult]::new('--retry-after', '--retry-after', [CompletionResultType]::ParameterName, 'How 429/503 Retry-After is written')
+            [CompletionResult]::new('--retry-after', '--retry-after', [CompletionResultType]::ParameterName, 'How 429/503 Retry-After is written (mixed: whole, fractional or none, drawn per 429)')
             [CompletionResult]::new('--outage', '--outage', [CompletionResultType]::ParameterName, 'Extra recent failed requests, as after a connector outage (in addition to --requests)')
             [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Items per page')
             [CompletionResult]::new('--paging', '--paging', [CompletionResultType]::ParameterName, 'What a nextLink''s $skiptoken stands for, and so what a client sees when requests change state or appear between its pages')

@@ -2066,7 +2066,7 @@ _ep() {
                     return 0
                     ;;
                 --retry-after)
-                    COMPREPLY=($(compgen -W "rotate seconds fraction date absent" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "rotate seconds fraction mixed date absent" -- "${cur}"))
                     return 0
                     ;;
                 --outage)

@@ -223,7 +223,7 @@ set edit:completion:arg-completer[ep] = {|@words|
             cand --fault-reset 'Share of Graph calls whose connection is reset with no response, doing nothing (0.0–1.0)'
             cand --lost-ack 'Share of reprocess calls (and batches with one) performed, then reset unanswered (0.0–1.0)'
             cand --fault-scope 'Which calls injected faults hit: any, whole requests only, or $batch sub-requests only'
-            cand --retry-after 'How 429/503 Retry-After is written'
+            cand --retry-after 'How 429/503 Retry-After is written (mixed: whole, fractional or none, drawn per 429)'
             cand --outage 'Extra recent failed requests, as after a connector outage (in addition to --requests)'
             cand --page-size 'Items per page'
             cand --paging 'What a nextLink''s $skiptoken stands for, and so what a client sees when requests change state or appear between its pages'

@@ -305,9 +305,10 @@ complete -c ep -n "__fish_ep_using_subcommand emulator" -l lost-ack -d 'Share of
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l fault-scope -d 'Which calls injected faults hit: any, whole requests only, or $batch sub-requests only' -r -f -a "any\t'Any call: top-level requests (the `$batch` POST included) and sub-requests alike'
 requests\t'Only whole HTTP requests: a direct call or a `$batch` POST as a whole'
 sub-requests\t'Only sub-requests inside a `$batch`; the batch itself is answered 200'"
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l retry-after -d 'How 429/503 Retry-After is written' -r -f -a "rotate\t'Cycle through whole seconds, fractional seconds and no header (429s); 503s carry `1` or nothing'
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l retry-after -d 'How 429/503 Retry-After is written (mixed: whole, fractional or none, drawn per 429)' -r -f -a "rotate\t'Cycle through whole seconds, fractional seconds and no header (429s); 503s carry `1` or nothing'
 seconds\t'Whole seconds, rounded up (at least 1)'
 fraction\t'Seconds with two decimals, rounded up (e.g. `0.35`)'
+mixed\t'Each 429 drawn at random (seeded): whole seconds or a fraction, and one in seven with no header at all, as a service whose throttles come from several front ends might'
 date\t'An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), rounded up to the next whole second'
 absent\t'No `Retry-After` at all: the client must back off on its own'"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l outage -d 'Extra recent failed requests, as after a connector outage (in addition to --requests)' -r -f

@@ -1013,8 +1013,8 @@ pub struct EmulatorArgs {
     /// Injected faults answer 502 with a proxy's HTML page instead of OData 503/504
     #[arg(long)]
     pub fault_html: bool,
-    /// How 429/503 Retry-After is written
-    #[arg(long, value_name = "STYLE", value_enum, default_value_t = ep_emulator::RetryAfterStyle::Rotate)]
+    /// How 429/503 Retry-After is written (mixed: whole, fractional or none, drawn per 429)
+    #[arg(long, alias = "retry-after-style", value_name = "STYLE", value_enum, default_value_t = ep_emulator::RetryAfterStyle::Rotate)]
     pub retry_after: ep_emulator::RetryAfterStyle,
     /// The demo apps hold roles on all catalogs but one: tenant-wide request listing answers 403
     #[arg(long)]

@@ -828,6 +828,7 @@ impl Emulator {
                     config.burst,
                     Instant::now(),
                     config.retry_after,
+                    config.seed,
                 ))
             }),
             audit_bucket: config.audit_rate.map(|r| {
@@ -836,6 +837,7 @@ impl Emulator {
                     config.audit_burst,
                     Instant::now(),
                     config.retry_after,
+                    config.seed,
                 ))
             }),
             delivery,

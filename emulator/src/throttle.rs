@@ -22,9 +22,14 @@ pub enum RetryAfterStyle {
     #[default]
     Rotate,
     /// Whole seconds, rounded up (at least 1).
+    #[value(alias = "whole")]
     Seconds,
     /// Seconds with two decimals, rounded up (e.g. `0.35`).
+    #[value(alias = "fractional")]
     Fraction,
+    /// Each 429 drawn at random (seeded): whole seconds or a fraction, and one in seven with
+    /// no header at all, as a service whose throttles come from several front ends might.
+    Mixed,
     /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), rounded up to the next whole second.
     Date,
     /// No `Retry-After` at all: the client must back off on its own.
@@ -38,6 +43,7 @@ impl RetryAfterStyle {
             RetryAfterStyle::Rotate => "rotate",
             RetryAfterStyle::Seconds => "seconds",
             RetryAfterStyle::Fraction => "fraction",
+            RetryAfterStyle::Mixed => "mixed",
             RetryAfterStyle::Date => "date",
             RetryAfterStyle::Absent => "absent",
         }
@@ -89,6 +95,8 @@ pub(crate) struct TokenBucket {
     last: Instant,
     throttled: u64,
     style: RetryAfterStyle,
+    /// The dice of [`RetryAfterStyle::Mixed`].
+    rng: SplitMix64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +115,14 @@ pub(crate) enum Admission {
 const EPSILON: f64 = 1e-9;
 
 impl TokenBucket {
-    pub(crate) fn new(rate: f64, burst: u32, now: Instant, style: RetryAfterStyle) -> TokenBucket {
+    /// `seed` only drives [`RetryAfterStyle::Mixed`]'s choice of style per throttle.
+    pub(crate) fn new(
+        rate: f64,
+        burst: u32,
+        now: Instant,
+        style: RetryAfterStyle,
+        seed: u64,
+    ) -> TokenBucket {
         let capacity = f64::from(burst.max(1));
         TokenBucket {
             rate: if rate.is_finite() && rate > 0.0 {
@@ -120,6 +135,7 @@ impl TokenBucket {
             last: now,
             throttled: 0,
             style,
+            rng: SplitMix64::new(seed ^ 0x4E7A_A17E_4E7A_A17E),
         }
     }
 
@@ -149,6 +165,11 @@ impl TokenBucket {
                 1 => RetryStyle::Fractional,
                 _ => RetryStyle::Absent,
             },
+            RetryAfterStyle::Mixed => match self.rng.below(7) {
+                0 => RetryStyle::Absent,
+                1..=3 => RetryStyle::WholeSeconds,
+                _ => RetryStyle::Fractional,
+            },
             RetryAfterStyle::Seconds => RetryStyle::WholeSeconds,
             RetryAfterStyle::Fraction => RetryStyle::Fractional,
             RetryAfterStyle::Date => RetryStyle::HttpDate,
@@ -177,6 +198,8 @@ pub(crate) fn fault_retry_after(
     let concrete = match style {
         RetryAfterStyle::Rotate => return drawn.map(|s| s.to_string()),
         RetryAfterStyle::Seconds => RetryStyle::WholeSeconds,
+        // A fault is random already: its header is drawn with it, as in `rotate`.
+        RetryAfterStyle::Mixed => return drawn.map(|s| s.to_string()),
         RetryAfterStyle::Fraction => RetryStyle::Fractional,
         RetryAfterStyle::Date => RetryStyle::HttpDate,
         RetryAfterStyle::Absent => RetryStyle::Absent,
@@ -297,7 +320,7 @@ mod tests {
     fn bucket_allows_burst_then_throttles_truthfully() {
         let t0 = Instant::now();
         let w0 = Utc::now();
-        let mut b = TokenBucket::new(2.0, 3, t0, RetryAfterStyle::Rotate);
+        let mut b = TokenBucket::new(2.0, 3, t0, RetryAfterStyle::Rotate, 1);
         for _ in 0..3 {
             assert!(matches!(b.admit(t0, w0), Admission::Allowed { .. }));
         }
@@ -371,7 +394,7 @@ mod tests {
         );
         // A fixed style applies to every throttled reply.
         let t0 = Instant::now();
-        let mut b = TokenBucket::new(4.0, 1, t0, RetryAfterStyle::Fraction);
+        let mut b = TokenBucket::new(4.0, 1, t0, RetryAfterStyle::Fraction, 1);
         assert!(matches!(b.admit(t0, now), Admission::Allowed { .. }));
         for _ in 0..4 {
             match b.admit(t0, now) {
@@ -393,6 +416,39 @@ mod tests {
         assert_eq!(
             fault_retry_after(RetryAfterStyle::Absent, Some(1), now),
             None
+        );
+    }
+
+    #[test]
+    fn mixed_style_draws_every_style_and_stays_truthful() {
+        let t0 = Instant::now();
+        let w0 = Utc::now();
+        let draw = |seed| {
+            let mut b = TokenBucket::new(10.0, 1, t0, RetryAfterStyle::Mixed, seed);
+            assert!(matches!(b.admit(t0, w0), Admission::Allowed { .. }));
+            (0..700)
+                .map(|_| match b.admit(t0, w0) {
+                    Admission::Throttled { wait, retry_after } => {
+                        if let Some(r) = &retry_after {
+                            let secs: f64 = r.parse().unwrap();
+                            assert!(secs >= wait.as_secs_f64(), "{r} for {wait:?}");
+                        }
+                        retry_after
+                    }
+                    other => panic!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+        };
+        let styles = draw(7);
+        assert_eq!(styles, draw(7), "the same seed draws the same styles");
+        let absent = styles.iter().filter(|r| r.is_none()).count();
+        let whole = styles.iter().flatten().filter(|r| !r.contains('.')).count();
+        let fraction = styles.iter().flatten().filter(|r| r.contains('.')).count();
+        // One in seven without a header, the rest split between whole and fractional.
+        assert!((60..140).contains(&absent), "{absent}");
+        assert!(
+            whole > 200 && fraction > 200,
+            "{whole} whole, {fraction} fractional"
         );
     }
 

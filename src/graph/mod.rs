@@ -51,6 +51,7 @@ use model::{WirePackage, WireRequest};
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -438,12 +439,24 @@ impl GraphClient {
     pub async fn list_requests_async(
         &self,
         filter: &RequestFilter,
-        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
+        on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
     ) -> anyhow::Result<()> {
+        self.list_requests_paged(filter, on_page).await.map(|_| ())
+    }
+
+    /// [`Self::list_requests_async`], saying whether any query of the listing followed an
+    /// `@odata.nextLink`. A listing whose every query was answered in one page was not shifted
+    /// by changes between pages: each query's answer is one response.
+    pub async fn list_requests_paged(
+        &self,
+        filter: &RequestFilter,
+        mut on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
+    ) -> anyhow::Result<bool> {
         let mut check = paging::ListingCheck::default();
+        let paged = AtomicBool::new(false);
         let listed = {
             let mut admitted = |page: Vec<AssignmentRequest>| on_page(check.admit(page));
-            self.list_requests_tenant_or_packages(filter, &mut admitted)
+            self.list_requests_tenant_or_packages(filter, &mut admitted, &paged)
                 .await
         };
         if check.duplicates > 0 {
@@ -460,13 +473,14 @@ impl GraphClient {
                 check.first_invalid.as_deref().unwrap_or_default()
             ));
         }
-        listed
+        listed.map(|()| paged.load(Ordering::Relaxed))
     }
 
     async fn list_requests_tenant_or_packages(
         &self,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
+        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         // Only a refusal before any page came is the catalog-scoped caller's: a later page
         // refused is an error like any other, and what was listed stays listed.
@@ -476,7 +490,7 @@ impl GraphClient {
                 delivered = true;
                 on_page(page)
             };
-            self.list_requests_once(filter, &mut tracked).await
+            self.list_requests_once(filter, &mut tracked, paged).await
         };
         match listed {
             Err(e) if !delivered && filter.package_id.is_none() && is_refused(&e) => {
@@ -502,7 +516,7 @@ impl GraphClient {
                         self.requests_list_url(clause.as_deref(), filter.lean)
                     })
                     .collect();
-                self.drain_each(starts, filter, on_page).await
+                self.drain_each(starts, filter, on_page, paged).await
             }
             other => other,
         }
@@ -512,11 +526,20 @@ impl GraphClient {
         &self,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
+        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         let plans = filter.server_filters(self.version);
         for (i, plan) in plans.iter().enumerate() {
             let last_plan = i + 1 == plans.len();
-            let firsts = futures_util::future::join_all(plan.iter().map(|server_filter| {
+            // Many queries (every state): the first alone tells whether the server takes the
+            // filter, and the rest start as streams free up, so no more than a few pages are
+            // held at once.
+            let (probe, later) = if plan.len() > STREAMS_AT_ONCE {
+                plan.split_at(1)
+            } else {
+                (plan.as_slice(), &[][..])
+            };
+            let firsts = futures_util::future::join_all(probe.iter().map(|server_filter| {
                 let url = self.requests_list_url(server_filter.as_deref(), filter.lean);
                 self.get_page::<WireRequest>(url)
             }))
@@ -538,28 +561,45 @@ impl GraphClient {
                 continue;
             }
             diag::trace(1, format!("listing requests with $filter {plan:?}"));
-            return self.drain(first_pages, filter, on_page).await;
+            let later = later
+                .iter()
+                .map(|f| self.requests_list_url(f.as_deref(), filter.lean))
+                .collect();
+            return self.drain(first_pages, later, filter, on_page, paged).await;
         }
         Ok(())
     }
 
-    /// Follow every query's nextLinks concurrently; pages reach `on_page` as they arrive.
+    /// Follow every query's nextLinks concurrently, those with a first page already and then
+    /// those from `later` start URLs, at most [`STREAMS_AT_ONCE`] at a time (or as many as
+    /// have a first page); pages reach `on_page` as they arrive.
     async fn drain(
         &self,
         firsts: Vec<Page<WireRequest>>,
+        later: Vec<Url>,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
+        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
+        use futures_util::{StreamExt, TryStreamExt};
+        let at_once = STREAMS_AT_ONCE.max(firsts.len());
         let produce = |tx: PageSender| {
-            let streams: Vec<_> = firsts
-                .into_iter()
-                .map(|first| self.follow(first, filter, tx.clone()))
-                .collect();
-            async move {
-                futures_util::future::try_join_all(streams)
-                    .await
-                    .map(|_| ())
-            }
+            let starts = firsts.into_iter().map(Ok).chain(later.into_iter().map(Err));
+            futures_util::stream::iter(starts)
+                .map(move |start| {
+                    let tx = tx.clone();
+                    async move {
+                        let first = match start {
+                            Ok(page) => page,
+                            // The consumer has had enough: no query is started any more.
+                            Err(_) if tx.is_closed() => return Ok(()),
+                            Err(url) => self.get_page::<WireRequest>(url).await?,
+                        };
+                        self.follow(first, filter, tx, paged).await
+                    }
+                })
+                .buffer_unordered(at_once)
+                .try_for_each(|()| async { Ok(()) })
         };
         relay(produce, on_page).await
     }
@@ -571,6 +611,7 @@ impl GraphClient {
         starts: Vec<Url>,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
+        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         use futures_util::{StreamExt, TryStreamExt};
         let produce = |tx: PageSender| {
@@ -583,7 +624,7 @@ impl GraphClient {
                             return Ok(());
                         }
                         let first = self.get_page::<WireRequest>(url).await?;
-                        self.follow(first, filter, tx).await
+                        self.follow(first, filter, tx, paged).await
                     }
                 })
                 .buffer_unordered(self.concurrency)
@@ -597,6 +638,7 @@ impl GraphClient {
         first: Page<WireRequest>,
         filter: &RequestFilter,
         tx: PageSender,
+        paged: &AtomicBool,
     ) -> Result<(), GraphError> {
         let mut guard = paging::PageGuard::default();
         let mut page = Some(first);
@@ -613,7 +655,10 @@ impl GraphClient {
             }
             page = match current.next {
                 Some(_) if tx.is_closed() => None,
-                Some(url) => Some(self.get_page(url).await?),
+                Some(url) => {
+                    paged.store(true, Ordering::Relaxed);
+                    Some(self.get_page(url).await?)
+                }
                 None => None,
             };
         }
@@ -707,7 +752,10 @@ impl GraphClient {
             out.json_body = body.clone();
             match self.send_with_auth_retry(out).await {
                 Ok(response) => return Ok(response),
-                Err(err) => self.wait_to_retry(err, &mut tries, idempotent).await?,
+                Err(err) => {
+                    self.wait_to_retry_on(err, &mut tries, idempotent, url.path())
+                        .await?
+                }
             }
         }
     }
@@ -788,7 +836,14 @@ impl GraphClient {
             };
             match result {
                 Ok(response) => return Ok(response),
-                Err(err) => self.wait_to_retry(err, &mut tries, idempotent).await?,
+                Err(err) => {
+                    let url = match &target {
+                        Target::Relative(path) => self.url(path),
+                        Target::Absolute(url) => url.clone(),
+                    };
+                    self.wait_to_retry_on(err, &mut tries, idempotent, url.path())
+                        .await?
+                }
             }
         }
     }
@@ -814,7 +869,27 @@ impl GraphClient {
         tries: &mut Tries,
         idempotent: bool,
     ) -> Result<(), GraphError> {
-        let Some(wait) = self.retry.retry_delay(&err, tries, idempotent) else {
+        let path = self.url(EM);
+        self.wait_to_retry_on(err, tries, idempotent, path.path())
+            .await
+    }
+
+    /// [`Self::wait_to_retry`] for a call to `path`: a 429 without `Retry-After` on a path whose
+    /// pacer has learned Graph's rate waits a token of it, not the generic backoff. The audit
+    /// log's pacer keeps a documented limit and has learned nothing, so its calls back off
+    /// exponentially as Graph advises.
+    async fn wait_to_retry_on(
+        &self,
+        err: GraphError,
+        tries: &mut Tries,
+        idempotent: bool,
+        path: &str,
+    ) -> Result<(), GraphError> {
+        let token = match throttle_scope(path) {
+            ThrottleScope::EntitlementManagement => self.pacers.graph.token_time(),
+            ThrottleScope::AuditLog => None,
+        };
+        let Some(wait) = self.retry.retry_delay_paced(&err, tries, idempotent, token) else {
             return Err(self.retry.give_up(err, tries));
         };
         diag::trace(
@@ -1162,6 +1237,12 @@ fn is_near_limit(value: Option<&str>) -> bool {
 }
 
 type PageSender = tokio::sync::mpsc::Sender<Vec<AssignmentRequest>>;
+
+/// Queries of one listing followed at once. Each holds a parsed page while it waits for the
+/// consumer, and a 999-request page is about a MiB and a half: four keep a 200,000-request
+/// listing under 32 MiB while the largest state's stream, which bounds the time, never waits
+/// for a slot.
+const STREAMS_AT_ONCE: usize = 4;
 
 /// What a listing's consumer does with one page, done when it is ready for the next.
 pub type PageDone =

@@ -19,6 +19,7 @@ impl RequestFilter {
     /// Server filter plans, most preferred first. Each plan is a list of queries whose results
     /// together cover the filter (`None` = no `$filter`), listed concurrently; the caller falls
     /// back to the next plan when a server answers 400 (Graph's "Invalid filter clause").
+    /// Tenant-wide, no state wanted means every state: one `state eq` query per state.
     ///
     /// Graph documents `state eq` and `accessPackage/id eq` as single clauses only; `and`/`or`
     /// combinations are not promised, so none is sent. With a package, states are checked on the
@@ -30,15 +31,30 @@ impl RequestFilter {
                 odata_string(id)
             ))]];
         }
-        if self.states.is_empty() {
-            return vec![vec![None]];
-        }
         let state_field = match version {
             ApiVersion::V1 => "state",
             ApiVersion::Beta => "requestState",
         };
-        let per_state = self
-            .states
+        // Every state wanted: one query per member of the state enum, so the listing runs as
+        // several streams at once instead of one page after another. v1.0's enum ends with
+        // `unknownFutureValue`, which Graph sends for members added later to callers that do
+        // not ask for them; beta's `requestState` is a string documented with the nine.
+        let every: Vec<RequestState>;
+        let states = if self.states.is_empty() {
+            // Likely largest first: the streams start a few at a time, and the longest one
+            // bounds the listing, so it should not wait for a free one.
+            every = LIKELY_LARGEST_FIRST
+                .into_iter()
+                .chain(
+                    (version == ApiVersion::V1)
+                        .then(|| RequestState::Other(UNKNOWN_FUTURE_VALUE.into())),
+                )
+                .collect();
+            &every
+        } else {
+            &self.states
+        };
+        let per_state = states
             .iter()
             .map(|s| {
                 let value = match version {
@@ -63,6 +79,23 @@ impl RequestFilter {
         state_ok && package_ok
     }
 }
+
+/// Every state, the ones most requests end in first (a tenant's history is mostly delivered,
+/// then failed, denied, canceled); the pending ones are few at any time.
+const LIKELY_LARGEST_FIRST: [RequestState; 9] = [
+    RequestState::Delivered,
+    RequestState::DeliveryFailed,
+    RequestState::PartiallyDelivered,
+    RequestState::Denied,
+    RequestState::Canceled,
+    RequestState::PendingApproval,
+    RequestState::Scheduled,
+    RequestState::Submitted,
+    RequestState::Delivering,
+];
+
+/// The sentinel member of Graph's evolvable enums.
+const UNKNOWN_FUTURE_VALUE: &str = "unknownFutureValue";
 
 /// An OData string literal: single quotes, embedded quotes doubled.
 pub fn odata_string(value: &str) -> String {
@@ -167,6 +200,40 @@ mod tests {
             )]],
             "no and/or combination, and the package filter itself is never dropped"
         );
+    }
+
+    #[test]
+    fn every_state_tenant_wide_is_one_documented_query_per_state() {
+        let f = RequestFilter::default();
+        let v1 = f.server_filters(ApiVersion::V1);
+        let names = |plan: &[Option<String>]| -> Vec<String> {
+            plan.iter().map(|q| q.clone().unwrap_or_default()).collect()
+        };
+        let mut want: Vec<String> = LIKELY_LARGEST_FIRST
+            .iter()
+            .map(|s| format!("state eq '{}'", s.as_v1()))
+            .collect();
+        want.push("state eq 'unknownFutureValue'".into());
+        assert_eq!(names(&v1[0]), want);
+        assert!(
+            RequestState::KNOWN
+                .iter()
+                .all(|s| LIKELY_LARGEST_FIRST.contains(s))
+        );
+        assert_eq!(
+            v1[1],
+            vec![None],
+            "a server refusing it is listed unfiltered"
+        );
+        let beta = f.server_filters(ApiVersion::Beta);
+        assert_eq!(beta[0].len(), RequestState::KNOWN.len());
+        assert!(beta[0].contains(&Some("requestState eq 'PendingApproval'".into())));
+        // A package listing cannot be split by state: no documented filter combines the two.
+        let package = RequestFilter {
+            package_id: Some("9bbe5f7d-f1e7-4eb1-a586-38cdf6f8b1ea".into()),
+            ..RequestFilter::default()
+        };
+        assert_eq!(package.server_filters(ApiVersion::V1)[0].len(), 1);
     }
 
     #[test]

@@ -73,6 +73,20 @@ impl RetryPolicy {
         tries: &mut Tries,
         idempotent: bool,
     ) -> Option<Duration> {
+        self.retry_delay_paced(err, tries, idempotent, None)
+    }
+
+    /// [`Self::retry_delay`] for a client whose pacer has learned Graph's rate: a 429 without
+    /// `Retry-After` waits `token` (the time one token of the learned rate takes), doubled for
+    /// each retry of the call, instead of the generic backoff. The pacer then holds the retry
+    /// until its model has room, so waiting longer than a token would only idle the rate.
+    pub fn retry_delay_paced(
+        &self,
+        err: &GraphError,
+        tries: &mut Tries,
+        idempotent: bool,
+        token: Option<Duration>,
+    ) -> Option<Duration> {
         if !Self::is_transient(err, idempotent) || tries.retries >= self.max_retries {
             return None;
         }
@@ -82,7 +96,18 @@ impl RetryPolicy {
             }
             tries.stalls += 1;
         }
-        let delay = self.delay_for(err, tries.retries + 1);
+        let attempt = tries.retries + 1;
+        let delay = match (token, err) {
+            (
+                Some(token),
+                GraphError::Api {
+                    status: 429,
+                    retry_after: None,
+                    ..
+                },
+            ) => self.learned_backoff(token, attempt),
+            _ => self.delay_for(err, attempt),
+        };
         let left = self.max_wait.saturating_sub(tries.waited);
         if delay > left {
             if retry_after(err).is_some() {
@@ -98,6 +123,20 @@ impl RetryPolicy {
     /// The server's `Retry-After` when given, else exponential backoff with jitter.
     pub fn delay_for(&self, err: &GraphError, attempt: u32) -> Duration {
         retry_after(err).unwrap_or_else(|| self.backoff(attempt))
+    }
+
+    /// Exponential from the learned token time rather than from `base_delay`, and never above
+    /// the generic schedule. At least one token time, jittered up to half as much again, so
+    /// calls throttled together do not come back together.
+    pub fn learned_backoff(&self, token: Duration, attempt: u32) -> Duration {
+        let exp = token
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.max_delay)
+            .min(
+                self.base_delay
+                    .saturating_mul(1u32 << attempt.saturating_sub(1).min(16)),
+            );
+        exp.mul_f64(1.0 + 0.5 * random_unit())
     }
 
     pub fn backoff(&self, attempt: u32) -> Duration {

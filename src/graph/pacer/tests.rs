@@ -1,12 +1,24 @@
-//! The pacer against a simulated Graph: a token bucket that answers 429 with a whole-second
-//! `Retry-After`, 50 ms away, in tokio's paused time (so each run takes no real time and is
-//! repeatable).
+//! The pacer against a simulated Graph: a token bucket that answers 429 with a `Retry-After`
+//! in whole seconds, in fractions of one, or none at all, 50 ms away, in tokio's paused time
+//! (so each run takes no real time and is repeatable).
 
 use super::*;
+use crate::graph::{GraphError, RetryPolicy, Tries};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const LATENCY: Duration = Duration::from_millis(50);
+
+/// How the simulated Graph writes `Retry-After` on a 429.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Whole,
+    Fraction,
+    Absent,
+    /// Whole or fractional at random, and one throttle in seven without the header, as the
+    /// issue's independent server answers.
+    Mixed,
+}
 
 /// Graph's side: a token bucket, as the emulator and the independent server have.
 struct Bucket {
@@ -15,6 +27,9 @@ struct Bucket {
     tokens: f64,
     at: Instant,
     throttled: Vec<Instant>,
+    style: Style,
+    /// A fixed sequence for [`Style::Mixed`], so a run is repeatable.
+    dice: u64,
 }
 
 impl Bucket {
@@ -25,11 +40,20 @@ impl Bucket {
             tokens: f64::from(burst),
             at: Instant::now(),
             throttled: Vec::new(),
+            style: Style::Whole,
+            dice: 0x9E37_79B9_7F4A_7C15,
         }
     }
 
-    /// `None` when served, else the whole-second `Retry-After`.
-    fn admit(&mut self, now: Instant) -> Option<Duration> {
+    fn styled(rate: f64, burst: u32, style: Style) -> Self {
+        Bucket {
+            style,
+            ..Bucket::new(rate, burst)
+        }
+    }
+
+    /// `None` when served, else `Some` of the `Retry-After` (itself `None` when absent).
+    fn admit_styled(&mut self, now: Instant) -> Option<Option<Duration>> {
         let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
         self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
         self.at = now;
@@ -39,8 +63,36 @@ impl Bucket {
         }
         self.throttled.push(now);
         let wait = (1.0 - self.tokens) / self.rate;
-        Some(Duration::from_secs(wait.ceil().max(1.0) as u64))
+        let whole = Duration::from_secs(wait.ceil().max(1.0) as u64);
+        let fraction = Duration::from_secs_f64((wait * 1000.0).ceil() / 1000.0);
+        Some(match self.style {
+            Style::Whole => Some(whole),
+            Style::Fraction => Some(fraction),
+            Style::Absent => None,
+            Style::Mixed => {
+                self.dice = mix(self.dice);
+                match self.dice % 7 {
+                    0 => None,
+                    1..=3 => Some(whole),
+                    _ => Some(fraction),
+                }
+            }
+        })
     }
+
+    /// `None` when served, else the whole-second `Retry-After`.
+    fn admit(&mut self, now: Instant) -> Option<Duration> {
+        self.admit_styled(now)
+            .map(|r| r.unwrap_or(Duration::from_secs(1)))
+    }
+}
+
+/// SplitMix64's step: a repeatable sequence of dice for [`Style::Mixed`].
+fn mix(state: u64) -> u64 {
+    let mut z = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 struct Run {
@@ -82,9 +134,23 @@ async fn simulate_losing(
     n: usize,
     lose_every: usize,
 ) -> Run {
+    simulate_styled(rate, burst, max_batch, n, lose_every, Style::Whole).await
+}
+
+/// [`simulate_losing`] against a Graph writing `Retry-After` in `style`. A throttled request
+/// without one waits what ep's retry policy says, given what the pacer has learned.
+async fn simulate_styled(
+    rate: f64,
+    burst: u32,
+    max_batch: usize,
+    n: usize,
+    lose_every: usize,
+    style: Style,
+) -> Run {
     let exchanges = Arc::new(AtomicUsize::new(0));
     let pacer = Arc::new(Pacer::new());
-    let bucket = Arc::new(Mutex::new(Bucket::new(rate, burst)));
+    let bucket = Arc::new(Mutex::new(Bucket::styled(rate, burst, style)));
+    let retries = Arc::new(Mutex::new(std::collections::HashMap::<usize, Tries>::new()));
     let queue = Arc::new(Mutex::new((0..n).collect::<VecDeque<usize>>()));
     let done = Arc::new(AtomicUsize::new(0));
     let learned = Arc::new(Mutex::new(None::<Instant>));
@@ -111,18 +177,22 @@ async fn simulate_losing(
             pacer.refund(&mut departure, &mut in_flight, limit as u32);
         }
         let lost = lose_every > 0 && exchanges.fetch_add(1, Ordering::SeqCst) % lose_every == 1;
-        let (pacer, bucket, queue, done, learned) = (
+        let (pacer, bucket, queue, done, learned, retries) = (
             pacer.clone(),
             bucket.clone(),
             queue.clone(),
             done.clone(),
             learned.clone(),
+            retries.clone(),
         );
         tokio::spawn(async move {
             tokio::time::sleep(LATENCY / 2).await;
-            let answers: Vec<Option<Duration>> = {
+            let answers: Vec<Option<Option<Duration>>> = {
                 let mut b = bucket.lock().unwrap();
-                batch.iter().map(|_| b.admit(Instant::now())).collect()
+                batch
+                    .iter()
+                    .map(|_| b.admit_styled(Instant::now()))
+                    .collect()
             };
             tokio::time::sleep(LATENCY / 2).await;
             drop((in_flight, permit));
@@ -137,7 +207,21 @@ async fn simulate_losing(
             }
             done.fetch_add(served as usize, Ordering::SeqCst);
             for (id, answer) in batch.into_iter().zip(answers) {
-                if let Some(wait) = answer {
+                if let Some(retry_after) = answer {
+                    let throttled = GraphError::Api {
+                        status: 429,
+                        code: "TooManyRequests".into(),
+                        message: String::new(),
+                        request_id: None,
+                        retry_after,
+                    };
+                    let wait = {
+                        let mut retries = retries.lock().unwrap();
+                        let tries = retries.entry(id).or_default();
+                        RetryPolicy::default()
+                            .retry_delay_paced(&throttled, tries, true, pacer.token_time())
+                            .expect("within the retry budget")
+                    };
                     let queue = queue.clone();
                     tokio::spawn(async move {
                         tokio::time::sleep(wait).await;
@@ -265,6 +349,82 @@ async fn a_bucket_of_one_is_paced_below_its_rate_never_above() {
     }
 }
 
+/// Whatever Graph writes in `Retry-After` — whole seconds, fractions, nothing, or a mix in one
+/// run — the simulated run keeps within 1.10x of the bound plus half a second (a bucket of
+/// one, learned low, within 1.7x), and nothing is throttled once the limit is learned.
+#[tokio::test(start_paused = true)]
+async fn every_retry_after_style_keeps_the_pace() {
+    for style in [Style::Whole, Style::Fraction, Style::Absent, Style::Mixed] {
+        for (rate, burst) in [(100.0, 20), (50.0, 5), (100.0, 100), (50.0, 1)] {
+            let n = 746;
+            let run = simulate_styled(rate, burst, 20, n, 0, style).await;
+            let bound = n as f64 / rate;
+            // A bucket of one is learned low (see the test above) and paced below its rate.
+            let goal = if burst == 1 { 1.7 } else { 1.10 };
+            assert!(
+                run.seconds <= bound * goal + 0.5,
+                "{style:?}, {rate}/s burst {burst}: {:.2}s against a bound of {bound:.2}s",
+                run.seconds
+            );
+            assert_eq!(
+                run.throttled_after_learning(),
+                0,
+                "{style:?}, {rate}/s burst {burst}"
+            );
+        }
+    }
+}
+
+/// Once a pace is set, a 429 without `Retry-After` waits one token of it (and up to half as
+/// much again), doubling with each retry of the same call; before, the generic backoff.
+#[tokio::test(start_paused = true)]
+async fn a_throttle_without_retry_after_waits_a_learned_token() {
+    let throttled = GraphError::Api {
+        status: 429,
+        code: "TooManyRequests".into(),
+        message: String::new(),
+        request_id: None,
+        retry_after: None,
+    };
+    let policy = RetryPolicy::default();
+    let pacer = Pacer::new();
+    assert_eq!(pacer.token_time(), None, "nothing learned in start-up");
+    let generic = policy
+        .retry_delay_paced(&throttled, &mut Tries::default(), true, pacer.token_time())
+        .unwrap();
+    assert!(generic >= policy.base_delay / 2, "{generic:?}");
+    let run = simulate(50.0, 5, 20, 300).await;
+    let token = run.pacer.token_time().expect("learned");
+    let pace = run.pacer.rate().unwrap();
+    assert!((token.as_secs_f64() * pace - 1.0).abs() < 1e-6, "{token:?}");
+    let mut tries = Tries::default();
+    let first = policy
+        .retry_delay_paced(&throttled, &mut tries, true, Some(token))
+        .unwrap();
+    assert!(first >= token && first <= token.mul_f64(1.5), "{first:?}");
+    let second = policy
+        .retry_delay_paced(&throttled, &mut tries, true, Some(token))
+        .unwrap();
+    assert!(second >= token * 2 && second <= token * 3, "{second:?}");
+    // A Retry-After, when given, is what is waited, learned or not.
+    let told = GraphError::Api {
+        status: 429,
+        code: "TooManyRequests".into(),
+        message: String::new(),
+        request_id: None,
+        retry_after: Some(Duration::from_millis(1128)),
+    };
+    assert_eq!(
+        policy.retry_delay_paced(&told, &mut Tries::default(), true, Some(token)),
+        Some(Duration::from_millis(1128))
+    );
+    // The documented audit limit is kept, not learned: it offers no token time.
+    assert_eq!(
+        Pacer::documented(5, Duration::from_secs(10)).token_time(),
+        None
+    );
+}
+
 /// Unbatched at 8 in flight and 50 ms, ep cannot reach 300/s: a limit never reached is never
 /// paced.
 #[tokio::test(start_paused = true)]
@@ -312,13 +472,14 @@ async fn batches_never_exceed_what_graph_served_at_once() {
     let (d, g) = pacer.acquire(20).await;
     drop(g);
     pacer.record(d, 5, 15, false);
-    assert_eq!(pacer.batch_size(20), 5);
+    // One short of what Graph served, so its bucket keeps a token of cushion.
+    assert_eq!(pacer.batch_size(20), 4);
     assert_eq!(pacer.phase(), Phase::Measure);
     // A later batch that met a part-drained bucket does not lower it.
     let (d, g) = pacer.acquire(5).await;
     drop(g);
     pacer.record(d, 2, 3, false);
-    assert_eq!(pacer.batch_size(20), 5);
+    assert_eq!(pacer.batch_size(20), 4);
 }
 
 /// The audit log documents 5 requests per 10 seconds: no 10-second window, sliding or fixed,
