@@ -287,6 +287,18 @@ fn the_emulated_identity_platform_checks_consent_and_public_client_flows() {
         2,
     );
 
+    // `ep auth login` as the app `client_id`: refused, with Entra's stderr.
+    let refused_login = |client_id: &str| -> String {
+        let r = run_expect(
+            ep(&emu, home.path())
+                .env("AZURE_TENANT_ID", DEMO.tenant_id)
+                .env("AZURE_CLIENT_ID", client_id)
+                .args(["auth", "login"]),
+            3,
+        );
+        r.stderr
+    };
+
     let app = post(
         "/v1.0/applications",
         serde_json::json!({"displayName": "no consent", "isFallbackPublicClient": true}),
@@ -296,17 +308,10 @@ fn the_emulated_identity_platform_checks_consent_and_public_client_flows() {
         "/v1.0/servicePrincipals",
         serde_json::json!({"appId": client_id}),
     );
-    let r = run_expect(
-        ep(&emu, home.path())
-            .env("AZURE_TENANT_ID", DEMO.tenant_id)
-            .env("AZURE_CLIENT_ID", client_id)
-            .args(["auth", "login"]),
-        3,
-    );
+    let stderr = refused_login(client_id);
     assert!(
-        r.stderr.contains("AADSTS65001") || r.stderr.contains("consent"),
-        "{}",
-        r.stderr
+        stderr.contains("AADSTS65001") || stderr.contains("consent"),
+        "{stderr}"
     );
 
     let app = post(
@@ -314,16 +319,9 @@ fn the_emulated_identity_platform_checks_consent_and_public_client_flows() {
         serde_json::json!({"displayName": "confidential"}),
     );
     let client_id = app["appId"].as_str().unwrap();
-    let r = run_expect(
-        ep(&emu, home.path())
-            .env("AZURE_TENANT_ID", DEMO.tenant_id)
-            .env("AZURE_CLIENT_ID", client_id)
-            .args(["auth", "login"]),
-        3,
-    );
+    let stderr = refused_login(client_id);
     assert!(
-        r.stderr.contains("7000218") || r.stderr.contains("client_secret"),
-        "{}",
-        r.stderr
+        stderr.contains("7000218") || stderr.contains("client_secret"),
+        "{stderr}"
     );
 }
