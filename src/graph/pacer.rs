@@ -202,6 +202,9 @@ struct State {
     /// Graph's bucket holds a single token: an exchange of several requests was served one and
     /// nothing was ever served more than one at once.
     single: bool,
+    /// A bucket taken for one token was throttled in cruise again and again: not taken for one
+    /// again this run.
+    refuted: bool,
     /// While measuring a bucket of one: the highest rate Graph served without a throttle over a
     /// quiet stretch (a lower bound of its rate), and an upper bound from the shortest gap
     /// before a throttled exchange.
@@ -279,6 +282,7 @@ impl Pacer {
                 documented: None,
                 min_rtt: None,
                 single: false,
+                refuted: false,
                 floor: None,
                 throttled_pace: None,
             }),
@@ -380,7 +384,17 @@ impl Pacer {
             // often enough for a throttle (or its absence) to show soon.
             (_, Some(pace)) => {
                 let quarter = (pace * BATCH_SPACING.as_secs_f64()).floor() as usize;
-                (s.cushioned() as usize).min(quarter).clamp(1, max.max(1))
+                let size = (s.cushioned() as usize).min(quarter);
+                // Nothing served more than one at once, but no batch has said whether the
+                // bucket holds one token (a throttled listing call came first): batches of two
+                // while measuring tell, and a bucket of one is then bracketed (see
+                // `quiet_single`). Unbatched (`max` 1) nothing can tell.
+                let size = if s.phase == Phase::Measure && s.burst <= 1 && !s.single && !s.refuted {
+                    size.max(2)
+                } else {
+                    size
+                };
+                size.clamp(1, max.max(1))
             }
         }
     }
@@ -489,7 +503,7 @@ impl State {
         self.burst = self.burst.max(served);
         if served > 1 {
             self.single = false;
-        } else if served == 1 && throttled > 0 && d.weight > 1 && self.burst <= 1 {
+        } else if served == 1 && throttled > 0 && d.weight > 1 && self.burst <= 1 && !self.refuted {
             self.single = true;
         }
         let rtt = now.saturating_duration_since(d.at);
@@ -826,6 +840,11 @@ impl State {
             self.served_in_span = 0;
             self.floor = None;
             self.throttled_pace = None;
+            // A bucket taken for one token may be a larger one that listing calls had drained
+            // when a batch met it; its floor would then overstate the rate. Relearning the
+            // ordinary way can only err low.
+            self.refuted |= self.single;
+            self.single = false;
             self.set_pace(now, pace * MEASURE_GAIN, "throttled again: measuring anew");
         } else {
             self.set_pace(now, pace * NUDGE, "throttled once");

@@ -585,3 +585,27 @@ async fn lost_answers_do_not_lower_the_estimate() {
         );
     }
 }
+
+/// A throttled listing call can start the measuring before any batch met the bucket: batches
+/// of two then tell whether it holds one token, and a bucket of one is bracketed.
+#[tokio::test(start_paused = true)]
+async fn a_bucket_of_one_met_first_by_a_single_call_is_still_told() {
+    let pacer = Pacer::new();
+    let (d, g) = pacer.acquire(1).await;
+    tokio::time::advance(LATENCY).await;
+    drop(g);
+    pacer.record(d, 0, 1, false);
+    assert_eq!(pacer.phase(), Phase::Measure);
+    assert_eq!(
+        pacer.batch_size(20),
+        2,
+        "a batch of two asks the bucket's size"
+    );
+    assert_eq!(pacer.batch_size(1), 1, "unbatched, nothing can ask");
+    let (d, g) = pacer.acquire(2).await;
+    tokio::time::advance(LATENCY).await;
+    drop(g);
+    pacer.record(d, 1, 1, false);
+    assert!(pacer.0.state.lock().unwrap().single);
+    assert_eq!(pacer.batch_size(20), 1);
+}
