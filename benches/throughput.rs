@@ -35,6 +35,8 @@ fn main() {
     let only = std::env::var("EP_BENCH_ONLY").unwrap_or_default();
     let only_throttled = only == "throttled";
     let only_pipeline = only == "pipeline";
+    // The latency-bound rows alone (at 50 ms; `EP_BENCH_LATENCIES=50,250` for both).
+    let only_latency = only == "latency";
     let list_size: usize = env_or("EP_BENCH_LIST", 200_000);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -63,7 +65,7 @@ fn main() {
         println!("{}", report.join("\n"));
         return;
     }
-    let listing_result = (!only_throttled).then(|| {
+    let listing_result = (!only_throttled && !only_latency).then(|| {
         // (c) first, so the peak RSS of children is the listing's own.
         let listing = EmulatorConfig {
             requests: list_size,
@@ -93,6 +95,7 @@ fn main() {
     report.push("| bucket | Retry-After | run | requests | seconds | bound N/rate | ratio to bound | goal (1.10x) | limit learned after | 429s | 429s without Retry-After | 429s once learned | Retry-After violations | recheck (passes, calls, seconds, found) | exactly once |".into());
     report.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".into());
     let shapes: Vec<(f64, u32)> = match std::env::var("EP_BENCH_BURST") {
+        _ if only_latency => Vec::new(),
         Ok(_) => vec![(env_or("EP_BENCH_RATE", RATE as usize) as f64, burst)],
         Err(_) => vec![(100.0, 20), (50.0, 5), (100.0, 100), (50.0, 1)],
     };
@@ -161,7 +164,15 @@ fn main() {
                 .into(),
         );
         report.push("|---|---|---|---|---|---|".into());
-        for latency_ms in [50u64, 250] {
+        let latencies: Vec<u64> = match std::env::var("EP_BENCH_LATENCIES") {
+            Ok(list) => list
+                .split(',')
+                .filter_map(|l| l.trim().parse().ok())
+                .collect(),
+            Err(_) if only_latency => vec![50],
+            Err(_) => vec![50, 250],
+        };
+        for latency_ms in latencies {
             let open = EmulatorConfig {
                 latency: Duration::from_millis(latency_ms),
                 ..outage_config(n)
@@ -184,6 +195,10 @@ fn main() {
                 "| {latency_ms} ms | one-at-a-time loop (sequential POSTs, the PowerShell way) | {loop_count} | {loop_seconds:.2} | 1.0x | - |"
             ));
             eprintln!("{}", report.last().map_or("", String::as_str));
+        }
+        if only_latency {
+            println!("{}", report.join("\n"));
+            return;
         }
 
         // (b) faults.
