@@ -51,7 +51,6 @@ use model::{WirePackage, WireRequest};
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -439,24 +438,12 @@ impl GraphClient {
     pub async fn list_requests_async(
         &self,
         filter: &RequestFilter,
-        on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
-    ) -> anyhow::Result<()> {
-        self.list_requests_paged(filter, on_page).await.map(|_| ())
-    }
-
-    /// [`Self::list_requests_async`], saying whether any query of the listing followed an
-    /// `@odata.nextLink`. A listing whose every query was answered in one page was not shifted
-    /// by changes between pages: each query's answer is one response.
-    pub async fn list_requests_paged(
-        &self,
-        filter: &RequestFilter,
         mut on_page: impl FnMut(Vec<AssignmentRequest>) -> PageDone,
-    ) -> anyhow::Result<bool> {
+    ) -> anyhow::Result<()> {
         let mut check = paging::ListingCheck::default();
-        let paged = AtomicBool::new(false);
         let listed = {
             let mut admitted = |page: Vec<AssignmentRequest>| on_page(check.admit(page));
-            self.list_requests_tenant_or_packages(filter, &mut admitted, &paged)
+            self.list_requests_tenant_or_packages(filter, &mut admitted)
                 .await
         };
         if check.duplicates > 0 {
@@ -473,14 +460,13 @@ impl GraphClient {
                 check.first_invalid.as_deref().unwrap_or_default()
             ));
         }
-        listed.map(|()| paged.load(Ordering::Relaxed))
+        listed
     }
 
     async fn list_requests_tenant_or_packages(
         &self,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
-        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         // Only a refusal before any page came is the catalog-scoped caller's: a later page
         // refused is an error like any other, and what was listed stays listed.
@@ -490,7 +476,7 @@ impl GraphClient {
                 delivered = true;
                 on_page(page)
             };
-            self.list_requests_once(filter, &mut tracked, paged).await
+            self.list_requests_once(filter, &mut tracked).await
         };
         match listed {
             Err(e) if !delivered && filter.package_id.is_none() && is_refused(&e) => {
@@ -516,7 +502,7 @@ impl GraphClient {
                         self.requests_list_url(clause.as_deref(), filter.lean)
                     })
                     .collect();
-                self.drain_each(starts, filter, on_page, paged).await
+                self.drain_each(starts, filter, on_page).await
             }
             other => other,
         }
@@ -526,7 +512,6 @@ impl GraphClient {
         &self,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
-        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         let plans = filter.server_filters(self.version);
         for (i, plan) in plans.iter().enumerate() {
@@ -565,7 +550,7 @@ impl GraphClient {
                 .iter()
                 .map(|f| self.requests_list_url(f.as_deref(), filter.lean))
                 .collect();
-            return self.drain(first_pages, later, filter, on_page, paged).await;
+            return self.drain(first_pages, later, filter, on_page).await;
         }
         Ok(())
     }
@@ -579,7 +564,6 @@ impl GraphClient {
         later: Vec<Url>,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
-        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         use futures_util::{StreamExt, TryStreamExt};
         let at_once = STREAMS_AT_ONCE.max(firsts.len());
@@ -595,7 +579,7 @@ impl GraphClient {
                             Err(_) if tx.is_closed() => return Ok(()),
                             Err(url) => self.get_page::<WireRequest>(url).await?,
                         };
-                        self.follow(first, filter, tx, paged).await
+                        self.follow(first, filter, tx).await
                     }
                 })
                 .buffer_unordered(at_once)
@@ -611,7 +595,6 @@ impl GraphClient {
         starts: Vec<Url>,
         filter: &RequestFilter,
         on_page: &mut dyn FnMut(Vec<AssignmentRequest>) -> PageDone,
-        paged: &AtomicBool,
     ) -> anyhow::Result<()> {
         use futures_util::{StreamExt, TryStreamExt};
         let produce = |tx: PageSender| {
@@ -624,7 +607,7 @@ impl GraphClient {
                             return Ok(());
                         }
                         let first = self.get_page::<WireRequest>(url).await?;
-                        self.follow(first, filter, tx, paged).await
+                        self.follow(first, filter, tx).await
                     }
                 })
                 .buffer_unordered(self.concurrency)
@@ -638,7 +621,6 @@ impl GraphClient {
         first: Page<WireRequest>,
         filter: &RequestFilter,
         tx: PageSender,
-        paged: &AtomicBool,
     ) -> Result<(), GraphError> {
         let mut guard = paging::PageGuard::default();
         let mut page = Some(first);
@@ -655,10 +637,7 @@ impl GraphClient {
             }
             page = match current.next {
                 Some(_) if tx.is_closed() => None,
-                Some(url) => {
-                    paged.store(true, Ordering::Relaxed);
-                    Some(self.get_page(url).await?)
-                }
+                Some(url) => Some(self.get_page(url).await?),
                 None => None,
             };
         }
