@@ -25,8 +25,9 @@ pub use azure_pipelines::AzurePipelinesSource;
 pub use certificate::CertificateSource;
 pub use client_secret::ClientSecretSource;
 pub use device_code::{
-    DeviceCodeSource, check_storage as check_token_storage, login as device_code_login,
-    logout as device_code_logout, storage_description as device_code_storage,
+    DeviceCodeSource, LoginOutcome, check_storage as check_token_storage,
+    login as device_code_login, logout as device_code_logout,
+    storage_description as device_code_storage,
 };
 pub use github_actions::GithubActionsSource;
 pub use jwt::unverified_claims;

@@ -1,8 +1,8 @@
 //! `ep auth login | status | logout`.
 
 use crate::auth::{
-    AuthMethod, TokenCache, TokenStorage, auto_candidates, device_code_login, device_code_logout,
-    device_code_storage, select_source, unverified_claims,
+    AuthMethod, Credentials, LoginOutcome, TokenCache, TokenStorage, auto_candidates,
+    device_code_login, device_code_logout, device_code_storage, select_source, unverified_claims,
 };
 use crate::cli::AuthCommand;
 use crate::config::Config;
@@ -33,11 +33,28 @@ fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
 
 async fn login(config: &Config, insecure_storage: bool) -> anyhow::Result<ExitStatus> {
     let http = crate::http::client()?;
-    let mut credentials = config.credentials.clone();
+    let credentials = login_credentials(&config.credentials, insecure_storage);
+    let outcome = device_code_login(&credentials, &config.token_endpoint, &http).await?;
+    report_login(&outcome);
+    diag::note(
+        "later runs use it with --auth device-code (or --auth auto when nothing else is set)",
+    );
+    Ok(ExitStatus::Success)
+}
+
+/// The credentials a sign-in keeps its tokens with: `--insecure-storage` turns the keyring
+/// into a plain file readable by the owner only.
+pub(super) fn login_credentials(credentials: &Credentials, insecure_storage: bool) -> Credentials {
+    let mut credentials = credentials.clone();
     if insecure_storage && credentials.token_storage == TokenStorage::Keyring {
         credentials.token_storage = TokenStorage::InsecureFile;
     }
-    let outcome = device_code_login(&credentials, &config.token_endpoint, &http).await?;
+    credentials
+}
+
+/// What a finished sign-in tells the person (`ep auth login`, `ep auth setup`): where the
+/// tokens are kept until when, and a warning when that is a plain file.
+pub(super) fn report_login(outcome: &LoginOutcome) {
     diag::note(format!(
         "signed in; tokens kept in {} (access token valid until {}, refreshed silently after that)",
         outcome.kept_in,
@@ -50,10 +67,6 @@ async fn login(config: &Config, insecure_storage: bool) -> anyhow::Result<ExitSt
             outcome.kept_in
         ));
     }
-    diag::note(
-        "later runs use it with --auth device-code (or --auth auto when nothing else is set)",
-    );
-    Ok(ExitStatus::Success)
 }
 
 fn logout(config: &Config) -> anyhow::Result<ExitStatus> {

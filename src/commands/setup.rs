@@ -9,9 +9,9 @@
 //! profile and signs in with the device-code flow.
 
 use super::Context;
+use super::auth::login_credentials;
 use crate::auth::{
-    AuthError, Credentials, TokenEndpoint, TokenStorage, aadsts_code, check_token_storage,
-    device_code_login,
+    AuthError, Credentials, TokenEndpoint, aadsts_code, check_token_storage, device_code_login,
 };
 use crate::cli::AuthSetupArgs;
 use crate::cloud::Cloud;
@@ -70,9 +70,7 @@ pub async fn run(
         return Err(CliError::usage("--name must be 1 to 120 printable characters").into());
     }
     let mut inputs = inputs;
-    if args.login.insecure_storage && inputs.credentials.token_storage == TokenStorage::Keyring {
-        inputs.credentials.token_storage = TokenStorage::InsecureFile;
-    }
+    inputs.credentials = login_credentials(&inputs.credentials, args.login.insecure_storage);
     if !args.no_login {
         // Before anything is registered: a sign-in that could not be kept would leave an app
         // behind for nothing.
@@ -258,20 +256,33 @@ async fn service_principal_for(ctx: &Context, app_id: &str) -> anyhow::Result<Se
     {
         return Ok(sp);
     }
+    through_replication(
+        "the new app is not visible to Graph yet",
+        || client.create_service_principal(app_id),
+        is_replication_lag,
+    )
+    .await
+    .map_err(|e| refused(e, "create the app's service principal"))
+}
+
+/// `attempt`, tried again after each of [`REPLICATION_WAITS`] (saying `waiting` each time)
+/// while its error is what `lagging` recognises as a new registration not replicated yet.
+async fn through_replication<T, E, F: Future<Output = Result<T, E>>>(
+    waiting: &str,
+    mut attempt: impl FnMut() -> F,
+    lagging: impl Fn(&E) -> bool,
+) -> Result<T, E> {
     let mut waits = REPLICATION_WAITS.iter();
     loop {
-        match client.create_service_principal(app_id).await {
-            Ok(sp) => return Ok(sp),
-            Err(e) if is_replication_lag(&e) => match waits.next() {
+        match attempt().await {
+            Err(e) if lagging(&e) => match waits.next() {
                 Some(secs) => {
-                    diag::note(format!(
-                        "the new app is not visible to Graph yet; trying again in {secs}s"
-                    ));
+                    diag::note(format!("{waiting}; trying again in {secs}s"));
                     tokio::time::sleep(Duration::from_secs(*secs)).await;
                 }
-                None => return Err(refused(e, "create the app's service principal")),
+                None => return Err(e),
             },
-            Err(e) => return Err(refused(e, "create the app's service principal")),
+            done => return done,
         }
     }
 }
@@ -373,43 +384,24 @@ async fn sign_in(inputs: &SetupInputs, tenant: &str, app_id: &str) -> anyhow::Re
     creds.tenant_id = Some(tenant.to_string());
     creds.client_id = Some(app_id.to_string());
     let http = crate::http::client()?;
-    let mut waits = REPLICATION_WAITS.iter();
-    loop {
-        match device_code_login(&creds, &inputs.token_endpoint, &http).await {
-            Ok(outcome) => {
-                diag::note(format!("signed in; tokens kept in {}", outcome.kept_in));
-                if outcome.insecure {
-                    diag::warn(format!(
-                        "--insecure-storage: your tokens are in plain text in {}; whoever can \
-                         read it can act as you. 'ep auth logout' removes it",
-                        outcome.kept_in
-                    ));
-                }
-                return Ok(());
-            }
-            Err(AuthError::Rejected {
-                ref description, ..
-            }) if aadsts_code(description) == Some(700016) => match waits.next() {
-                Some(secs) => {
-                    diag::note(format!(
-                        "the sign-in service does not know the new app yet; trying again in {secs}s"
-                    ));
-                    tokio::time::sleep(Duration::from_secs(*secs)).await;
-                }
-                None => {
-                    return Err(CliError::new(
-                        ExitStatus::Auth,
-                        "the sign-in service still does not know the new app",
-                    )
-                    .with_hint(
-                        "the app is registered and saved: run 'ep auth login' in a few minutes",
-                    )
-                    .into());
-                }
-            },
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let unknown_app = |e: &AuthError| matches!(e, AuthError::Rejected { description, .. } if aadsts_code(description) == Some(700016));
+    let outcome = through_replication(
+        "the sign-in service does not know the new app yet",
+        || device_code_login(&creds, &inputs.token_endpoint, &http),
+        unknown_app,
+    )
+    .await
+    .map_err(|e| match e {
+        e if unknown_app(&e) => CliError::new(
+            ExitStatus::Auth,
+            "the sign-in service still does not know the new app",
+        )
+        .with_hint("the app is registered and saved: run 'ep auth login' in a few minutes")
+        .into(),
+        e => anyhow::Error::from(e),
+    })?;
+    super::auth::report_login(&outcome);
+    Ok(())
 }
 
 fn report(inputs: &SetupInputs, o: Outcome) -> anyhow::Result<ExitStatus> {
