@@ -11,6 +11,12 @@ async fn start() -> (Emulator, String) {
     let emu = Emulator::start(EmulatorConfig::default(), "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
+    let token = token_for(&emu, DEMO.client_id, DEMO.client_secret).await;
+    (emu, token)
+}
+
+/// An access token for the app, from the emulator's token endpoint (client credentials).
+async fn token_for(emu: &Emulator, client_id: &str, secret: &str) -> String {
     let scope = format!("{}/.default", emu.url());
     let token: Value = reqwest::Client::new()
         .post(format!(
@@ -20,8 +26,8 @@ async fn start() -> (Emulator, String) {
         ))
         .form(&[
             ("grant_type", "client_credentials"),
-            ("client_id", DEMO.client_id),
-            ("client_secret", DEMO.client_secret),
+            ("client_id", client_id),
+            ("client_secret", secret),
             ("scope", &scope),
         ])
         .send()
@@ -30,8 +36,7 @@ async fn start() -> (Emulator, String) {
         .json()
         .await
         .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_string();
-    (emu, token)
+    token["access_token"].as_str().unwrap().to_string()
 }
 
 async fn get(emu: &Emulator, token: &str, path: &str) -> Value {
@@ -298,26 +303,8 @@ async fn resume_refuses_what_the_documents_do_not_describe() {
 #[tokio::test]
 async fn resume_needs_the_write_role() {
     let (emu, _) = start().await;
-    let scope = format!("{}/.default", emu.url());
-    let token: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            emu.url(),
-            DEMO.tenant_id
-        ))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", DEMO.reader_client_id),
-            ("client_secret", DEMO.reader_client_secret),
-            ("scope", &scope),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let reader = token["access_token"].as_str().unwrap();
+    let reader = token_for(&emu, DEMO.reader_client_id, DEMO.reader_client_secret).await;
+    let reader = reader.as_str();
     let v1 = all_requests(&emu, reader, "v1.0").await;
     let r = waiting(&v1, "submitted");
     let (status, _) = resume(
