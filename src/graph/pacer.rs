@@ -10,8 +10,14 @@
 //! 2016; Flach et al., "An Internet-Wide Analysis of Traffic Policing", SIGCOMM 2016):
 //!
 //! - **Start-up.** Nothing is known, so nothing is paced; only the requests in flight are
-//!   limited, to one full batch at first, growing by what Graph serves (TCP's slow start,
-//!   RFC 5681), so the first wave that meets a small bucket is one batch, not eight.
+//!   limited, to one full batch at first, so the first wave that meets a small bucket is one
+//!   batch, not a connection slot's worth each. The window grows with what Graph serves, as
+//!   TCP's slow start does (RFC 5681), but fourfold per round trip rather than twofold while no
+//!   answer carries a sign of a limit: a run of a few hundred calls against an unthrottled
+//!   service then takes three or four round trips of sending, not six. The first
+//!   `x-ms-throttle-limit-percentage` (Graph: the caller has used 80 % of its limit) brings the
+//!   window down to what the limit has left and slows the growth to twofold, as HyStart++
+//!   (RFC 9406) leaves its fast growth on an early sign, before the loss.
 //! - **The burst** is the most sub-requests Graph ever served from one exchange: a lower bound of
 //!   its bucket. Batches are never larger (nor larger than a quarter second's worth at the
 //!   current rate), so a batch never needs more than a full bucket.
@@ -68,6 +74,9 @@ use tokio::time::{Duration, Instant};
 
 /// Requests in flight at first: one full batch (or as many single calls).
 const INITIAL_WINDOW: u32 = 20;
+/// What an exchange served in full with no sign of a limit adds to the start-up window, per
+/// request: the window grows fourfold per round trip.
+const START_GAIN: u32 = 3;
 /// Batches are sized to leave at least this often.
 const BATCH_SPACING: Duration = Duration::from_millis(250);
 /// Cruise at this share below the learned rate.
@@ -175,6 +184,9 @@ struct State {
     /// Requests that may be in flight before the first throttle, and those that are.
     window: u32,
     in_flight: u32,
+    /// An answer in start-up said the caller is near Graph's limit: the window grows slowly.
+    near_in_start_up: bool,
+    served_in_start_up: u32,
     departed: u64,
     /// Departure of the latest throttled exchange: Graph's bucket was empty then.
     last_throttle: Option<Instant>,
@@ -267,6 +279,8 @@ impl Pacer {
                 tokens_at: now,
                 window: INITIAL_WINDOW,
                 in_flight: 0,
+                near_in_start_up: false,
+                served_in_start_up: 0,
                 departed: 0,
                 last_throttle: None,
                 sampled_to: None,
@@ -412,6 +426,11 @@ impl Pacer {
         Some(secs(1.0 / pace))
     }
 
+    /// Requests that have left and are not answered yet.
+    pub fn in_flight(&self) -> u32 {
+        self.0.state.lock().map_or(0, |s| s.in_flight)
+    }
+
     pub fn rate(&self) -> Option<f64> {
         self.0.state.lock().ok().and_then(|s| s.pace)
     }
@@ -517,7 +536,7 @@ impl State {
         if throttled > 0 {
             self.throttled(d, served, now);
         } else if served > 0 {
-            self.quiet(d, now);
+            self.quiet(d, near, now);
         } else if self.phase == Phase::StartUp {
             // A 5xx or a lost answer is no sign of a limit: the window grows as for a served one.
             self.window = self.window.saturating_add(d.weight);
@@ -525,10 +544,10 @@ impl State {
         self.sample_answered(now);
     }
 
-    /// An exchange served in full.
-    fn quiet(&mut self, d: Departure, now: Instant) {
+    /// An exchange served in full (`near`: Graph said the caller is near its limit).
+    fn quiet(&mut self, d: Departure, near: bool, now: Instant) {
         match (self.phase, self.pace) {
-            (Phase::StartUp, _) => self.window = self.window.saturating_add(d.weight),
+            (Phase::StartUp, _) => self.open_window(d.weight, near),
             (Phase::Measure, Some(pace)) if d.at > self.changed_at => {
                 let since = self
                     .last_throttle
@@ -547,6 +566,30 @@ impl State {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Start-up: an exchange of `weight` requests was served in full. While no answer has
+    /// carried a sign of a limit the window grows by [`START_GAIN`] times what was served (four
+    /// times per round trip). An answer saying the caller is near Graph's limit (80 % of it
+    /// used) brings the window down to a quarter of what start-up was served, about what the
+    /// limit has left, so the wave that meets the first 429 is no larger than that; the answers
+    /// of a round trip arrive together, and the growth earlier ones brought is taken back before
+    /// it leaves. From then on the window grows only as TCP's slow start does (twofold per round
+    /// trip), as HyStart++ (RFC 9406) leaves its fast growth on an early sign, before the loss.
+    fn open_window(&mut self, weight: u32, near: bool) {
+        self.served_in_start_up = self.served_in_start_up.saturating_add(weight);
+        if near {
+            self.near_in_start_up = true;
+            self.window = self
+                .window
+                .min((self.served_in_start_up / 4).max(INITIAL_WINDOW));
+        } else if self.near_in_start_up {
+            self.window = self.window.saturating_add(weight);
+        } else {
+            self.window = self
+                .window
+                .saturating_add(weight.saturating_mul(START_GAIN));
         }
     }
 
