@@ -51,6 +51,7 @@ use model::{WirePackage, WireRequest};
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -107,6 +108,9 @@ pub struct GraphClient {
     /// Graph's `Retry-After` applies to the caller, not to the one request: every call waits until
     /// this instant before sending.
     pause_until: Mutex<Option<Instant>>,
+    /// Collection pages that came with an `@odata.nextLink`: a listing that adds none was
+    /// answered whole, one response per query.
+    continued: AtomicU64,
 }
 
 /// A successful response.
@@ -195,6 +199,7 @@ impl GraphClient {
             slots: Arc::new(Semaphore::new(concurrency)),
             concurrency,
             pacers: Pacers::default(),
+            continued: AtomicU64::new(0),
             batcher: config.batch.then(|| Batcher::spawn(weak.clone())),
             pause_until: Mutex::new(None),
         });
@@ -207,6 +212,23 @@ impl GraphClient {
             Some(_) => self.concurrency * MAX_BATCH,
             None => self.concurrency,
         }
+    }
+
+    /// How many collection pages so far came with an `@odata.nextLink`: unchanged across a
+    /// listing, every query of it was answered in one response.
+    pub fn pages_continued(&self) -> u64 {
+        self.continued.load(Ordering::SeqCst)
+    }
+
+    /// Whether Graph has throttled this run (its calls are paced): what is left to send then
+    /// takes as long as the learned rate says, not one more round trip.
+    pub fn paced(&self) -> bool {
+        self.pacers.graph.phase() != pacer::Phase::StartUp
+    }
+
+    /// Graph requests that have left and are not answered yet (a `$batch` counts its calls).
+    pub fn requests_in_flight(&self) -> usize {
+        self.pacers.graph.in_flight() as usize
     }
 
     /// `--api-version`: beta-only sources are read only with beta.
@@ -778,6 +800,9 @@ impl GraphClient {
             Some(link) => Some(self.checked_next_link(&link)?),
             None => None,
         };
+        if next.is_some() {
+            self.continued.fetch_add(1, Ordering::SeqCst);
+        }
         Ok(Page { values, next })
     }
 

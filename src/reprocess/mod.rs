@@ -206,7 +206,7 @@ pub async fn run(
                 options.closing_within,
             );
             let overlap = options.unattended && !options.dry_run && !pick;
-            let (mut sent, listed, signals) = if overlap {
+            let (mut sent, listed, early, signals) = if overlap {
                 ledger.open_writer()?;
                 let signals = frontend.interrupt();
                 let progress = frontend.progress("reprocessing", None);
@@ -224,7 +224,7 @@ pub async fn run(
                         report.listing_error = Some(e);
                     }
                 }
-                (pass.sent, pass.listed, signals)
+                (pass.sent, pass.listed, pass.early, signals)
             } else {
                 let progress = frontend.progress("listing failed requests", None);
                 let (plan, listed) = plan::for_listing(client, &mut judge, &*progress).await?;
@@ -240,21 +240,22 @@ pub async fn run(
                     plan
                 };
                 match agree_and_send(client, plan, !pick, options, &mut ledger, frontend).await? {
-                    Some((sent, signals)) => (sent, listed, signals),
+                    Some((sent, signals)) => (sent, listed, None, signals),
                     None => return Ok(declined(report)),
                 }
             };
             // Even a pass whose every query came back in one page is listed again: one response
             // is not a promise that the tenant stood still (the service and other admins move
             // requests into and out of failure while ep sends), and success is reported only
-            // once a listing agrees. It costs one round trip.
+            // once a listing agrees. It costs one round trip, or none when that listing could
+            // share the last round trip of sending (`verify::Early`).
             let recheck = !pick
                 && !options.dry_run
                 && report.listing_error.is_none()
                 && !signals.is_requested();
             if recheck {
                 let (done, error) = verify::reconcile(
-                    client, &judge, &ledger, listed, &mut sent, &signals, frontend,
+                    client, &judge, &ledger, listed, early, &mut sent, &signals, frontend,
                 )
                 .await;
                 report_recheck(&done, error.is_some());

@@ -10,29 +10,34 @@
 //! Sending while the listing pages changes what later pages hold: on a server whose paging is an
 //! offset into the live result, every accepted request that leaves the failed set shifts the
 //! rest, and later pages skip requests. This pass is therefore never the last word: the recheck
-//! (`verify`) lists the scope again once sending is done.
+//! (`verify`) lists the scope again, once sending is done or, for a run Graph never throttled,
+//! during its last round trip when that listing comes back whole.
 
 use super::ledger::Ledger;
 use super::plan::ListingJudge;
 use super::send::{Sent, execute};
-use super::{ListedIds, PlanItem, Tally};
+use super::verify;
+use super::{ListedIds, PlanItem, Step, Tally};
 use crate::graph::{AssignmentRequest, GraphClient, PageDone, PageFlow};
 use crate::interrupt::Interrupt;
 use futures_util::Stream;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use tokio::sync::Notify;
 
 /// Eligible requests waiting for the sender, in units of what it keeps in flight.
 const DEPTH: usize = 2;
 
-/// What the overlapped pass did: its sends, every id its listing returned, and the listing's
-/// error if it stopped part-way.
+/// What the overlapped pass did: its sends, every id its listing returned, the listing's
+/// error if it stopped part-way, and the recheck's first listing if it could be taken during
+/// the last round trip of sending (see [`verify::Early`]).
 pub(super) struct Overlapped {
     pub sent: Sent,
     pub listed: ListedIds,
     pub listing: anyhow::Result<()>,
+    pub early: Option<verify::Early>,
 }
 
 /// List the failed requests `judge` scopes and send the eligible ones as they are listed.
@@ -44,6 +49,8 @@ pub(super) async fn run(
     progress: &dyn Tally,
 ) -> Overlapped {
     let backlog = Arc::new(Backlog::new(client.parallelism() * DEPTH));
+    let progress = Counted::new(progress);
+    let to_send = AtomicUsize::new(0);
     let filter = judge.filter();
     let mut listed = ListedIds::default();
     let one_package = judge.one_package();
@@ -56,6 +63,9 @@ pub(super) async fn run(
                     .map(|r| ListingJudge::plan_item(r, one_package))
                     .map(|mut item| {
                         ledger.judge(&mut item);
+                        if matches!(item.step, Step::Send) {
+                            to_send.fetch_add(1, Ordering::SeqCst);
+                        }
                         item
                     }),
             );
@@ -80,14 +90,90 @@ pub(super) async fn run(
             () = interrupt.grace_expired() => Ok(()),
         };
         backlog.close();
-        listed
+        if listed.is_err() || interrupt.is_requested() {
+            return (listed, None);
+        }
+        // Once every call of an unpaced run has left, what remains is its last round trip:
+        // the recheck's listing can share it.
+        let departed = async {
+            backlog.emptied().await;
+            progress
+                .until(|done| {
+                    client.paced()
+                        || to_send.load(Ordering::SeqCst).saturating_sub(done)
+                            <= client.requests_in_flight()
+                })
+                .await;
+        };
+        tokio::select! {
+            () = departed => {},
+            () = interrupt.requested() => return (listed, None),
+        }
+        if client.paced() {
+            return (listed, None);
+        }
+        let early = tokio::select! {
+            early = verify::list_early(client, judge) => early,
+            () = interrupt.requested() => None,
+        };
+        (listed, early)
     };
-    let sending = execute(client, backlog.drain(), ledger, interrupt, progress);
-    let (listing, sent) = tokio::join!(listing, sending);
+    let sending = async {
+        let sent = execute(client, backlog.drain(), ledger, interrupt, &progress).await;
+        (sent, Instant::now())
+    };
+    let ((listing, early), (sent, finished)) = tokio::join!(listing, sending);
     Overlapped {
         sent,
         listed,
         listing,
+        early: early.filter(|e| e.current(finished)),
+    }
+}
+
+/// The sender's progress, counted: how many of its calls have been answered.
+struct Counted<'a> {
+    inner: &'a dyn Tally,
+    done: AtomicUsize,
+    changed: Notify,
+}
+
+impl<'a> Counted<'a> {
+    fn new(inner: &'a dyn Tally) -> Self {
+        Counted {
+            inner,
+            done: AtomicUsize::new(0),
+            changed: Notify::new(),
+        }
+    }
+
+    /// Wait until `ready` holds for the number answered. Calls leave between answers too (a
+    /// retry's wait ending), so it is also asked every few milliseconds.
+    async fn until(&self, ready: impl Fn(usize) -> bool) {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if ready(self.done.load(Ordering::SeqCst)) {
+                return;
+            }
+            tokio::select! {
+                () = changed => {},
+                () = tokio::time::sleep(std::time::Duration::from_millis(5)) => {},
+            }
+        }
+    }
+}
+
+impl Tally for Counted<'_> {
+    fn inc(&self, n: usize) {
+        self.inner.inc(n);
+        self.done.fetch_add(n, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+
+    fn finish(&self) {
+        self.inner.finish();
     }
 }
 
@@ -130,6 +216,19 @@ impl Backlog {
             tokio::pin!(changed);
             changed.as_mut().enable();
             if self.len() < self.limit {
+                return;
+            }
+            changed.await;
+        }
+    }
+
+    /// Wait until the sender has taken everything.
+    async fn emptied(&self) {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if self.len() == 0 {
                 return;
             }
             changed.await;

@@ -4,7 +4,8 @@ use super::{ListedIds, PlanItem, Step, Tally, error_info};
 use crate::diag;
 use crate::eligibility::{Eligibility, closes_within, closing_label, format_age, judge_request};
 use crate::graph::{
-    AccessPackage, AssignmentRequest, GraphClient, GraphError, RequestFilter, RequestState,
+    AccessPackage, AssignmentRequest, GraphClient, GraphError, PageFlow, RequestFilter,
+    RequestState,
 };
 use crate::output::RequestRecord;
 use chrono::{DateTime, Duration, Utc};
@@ -67,26 +68,57 @@ pub(super) async fn for_listing(
     judge: &mut ListingJudge,
     progress: &dyn Tally,
 ) -> anyhow::Result<(Vec<PlanItem>, ListedIds)> {
+    let listing = listing(client, judge, progress, false).await?;
+    // Never stopped early: only a whole-only listing stops.
+    Ok(listing.unwrap_or_default())
+}
+
+/// [`for_listing`], given up (`None`) at the first page that has more after it: every query
+/// answered in one response, or nothing.
+pub(super) async fn for_listing_whole(
+    client: &GraphClient,
+    judge: &mut ListingJudge,
+) -> anyhow::Result<Option<(Vec<PlanItem>, ListedIds)>> {
+    listing(client, judge, &super::NoTally, true).await
+}
+
+async fn listing(
+    client: &GraphClient,
+    judge: &mut ListingJudge,
+    progress: &dyn Tally,
+    whole_only: bool,
+) -> anyhow::Result<Option<(Vec<PlanItem>, ListedIds)>> {
     let mut records = Vec::new();
     let mut listed = ListedIds::default();
+    let continued = client.pages_continued();
+    let mut whole = true;
     client
-        .list_requests(&judge.filter(), |page| {
+        .list_requests_async(&judge.filter(), |page| {
             progress.inc(page.len());
             listed.extend(page.iter().map(|r| r.id.as_str()));
             records.extend(page.into_iter().filter_map(|r| judge.admit(r)));
-            Ok(())
+            whole = client.pages_continued() == continued;
+            let flow = if whole_only && !whole {
+                PageFlow::Enough
+            } else {
+                PageFlow::More
+            };
+            Box::pin(std::future::ready(Ok(flow)))
         })
         .await?;
     progress.finish();
+    if whole_only && !whole {
+        return Ok(None);
+    }
     records.sort_by(RequestRecord::newest_first);
     let one_package = judge.one_package();
-    Ok((
+    Ok(Some((
         records
             .into_iter()
             .map(|r| ListingJudge::plan_item(r, one_package))
             .collect(),
         listed,
-    ))
+    )))
 }
 
 /// Which listed failed requests are in scope: reprocessable now and, with `--closing-within`,

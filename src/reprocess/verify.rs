@@ -24,6 +24,7 @@ use crate::graph::GraphClient;
 use crate::interrupt::Interrupt;
 use crate::output::{Outcome, ReprocessResult};
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 /// Listings after the first, at most. Each costs one pass over the failed requests in scope.
 pub const MAX_PASSES: usize = 6;
@@ -45,14 +46,62 @@ pub struct Recheck {
     pub declined: bool,
 }
 
+/// The recheck's first listing, taken while an unpaced run's last calls were still in flight,
+/// so that establishing the result costs no round trip of its own.
+///
+/// Calls in flight may move requests out of the failed set while it is listed. That cannot
+/// hide anything from a query answered in one response (the requests it skips on a server
+/// paging by offset are those after a page boundary), so such a listing is only kept when every
+/// query of it came back whole, and only when sending ended within the time the listing took
+/// after its answer: its view of the scope is then as of the run's last round trip, no older.
+/// Otherwise the recheck lists once sending is done, as for any other run. The requests still
+/// in flight when it was listed were handled by this run, and are judged as such.
+pub(super) struct Early {
+    plan: Vec<PlanItem>,
+    listed: ListedIds,
+    answered: Instant,
+    took: Duration,
+}
+
+impl Early {
+    /// Whether the listing is recent enough to stand for the scope after sending `finished`.
+    pub(super) fn current(&self, finished: Instant) -> bool {
+        finished.saturating_duration_since(self.answered) <= self.took
+    }
+}
+
+/// The recheck's listing of `judge`'s scope now, if every query of it comes back whole.
+pub(super) async fn list_early(client: &GraphClient, judge: &ListingJudge) -> Option<Early> {
+    let started = Instant::now();
+    let (plan, listed) = plan::for_listing_whole(client, &mut judge.lean())
+        .await
+        .ok()??;
+    let answered = Instant::now();
+    diag::trace(
+        1,
+        format!(
+            "recheck listed during the last round trip: {} request(s) in one response per query",
+            listed.len()
+        ),
+    );
+    Some(Early {
+        plan,
+        listed,
+        answered,
+        took: answered - started,
+    })
+}
+
 /// List the scope again until a pass is stable, sending what each pass finds. `results` and
 /// `sent` grow by what is sent; the listing's error, if one stops the recheck, is returned
-/// beside what was done.
+/// beside what was done. `early`, if any, is the first pass's listing.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn reconcile(
     client: &GraphClient,
     judge: &ListingJudge,
     ledger: &Ledger,
     first: ListedIds,
+    mut early: Option<Early>,
     sent: &mut Sent,
     interrupt: &Interrupt,
     frontend: &dyn Frontend,
@@ -67,11 +116,16 @@ pub(super) async fn reconcile(
     let mut quiet_waits = 0u32;
     while recheck.passes < MAX_PASSES && !interrupt.is_requested() {
         recheck.passes += 1;
-        let mut lean = judge.lean();
-        let progress = frontend.progress("rechecking", None);
-        let (plan, listed) = match plan::for_listing(client, &mut lean, &*progress).await {
-            Ok(found) => found,
-            Err(e) => return (recheck, Some(e)),
+        let (plan, listed) = match early.take() {
+            Some(early) => (early.plan, early.listed),
+            None => {
+                let mut lean = judge.lean();
+                let progress = frontend.progress("rechecking", None);
+                match plan::for_listing(client, &mut lean, &*progress).await {
+                    Ok(found) => found,
+                    Err(e) => return (recheck, Some(e)),
+                }
+            }
         };
         let fresh: Vec<PlanItem> = plan
             .into_iter()

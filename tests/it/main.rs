@@ -33,6 +33,7 @@ mod names;
 mod pipelines;
 mod profiles;
 mod proxy;
+mod recheck;
 mod reprocess;
 mod requests;
 mod resilience;
