@@ -59,7 +59,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_needs_command" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_needs_command" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_needs_command" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_needs_command" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_needs_command" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_needs_command" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -119,7 +119,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and not __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -170,7 +170,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand packages; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -224,7 +224,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand resume" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand resume" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand resume" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand resume" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand resume" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand resume" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -278,7 +278,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand completions" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand completions" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand completions" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand completions" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -370,7 +370,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand emulator" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand emulator" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -427,7 +427,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and not __fish_seen_subcommand_from setup login status logout" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -481,7 +481,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from setup" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -533,7 +533,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from login" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -583,7 +583,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from status" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -632,7 +632,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand auth; and __fish_seen_subcommand_from logout" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -682,7 +682,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand man" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand man" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand man" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand man" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand man" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand man" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -733,7 +733,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand api" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand api" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand api" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand api" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand api" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand api" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -783,7 +783,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and not __fish_seen_subcommand_from show list why" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -836,7 +836,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from show" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -889,7 +889,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -943,7 +943,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand requests; and __fish_seen_subcommand_from why" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1000,7 +1000,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand reprocess" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand reprocess" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1057,7 +1057,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and not __fish_seen_subcommand_from list path show use remove set unset" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1113,7 +1113,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1162,7 +1162,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1211,7 +1211,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1260,7 +1260,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from use" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1309,7 +1309,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from remove" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1358,7 +1358,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1407,7 +1407,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"
@@ -1456,7 +1456,7 @@ markdown\t''"
 complete -c ep -n "__fish_ep_using_subcommand help" -l query -d 'JMESPath query over the JSON output, as az and m365 take it, e.g. "[?reprocessable].id"; prints the result as JSON, or with -o tsv as tab-separated values' -r -f
 complete -c ep -n "__fish_ep_using_subcommand help" -l retries -d 'Retries per Graph call, whatever the cause: throttling (429), 5xx, a dropped or stalled connection (0 = never retry)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand help" -l max-wait -d 'The most one Graph call waits in total between its retries, Retry-After included; Graph asking for longer ends the call (exit 5)' -r -f
-complete -c ep -n "__fish_ep_using_subcommand help" -l concurrency -d 'Graph calls in flight at once (a $batch of up to 20 counts as one)' -r -f
+complete -c ep -n "__fish_ep_using_subcommand help" -l concurrency -d 'Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8 with --no-batch)' -r -f
 complete -c ep -n "__fish_ep_using_subcommand help" -l color -d 'When to colour tables' -r -f -a "auto\t'at a terminal, unless NO_COLOR is set'
 always\t'also when piped, whatever NO_COLOR says'
 never\t''"

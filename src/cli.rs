@@ -238,10 +238,15 @@ pub struct GlobalArgs {
     )]
     pub max_wait: chrono::Duration,
 
-    /// Graph calls in flight at once (a $batch of up to 20 counts as one)
+    /// Graph calls in flight at once, a $batch of up to 20 counting as one (default 20, or 8
+    /// with --no-batch)
+    ///
+    /// An upper bound, not a pace: a run starts with one batch in flight and opens up only as
+    /// Graph serves it without a sign of a limit, and once Graph throttles, the learned rate
+    /// decides when calls leave.
     #[arg(help_heading = CONNECTION)]
-    #[arg(long, env = "EP_CONCURRENCY", global = true, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), hide_env_values = true)]
-    pub concurrency: u16,
+    #[arg(long, env = "EP_CONCURRENCY", global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64), hide_env_values = true)]
+    pub concurrency: Option<u16>,
 
     /// Send state checks and reprocess calls one HTTP request each instead of in $batch requests
     ///

@@ -129,7 +129,7 @@ impl Config {
                 max_wait: args.max_wait.to_std().unwrap_or_default(),
                 ..RetryPolicy::default()
             },
-            concurrency: usize::from(args.concurrency),
+            concurrency: usize::from(concurrency(args)),
             batch: !args.no_batch,
             profile: layered.profile.clone(),
             window: layered.window,
@@ -311,6 +311,15 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         None => false,
     }
+}
+
+/// `--concurrency`, or its default: 20 `$batch` requests in flight (400 calls, enough for a few
+/// hundred to go in three or four round trips once Graph shows no sign of a limit), or 8
+/// direct calls with `--no-batch`. Unbatched, every call is a request Graph may throttle on its
+/// own, and more of them in flight only make the first wave larger.
+pub(crate) fn concurrency(args: &crate::cli::GlobalArgs) -> u16 {
+    args.concurrency
+        .unwrap_or(if args.no_batch { 8 } else { 20 })
 }
 
 #[cfg(test)]

@@ -177,7 +177,7 @@ fn apply(parsed: Parsed, key: Key, layered: &mut Layered) {
         Parsed::Duration(d) if key == Key::Window => layered.window = Some(d),
         Parsed::Duration(d) => args.max_wait = d,
         Parsed::Retries(n) => args.retries = n,
-        Parsed::Concurrency(n) => args.concurrency = n,
+        Parsed::Concurrency(n) => args.concurrency = Some(n),
         Parsed::Path(p) => layered.certificate_path = Some(p),
     }
 }
@@ -209,7 +209,7 @@ fn shown(key: Key, layered: &Layered) -> Option<String> {
             .or_else(crate::cli::default_window),
         Key::MaxWait => Some(duration(args.max_wait)),
         Key::Retries => Some(args.retries.to_string()),
-        Key::Concurrency => Some(args.concurrency.to_string()),
+        Key::Concurrency => Some(crate::config::concurrency(args).to_string()),
         Key::ClientCertificatePath => layered
             .certificate_path
             .as_ref()
