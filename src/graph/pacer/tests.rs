@@ -486,26 +486,20 @@ async fn the_start_up_window_opens_fourfold_until_graph_says_its_limit_is_near()
     let pacer = Pacer::new();
     let (first, in_flight) = pacer.acquire(20).await;
     // A second exchange waits until the first is answered…
-    let second = tokio::time::timeout(Duration::from_secs(5), pacer.acquire(20)).await;
-    assert!(second.is_err(), "the window is one exchange");
+    assert!(window_full(&pacer).await, "the window is one exchange");
     drop(in_flight);
     pacer.record(first, 20, 0, false);
     // …then four may be in flight, while nothing says Graph's limit is near…
-    let mut held = Vec::new();
-    for _ in 0..4 {
-        held.push(pacer.acquire(20).await);
-    }
-    let fifth = tokio::time::timeout(Duration::from_secs(5), pacer.acquire(20)).await;
-    assert!(fifth.is_err(), "the window is four exchanges");
+    let held = acquire_batches(&pacer, 4).await;
+    assert!(window_full(&pacer).await, "the window is four exchanges");
     // …and when one answer says it is, the window comes down to about what the limit has left
     // (a quarter of what was served, at least one batch), so only answers reopen it.
     let mut held = held.into_iter();
     let (d, g) = held.next().unwrap();
     drop(g);
     pacer.record(d, 20, 0, true);
-    let more = tokio::time::timeout(Duration::from_secs(5), pacer.acquire(20)).await;
     assert!(
-        more.is_err(),
+        window_full(&pacer).await,
         "three exchanges still in flight fill the window"
     );
     for (d, g) in held {
@@ -513,12 +507,24 @@ async fn the_start_up_window_opens_fourfold_until_graph_says_its_limit_is_near()
         pacer.record(d, 20, 0, false);
     }
     // After the sign, growth is twofold: 20 + 3 x 20 served cleanly.
-    let mut again = Vec::new();
-    for _ in 0..4 {
-        again.push(pacer.acquire(20).await);
+    let _again = acquire_batches(&pacer, 4).await;
+    assert!(window_full(&pacer).await, "the window is 80 after the sign");
+}
+
+/// `n` exchanges of a full batch each, admitted one after another.
+async fn acquire_batches(pacer: &Pacer, n: usize) -> Vec<(Departure, InFlight)> {
+    let mut held = Vec::new();
+    for _ in 0..n {
+        held.push(pacer.acquire(20).await);
     }
-    let fifth = tokio::time::timeout(Duration::from_secs(5), pacer.acquire(20)).await;
-    assert!(fifth.is_err(), "the window is 80 after the sign");
+    held
+}
+
+/// Whether one more full batch would have to wait for an answer.
+async fn window_full(pacer: &Pacer) -> bool {
+    tokio::time::timeout(Duration::from_secs(5), pacer.acquire(20))
+        .await
+        .is_err()
 }
 
 #[tokio::test(start_paused = true)]
