@@ -877,20 +877,28 @@ impl State {
         }
     }
 
-    /// The model's bucket follows Graph's: empty when the throttled exchange left, refilled
-    /// since, less what left after it, less one token. Right after a throttle Graph's bucket
-    /// holds nothing to absorb two requests arriving closer than they left; waiting for one
-    /// token of cushion keeps a single late arrival from starting a run of throttles.
+    /// The model's bucket follows Graph's: empty when the throttled exchange left, then
+    /// refilled and drawn on by each exchange that left since, as Graph's was, less one token.
+    /// Right after a throttle Graph's bucket holds nothing to absorb two requests arriving
+    /// closer than they left; waiting for one token of cushion keeps a single late arrival from
+    /// starting a run of throttles.
+    /// Replayed exchange by exchange, because the bucket never holds more than its size: taking
+    /// everything that left since a throttle a second ago from one bucketful (as this once did)
+    /// put the model dozens of tokens in debt when a bucket of one was learned on a quiet
+    /// stretch, and the first half second of cruise sent nothing.
     fn resync(&mut self, empty_at: Instant, now: Instant) {
         let Some(pace) = self.pace else { return };
-        let left_since: u32 = self
-            .departures
-            .iter()
-            .filter(|e| e.at > empty_at)
-            .map(|e| e.weight)
-            .sum();
-        let refilled = now.saturating_duration_since(empty_at).as_secs_f64() * pace;
-        self.tokens = refilled.min(f64::from(self.burst.max(1))) - f64::from(left_since) - 1.0;
+        let size = f64::from(self.burst.max(1));
+        let (mut level, mut at) = (0.0_f64, empty_at);
+        for e in self.departures.iter().filter(|e| e.at > empty_at) {
+            let refilled = e.at.saturating_duration_since(at).as_secs_f64() * pace;
+            // Graph serves what its bucket holds and throttles the rest: it never goes below
+            // empty.
+            level = ((level + refilled).min(size) - f64::from(e.weight)).max(0.0);
+            at = e.at;
+        }
+        let refilled = now.saturating_duration_since(at).as_secs_f64() * pace;
+        self.tokens = (level + refilled).min(size) - 1.0;
         self.tokens_at = now;
     }
 

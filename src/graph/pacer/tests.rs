@@ -118,6 +118,24 @@ impl Run {
     }
 }
 
+/// The longest pause between two departures once the limit was learned, in tokens of the
+/// estimate: while requests wait, a pacer in cruise never idles much longer than its batches take.
+fn longest_cruise_pause(run: &Run) -> f64 {
+    let s = run.pacer.0.state.lock().unwrap();
+    let (Some(learned), Some(estimate)) = (run.learned, s.estimate) else {
+        return f64::INFINITY;
+    };
+    let at: Vec<Instant> = s
+        .departures
+        .iter()
+        .map(|e| e.at)
+        .filter(|t| *t + LATENCY >= learned)
+        .collect();
+    at.windows(2)
+        .map(|w| (w[1] - w[0]).as_secs_f64() * estimate)
+        .fold(0.0, f64::max)
+}
+
 /// `n` requests through 8 concurrent exchanges of up to `max_batch` each, formed and paced
 /// one at a time as the batcher does, throttled requests retried after their own
 /// `Retry-After` as GraphClient does.
@@ -272,9 +290,14 @@ async fn every_bucket_shape_is_learned_and_then_never_throttled() {
             "{shape}: estimated {estimate:.1}/s"
         );
         assert_eq!(run.throttled_after_learning(), 0, "{shape}");
+        // Cruise starts at once: a batch's tokens apart, not held back by a debt.
+        let pause = longest_cruise_pause(&run);
+        assert!(
+            pause <= f64::from(burst).min(rate / 4.0) + 2.0,
+            "{shape}: paused {pause:.1} tokens in cruise"
+        );
         let learning = (learned - run.start).as_secs_f64();
         assert!(learning < 3.0, "{shape}: learned after {learning:.2}s");
-        // Learning costs a few batches, not a wave per second.
         // Learning costs a few batches, not a wave per second.
         assert!(
             run.throttled.len() <= 150,
@@ -351,6 +374,9 @@ async fn a_bucket_of_one_is_paced_below_its_rate_never_above() {
         let learning = (run.learned.expect("learned") - run.start).as_secs_f64();
         assert!(learning < 4.0, "{rate}/s: learned after {learning:.2}s");
         assert_eq!(run.throttled_after_learning(), 0, "{rate}/s");
+        // Learned on a quiet stretch, long after the last throttle: cruise starts at once.
+        let pause = longest_cruise_pause(&run);
+        assert!(pause <= 3.0, "{rate}/s: paused {pause:.1} tokens in cruise");
         // Learning takes a few quiet stretches (2-3 s); then the cruise is at 97 %.
         assert!(
             run.seconds < 500.0 / rate * 1.1 + 3.0,
