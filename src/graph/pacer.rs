@@ -310,7 +310,8 @@ impl Pacer {
         pacer
     }
 
-    /// Wait until an exchange carrying `weight` requests may leave.
+    /// Wait until an exchange carrying `weight` requests may leave; the departure may carry
+    /// fewer, never more, when a batch may no longer be that large.
     pub async fn acquire(&self, weight: u32) -> (Departure, InFlight) {
         let weight = weight.max(1);
         loop {
@@ -328,7 +329,10 @@ impl Pacer {
                 }),
             };
             match wait {
-                Ok(departure) => return (departure, InFlight(self.0.clone(), weight)),
+                Ok(departure) => {
+                    let weight = departure.weight;
+                    return (departure, InFlight(self.0.clone(), weight));
+                }
                 Err(Wait::Window) => freed.await,
                 Err(Wait::For(d)) => tokio::time::sleep(d).await,
             }
@@ -374,29 +378,7 @@ impl Pacer {
 
     /// How many calls a `$batch` may carry now: never more than Graph was seen to serve at once.
     pub fn batch_size(&self, max: usize) -> usize {
-        let Ok(s) = self.0.state.lock() else {
-            return max;
-        };
-        match (s.phase, s.pace) {
-            // Nothing throttled yet: what was served says nothing of the bucket's size.
-            (Phase::StartUp, _) | (_, None) => max,
-            // At most the burst, and at most a quarter second's worth, so that batches leave
-            // often enough for a throttle (or its absence) to show soon.
-            (_, Some(pace)) => {
-                let quarter = (pace * BATCH_SPACING.as_secs_f64()).floor() as usize;
-                let size = (s.cushioned() as usize).min(quarter);
-                // Nothing served more than one at once, but no batch has said whether the
-                // bucket holds one token (a throttled listing call came first): batches of two
-                // while measuring tell, and a bucket of one is then bracketed (see
-                // `quiet_single`). Unbatched (`max` 1) nothing can tell.
-                let size = if s.phase == Phase::Measure && s.burst <= 1 && !s.single && !s.refuted {
-                    size.max(2)
-                } else {
-                    size
-                };
-                size.clamp(1, max.max(1))
-            }
-        }
+        self.0.state.lock().map_or(max, |s| s.batch_limit(max))
     }
 
     /// The time one token takes at the pace the model keeps, once Graph has throttled and a
@@ -432,6 +414,34 @@ enum Wait {
 }
 
 impl State {
+    /// How many calls a `$batch` may carry now (see [`Pacer::batch_size`]).
+    fn batch_limit(&self, max: usize) -> usize {
+        match (self.phase, self.pace) {
+            // Nothing throttled yet: what was served says nothing of the bucket's size.
+            (Phase::StartUp, _) | (_, None) => max,
+            // At most the burst, and at most a quarter second's worth, so that batches leave
+            // often enough for a throttle (or its absence) to show soon.
+            (_, Some(pace)) => {
+                let quarter = (pace * BATCH_SPACING.as_secs_f64()).floor() as usize;
+                let size = (self.cushioned() as usize).min(quarter);
+                // Nothing served more than one at once, but no batch has said whether the
+                // bucket holds one token (a throttled listing call came first): batches of two
+                // while measuring tell, and a bucket of one is then bracketed (see
+                // `quiet_single`). Unbatched (`max` 1) nothing can tell.
+                let size = if self.phase == Phase::Measure
+                    && self.burst <= 1
+                    && !self.single
+                    && !self.refuted
+                {
+                    size.max(2)
+                } else {
+                    size
+                };
+                size.clamp(1, max.max(1))
+            }
+        }
+    }
+
     fn try_depart(&mut self, weight: u32, now: Instant) -> Result<Departure, Wait> {
         if let Some(limit) = self.documented.as_mut() {
             limit.admit(weight, now)?;
@@ -446,6 +456,11 @@ impl State {
         };
         self.maybe_probe(now);
         let pace = self.pace.unwrap_or(pace);
+        // An exchange formed before Graph throttled may be larger than a batch may now be; it
+        // leaves with what it may carry (its caller keeps the rest back), instead of waiting for
+        // tokens it will not use: twenty at one request per round trip held a bucket of one's
+        // first batch for a second.
+        let weight = weight.min(u32::try_from(self.batch_limit(weight as usize)).unwrap_or(weight));
         let capacity = f64::from(self.cushioned().max(weight));
         let elapsed = now.saturating_duration_since(self.tokens_at).as_secs_f64();
         self.tokens = (self.tokens + elapsed * pace).min(capacity);
