@@ -165,6 +165,36 @@ async fn simulate_styled(
     lose_every: usize,
     style: Style,
 ) -> Run {
+    simulate_jittered(rate, burst, max_batch, n, lose_every, style, false).await
+}
+
+/// How much later than [`LATENCY`] / 2 an exchange reaches Graph when the way is not quiet:
+/// mostly on time, one in eleven a millisecond late, one in a hundred and twenty-five two and
+/// one in five hundred three (a loaded machine, as in the benchmark: the emulator's arrivals
+/// were up to two milliseconds apart from when ep's requests left). The way back stays steady,
+/// as it did there to within 0.3 ms. Whole milliseconds, as the emulator's own timer has them.
+fn jitter(dice: &Mutex<u64>) -> Duration {
+    let mut d = dice.lock().unwrap();
+    *d = mix(*d);
+    Duration::from_millis(match *d % 1000 {
+        0..=899 => 0,
+        900..=989 => 1,
+        990..=997 => 2,
+        _ => 3,
+    })
+}
+
+/// [`simulate_styled`], and with `jittered` each exchange meets [`jitter`] on its way.
+async fn simulate_jittered(
+    rate: f64,
+    burst: u32,
+    max_batch: usize,
+    n: usize,
+    lose_every: usize,
+    style: Style,
+    jittered: bool,
+) -> Run {
+    let dice = Arc::new(Mutex::new(0x2545_F491_4F6C_DD1D_u64));
     let exchanges = Arc::new(AtomicUsize::new(0));
     let pacer = Arc::new(Pacer::new());
     let bucket = Arc::new(Mutex::new(Bucket::styled(rate, burst, style)));
@@ -195,6 +225,11 @@ async fn simulate_styled(
             pacer.refund(&mut departure, &mut in_flight, limit as u32);
         }
         let lost = lose_every > 0 && exchanges.fetch_add(1, Ordering::SeqCst) % lose_every == 1;
+        let late = if jittered {
+            jitter(&dice)
+        } else {
+            Duration::ZERO
+        };
         let (pacer, bucket, queue, done, learned, retries) = (
             pacer.clone(),
             bucket.clone(),
@@ -204,7 +239,7 @@ async fn simulate_styled(
             retries.clone(),
         );
         tokio::spawn(async move {
-            tokio::time::sleep(LATENCY / 2).await;
+            tokio::time::sleep(LATENCY / 2 + late).await;
             let answers: Vec<Option<Option<Duration>>> = {
                 let mut b = bucket.lock().unwrap();
                 batch
@@ -389,6 +424,41 @@ async fn a_bucket_of_one_is_paced_below_its_rate_never_above() {
     assert!(estimate <= 20.0, "{estimate}");
     assert!(estimate >= 12.0, "{estimate}");
     assert!(run.seconds < 300.0 / 20.0 * 1.7, "{:.1}s", run.seconds);
+}
+
+/// Requests reaching Graph a millisecond or three later than they left, now and then (a
+/// loaded machine): a bucket of one is still learned from the gaps between arrivals, within
+/// 3 % and never above, and in cruise the throttles such jitter causes cost a token each, not
+/// the pace. (Bounded by the gaps between departures, the bucket was learned at 92 % in the
+/// benchmark, and two jitter throttles within two seconds relearned it at 63 %.)
+#[tokio::test(start_paused = true)]
+async fn a_bucket_of_one_is_learned_through_arrival_jitter() {
+    for (rate, style) in [
+        (50.0, Style::Mixed),
+        (20.0, Style::Whole),
+        (50.0, Style::Absent),
+    ] {
+        let n = 746;
+        let run = simulate_jittered(rate, 1, 20, n, 0, style, true).await;
+        let shape = format!("{rate}/s, {style:?}");
+        let estimate = run.pacer.estimate().unwrap();
+        assert!(estimate <= rate, "{shape}: {estimate}");
+        assert!(estimate >= rate * 0.97, "{shape}: {estimate}");
+        let s = run.pacer.0.state.lock().unwrap();
+        assert!(
+            s.single && !s.refuted,
+            "{shape}: relearned as a larger bucket"
+        );
+        drop(s);
+        let late = run.throttled_after_learning();
+        assert!(late <= n / 50, "{shape}: {late} throttled once learned");
+        let bound = n as f64 / rate;
+        assert!(
+            run.seconds <= bound * 1.12,
+            "{shape}: {:.2}s against a bound of {bound:.2}s",
+            run.seconds
+        );
+    }
 }
 
 /// Whatever Graph writes in `Retry-After` — whole seconds, fractions, nothing, or a mix in one
