@@ -11,7 +11,7 @@
 //! the four (100/s with 20, 50/s with 5, 100/s with 100, 50/s with 1), `EP_BENCH_STYLE`
 //! (`whole`, `fractional`, `absent` or `mixed`) one `Retry-After` style instead of all four, and
 //! `EP_BENCH_ONLY=throttled` runs only the throttled reprocess rows, `EP_BENCH_ONLY=pipeline` only
-//! the rows of (d).
+//! the rows of (d). `EP_BENCH_TRACE=path` appends ep's `-v` trace of each run to `path`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -508,6 +508,7 @@ fn reprocess_run_journaled(
     let summary: serde_json::Value = serde_json::from_slice(&stdout).unwrap_or_default();
     let reprocessed = summary["counts"]["reprocessed"].as_u64().unwrap_or(0) as usize;
     let calls = emu.calls();
+    trace_calls(&calls, started_wall);
     let accepted: Vec<String> = calls
         .iter()
         .filter(|c| c.method == "POST" && c.path.ends_with("/reprocess") && c.status == 202)
@@ -598,13 +599,28 @@ fn run_watched(
         let _ = stdout.read_to_end(&mut out);
         out
     });
+    // `EP_BENCH_TRACE=path`: ep's stderr (its `-v` trace) appended there, each line stamped
+    // with the milliseconds since ep started, to see what the pacer did in a row.
+    let mut trace = std::env::var_os("EP_BENCH_TRACE").and_then(|path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()
+    });
     let watcher = std::thread::spawn(move || {
-        use std::io::BufRead;
+        use std::io::{BufRead, Write};
         let mut seen = None;
+        if let Some(file) = trace.as_mut() {
+            let _ = writeln!(file, "--- run");
+        }
         for line in std::io::BufReader::new(stderr)
             .lines()
             .map_while(Result::ok)
         {
+            if let Some(file) = trace.as_mut() {
+                let _ = writeln!(file, "{:>7} {line}", started.elapsed().as_millis());
+            }
             if seen.is_none() && !mark.is_empty() && line.contains(mark) {
                 seen = Some(Utc::now());
             }
@@ -620,6 +636,22 @@ fn run_watched(
         peak_kib,
         learned,
     )
+}
+
+/// With `EP_BENCH_TRACE`, what the emulator saw after ep's trace: each call's arrival (ms since
+/// ep started, to the microsecond: the gaps a bucket of one judges), status and path.
+fn trace_calls(calls: &[RecordedCall], started: chrono::DateTime<Utc>) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("EP_BENCH_TRACE") else {
+        return;
+    };
+    let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(path) else {
+        return;
+    };
+    for c in calls {
+        let at = (c.at - started).as_seconds_f64() * 1000.0;
+        let _ = writeln!(file, "emu {at:.3} {} {} {}", c.status, c.method, c.path);
+    }
 }
 
 /// Retries that came too early: a call for the same request (method, path and query: listing

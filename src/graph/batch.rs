@@ -111,8 +111,9 @@ async fn collect(
         let (mut departure, mut in_flight) = client.pace_batch(batch.len() as u32).await;
         // Never more than Graph was seen to serve at once: a batch larger than its bucket is
         // partly throttled however well it is paced, and the bucket may have shown itself
-        // smaller while this batch waited for the pacer.
-        let limit = client.batch_size();
+        // smaller while this batch waited for the pacer (which then let it leave with only
+        // what it may carry).
+        let limit = client.batch_size().min(departure.weight() as usize);
         if batch.len() > limit {
             for q in batch.drain(limit..).rev() {
                 carried.push_front(q);

@@ -127,6 +127,24 @@ impl Run {
     }
 }
 
+/// The longest pause between two departures once the limit was learned, in tokens of the
+/// estimate: while requests wait, a pacer in cruise never idles much longer than its batches take.
+fn longest_cruise_pause(run: &Run) -> f64 {
+    let s = run.pacer.0.state.lock().unwrap();
+    let (Some(learned), Some(estimate)) = (run.learned, s.estimate) else {
+        return f64::INFINITY;
+    };
+    let at: Vec<Instant> = s
+        .departures
+        .iter()
+        .map(|e| e.at)
+        .filter(|t| *t + LATENCY >= learned)
+        .collect();
+    at.windows(2)
+        .map(|w| (w[1] - w[0]).as_secs_f64() * estimate)
+        .fold(0.0, f64::max)
+}
+
 /// `n` requests through ep's default number of concurrent exchanges of up to `max_batch` each, formed and paced
 /// one at a time as the batcher does, throttled requests retried after their own
 /// `Retry-After` as GraphClient does.
@@ -156,6 +174,36 @@ async fn simulate_styled(
     lose_every: usize,
     style: Style,
 ) -> Run {
+    simulate_jittered(rate, burst, max_batch, n, lose_every, style, false).await
+}
+
+/// How much later than [`LATENCY`] / 2 an exchange reaches Graph when the way is not quiet:
+/// mostly on time, one in eleven a millisecond late, one in a hundred and twenty-five two and
+/// one in five hundred three (a loaded machine, as in the benchmark: the emulator's arrivals
+/// were up to two milliseconds apart from when ep's requests left). The way back stays steady,
+/// as it did there to within 0.3 ms. Whole milliseconds, as the emulator's own timer has them.
+fn jitter(dice: &Mutex<u64>) -> Duration {
+    let mut d = dice.lock().unwrap();
+    *d = mix(*d);
+    Duration::from_millis(match *d % 1000 {
+        0..=899 => 0,
+        900..=989 => 1,
+        990..=997 => 2,
+        _ => 3,
+    })
+}
+
+/// [`simulate_styled`], and with `jittered` each exchange meets [`jitter`] on its way.
+async fn simulate_jittered(
+    rate: f64,
+    burst: u32,
+    max_batch: usize,
+    n: usize,
+    lose_every: usize,
+    style: Style,
+    jittered: bool,
+) -> Run {
+    let dice = Arc::new(Mutex::new(0x2545_F491_4F6C_DD1D_u64));
     let exchanges = Arc::new(AtomicUsize::new(0));
     let pacer = Arc::new(Pacer::new());
     let bucket = Arc::new(Mutex::new(Bucket::styled(rate, burst, style)));
@@ -181,7 +229,7 @@ async fn simulate_styled(
             continue;
         }
         let (mut departure, mut in_flight) = pacer.acquire(batch.len() as u32).await;
-        let limit = pacer.batch_size(max_batch);
+        let limit = pacer.batch_size(max_batch).min(departure.weight() as usize);
         if batch.len() > limit {
             let mut q = queue.lock().unwrap();
             for id in batch.drain(limit..).rev() {
@@ -190,6 +238,11 @@ async fn simulate_styled(
             pacer.refund(&mut departure, &mut in_flight, limit as u32);
         }
         let lost = lose_every > 0 && exchanges.fetch_add(1, Ordering::SeqCst) % lose_every == 1;
+        let late = if jittered {
+            jitter(&dice)
+        } else {
+            Duration::ZERO
+        };
         let (pacer, bucket, queue, done, learned, retries) = (
             pacer.clone(),
             bucket.clone(),
@@ -199,7 +252,7 @@ async fn simulate_styled(
             retries.clone(),
         );
         tokio::spawn(async move {
-            tokio::time::sleep(LATENCY / 2).await;
+            tokio::time::sleep(LATENCY / 2 + late).await;
             let (answers, near): (Vec<Option<Option<Duration>>>, bool) = {
                 let mut b = bucket.lock().unwrap();
                 let answers = batch
@@ -286,6 +339,12 @@ async fn every_bucket_shape_is_learned_and_then_never_throttled() {
             "{shape}: estimated {estimate:.1}/s"
         );
         assert_eq!(run.throttled_after_learning(), 0, "{shape}");
+        // Cruise starts at once: a batch's tokens apart, not held back by a debt.
+        let pause = longest_cruise_pause(&run);
+        assert!(
+            pause <= f64::from(burst).min(rate / 4.0) + 2.0,
+            "{shape}: paused {pause:.1} tokens in cruise"
+        );
         let learning = (learned - run.start).as_secs_f64();
         assert!(learning < 3.0, "{shape}: learned after {learning:.2}s");
         // Learning costs a few batches, not a wave per second. The start-up's fourfold growth
@@ -365,8 +424,11 @@ async fn a_bucket_of_one_is_paced_below_its_rate_never_above() {
         assert!(estimate <= rate, "{rate}/s: {estimate}");
         assert!(estimate >= rate * 0.95, "{rate}/s: {estimate}");
         let learning = (run.learned.expect("learned") - run.start).as_secs_f64();
-        assert!(learning < 4.0, "{rate}/s: learned after {learning:.2}s");
+        assert!(learning < 2.5, "{rate}/s: learned after {learning:.2}s");
         assert_eq!(run.throttled_after_learning(), 0, "{rate}/s");
+        // Learned on a quiet stretch, long after the last throttle: cruise starts at once.
+        let pause = longest_cruise_pause(&run);
+        assert!(pause <= 3.0, "{rate}/s: paused {pause:.1} tokens in cruise");
         // Learning takes a few quiet stretches (2-3 s); then the cruise is at 97 %.
         assert!(
             run.seconds < 500.0 / rate * 1.1 + 3.0,
@@ -379,6 +441,41 @@ async fn a_bucket_of_one_is_paced_below_its_rate_never_above() {
     assert!(estimate <= 20.0, "{estimate}");
     assert!(estimate >= 12.0, "{estimate}");
     assert!(run.seconds < 300.0 / 20.0 * 1.7, "{:.1}s", run.seconds);
+}
+
+/// Requests reaching Graph a millisecond or three later than they left, now and then (a
+/// loaded machine): a bucket of one is still learned from the gaps between arrivals, within
+/// 3 % and never above, and in cruise the throttles such jitter causes cost a token each, not
+/// the pace. (Bounded by the gaps between departures, the bucket was learned at 92 % in the
+/// benchmark, and two jitter throttles within two seconds relearned it at 63 %.)
+#[tokio::test(start_paused = true)]
+async fn a_bucket_of_one_is_learned_through_arrival_jitter() {
+    for (rate, style) in [
+        (50.0, Style::Mixed),
+        (20.0, Style::Whole),
+        (50.0, Style::Absent),
+    ] {
+        let n = 746;
+        let run = simulate_jittered(rate, 1, 20, n, 0, style, true).await;
+        let shape = format!("{rate}/s, {style:?}");
+        let estimate = run.pacer.estimate().unwrap();
+        assert!(estimate <= rate, "{shape}: {estimate}");
+        assert!(estimate >= rate * 0.97, "{shape}: {estimate}");
+        let s = run.pacer.0.state.lock().unwrap();
+        assert!(
+            s.single && !s.refuted,
+            "{shape}: relearned as a larger bucket"
+        );
+        drop(s);
+        let late = run.throttled_after_learning();
+        assert!(late <= n / 50, "{shape}: {late} throttled once learned");
+        let bound = n as f64 / rate;
+        assert!(
+            run.seconds <= bound * 1.12,
+            "{shape}: {:.2}s against a bound of {bound:.2}s",
+            run.seconds
+        );
+    }
 }
 
 /// Whatever Graph writes in `Retry-After` — whole seconds, fractions, nothing, or a mix in one
@@ -542,6 +639,34 @@ async fn batches_never_exceed_what_graph_served_at_once() {
     drop(g);
     pacer.record(d, 2, 3, false);
     assert_eq!(pacer.batch_size(20), 4);
+}
+
+/// A batch formed while nothing was known waits in the pacer when the first throttle comes;
+/// it leaves with what a batch may now carry, once the model holds that, not once it holds
+/// tokens for all twenty (a second at one request per round trip).
+#[tokio::test(start_paused = true)]
+async fn a_batch_formed_before_the_first_throttle_leaves_at_the_size_now_allowed() {
+    let pacer = Arc::new(Pacer::new());
+    let (first, held) = pacer.acquire(20).await;
+    let waiting = {
+        let pacer = pacer.clone();
+        tokio::spawn(async move {
+            let (d, _held) = pacer.acquire(20).await;
+            (d, Instant::now())
+        })
+    };
+    tokio::time::advance(LATENCY).await;
+    drop(held);
+    pacer.record(first, 1, 19, false);
+    let thrown_at = Instant::now();
+    let (d, left_at) = waiting.await.unwrap();
+    assert_eq!(d.weight() as usize, pacer.batch_size(20));
+    let waited = (left_at - thrown_at).as_secs_f64();
+    let token = pacer.token_time().unwrap().as_secs_f64();
+    assert!(
+        waited <= 2.0 * token,
+        "waited {waited:.3}s, a token is {token:.3}s"
+    );
 }
 
 /// The audit log documents 5 requests per 10 seconds: no 10-second window, sliding or fixed,
