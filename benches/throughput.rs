@@ -92,8 +92,8 @@ fn main() {
     report.push(String::from(
         "\n## (a) reprocess, throttled (50 ms latency), every Retry-After style\n",
     ));
-    report.push("| bucket | Retry-After | run | requests | seconds | bound N/rate | ratio to bound | goal (1.10x) | limit learned after | 429s | 429s without Retry-After | 429s once learned | Retry-After violations | recheck (passes, calls, seconds, found) | exactly once |".into());
-    report.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".into());
+    report.push("| bucket | Retry-After | run | requests | seconds | bound N/rate | ratio to bound | goal (1.10x) | limit learned after | limit learned (share of the rate) | 429s | 429s without Retry-After | 429s once learned | Retry-After violations | recheck (passes, calls, seconds, found) | exactly once |".into());
+    report.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".into());
     let shapes: Vec<(f64, u32)> = match std::env::var("EP_BENCH_BURST") {
         _ if only_latency => Vec::new(),
         Ok(_) => vec![(env_or("EP_BENCH_RATE", RATE as usize) as f64, burst)],
@@ -135,13 +135,17 @@ fn main() {
                 let bound = r.reprocessed as f64 / rate;
                 let goal = bound * 1.10;
                 report.push(format!(
-                    "| {rate}/s, burst {burst} | {style_name} | {label} | {} | {:.2} | {:.2} | {:.2}x | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| {rate}/s, burst {burst} | {style_name} | {label} | {} | {:.2} | {:.2} | {:.2}x | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     r.reprocessed,
                     r.seconds,
                     bound,
                     r.seconds / bound,
                     if r.seconds <= goal { "met" } else { "missed" },
                     r.learned_after.map_or("-".into(), |s| format!("{s:.2} s")),
+                    r.learned_rate.map_or("-".into(), |l| format!(
+                        "{l:.1}/s ({:.1} %)",
+                        100.0 * l / rate
+                    )),
                     r.throttled,
                     r.throttled_bare,
                     r.throttled_late,
@@ -433,6 +437,9 @@ struct ReprocessRun {
     throttled_late: usize,
     /// Seconds from ep's start until it learned the limit (`-v`: "Graph's limit is …").
     learned_after: Option<f64>,
+    /// The limit ep last said it had learned, in requests per second: what the run ended with
+    /// (a bucket of one may be relearned).
+    learned_rate: Option<f64>,
     /// Seconds from ep's start to its first reprocess call, and to its last listing page.
     first_send: f64,
     last_page: f64,
@@ -504,7 +511,7 @@ fn reprocess_run_journaled(
         Some(path) => cmd.arg("--journal").arg(path),
         None => cmd.arg("--no-journal"),
     };
-    let (seconds, stdout, peak_rss_kib, learned) = run_watched(cmd, "Graph's limit is");
+    let (seconds, stdout, peak_rss_kib, (learned, learned_rate)) = run_watched(cmd, LEARNED_MARK);
     let summary: serde_json::Value = serde_json::from_slice(&stdout).unwrap_or_default();
     let reprocessed = summary["counts"]["reprocessed"].as_u64().unwrap_or(0) as usize;
     let calls = emu.calls();
@@ -560,6 +567,7 @@ fn reprocess_run_journaled(
             .filter(|c| c.status == 429 && late_from.is_some_and(|l| c.at > l))
             .count(),
         learned_after: learned.map(since_start),
+        learned_rate,
         first_send: first_send.map_or(f64::NAN, since_start),
         last_page: last_page.map_or(f64::NAN, since_start),
         peak_rss_kib,
@@ -578,13 +586,22 @@ fn reprocess_run_journaled(
     run
 }
 
-/// Run `cmd` to its end: seconds, stdout, the process's peak RSS in KiB, and when ep first
-/// wrote a stderr line containing `mark` (with `-v`, the pacer's "Graph's limit is …": when it
-/// learned the limit).
+/// What ep's `-v` trace says when the pacer has learned Graph's limit: "Graph's limit is 48.6
+/// requests/s (burst 1)".
+const LEARNED_MARK: &str = "Graph's limit is ";
+
+/// Run `cmd` to its end: seconds, stdout, the process's peak RSS in KiB, when ep first wrote a
+/// stderr line containing `mark` (with `-v` and [`LEARNED_MARK`]: when it learned the limit),
+/// and the number that followed `mark` the last time (the limit it ended with).
 fn run_watched(
     mut cmd: Command,
     mark: &'static str,
-) -> (f64, Vec<u8>, i64, Option<chrono::DateTime<Utc>>) {
+) -> (
+    f64,
+    Vec<u8>,
+    i64,
+    (Option<chrono::DateTime<Utc>>, Option<f64>),
+) {
     let started = Instant::now();
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -610,7 +627,7 @@ fn run_watched(
     });
     let watcher = std::thread::spawn(move || {
         use std::io::{BufRead, Write};
-        let mut seen = None;
+        let (mut seen, mut number) = (None, None);
         if let Some(file) = trace.as_mut() {
             let _ = writeln!(file, "--- run");
         }
@@ -621,11 +638,16 @@ fn run_watched(
             if let Some(file) = trace.as_mut() {
                 let _ = writeln!(file, "{:>7} {line}", started.elapsed().as_millis());
             }
-            if seen.is_none() && !mark.is_empty() && line.contains(mark) {
-                seen = Some(Utc::now());
+            if let Some((_, after)) = line.split_once(mark).filter(|_| !mark.is_empty()) {
+                seen.get_or_insert_with(Utc::now);
+                number = after
+                    .split_whitespace()
+                    .next()
+                    .and_then(|n| n.parse::<f64>().ok())
+                    .or(number);
             }
         }
-        seen
+        (seen, number)
     });
     let peak_kib = peak_rss_kib(&mut child);
     let seconds = started.elapsed().as_secs_f64();
