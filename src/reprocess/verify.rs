@@ -221,3 +221,36 @@ fn accepted(results: &[ReprocessResult], ledger: &Ledger) -> HashSet<u128> {
         .filter_map(crate::graph::server_guid)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(answered: Instant, took: Duration) -> Early {
+        Early {
+            plan: Vec::new(),
+            listed: ListedIds::default(),
+            answered,
+            took,
+        }
+    }
+
+    /// An early listing stands for the scope only while sending ended no later after its
+    /// answer than the listing itself took: a retry that left long after it (a throttle's or a
+    /// fault's wait) may have changed what such a listing saw.
+    #[test]
+    fn an_early_listing_is_kept_only_when_sending_ended_within_its_own_time_of_it() {
+        let answered = Instant::now();
+        let took = Duration::from_millis(150);
+        let early = listed(answered, took);
+        // Sending ended before the answer, or inside the listing's own time after it.
+        assert!(early.current(answered - Duration::from_millis(40)));
+        assert!(early.current(answered));
+        assert!(early.current(answered + took));
+        // Later than that: listed again.
+        assert!(!early.current(answered + took + Duration::from_millis(1)));
+        assert!(!early.current(answered + Duration::from_secs(2)));
+        // A listing answered at once leaves no room at all.
+        assert!(!listed(answered, Duration::ZERO).current(answered + Duration::from_millis(1)));
+    }
+}

@@ -123,3 +123,29 @@ fn a_paced_run_lists_its_recheck_once_sending_is_done() {
         "a recheck listing before the last reprocess call\n{stderr}"
     );
 }
+
+#[test]
+fn an_early_listing_older_than_the_last_retry_is_listed_again() {
+    // One sub-request in five answered 503 with a Retry-After: the last round trip's answers
+    // carry some, whose retries leave a second or more after the early listing was answered.
+    // What that listing saw may have changed since, so the recheck lists again after sending.
+    let emu = Emu::with(EmulatorConfig {
+        fault_rate: 0.2,
+        fault_scope: ep_emulator::FaultScope::SubRequests,
+        ..tenant(999)
+    });
+    let (calls, stderr) = reprocess_all(&emu);
+    assert!(
+        stderr.contains("recheck listed during the last round trip"),
+        "the early listing was not made, so this test shows nothing\n{stderr}"
+    );
+    let last = last_reprocess(&calls);
+    let after = recheck_listings(&calls)
+        .into_iter()
+        .filter(|c| c.at > last)
+        .count();
+    assert!(
+        after >= 2,
+        "the early listing was trusted though a retry left after it\n{stderr}"
+    );
+}
