@@ -511,7 +511,13 @@ fn reprocess_run_journaled(
         Some(path) => cmd.arg("--journal").arg(path),
         None => cmd.arg("--no-journal"),
     };
-    let (seconds, stdout, peak_rss_kib, (learned, learned_rate)) = run_watched(cmd, LEARNED_MARK);
+    let Watched {
+        seconds,
+        stdout,
+        peak_rss_kib,
+        marked: learned,
+        number: learned_rate,
+    } = run_watched(cmd, LEARNED_MARK);
     let summary: serde_json::Value = serde_json::from_slice(&stdout).unwrap_or_default();
     let reprocessed = summary["counts"]["reprocessed"].as_u64().unwrap_or(0) as usize;
     let calls = emu.calls();
@@ -590,18 +596,20 @@ fn reprocess_run_journaled(
 /// requests/s (burst 1)".
 const LEARNED_MARK: &str = "Graph's limit is ";
 
-/// Run `cmd` to its end: seconds, stdout, the process's peak RSS in KiB, when ep first wrote a
-/// stderr line containing `mark` (with `-v` and [`LEARNED_MARK`]: when it learned the limit),
-/// and the number that followed `mark` the last time (the limit it ended with).
-fn run_watched(
-    mut cmd: Command,
-    mark: &'static str,
-) -> (
-    f64,
-    Vec<u8>,
-    i64,
-    (Option<chrono::DateTime<Utc>>, Option<f64>),
-) {
+/// What [`run_watched`] saw of a run.
+struct Watched {
+    seconds: f64,
+    stdout: Vec<u8>,
+    peak_rss_kib: i64,
+    /// When ep first wrote a stderr line containing the mark (with `-v` and [`LEARNED_MARK`]:
+    /// when it learned the limit).
+    marked: Option<chrono::DateTime<Utc>>,
+    /// The number that followed the mark the last time (the limit it ended with).
+    number: Option<f64>,
+}
+
+/// Run `cmd` to its end, watching its stderr for `mark`.
+fn run_watched(mut cmd: Command, mark: &'static str) -> Watched {
     let started = Instant::now();
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -651,13 +659,14 @@ fn run_watched(
     });
     let peak_kib = peak_rss_kib(&mut child);
     let seconds = started.elapsed().as_secs_f64();
-    let learned = watcher.join().unwrap_or_default();
-    (
+    let (marked, number) = watcher.join().unwrap_or_default();
+    Watched {
         seconds,
-        reader.join().unwrap_or_default(),
-        peak_kib,
-        learned,
-    )
+        stdout: reader.join().unwrap_or_default(),
+        peak_rss_kib: peak_kib,
+        marked,
+        number,
+    }
 }
 
 /// With `EP_BENCH_TRACE`, what the emulator saw after ep's trace: each call's arrival (ms since
