@@ -66,7 +66,10 @@
 //! at 50/s. A throttle of a request that arrived less than a token at the estimate after the
 //! one before is that jitter (the one before arrived late), not a limit that fell: it neither
 //! slows the cruise nor counts towards relearning.
-//! Unbatched, a bucket of one cannot be told from a larger one and is learned low as before.
+//! Unbatched, no exchange carries several requests; single calls that left together (the
+//! start-up window's wave, two listing queries) tell a bucket of one instead, as one served of
+//! several. A run in which no calls left together before measuring began (measuring spaces
+//! them out), or whose waves were served nothing, cannot tell and learns such a bucket low.
 //! Every larger bucket is cruised one token short of its burst, which leaves Graph's bucket a
 //! token of cushion against requests arriving closer together than they left.
 //!
@@ -125,6 +128,10 @@ const LATE: Duration = Duration::from_secs(5);
 /// Departures closer than this share of the shortest round trip may arrive in either order
 /// (network jitter is a fraction of the path's delay).
 const ORDER_SHARE: u32 = 4;
+/// Exchanges that left within this of each other left together (tasks woken for the same
+/// tokens, or a start-up window's wave): they reached Graph within its arrival jitter, a
+/// millisecond or two, in which a bucket refills next to nothing.
+const TOGETHER: Duration = Duration::from_millis(2);
 /// A bucket of one is learned once its floor is within this ratio of the upper bound from its
 /// throttles: at least 96 % of its rate when the upper bound holds. That bound can come out a
 /// fraction of a percent below the rate (an answer a little late), and at 5 % the benchmark
@@ -248,6 +255,9 @@ struct State {
     /// Graph's bucket holds a single token: an exchange of several requests was served one and
     /// nothing was ever served more than one at once.
     single: bool,
+    /// The most Graph served of exchanges that left together (see [`TOGETHER`]): unbatched,
+    /// what tells a bucket's size, as a batch's count does.
+    wave_burst: u32,
     /// A bucket taken for one token was throttled in cruise again and again: not taken for one
     /// again this run.
     refuted: bool,
@@ -338,6 +348,7 @@ impl Pacer {
                 documented: None,
                 min_rtt: None,
                 single: false,
+                wave_burst: 0,
                 refuted: false,
                 floor: None,
                 throttled_pace: None,
@@ -506,7 +517,7 @@ impl State {
                 // Nothing served more than one at once, but no batch has said whether the
                 // bucket holds one token (a throttled listing call came first): batches of two
                 // while measuring tell, and a bucket of one is then bracketed (see
-                // `quiet_single`). Unbatched (`max` 1) nothing can tell.
+                // `quiet_single`). Unbatched (`max` 1) only calls leaving together can tell.
                 let size = if self.phase == Phase::Measure
                     && self.burst <= 1
                     && !self.single
@@ -615,6 +626,7 @@ impl State {
             sent.answered = true;
             sent.rtt = Some(rtt);
         }
+        self.answered_wave(&d);
         if self.single && self.phase == Phase::Measure && served == 1 && d.weight == 1 {
             self.served_pair(&d, now);
         }
@@ -630,6 +642,41 @@ impl State {
             self.window = self.window.saturating_add(d.weight);
         }
         self.sample_answered(now);
+    }
+
+    /// Once every exchange that left together with `d` is answered: what Graph served of them
+    /// at once. Unbatched, single calls leaving together are the only sign of a bucket's size:
+    /// one served of several means a bucket of one (unless a larger bucket was drained, which
+    /// its throttles in cruise refute), several served means it is not.
+    fn answered_wave(&mut self, d: &Departure) {
+        let (mut served, mut throttled, mut members, mut first) = (0u32, 0u32, 0u32, d.at);
+        for e in self.departures.iter().filter(|e| {
+            e.at.saturating_duration_since(d.at) <= TOGETHER
+                && d.at.saturating_duration_since(e.at) <= TOGETHER
+        }) {
+            // Unanswered, a 5xx or a lost answer: what the wave met is not known (yet).
+            let Some(n) = e.served.filter(|_| e.answered) else {
+                return;
+            };
+            served += n;
+            throttled += e.weight - n.min(e.weight);
+            members += 1;
+            first = first.min(e.at);
+        }
+        if members < 2 {
+            return;
+        }
+        self.wave_burst = self.wave_burst.max(served);
+        if served > 1 {
+            self.single = false;
+        } else if served == 1
+            && throttled > 0
+            && self.burst.max(self.wave_burst) <= 1
+            && !self.refuted
+        {
+            self.single = true;
+            self.single_since.get_or_insert(first);
+        }
     }
 
     /// An exchange served in full (`near`: Graph said the caller is near its limit).
