@@ -65,6 +65,8 @@ fn main() {
         println!("{}", report.join("\n"));
         return;
     }
+    // `EP_BENCH_ONLY=listing`: (c) alone.
+    let only_listing = only == "listing";
     let listing_result = (!only_throttled && !only_latency).then(|| {
         // (c) first, so the peak RSS of children is the listing's own.
         let listing = EmulatorConfig {
@@ -84,6 +86,13 @@ fn main() {
             streams,
         )
     });
+    if only_listing {
+        if let Some(listed) = listing_result {
+            listing_rows(list_size, listed, &mut report);
+        }
+        println!("{}", report.join("\n"));
+        return;
+    }
 
     // (a) throttled: 50 ms latency, every bucket shape of issue 10 and a bucket of one, against
     // every way of writing Retry-After (issue 21): whole seconds (each throttle costs a second),
@@ -246,22 +255,8 @@ fn main() {
     }
 
     // (c) listing.
-    if let Some((raw_seconds, raw_items, ep_seconds, ep_items, rss_kib, streams)) = listing_result {
-        report.push(format!(
-            "\n## (c) list {list_size} requests as ndjson (page size 999, 20 ms latency per page)\n"
-        ));
-        report.push("| run | items | streams | seconds | ratio to the bare loop | goal (0.5x) | peak RSS | goal (< 32 MiB) |".into());
-        report.push("|---|---|---|---|---|---|---|---|".into());
-        report.push(format!(
-            "| ep requests list --all-packages -o ndjson (one stream per state) | {ep_items} | {streams} | {ep_seconds:.2} | {:.2}x | {} | {:.1} MiB | {} |",
-            ep_seconds / raw_seconds,
-            if ep_seconds <= raw_seconds * 0.5 { "met" } else { "missed" },
-            rss_kib as f64 / 1024.0,
-            if rss_kib < 32 * 1024 { "met" } else { "missed" },
-        ));
-        report.push(format!(
-            "| bare sequential page loop (reqwest, discard bodies) | {raw_items} | 1 | {raw_seconds:.2} | 1.00x | - | - | - |"
-        ));
+    if let Some(listed) = listing_result {
+        listing_rows(list_size, listed, &mut report);
     }
 
     let text = report.join("\n");
@@ -271,6 +266,36 @@ fn main() {
         .join("benchmarks.md");
     let _ = std::fs::write(&out, format!("{text}\n"));
     eprintln!("written to {}", out.display());
+}
+
+/// (c) as rows: ep's listing against the bare loop's time, and its peak RSS.
+fn listing_rows(
+    list_size: usize,
+    (raw_seconds, raw_items, ep_seconds, ep_items, rss_kib, streams): (
+        f64,
+        usize,
+        f64,
+        usize,
+        i64,
+        usize,
+    ),
+    report: &mut Vec<String>,
+) {
+    report.push(format!(
+        "\n## (c) list {list_size} requests as ndjson (page size 999, 20 ms latency per page)\n"
+    ));
+    report.push("| run | items | streams | seconds | ratio to the bare loop | goal (0.5x) | peak RSS | goal (< 32 MiB) |".into());
+    report.push("|---|---|---|---|---|---|---|---|".into());
+    report.push(format!(
+            "| ep requests list --all-packages -o ndjson (one stream per state) | {ep_items} | {streams} | {ep_seconds:.2} | {:.2}x | {} | {:.1} MiB | {} |",
+            ep_seconds / raw_seconds,
+            if ep_seconds <= raw_seconds * 0.5 { "met" } else { "missed" },
+            rss_kib as f64 / 1024.0,
+            if rss_kib < 32 * 1024 { "met" } else { "missed" },
+        ));
+    report.push(format!(
+            "| bare sequential page loop (reqwest, discard bodies) | {raw_items} | 1 | {raw_seconds:.2} | 1.00x | - | - | - |"
+        ));
 }
 
 /// (d) Unattended runs list and send at once: when the first reprocess left against when the

@@ -16,6 +16,7 @@ pub mod graph;
 pub mod http;
 pub mod interrupt;
 pub mod journal;
+pub mod memory;
 pub mod output;
 pub mod private_file;
 pub mod quote;

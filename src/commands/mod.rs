@@ -35,6 +35,7 @@ pub fn main_entry() -> i32 {
     if let Some(code) = complete::respond_if_asked() {
         return code;
     }
+    crate::memory::keep_large_blocks_returnable();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cli = match parse(args.clone()) {
         Ok(cli) => cli,
