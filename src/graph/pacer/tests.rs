@@ -444,6 +444,29 @@ async fn a_bucket_of_one_is_paced_below_its_rate_never_above() {
     assert!(run.seconds < 300.0 / 20.0 * 1.15, "{:.1}s", run.seconds);
 }
 
+/// `run` of `n` requests against a bucket of one at `rate`: taken for one and never refuted,
+/// learned at `share` of the rate or more but never above it, throttled at most once in fifty
+/// requests after that, and within 1.12x of the bound.
+fn learned_as_one(run: &Run, rate: f64, share: f64, n: usize, shape: &str) {
+    let estimate = run.pacer.estimate().unwrap();
+    assert!(estimate <= rate, "{shape}: {estimate}");
+    assert!(estimate >= rate * share, "{shape}: {estimate}");
+    let s = run.pacer.0.state.lock().unwrap();
+    assert!(
+        s.single && !s.refuted,
+        "{shape}: not taken for a bucket of one"
+    );
+    drop(s);
+    let late = run.throttled_after_learning();
+    assert!(late <= n / 50, "{shape}: {late} throttled once learned");
+    let bound = n as f64 / rate;
+    assert!(
+        run.seconds <= bound * 1.12,
+        "{shape}: {:.2}s against a bound of {bound:.2}s",
+        run.seconds
+    );
+}
+
 /// Requests reaching Graph a millisecond or three later than they left, now and then (a
 /// loaded machine): a bucket of one is still learned from the gaps between arrivals, within
 /// 3 % and never above, and in cruise the throttles such jitter causes cost a token each, not
@@ -458,24 +481,7 @@ async fn a_bucket_of_one_is_learned_through_arrival_jitter() {
     ] {
         let n = 746;
         let run = simulate_jittered(rate, 1, 20, n, 0, style, true).await;
-        let shape = format!("{rate}/s, {style:?}");
-        let estimate = run.pacer.estimate().unwrap();
-        assert!(estimate <= rate, "{shape}: {estimate}");
-        assert!(estimate >= rate * 0.97, "{shape}: {estimate}");
-        let s = run.pacer.0.state.lock().unwrap();
-        assert!(
-            s.single && !s.refuted,
-            "{shape}: relearned as a larger bucket"
-        );
-        drop(s);
-        let late = run.throttled_after_learning();
-        assert!(late <= n / 50, "{shape}: {late} throttled once learned");
-        let bound = n as f64 / rate;
-        assert!(
-            run.seconds <= bound * 1.12,
-            "{shape}: {:.2}s against a bound of {bound:.2}s",
-            run.seconds
-        );
+        learned_as_one(&run, rate, 0.97, n, &format!("{rate}/s, {style:?}"));
     }
 }
 
@@ -791,23 +797,12 @@ async fn an_unbatched_bucket_of_one_is_told_by_calls_that_left_together() {
     for (rate, jittered) in [(20.0, false), (50.0, false), (50.0, true)] {
         let n = 746;
         let run = simulate_jittered(rate, 1, 1, n, 0, Style::Mixed, jittered).await;
-        let shape = format!("{rate}/s, jittered: {jittered}");
-        let estimate = run.pacer.estimate().unwrap();
-        assert!(estimate <= rate, "{shape}: {estimate}");
-        assert!(estimate >= rate * 0.95, "{shape}: {estimate}");
-        let s = run.pacer.0.state.lock().unwrap();
-        assert!(
-            s.single && !s.refuted,
-            "{shape}: not taken for a bucket of one"
-        );
-        drop(s);
-        let late = run.throttled_after_learning();
-        assert!(late <= n / 50, "{shape}: {late} throttled once learned");
-        let bound = n as f64 / rate;
-        assert!(
-            run.seconds <= bound * 1.12,
-            "{shape}: {:.2}s against a bound of {bound:.2}s",
-            run.seconds
+        learned_as_one(
+            &run,
+            rate,
+            0.95,
+            n,
+            &format!("{rate}/s, jittered: {jittered}"),
         );
     }
 }
