@@ -20,7 +20,8 @@
 //! its own, so the same seed and call sequence replay the same faults):
 //! - `fault_rate`: 503/504 OData errors before doing anything (`fault_html`: a proxy's 502 HTML
 //!   page instead, for top-level calls); `fault_scope`: on any call, whole requests only, or
-//!   `$batch` sub-requests only.
+//!   `$batch` sub-requests only; `fault_window`: only the calls of that scope in a range
+//!   (an outage that starts and ends mid-run).
 //! - `fault_reset`: the TCP connection is reset without any response, before doing anything.
 //! - `lost_ack`: a reprocess or resume (or a `$batch` containing a reprocess) is performed, then the connection
 //!   is reset instead of answering.
@@ -135,6 +136,9 @@ pub struct EmulatorConfig {
     pub fault_rate: f64,
     /// Which calls those faults may hit: any, whole requests only, or sub-requests only.
     pub fault_scope: FaultScope,
+    /// Which of the calls in `fault_scope` those faults may hit, counted from 0 in the order
+    /// they arrive: a stretch of outage that starts and ends mid-run. All of them by default.
+    pub fault_window: std::ops::Range<usize>,
     /// Share (0.0..=1.0) of top-level Graph calls (a `$batch` counts once; token calls never)
     /// whose connection is reset without any response, before doing anything. Recorded with
     /// status [`STATUS_RESET`] and `dropped`.
@@ -314,6 +318,7 @@ impl Default for EmulatorConfig {
             burst: 10,
             fault_rate: 0.0,
             fault_scope: FaultScope::Any,
+            fault_window: 0..usize::MAX,
             fault_reset: 0.0,
             lost_ack: 0.0,
             fault_html: false,
@@ -841,7 +846,11 @@ impl Emulator {
                 ))
             }),
             delivery,
-            faults: Mutex::new(FaultInjector::new(config.fault_rate, config.seed)),
+            faults: Mutex::new(FaultInjector::within(
+                config.fault_rate,
+                config.seed,
+                config.fault_window.clone(),
+            )),
             resets: Mutex::new(Dice::new(
                 config.fault_reset,
                 config.seed,

@@ -251,11 +251,22 @@ pub(crate) enum Fault {
 pub(crate) struct FaultInjector {
     rate: f64,
     rng: SplitMix64,
+    /// Which calls may be hit, counted from 0 in the order they are asked about.
+    window: std::ops::Range<usize>,
+    asked: usize,
 }
 
 impl FaultInjector {
-    pub(crate) fn new(rate: f64, seed: u64) -> FaultInjector {
+    #[cfg(test)]
+    fn new(rate: f64, seed: u64) -> FaultInjector {
+        FaultInjector::within(rate, seed, 0..usize::MAX)
+    }
+
+    /// Faults only for the calls in `window`: an outage that starts and ends mid-run.
+    pub(crate) fn within(rate: f64, seed: u64, window: std::ops::Range<usize>) -> FaultInjector {
         FaultInjector {
+            window,
+            asked: 0,
             rate: if rate.is_finite() {
                 rate.clamp(0.0, 1.0)
             } else {
@@ -268,7 +279,9 @@ impl FaultInjector {
 
     /// Decides the fate of the next Graph call, before it touches any state.
     pub(crate) fn next(&mut self) -> Option<Fault> {
-        if self.rate <= 0.0 {
+        let call = self.asked;
+        self.asked = self.asked.saturating_add(1);
+        if self.rate <= 0.0 || !self.window.contains(&call) {
             return None;
         }
         if self.rng.unit() >= self.rate {
@@ -364,6 +377,10 @@ mod tests {
         assert_eq!(run(5), run(5));
         let hits = run(5).iter().filter(|f| f.is_some()).count();
         assert!((30..90).contains(&hits), "{hits}");
+        // An outage over calls 10 to 14: those and no others.
+        let mut outage = FaultInjector::within(1.0, 1, 10..15);
+        let hit: Vec<usize> = (0..40).filter(|_| outage.next().is_some()).collect();
+        assert_eq!(hit, (10..15).collect::<Vec<_>>());
     }
 
     #[test]

@@ -126,26 +126,39 @@ fn a_paced_run_lists_its_recheck_once_sending_is_done() {
 
 #[test]
 fn an_early_listing_older_than_the_last_retry_is_listed_again() {
-    // One sub-request in five answered 503 with a Retry-After: the last round trip's answers
-    // carry some, whose retries leave a second or more after the early listing was answered.
-    // What that listing saw may have changed since, so the recheck lists again after sending.
+    // A brief outage over the last five reprocess calls to arrive: they are in the last round
+    // trip, while the early listing runs, and their retries leave after its answer (503 or 504,
+    // retried after a Retry-After or a backoff of a few hundred ms). What that listing saw may
+    // have changed since, so the recheck must list again after sending.
+    let eligible = Emu::with(tenant(999)).eligible(None).len();
     let emu = Emu::with(EmulatorConfig {
-        fault_rate: 0.2,
+        fault_rate: 1.0,
         fault_scope: ep_emulator::FaultScope::SubRequests,
+        fault_window: eligible - 5..eligible,
         ..tenant(999)
     });
     let (calls, stderr) = reprocess_all(&emu);
     assert!(
         stderr.contains("recheck listed during the last round trip"),
-        "the early listing was not made, so this test shows nothing\n{stderr}"
+        "no early listing was made, so this test shows nothing\n{stderr}"
     );
+    let listings = recheck_listings(&calls);
+    let early = listings
+        .iter()
+        .map(|c| c.at)
+        .min()
+        .expect("a recheck listing");
     let last = last_reprocess(&calls);
-    let after = recheck_listings(&calls)
-        .into_iter()
-        .filter(|c| c.at > last)
-        .count();
+    let round_trip = chrono::Duration::from_std(LATENCY).unwrap();
+    assert!(
+        last > early + round_trip * 2,
+        "the retries left within {} ms of the early listing, which may then stand\n{stderr}",
+        (last - early).num_milliseconds()
+    );
+    let after = listings.iter().filter(|c| c.at > last).count();
     assert!(
         after >= 2,
-        "the early listing was trusted though a retry left after it\n{stderr}"
+        "the early listing was trusted though a retry left {} ms after it\n{stderr}",
+        (last - early).num_milliseconds()
     );
 }
