@@ -377,12 +377,12 @@ fn write_json<T: Serialize + ?Sized>(
             .write_all(crate::redact::known_secrets(&text).as_bytes())
             .map_err(pipe);
     }
-    let bytes = if pretty {
-        serde_json::to_vec_pretty(value)?
+    // serde_json writes UTF-8: a String at once, with no second pass to check it.
+    let text = if pretty {
+        serde_json::to_string_pretty(value)?
     } else {
-        serde_json::to_vec(value)?
+        serde_json::to_string(value)?
     };
-    let text = String::from_utf8_lossy(&bytes);
     out.write_all(crate::redact::known_secrets(&text).as_bytes())
         .map_err(pipe)?;
     out.write_all(b"\n").map_err(pipe)
