@@ -588,7 +588,6 @@ impl State {
             weight,
             seq: self.departed,
             served: None,
-            answered: false,
             rtt: None,
         });
         while self.departures.len() > LEDGER_MAX
@@ -623,7 +622,6 @@ impl State {
             // Nothing served and nothing throttled: a 5xx or a lost answer, which may or may not
             // have cost Graph's bucket a token. An interval holding one is not exact.
             sent.served = Some(served).filter(|_| served > 0 || throttled > 0);
-            sent.answered = true;
             sent.rtt = Some(rtt);
         }
         self.answered_wave(&d);
@@ -649,13 +647,26 @@ impl State {
     /// one served of several means a bucket of one (unless a larger bucket was drained, which
     /// its throttles in cruise refute), several served means it is not.
     fn answered_wave(&mut self, d: &Departure) {
+        // The ledger is in departure order: the wave is the run of entries around `d`'s that
+        // left within TOGETHER of it, found from `d` outwards rather than by reading the whole
+        // ledger on every answer.
+        let Some(at) = self.departures.iter().rposition(|e| e.seq == d.seq) else {
+            return;
+        };
+        let start = self
+            .departures
+            .range(..at)
+            .rposition(|e| d.at.saturating_duration_since(e.at) > TOGETHER)
+            .map_or(0, |i| i + 1);
+        let end = self
+            .departures
+            .range(at..)
+            .position(|e| e.at.saturating_duration_since(d.at) > TOGETHER)
+            .map_or(self.departures.len(), |i| at + i);
         let (mut served, mut throttled, mut members, mut first) = (0u32, 0u32, 0u32, d.at);
-        for e in self.departures.iter().filter(|e| {
-            e.at.saturating_duration_since(d.at) <= TOGETHER
-                && d.at.saturating_duration_since(e.at) <= TOGETHER
-        }) {
+        for e in self.departures.range(start..end) {
             // Unanswered, a 5xx or a lost answer: what the wave met is not known (yet).
-            let Some(n) = e.served.filter(|_| e.answered) else {
+            let Some(n) = e.served else {
                 return;
             };
             served += n;
@@ -770,7 +781,7 @@ impl State {
             .iter()
             .filter(|e| e.at > since && e.at <= last)
         {
-            if !e.answered || e.served != Some(e.weight) {
+            if !e.answered() || e.served != Some(e.weight) {
                 return None;
             }
             served += u64::from(e.weight);
@@ -851,6 +862,14 @@ impl State {
             return false;
         };
         arrival_gap(before, this).is_some_and(|gap| gap.as_secs_f64() * estimate < 1.0)
+    }
+
+    /// Forget what bounded a bucket of one's rate, but for `floor`: measuring starts again.
+    fn bracket_again(&mut self, floor: Option<f64>) {
+        self.floor = floor;
+        self.throttled_pace = None;
+        self.pair_rates.clear();
+        self.bracket_since = None;
     }
 
     /// What is known of a bucket of one's rate, for the trace.
@@ -1007,7 +1026,7 @@ impl State {
             let pending = self
                 .departures
                 .iter()
-                .any(|e| e.at <= to && !e.answered && now.saturating_duration_since(e.at) < LATE);
+                .any(|e| e.at <= to && !e.answered() && now.saturating_duration_since(e.at) < LATE);
             if pending {
                 return;
             }
@@ -1173,10 +1192,7 @@ impl State {
             self.probing = false;
             self.span = Duration::ZERO;
             self.served_in_span = 0;
-            self.floor = None;
-            self.throttled_pace = None;
-            self.pair_rates.clear();
-            self.bracket_since = None;
+            self.bracket_again(None);
             // A bucket taken for one token may be a larger one that listing calls had drained
             // when a batch met it; its floor would then overstate the rate. Relearning the
             // ordinary way can only err low.
@@ -1206,10 +1222,7 @@ impl State {
             // A bucket of one is bracketed again from what is known: without a floor, its
             // throttled probe looked like a limit far below the pace (what such a bucket serves
             // between throttles is not its rate) and fell to two thirds of it.
-            self.floor = self.single.then_some(estimate);
-            self.throttled_pace = None;
-            self.pair_rates.clear();
-            self.bracket_since = None;
+            self.bracket_again(self.single.then_some(estimate));
             self.set_pace(now, estimate * PROBE_GAIN, "probing for a higher limit");
         }
     }
@@ -1275,9 +1288,14 @@ struct Sent {
     seq: u64,
     /// What Graph served of it, once answered.
     served: Option<u32>,
-    answered: bool,
-    /// From leaving to being answered.
+    /// From leaving to being answered, once answered.
     rtt: Option<Duration>,
+}
+
+impl Sent {
+    fn answered(&self) -> bool {
+        self.rtt.is_some()
+    }
 }
 
 #[cfg(test)]
