@@ -161,20 +161,7 @@ async fn simulate_losing(
     n: usize,
     lose_every: usize,
 ) -> Run {
-    simulate_styled(rate, burst, max_batch, n, lose_every, Style::Whole).await
-}
-
-/// [`simulate_losing`] against a Graph writing `Retry-After` in `style`. A throttled request
-/// without one waits what ep's retry policy says, given what the pacer has learned.
-async fn simulate_styled(
-    rate: f64,
-    burst: u32,
-    max_batch: usize,
-    n: usize,
-    lose_every: usize,
-    style: Style,
-) -> Run {
-    simulate_jittered(rate, burst, max_batch, n, lose_every, style, false).await
+    simulate_jittered(rate, burst, max_batch, n, lose_every, Style::Whole, false).await
 }
 
 /// How much later than [`LATENCY`] / 2 an exchange reaches Graph when the way is not quiet:
@@ -193,7 +180,9 @@ fn jitter(dice: &Mutex<u64>) -> Duration {
     })
 }
 
-/// [`simulate_styled`], and with `jittered` each exchange meets [`jitter`] on its way.
+/// [`simulate_losing`] against a Graph writing `Retry-After` in `style` (a throttled request
+/// without one waits what ep's retry policy says, given what the pacer has learned), and with
+/// `jittered` each exchange meets [`jitter`] on its way.
 async fn simulate_jittered(
     rate: f64,
     burst: u32,
@@ -493,7 +482,7 @@ async fn every_retry_after_style_keeps_the_pace() {
     for style in [Style::Whole, Style::Fraction, Style::Absent, Style::Mixed] {
         for (rate, burst) in [(100.0, 20), (50.0, 5), (100.0, 100), (50.0, 1)] {
             let n = 746;
-            let run = simulate_styled(rate, burst, 20, n, 0, style).await;
+            let run = simulate_jittered(rate, burst, 20, n, 0, style, false).await;
             let bound = n as f64 / rate;
             // A bucket of one takes a few quiet stretches to bracket (see the test above).
             let goal = if burst == 1 { 1.2 } else { 1.10 };
@@ -808,7 +797,7 @@ async fn an_unbatched_bucket_of_one_is_told_by_calls_that_left_together() {
 }
 
 /// Two single calls that left together: one served and one throttled is a bucket of one;
-/// both served is a larger bucket, never taken for one afterwards.
+/// both served is a larger bucket, not taken for one by a later wave that meets it drained.
 #[tokio::test(start_paused = true)]
 async fn single_calls_that_left_together_tell_the_bucket_size() {
     for (served, single) in [(1, true), (2, false)] {
@@ -819,14 +808,25 @@ async fn single_calls_that_left_together_tell_the_bucket_size() {
         drop((ga, gb));
         pacer.record(a, 1, 0, false);
         let throttled = u32::from(served < 2);
-        pacer.record(b, 2 - throttled - 1, throttled, false);
+        pacer.record(b, 1 - throttled, throttled, false);
         assert_eq!(
             pacer.0.state.lock().unwrap().single,
             single,
             "{served} of two served"
         );
     }
-    // A lone call says nothing of the bucket's size.
+    // Once two were served at once, a wave served one of two is a drained larger bucket.
+    let pacer = Pacer::new();
+    for served_second in [1, 0] {
+        let (a, ga) = pacer.acquire(1).await;
+        let (b, gb) = pacer.acquire(1).await;
+        tokio::time::advance(LATENCY).await;
+        drop((ga, gb));
+        pacer.record(a, 1, 0, false);
+        pacer.record(b, served_second, 1 - served_second, false);
+    }
+    assert!(!pacer.0.state.lock().unwrap().single);
+    // Calls that left apart are no wave: a throttle after a served call says nothing of size.
     let pacer = Pacer::new();
     let (a, ga) = pacer.acquire(1).await;
     tokio::time::advance(LATENCY).await;
