@@ -67,27 +67,11 @@ fn main() {
     }
     // `EP_BENCH_ONLY=listing`: (c) alone.
     let only_listing = only == "listing";
-    let listing_result = (!only_throttled && !only_latency).then(|| {
-        // (c) first, so the peak RSS of children is the listing's own.
-        let listing = EmulatorConfig {
-            requests: list_size,
-            page_size: 999,
-            latency: Duration::from_millis(20),
-            ..EmulatorConfig::default()
-        };
-        let (raw_seconds, raw_items) = bare_page_fetch(&rt, listing.clone());
-        let (ep_seconds, ep_items, rss_kib, streams) = list_run(&rt, listing);
-        (
-            raw_seconds,
-            raw_items,
-            ep_seconds,
-            ep_items,
-            rss_kib,
-            streams,
-        )
-    });
+    // (c) first, so the peak RSS of children is the listing's own.
+    let listing_result =
+        (!only_throttled && !only_latency).then(|| measure_listing(&rt, list_size));
     if only_listing {
-        if let Some(listed) = listing_result {
+        if let Some(listed) = &listing_result {
             listing_rows(list_size, listed, &mut report);
         }
         println!("{}", report.join("\n"));
@@ -255,7 +239,7 @@ fn main() {
     }
 
     // (c) listing.
-    if let Some(listed) = listing_result {
+    if let Some(listed) = &listing_result {
         listing_rows(list_size, listed, &mut report);
     }
 
@@ -268,19 +252,45 @@ fn main() {
     eprintln!("written to {}", out.display());
 }
 
+/// (c): a bare sequential page loop and ep's listing of the same tenant.
+struct Listed {
+    raw_seconds: f64,
+    raw_items: usize,
+    ep_seconds: f64,
+    ep_items: usize,
+    rss_kib: i64,
+    streams: usize,
+}
+
+fn measure_listing(rt: &tokio::runtime::Runtime, list_size: usize) -> Listed {
+    let listing = EmulatorConfig {
+        requests: list_size,
+        page_size: 999,
+        latency: Duration::from_millis(20),
+        ..EmulatorConfig::default()
+    };
+    let (raw_seconds, raw_items) = bare_page_fetch(rt, listing.clone());
+    let (ep_seconds, ep_items, rss_kib, streams) = list_run(rt, listing);
+    Listed {
+        raw_seconds,
+        raw_items,
+        ep_seconds,
+        ep_items,
+        rss_kib,
+        streams,
+    }
+}
+
 /// (c) as rows: ep's listing against the bare loop's time, and its peak RSS.
-fn listing_rows(
-    list_size: usize,
-    (raw_seconds, raw_items, ep_seconds, ep_items, rss_kib, streams): (
-        f64,
-        usize,
-        f64,
-        usize,
-        i64,
-        usize,
-    ),
-    report: &mut Vec<String>,
-) {
+fn listing_rows(list_size: usize, listed: &Listed, report: &mut Vec<String>) {
+    let Listed {
+        raw_seconds,
+        raw_items,
+        ep_seconds,
+        ep_items,
+        rss_kib,
+        streams,
+    } = *listed;
     report.push(format!(
         "\n## (c) list {list_size} requests as ndjson (page size 999, 20 ms latency per page)\n"
     ));
